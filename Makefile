@@ -1,0 +1,51 @@
+# Atelier — the two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install install-test migrate demo serve bench lint format messages clean
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Atelier needs Python 3.11 or newer"'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+migrate: install
+	DEBUG=1 $(PY) manage.py migrate --no-input
+
+demo: migrate
+	DEBUG=1 $(PY) manage.py seed_demo
+
+run: demo
+	@echo "Atelier is served on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install-test
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install-test
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: install-test
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+messages: install
+	cd workshop && DEBUG=1 ../$(PY) ../manage.py makemessages -l fr --no-obsolete
+	DEBUG=1 $(PY) manage.py compilemessages
+
+clean:
+	rm -rf $(VENV) var/*.sqlite3*

@@ -1,0 +1,163 @@
+"""Admin screens for the inventory. Writes with rules go through services, not ``save()``."""
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from inventory import services
+from inventory.models import Category, Collection, Device, Donor, Location, RecyclingShipment
+from refurb.models import DeviceEvent, Drive
+from workshop.exceptions import DomainError
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "holds_data", "weee_category", "default_weight_kg"]
+    list_editable = ["holds_data"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Location)
+class LocationAdmin(admin.ModelAdmin):
+    list_display = ["tag", "name", "site", "kind", "is_active"]
+    list_filter = ["site", "kind", "is_active"]
+    search_fields = ["tag", "name"]
+    readonly_fields = ["tag"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        created = services.location_create(site=obj.site, name=obj.name, kind=obj.kind)
+        obj.pk, obj.tag = created.pk, created.tag
+
+
+@admin.register(Donor)
+class DonorAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "siret", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["name", "siret"]
+
+
+@admin.register(Collection)
+class CollectionAdmin(admin.ModelAdmin):
+    list_display = ["tag", "donor", "site", "received_on", "declared_count", "gross_weight_kg"]
+    list_filter = ["site", "received_on"]
+    search_fields = ["tag", "donor__name"]
+    readonly_fields = ["tag"]
+    autocomplete_fields = ["donor"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        created = services.collection_create(
+            donor=obj.donor,
+            site=obj.site,
+            received_on=obj.received_on,
+            declared_count=obj.declared_count,
+            gross_weight_kg=obj.gross_weight_kg,
+            notes=obj.notes,
+        )
+        obj.pk, obj.tag = created.pk, created.tag
+
+
+class DriveInline(admin.TabularInline):
+    model = Drive
+    fields = ["tag", "serial_number", "model", "kind", "capacity_bytes", "status", "failing"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class EventInline(admin.TabularInline):
+    model = DeviceEvent
+    fields = [
+        "seq",
+        "created_at",
+        "code",
+        "from_state",
+        "to_state",
+        "actor",
+        "workstation",
+        "reason",
+    ]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ["seq"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Device)
+class DeviceAdmin(admin.ModelAdmin):
+    list_display = [
+        "asset_tag",
+        "category",
+        "make",
+        "model",
+        "serial_number",
+        "state",
+        "grade",
+        "site",
+        "location",
+    ]
+    list_filter = ["state", "site", "category", "grade"]
+    search_fields = ["asset_tag", "serial_number", "model", "drives__serial_number"]
+    readonly_fields = [
+        "asset_tag",
+        "state",
+        "state_changed_at",
+        "received_at",
+        "event_seq",
+        "created_by",
+    ]
+    list_select_related = ["category", "grade", "site", "location"]
+    autocomplete_fields = ["collection"]
+    inlines = [DriveInline, EventInline]
+    show_full_result_count = False
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            fields += ["site", "location"]
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        try:
+            created = services.device_register(
+                site=obj.site,
+                category=obj.category,
+                actor=request.user,
+                collection=obj.collection,
+                make=obj.make,
+                model=obj.model,
+                serial_number=obj.serial_number,
+                weight_kg=obj.weight_kg,
+                location=obj.location,
+                specs=obj.specs,
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+            raise
+        obj.pk, obj.asset_tag = created.pk, created.asset_tag
+
+
+@admin.register(RecyclingShipment)
+class RecyclingShipmentAdmin(admin.ModelAdmin):
+    list_display = ["recycler", "site", "shipped_on", "weight_kg", "certificate_ref"]
+    list_filter = ["site", "shipped_on"]
+    search_fields = ["recycler", "certificate_ref"]
+    filter_horizontal = ["devices"]
+
+
+admin.site.site_header = _("Atelier administration")
+admin.site.site_title = _("Atelier")

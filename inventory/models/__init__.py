@@ -1,0 +1,12 @@
+"""Inventory models, one module per area; import them from ``inventory.models``."""
+
+from inventory.models.core import (  # noqa: F401
+    ZERO_KG,
+    Category,
+    Collection,
+    Device,
+    Donor,
+    Location,
+    RecyclingShipment,
+    validate_siret,
+)

@@ -1,0 +1,149 @@
+"""Resolve anything we print a barcode for — or a manufacturer serial — into one object.
+
+Resolvers are tried in the order of ``RESOLVERS``; the first that recognises the code wins.
+Tag resolvers only look at codes shaped like our tags; a tag-shaped code whose check character
+is wrong is refused (400) unless it happens to be a manufacturer serial number. Add a resolver
+by writing a function ``(code: str) -> ScanResult | None`` and listing it here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from inventory import tags
+from workshop.exceptions import DomainError
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    kind: str
+    code: str
+    obj: Any
+
+
+def _tag_kind(code: str, kind: str) -> tags.Tag | None:
+    if not tags.looks_like_tag(code):
+        return None
+    try:
+        tag = tags.parse_tag(code)
+    except DomainError:
+        return None
+    return tag if tag.kind == kind else None
+
+
+def resolve_device_tag(code: str) -> ScanResult | None:
+    from inventory.models import Device
+
+    if not _tag_kind(code, tags.DEVICE):
+        return None
+    device = (
+        Device.objects.select_related("category", "site", "location", "grade")
+        .filter(asset_tag=code)
+        .first()
+    )
+    return ScanResult("device", code, device) if device else None
+
+
+def resolve_drive_tag(code: str) -> ScanResult | None:
+    from refurb.models import Drive
+
+    if not _tag_kind(code, tags.DRIVE):
+        return None
+    drive = Drive.objects.select_related("device").filter(tag=code).first()
+    return ScanResult("drive", code, drive) if drive else None
+
+
+def resolve_location_tag(code: str) -> ScanResult | None:
+    from inventory.models import Location
+
+    if not _tag_kind(code, tags.LOCATION):
+        return None
+    location = Location.objects.select_related("site").filter(tag=code).first()
+    return ScanResult("location", code, location) if location else None
+
+
+def resolve_collection_tag(code: str) -> ScanResult | None:
+    from inventory.models import Collection
+
+    if not _tag_kind(code, tags.COLLECTION):
+        return None
+    collection = Collection.objects.select_related("donor", "site").filter(tag=code).first()
+    return ScanResult("collection", code, collection) if collection else None
+
+
+def resolve_serial(code: str) -> ScanResult | None:
+    """Match a manufacturer serial number on devices, then on drives."""
+    from inventory.models import Device
+    from refurb.models import Drive
+
+    raw = code.strip()
+    if not raw:
+        return None
+    devices = list(
+        Device.objects.select_related("category", "site", "location", "grade").filter(
+            serial_number__in={raw, raw.upper()}
+        )[:5]
+    )
+    if len(devices) > 1:
+        raise DomainError(
+            "serial_ambiguous",
+            _(
+                "Serial number %(serial)s matches several devices (%(tags)s). "
+                "Scan the asset tag instead."
+            )
+            % {"serial": raw, "tags": ", ".join(device.asset_tag for device in devices)},
+            status=409,
+        )
+    if devices:
+        return ScanResult("device", raw, devices[0])
+    drives = list(
+        Drive.objects.select_related("device").filter(serial_number__in={raw, raw.upper()})[:2]
+    )
+    if len(drives) == 1:
+        return ScanResult("drive", raw, drives[0])
+    return None
+
+
+RESOLVERS: list[Callable[[str], ScanResult | None]] = [
+    resolve_device_tag,
+    resolve_drive_tag,
+    resolve_location_tag,
+    resolve_collection_tag,
+]
+# Serial numbers come last: anything we printed ourselves wins.
+FALLBACK_RESOLVERS: list[Callable[[str], ScanResult | None]] = [resolve_serial]
+
+
+def scan_resolve(code: str) -> ScanResult:
+    """Return what ``code`` designates, or raise a ``DomainError`` that says what to do."""
+    raw = (code or "").strip()
+    if not raw:
+        raise DomainError(
+            "scan_empty",
+            _("Nothing was scanned: scan a label or type its code."),
+            fields={"code": [_("This field is required.")]},
+        )
+    text = tags.normalize(raw)
+    for resolver in RESOLVERS:
+        result = resolver(text)
+        if result is not None:
+            return result
+    for resolver in FALLBACK_RESOLVERS:
+        result = resolver(raw)
+        if result is not None:
+            return result
+    if tags.looks_like_tag(text):
+        tags.parse_tag(text)  # raises tag_check_failed for a mistyped tag
+    raise DomainError(
+        "scan_unknown",
+        _(
+            "“%(code)s” matches nothing we know: no tag, kit, invoice or serial number. "
+            "Check the label, or register the device at the intake bench."
+        )
+        % {"code": raw},
+        status=404,
+    )

@@ -1,0 +1,117 @@
+"""Admin screens for the bench process; the event log is read-only."""
+
+from django.contrib import admin
+
+from refurb.models import (
+    ChecklistItem,
+    Destruction,
+    DeviceEvent,
+    Drive,
+    Erasure,
+    Grade,
+    Repair,
+    TestResult,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Evidence is recorded through the benches and the API; the admin only shows it."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Grade)
+class GradeAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "order"]
+
+
+@admin.register(ChecklistItem)
+class ChecklistItemAdmin(admin.ModelAdmin):
+    list_display = ["label", "category", "code", "mandatory", "order", "is_active"]
+    list_filter = ["category", "mandatory", "is_active"]
+    list_editable = ["mandatory", "order", "is_active"]
+    search_fields = ["label", "code"]
+
+
+@admin.register(Drive)
+class DriveAdmin(ReadOnlyAdmin):
+    list_display = [
+        "tag",
+        "serial_number",
+        "model",
+        "kind",
+        "capacity_bytes",
+        "status",
+        "failing",
+        "device",
+    ]
+    list_filter = ["status", "kind", "failing"]
+    search_fields = ["tag", "serial_number", "device__asset_tag"]
+    list_select_related = ["device"]
+
+
+@admin.register(Erasure)
+class ErasureAdmin(ReadOnlyAdmin):
+    list_display = [
+        "drive",
+        "method",
+        "standard",
+        "tool",
+        "passes",
+        "verified",
+        "result",
+        "finished_at",
+        "operator",
+    ]
+    list_filter = ["method", "result", "verified", "tool"]
+    search_fields = ["drive__tag", "drive__serial_number", "drive__device__asset_tag"]
+    list_select_related = ["drive", "operator"]
+
+
+@admin.register(Destruction)
+class DestructionAdmin(ReadOnlyAdmin):
+    list_display = ["drive", "method", "witness", "destroyed_at", "operator"]
+    list_filter = ["method"]
+    search_fields = ["drive__tag", "drive__serial_number", "drive__device__asset_tag"]
+    list_select_related = ["drive", "operator"]
+
+
+@admin.register(TestResult)
+class TestResultAdmin(ReadOnlyAdmin):
+    list_display = ["device", "item", "passed", "note", "operator", "created_at"]
+    list_filter = ["passed", "item__category"]
+    search_fields = ["device__asset_tag", "device__serial_number"]
+    list_select_related = ["device", "item", "operator"]
+
+
+@admin.register(Repair)
+class RepairAdmin(ReadOnlyAdmin):
+    list_display = ["device", "status", "fault", "opened_at", "closed_at"]
+    list_filter = ["status"]
+    search_fields = ["device__asset_tag", "device__serial_number"]
+    list_select_related = ["device"]
+
+
+@admin.register(DeviceEvent)
+class DeviceEventAdmin(ReadOnlyAdmin):
+    list_display = [
+        "device",
+        "seq",
+        "created_at",
+        "code",
+        "from_state",
+        "to_state",
+        "actor",
+        "workstation",
+    ]
+    list_filter = ["code", "to_state"]
+    search_fields = ["device__asset_tag", "device__serial_number"]
+    list_select_related = ["device", "actor", "workstation", "workstation__site"]
+    show_full_result_count = False

@@ -1,0 +1,385 @@
+"""The bench process: drives and their erasure, tests, grades, repairs and the event log."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from refurb.states import State
+
+
+class Grade(models.Model):
+    """A cosmetic and functional grade with the written criteria shown at the grading bench."""
+
+    code = models.CharField(_("code"), max_length=1, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    criteria = models.TextField(_("criteria"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("grade")
+        verbose_name_plural = _("grades")
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} · {self.name}"
+
+
+class Drive(models.Model):
+    """A storage device found in (or taken from) a device; it must be erased or destroyed."""
+
+    class Kind(models.TextChoices):
+        HDD = "hdd", _("Hard disk (HDD)")
+        SSD = "ssd", _("SSD")
+        NVME = "nvme", _("NVMe")
+        EMMC = "emmc", _("eMMC")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("To erase")
+        ERASED = "erased", _("Erased and verified")
+        FAILED = "failed", _("Erasure failed: destroy it")
+        DESTROYED = "destroyed", _("Destroyed")
+
+    SAFE_STATUSES = frozenset({Status.ERASED, Status.DESTROYED})
+
+    device = models.ForeignKey(
+        "inventory.Device",
+        on_delete=models.PROTECT,
+        related_name="drives",
+        verbose_name=_("device"),
+    )
+    tag = models.CharField(_("tag"), max_length=20, unique=True, editable=False)
+    serial_number = models.CharField(_("serial number"), max_length=80, blank=True)
+    model = models.CharField(_("model"), max_length=120, blank=True)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.HDD)
+    capacity_bytes = models.PositiveBigIntegerField(_("capacity (bytes)"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING, editable=False
+    )
+    smart = models.JSONField(_("SMART data"), default=dict, blank=True)
+    failing = models.BooleanField(_("failing (SMART)"), default=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("drive")
+        verbose_name_plural = _("drives")
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["serial_number"], name="drive_serial"),
+            models.Index(fields=["device", "status"], name="drive_device_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tag} · {self.serial_number or self.get_kind_display()}"
+
+    @property
+    def is_safe(self) -> bool:
+        return self.status in self.SAFE_STATUSES
+
+
+class NistMethod(models.TextChoices):
+    """Sanitisation categories of NIST SP 800-88."""
+
+    CLEAR = "clear", _("Clear (overwrite)")
+    PURGE = "purge", _("Purge (secure erase, sanitize, crypto erase)")
+    DESTROY = "destroy", _("Destroy")
+
+
+class Erasure(models.Model):
+    """One erasure run on one drive, as recorded at the erasure bench or by a tool's log."""
+
+    class Result(models.TextChoices):
+        SUCCESS = "success", _("Success")
+        FAILED = "failed", _("Failed")
+        ABORTED = "aborted", _("Aborted")
+
+    drive = models.ForeignKey(
+        Drive, on_delete=models.PROTECT, related_name="erasures", verbose_name=_("drive")
+    )
+    method = models.CharField(_("NIST SP 800-88 method"), max_length=8, choices=NistMethod.choices)
+    standard = models.CharField(
+        _("pattern or standard"), max_length=80, blank=True, help_text=_("e.g. DoD short, zero")
+    )
+    tool = models.CharField(_("tool"), max_length=80)
+    passes = models.PositiveSmallIntegerField(_("passes"), default=1)
+    verified = models.BooleanField(_("verified"), default=False)
+    result = models.CharField(_("result"), max_length=8, choices=Result.choices)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    operator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("operator"),
+    )
+    workstation = models.ForeignKey(
+        "workshop.Workstation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("workstation"),
+    )
+    log = models.TextField(_("tool log"), blank=True)
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("erasure")
+        verbose_name_plural = _("erasures")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.drive} · {self.get_method_display()} · {self.get_result_display()}"
+
+    @property
+    def is_proof(self) -> bool:
+        return self.result == self.Result.SUCCESS and self.verified
+
+
+class Destruction(models.Model):
+    """A drive physically destroyed, with the witness who saw it done."""
+
+    class Method(models.TextChoices):
+        SHREDDING = "shredding", _("Shredding")
+        CRUSHING = "crushing", _("Crushing")
+        DRILLING = "drilling", _("Drilling")
+        DEGAUSSING = "degaussing", _("Degaussing")
+        DISINTEGRATION = "disintegration", _("Disintegration")
+
+    drive = models.OneToOneField(
+        Drive, on_delete=models.PROTECT, related_name="destruction", verbose_name=_("drive")
+    )
+    method = models.CharField(_("method"), max_length=16, choices=Method.choices)
+    witness = models.CharField(_("witness"), max_length=120)
+    operator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("operator"),
+    )
+    workstation = models.ForeignKey(
+        "workshop.Workstation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("workstation"),
+    )
+    destroyed_at = models.DateTimeField(_("destroyed at"), default=timezone.now)
+    certificate_ref = models.CharField(_("certificate reference"), max_length=80, blank=True)
+
+    class Meta:
+        verbose_name = _("destruction")
+        verbose_name_plural = _("destructions")
+
+    def __str__(self) -> str:
+        return f"{self.drive} · {self.get_method_display()}"
+
+
+class ChecklistItem(models.Model):
+    """One check of a category's test checklist; mandatory items must pass before `tested`."""
+
+    category = models.ForeignKey(
+        "inventory.Category",
+        on_delete=models.PROTECT,
+        related_name="checklist_items",
+        verbose_name=_("category"),
+    )
+    code = models.SlugField(_("code"), max_length=40)
+    label = models.CharField(_("label"), max_length=160)
+    mandatory = models.BooleanField(_("mandatory"), default=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("checklist item")
+        verbose_name_plural = _("checklist items")
+        ordering = ["category", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["category", "code"], name="checklist_unique_code")
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class TestResult(models.Model):
+    """The outcome of one checklist item on one device; the latest per item counts."""
+
+    __test__ = False  # not a pytest test class
+
+    device = models.ForeignKey(
+        "inventory.Device",
+        on_delete=models.PROTECT,
+        related_name="test_results",
+        verbose_name=_("device"),
+    )
+    item = models.ForeignKey(
+        ChecklistItem, on_delete=models.PROTECT, related_name="results", verbose_name=_("check")
+    )
+    passed = models.BooleanField(_("passed"))
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    operator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("operator"),
+    )
+    workstation = models.ForeignKey(
+        "workshop.Workstation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("workstation"),
+    )
+    created_at = models.DateTimeField(_("tested at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("test result")
+        verbose_name_plural = _("test results")
+        ordering = ["id"]
+        indexes = [models.Index(fields=["device", "item", "-id"], name="testresult_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.item} · {'OK' if self.passed else 'KO'}"
+
+
+class Repair(models.Model):
+    """Work done on a faulty device: what was wrong, what was done, which parts were used."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        DONE = "done", _("Done")
+        ABANDONED = "abandoned", _("Abandoned")
+
+    device = models.ForeignKey(
+        "inventory.Device",
+        on_delete=models.PROTECT,
+        related_name="repairs",
+        verbose_name=_("device"),
+    )
+    fault = models.TextField(_("fault"))
+    work_done = models.TextField(_("work done"), blank=True)
+    parts_used = models.TextField(_("parts used"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default="open")
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("opened by"),
+    )
+    opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("repair")
+        verbose_name_plural = _("repairs")
+        ordering = ["-opened_at"]
+
+    def __str__(self) -> str:
+        return f"{self.device} · {self.get_status_display()}"
+
+
+class EventImmutable(Exception):
+    """Raised when code tries to change or delete a recorded event."""
+
+
+class DeviceEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise EventImmutable("Device events are append-only: they cannot be updated.")
+
+    def delete(self):
+        raise EventImmutable("Device events are append-only: they cannot be deleted.")
+
+    _raw_delete = delete
+
+
+class DeviceEvent(models.Model):
+    """One line of a device's history. Written by ``refurb.events.event_append`` only."""
+
+    class Code(models.TextChoices):
+        REGISTERED = "registered", _("Registered")
+        TRANSITION = "transition", _("State changed")
+        MOVED = "moved", _("Moved")
+        DRIVE_ADDED = "drive_added", _("Drive recorded")
+        ERASURE = "erasure", _("Erasure recorded")
+        DESTRUCTION = "destruction", _("Drive destroyed")
+        TEST = "test", _("Test recorded")
+        REPAIR = "repair", _("Repair")
+        UPDATED = "updated", _("Details updated")
+        SNAPSHOT = "snapshot", _("Hardware snapshot")
+        PRINTED = "printed", _("Label printed")
+        PRICE = "price", _("Price set")
+        SALE = "sale", _("Sold")
+
+    device = models.ForeignKey(
+        "inventory.Device",
+        on_delete=models.PROTECT,
+        related_name="events",
+        verbose_name=_("device"),
+    )
+    seq = models.PositiveIntegerField(_("number"))
+    code = models.CharField(_("kind"), max_length=24)
+    from_state = models.CharField(_("from"), max_length=16, choices=State.choices, blank=True)
+    to_state = models.CharField(_("to"), max_length=16, choices=State.choices, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    workstation = models.ForeignKey(
+        "workshop.Workstation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("workstation"),
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    payload = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    objects = DeviceEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("device event")
+        verbose_name_plural = _("device events")
+        ordering = ["device_id", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["device", "seq"], name="deviceevent_unique_seq")
+        ]
+        indexes = [models.Index(fields=["created_at"], name="deviceevent_created")]
+
+    def __str__(self) -> str:
+        return f"{self.device_id}#{self.seq} {self.code}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise EventImmutable("Device events are append-only: they cannot be updated.")
+        kwargs["force_insert"] = True
+        return super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise EventImmutable("Device events are append-only: they cannot be deleted.")
+
+    @property
+    def code_label(self) -> str:
+        try:
+            return self.Code(self.code).label
+        except ValueError:
+            return self.code

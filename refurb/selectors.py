@@ -1,0 +1,82 @@
+"""Reads about the bench process shared by services, screens and the API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import OuterRef, Subquery
+
+from refurb.models import ChecklistItem, DeviceEvent, Drive, TestResult
+from refurb.states import State
+
+
+@dataclass(frozen=True)
+class DataSafety:
+    """Whether a device may leave the erasure stage, and which drives hold it back."""
+
+    safe: bool
+    holds_data: bool
+    drive_count: int
+    unsafe_drives: list[Drive] = field(default_factory=list)
+    needs_storage_check: bool = False
+
+
+def device_data_safety(device) -> DataSafety:
+    """Tell whether every drive ever recorded in ``device`` is erased-and-verified or destroyed.
+
+    A device of a data-holding category with no drive recorded is safe only once a worker has
+    confirmed it has no storage at all, so forgetting to record a drive cannot skip erasure.
+    """
+    drives = list(device.drives.all())
+    unsafe = [drive for drive in drives if not drive.is_safe]
+    holds_data = device.category.holds_data
+    if unsafe:
+        return DataSafety(False, holds_data, len(drives), unsafe)
+    if drives or not holds_data:
+        return DataSafety(True, holds_data, len(drives))
+    if device.no_storage_confirmed:
+        return DataSafety(True, holds_data, 0)
+    return DataSafety(False, holds_data, 0, needs_storage_check=True)
+
+
+@dataclass(frozen=True)
+class ChecklistLine:
+    item: ChecklistItem
+    result: TestResult | None
+
+    @property
+    def passed(self) -> bool:
+        return self.result is not None and self.result.passed
+
+
+def device_checklist(device) -> list[ChecklistLine]:
+    """Return the device's category checklist with the latest result of each item."""
+    latest = TestResult.objects.filter(device=device, item=OuterRef("pk")).order_by("-id")
+    items = (
+        ChecklistItem.objects.filter(category_id=device.category_id, is_active=True)
+        .annotate(latest_id=Subquery(latest.values("id")[:1]))
+        .order_by("order", "id")
+    )
+    items = list(items)
+    results = TestResult.objects.in_bulk([item.latest_id for item in items if item.latest_id])
+    return [ChecklistLine(item, results.get(item.latest_id)) for item in items]
+
+
+def device_state_before_write_off(device) -> str:
+    """Return the state a written-off device was in before it was written off."""
+    event = (
+        DeviceEvent.objects.filter(device=device, to_state=State.WRITTEN_OFF)
+        .order_by("-seq")
+        .only("from_state")
+        .first()
+    )
+    return event.from_state if event else ""
+
+
+def device_timeline(device):
+    """Return the device's events in order, with who and where."""
+    return (
+        DeviceEvent.objects.filter(device=device)
+        .select_related("actor", "workstation", "workstation__site")
+        .order_by("seq")
+    )

@@ -1,0 +1,216 @@
+"""The device life cycle as one table: which state may follow which, by whom, and when.
+
+Each ``Move`` names its source and target states, the roles allowed to make it, the kinds of
+workstation it may be made from (none: any, or none at all), whether a reason is required, the
+guards that must hold and the effects applied first (e.g. setting the grade from the request).
+``refurb.services.device_transition`` is the only code that applies it. Read the table, not
+the code, to know the rules; DESIGN.md §2 draws the same graph.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.utils.translation import gettext as _
+
+from refurb import guards
+from refurb.states import HELD_STATES, State
+from workshop.exceptions import DomainError
+from workshop.models import WorkstationKind as WK
+from workshop.roles import BENCH_WORKER, COACH, MANAGER, SHOP
+
+
+@dataclass
+class MoveContext:
+    """What a move is asked with: who, from where, why, and any input (e.g. the grade)."""
+
+    actor: object
+    workstation: object | None
+    target: str
+    reason: str = ""
+    payload: dict = field(default_factory=dict)
+    now: datetime | None = None
+
+
+Guard = Callable[[object, MoveContext], None]
+Effect = Callable[[object, MoveContext], list[str]]
+
+
+@dataclass(frozen=True)
+class Move:
+    source: State
+    target: State
+    roles: frozenset[str]
+    guards: tuple[Guard, ...] = ()
+    effects: tuple[Effect, ...] = ()
+    stations: frozenset[str] = frozenset()
+    needs_reason: bool = False
+
+
+def apply_grade(device, ctx: MoveContext) -> list[str]:
+    """Set the grade named in the request (``payload["grade"]``), if any."""
+    code = (ctx.payload or {}).get("grade")
+    if code in (None, ""):
+        return []
+    from refurb.models import Grade
+
+    grade = Grade.objects.filter(code=str(code).upper()).first()
+    if grade is None:
+        raise DomainError(
+            "invalid_grade",
+            _("“%(grade)s” is not a grade: choose A, B or C.") % {"grade": code},
+            fields={"grade": [_("Unknown grade.")]},
+        )
+    device.grade = grade
+    return ["grade"]
+
+
+BENCH = frozenset({BENCH_WORKER, COACH, MANAGER})
+COACHES = frozenset({COACH, MANAGER})
+SELLERS = frozenset({SHOP, COACH, MANAGER})
+MANAGERS = frozenset({MANAGER})
+
+TEST_BENCHES = frozenset({WK.TEST, WK.GRADING})
+EXITS = (guards.drives_safe,)
+
+MOVES: tuple[Move, ...] = (
+    Move(
+        State.RECEIVED,
+        State.WIPED,
+        BENCH,
+        (guards.drives_safe,),
+        stations=frozenset({WK.ERASURE, WK.INTAKE}),
+    ),
+    Move(State.WIPED, State.TESTED, BENCH, (guards.checklist_passed,), stations=TEST_BENCHES),
+    Move(State.WIPED, State.IN_REPAIR, BENCH, stations=TEST_BENCHES),
+    Move(State.TESTED, State.IN_REPAIR, BENCH, stations=TEST_BENCHES),
+    Move(State.IN_REPAIR, State.TESTED, BENCH, (guards.checklist_passed,), stations=TEST_BENCHES),
+    Move(State.IN_REPAIR, State.HARVESTED, COACHES, EXITS, stations=TEST_BENCHES),
+    Move(
+        State.IN_REPAIR,
+        State.RECYCLED,
+        COACHES,
+        EXITS,
+        stations=frozenset({WK.TEST, WK.GRADING, WK.STOCK}),
+    ),
+    Move(
+        State.TESTED,
+        State.GRADED,
+        BENCH,
+        (guards.grade_set,),
+        (apply_grade,),
+        stations=frozenset({WK.GRADING}),
+    ),
+    Move(
+        State.GRADED,
+        State.ON_SALE,
+        SELLERS,
+        (guards.grade_set,),
+        stations=frozenset({WK.GRADING, WK.SHOP}),
+    ),
+    Move(State.ON_SALE, State.RESERVED, SELLERS, stations=frozenset({WK.SHOP})),
+    Move(State.RESERVED, State.ON_SALE, SELLERS, stations=frozenset({WK.SHOP})),
+    Move(State.ON_SALE, State.SOLD, SELLERS, EXITS, stations=frozenset({WK.SHOP})),
+    Move(State.RESERVED, State.SOLD, SELLERS, EXITS, stations=frozenset({WK.SHOP})),
+    Move(State.SOLD, State.RETURNED, SELLERS, stations=frozenset({WK.SHOP}), needs_reason=True),
+    Move(State.RETURNED, State.IN_REPAIR, BENCH, stations=TEST_BENCHES),
+    Move(State.RETURNED, State.TESTED, BENCH, (guards.checklist_passed,), stations=TEST_BENCHES),
+    *(
+        Move(held, State.WRITTEN_OFF, MANAGERS, stations=frozenset({WK.STOCK}), needs_reason=True)
+        for held in sorted(HELD_STATES)
+    ),
+    *(
+        Move(
+            State.WRITTEN_OFF,
+            held,
+            MANAGERS,
+            (guards.previous_state,),
+            stations=frozenset({WK.STOCK}),
+            needs_reason=True,
+        )
+        for held in sorted(HELD_STATES)
+    ),
+)
+
+TABLE: dict[str, dict[str, Move]] = {}
+for _move in MOVES:
+    TABLE.setdefault(_move.source, {})[_move.target] = _move
+
+
+def moves_from(state: str) -> dict[str, Move]:
+    """Return the moves the table allows from ``state``, by target."""
+    return TABLE.get(state, {})
+
+
+def parse_state(value: str) -> State:
+    """Return the ``State`` named ``value`` or raise a ``DomainError`` listing valid ones."""
+    try:
+        return State(value)
+    except ValueError:
+        raise DomainError(
+            "unknown_state",
+            _("“%(state)s” is not a state. Valid states: %(states)s.")
+            % {"state": value, "states": ", ".join(State.values)},
+            fields={"to": [_("Unknown state.")]},
+        ) from None
+
+
+def find_move(source: str, target: str) -> Move:
+    """Return the move from ``source`` to ``target`` or raise ``move_not_allowed``."""
+    move = moves_from(source).get(target)
+    if move is None:
+        possible = ", ".join(str(State(t).label) for t in moves_from(source)) or "—"
+        raise DomainError(
+            "move_not_allowed",
+            _(
+                "A device that is “%(source)s” cannot become “%(target)s”. "
+                "Possible next states: %(possible)s."
+            )
+            % {
+                "source": State(source).label,
+                "target": State(target).label,
+                "possible": possible,
+            },
+            fields={"to": [_("Not allowed from the current state.")]},
+            status=409,
+        )
+    return move
+
+
+def check_permission(move: Move, *, roles: frozenset[str], workstation) -> None:
+    """Raise a 403 ``DomainError`` unless the roles and the workstation may make ``move``."""
+    if not roles & move.roles:
+        raise DomainError(
+            "role_forbidden",
+            _("Your role may not move a device from “%(source)s” to “%(target)s”. Ask %(who)s.")
+            % {
+                "source": State(move.source).label,
+                "target": State(move.target).label,
+                "who": _("a coach or a manager") if move.roles & {COACH} else _("a manager"),
+            },
+            status=403,
+        )
+    if workstation is not None and move.stations and workstation.kind not in move.stations:
+        raise DomainError(
+            "workstation_forbidden",
+            _("This move is not made at a %(kind)s workstation. Use one of: %(kinds)s.")
+            % {
+                "kind": WK(workstation.kind).label,
+                "kinds": ", ".join(str(WK(kind).label) for kind in sorted(move.stations)),
+            },
+            status=403,
+        )
+
+
+def allowed_targets(state: str, *, roles: frozenset[str], workstation=None) -> list[str]:
+    """Return the targets these roles may try from ``state`` (guards are not evaluated)."""
+    targets = []
+    for target, move in moves_from(state).items():
+        try:
+            check_permission(move, roles=roles, workstation=workstation)
+        except DomainError:
+            continue
+        targets.append(target)
+    return targets

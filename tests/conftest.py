@@ -1,0 +1,64 @@
+"""Fixtures shared by the whole suite."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests import factories
+from workshop import roles
+from workshop.models import WorkstationKind
+
+
+@pytest.fixture
+def site(db):
+    return factories.SiteFactory(code="LY", name="Atelier de Lyon")
+
+
+@pytest.fixture
+def make_user(db):
+    def make(*role_codes, **kwargs):
+        return factories.UserFactory(roles=list(role_codes), **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def bench_worker(make_user):
+    return make_user(roles.BENCH_WORKER, username="bench")
+
+
+@pytest.fixture
+def coach(make_user):
+    return make_user(roles.COACH, username="coach")
+
+
+@pytest.fixture
+def shop_staff(make_user):
+    return make_user(roles.SHOP, username="shop")
+
+
+@pytest.fixture
+def manager(make_user):
+    return make_user(roles.MANAGER, username="manager")
+
+
+@pytest.fixture
+def station(site):
+    """Return a workstation of the given kind at the test site (created on first use)."""
+
+    def get(kind: str):
+        return factories.WorkstationFactory(site=site, kind=kind, name=f"Poste {kind}")
+
+    cache: dict = {}
+
+    def cached(kind: str = WorkstationKind.INTAKE):
+        if kind not in cache:
+            cache[kind] = get(kind)
+        return cache[kind]
+
+    return cached
+
+
+@pytest.fixture
+def laptop(site, bench_worker):
+    return factories.make_device(site=site, actor=bench_worker, make="Dell", model="Latitude E7240")

@@ -1,0 +1,78 @@
+"""factory_boy factories for the whole suite. Devices are made through the intake service."""
+
+from __future__ import annotations
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from inventory import services as inventory_services
+from inventory.models import Category, Donor
+from refurb.models import ChecklistItem, Grade
+from workshop.models import Site, Workstation, WorkstationKind
+
+
+class SiteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Site
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"{chr(65 + (n // 26) % 26)}{chr(65 + n % 26)}")
+    name = factory.LazyAttribute(lambda o: f"Atelier {o.code}")
+
+
+class WorkstationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Workstation
+
+    site = factory.SubFactory(SiteFactory)
+    name = factory.Sequence(lambda n: f"Poste {n}")
+    kind = WorkstationKind.INTAKE
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        if create:
+            self.save()
+        if create and extracted:
+            for role in extracted:
+                self.groups.add(Group.objects.get(name=role))
+
+
+class DonorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Donor
+
+    kind = Donor.Kind.COMPANY
+    name = factory.Sequence(lambda n: f"Donateur {n}")
+
+
+def category(code: str = "laptop") -> Category:
+    return Category.objects.get(code=code)
+
+
+def grade(code: str = "A") -> Grade:
+    return Grade.objects.get(code=code)
+
+
+def make_device(*, site=None, category_code="laptop", actor=None, **kwargs):
+    """Register a device through the intake service (so it has its first event)."""
+    site = site or SiteFactory()
+    return inventory_services.device_register(
+        site=site, category=category(category_code), actor=actor, **kwargs
+    )
+
+
+def mandatory_items(device) -> list[ChecklistItem]:
+    return list(
+        ChecklistItem.objects.filter(category=device.category, mandatory=True, is_active=True)
+    )

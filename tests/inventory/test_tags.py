@@ -1,0 +1,66 @@
+"""Asset tags: shape, check character, and every single-character typo caught."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from inventory import tags
+from workshop.exceptions import DomainError
+
+sites = st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=2, max_size=2)
+kinds = st.sampled_from(sorted(tags.KINDS))
+numbers = st.integers(min_value=1, max_value=10**9 - 1)
+
+
+@given(sites, kinds, numbers)
+def test_every_made_tag_parses_back_to_its_parts(site, kind, number):
+    tag = tags.parse_tag(tags.make_tag(site, kind, number))
+    assert (tag.site, tag.kind, tag.number) == (site, kind, number)
+
+
+@given(sites, kinds, numbers, st.data())
+def test_every_single_character_substitution_is_refused(site, kind, number, data):
+    text = tags.make_tag(site, kind, number)
+    position = data.draw(st.integers(min_value=0, max_value=len(text) - 1))
+    replacement = data.draw(st.sampled_from(tags.ALPHABET).filter(lambda c: c != text[position]))
+    typo = text[:position] + replacement + text[position + 1 :]
+    with pytest.raises(DomainError) as caught:
+        tags.parse_tag(typo)
+    assert caught.value.code in {"tag_malformed", "tag_check_failed"}
+
+
+@given(sites, kinds, numbers, st.data())
+def test_every_swap_of_two_different_neighbours_is_refused(site, kind, number, data):
+    text = tags.make_tag(site, kind, number)
+    position = data.draw(st.integers(min_value=0, max_value=len(text) - 2))
+    if text[position] == text[position + 1]:
+        return
+    swapped = text[:position] + text[position + 1] + text[position] + text[position + 2 :]
+    with pytest.raises(DomainError):
+        tags.parse_tag(swapped)
+
+
+def test_a_tag_with_a_wrong_check_character_says_so():
+    good = tags.make_tag("LY", "", 42)
+    wrong = good[:-1] + ("0" if good[-1] != "0" else "1")
+    with pytest.raises(DomainError) as caught:
+        tags.parse_tag(wrong)
+    assert caught.value.code == "tag_check_failed"
+    assert "tag" in caught.value.fields
+
+
+def test_lower_case_and_spaces_typed_by_hand_are_accepted():
+    good = tags.make_tag("LY", "D", 17)
+    typed = " " + good.lower()[:4] + " " + good.lower()[4:] + " "
+    assert tags.parse_tag(typed).text == good
+
+
+@pytest.mark.parametrize("code", ["", "LY", "12345678", "LYX0000011", "L10000011", "LY00001"])
+def test_codes_that_are_not_tags_are_malformed(code):
+    with pytest.raises(DomainError) as caught:
+        tags.parse_tag(code)
+    assert caught.value.code == "tag_malformed"
+
+
+def test_the_documented_example_is_a_valid_tag():
+    assert tags.make_tag("LY", "", 42) == "LY0000423"

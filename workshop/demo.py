@@ -1,0 +1,176 @@
+"""Walk devices through the life cycle with the real services (demo data, tests, benchmarks).
+
+``device_advance`` brings a freshly received device to any state by the shortest legal path,
+recording erasures, test results and grades on the way, so every device it touches has the
+same history a real one would have.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.utils import timezone
+
+from refurb import services as refurb_services
+from refurb.models import ChecklistItem, Drive, Grade, NistMethod
+from refurb.states import State
+from workshop.models import WorkstationKind as WK
+
+PATHS: dict[str, list[str]] = {
+    State.RECEIVED: [],
+    State.WIPED: [State.WIPED],
+    State.TESTED: [State.WIPED, State.TESTED],
+    State.IN_REPAIR: [State.WIPED, State.IN_REPAIR],
+    State.HARVESTED: [State.WIPED, State.IN_REPAIR, State.HARVESTED],
+    State.RECYCLED: [State.WIPED, State.IN_REPAIR, State.RECYCLED],
+    State.GRADED: [State.WIPED, State.TESTED, State.GRADED],
+    State.ON_SALE: [State.WIPED, State.TESTED, State.GRADED, State.ON_SALE],
+    State.RESERVED: [State.WIPED, State.TESTED, State.GRADED, State.ON_SALE, State.RESERVED],
+    State.SOLD: [State.WIPED, State.TESTED, State.GRADED, State.ON_SALE, State.SOLD],
+    State.RETURNED: [
+        State.WIPED,
+        State.TESTED,
+        State.GRADED,
+        State.ON_SALE,
+        State.SOLD,
+        State.RETURNED,
+    ],
+    State.WRITTEN_OFF: [State.WRITTEN_OFF],
+}
+
+STATION_FOR = {
+    State.WIPED: WK.ERASURE,
+    State.TESTED: WK.TEST,
+    State.IN_REPAIR: WK.TEST,
+    State.HARVESTED: WK.TEST,
+    State.RECYCLED: WK.STOCK,
+    State.GRADED: WK.GRADING,
+    State.ON_SALE: WK.SHOP,
+    State.RESERVED: WK.SHOP,
+    State.SOLD: WK.SHOP,
+    State.RETURNED: WK.SHOP,
+    State.WRITTEN_OFF: WK.STOCK,
+}
+
+REASONS = {
+    State.WRITTEN_OFF: "Introuvable lors de l'inventaire",
+    State.RETURNED: "Retour sous garantie : ne démarre plus",
+}
+
+
+@dataclass
+class Crew:
+    """Who does what during a walk: one user per role and one workstation per kind."""
+
+    bench: object
+    coach: object
+    shop: object
+    manager: object
+    stations: dict[str, object] = field(default_factory=dict)
+
+    def actor_for(self, target: str):
+        if target in (State.HARVESTED, State.RECYCLED):
+            return self.coach
+        if target in (State.ON_SALE, State.RESERVED, State.SOLD, State.RETURNED):
+            return self.shop
+        if target == State.WRITTEN_OFF:
+            return self.manager
+        return self.bench
+
+
+def device_make_safe(device, crew: Crew, *, now: datetime, failed_first: bool = False) -> None:
+    """Erase (or destroy) every drive of ``device``, or confirm it has no storage."""
+    drives = list(device.drives.all())
+    station = crew.stations.get(WK.ERASURE)
+    if not drives and device.category.holds_data:
+        refurb_services.device_confirm_no_storage(
+            device=device, actor=crew.bench, workstation=station, now=now
+        )
+    for drive in drives:
+        if drive.is_safe:
+            continue
+        if failed_first:
+            refurb_services.drive_record_erasure(
+                drive=drive,
+                method=NistMethod.CLEAR,
+                tool="nwipe 0.34",
+                standard="DoD short",
+                passes=3,
+                verified=False,
+                result="failed",
+                actor=crew.bench,
+                workstation=station,
+                started_at=now - timedelta(hours=2),
+                finished_at=now - timedelta(hours=1),
+                now=now,
+            )
+            refurb_services.drive_record_destruction(
+                drive=drive,
+                method="shredding",
+                witness="Claire Martin (encadrante)",
+                actor=crew.coach,
+                workstation=station,
+                now=now,
+            )
+            continue
+        method = (
+            NistMethod.PURGE
+            if drive.kind in (Drive.Kind.SSD, Drive.Kind.NVME)
+            else NistMethod.CLEAR
+        )
+        refurb_services.drive_record_erasure(
+            drive=drive,
+            method=method,
+            tool="nwipe 0.34" if method == NistMethod.CLEAR else "nvme-cli sanitize",
+            standard="DoD short" if method == NistMethod.CLEAR else "crypto erase",
+            passes=3 if method == NistMethod.CLEAR else 1,
+            verified=True,
+            result="success",
+            actor=crew.bench,
+            workstation=station,
+            started_at=now - timedelta(hours=2),
+            finished_at=now - timedelta(minutes=5),
+            now=now,
+        )
+
+
+def device_pass_checklist(device, crew: Crew, *, now: datetime) -> None:
+    """Record a passed result for every active item of the device's checklist."""
+    station = crew.stations.get(WK.TEST)
+    for item in ChecklistItem.objects.filter(category_id=device.category_id, is_active=True):
+        refurb_services.test_record_result(
+            device=device, item=item, passed=True, actor=crew.bench, workstation=station, now=now
+        )
+
+
+def device_advance(
+    device,
+    target: str,
+    crew: Crew,
+    *,
+    now: datetime | None = None,
+    grade: str = "B",
+    step: timedelta = timedelta(hours=6),
+) -> None:
+    """Bring a ``received`` device to ``target`` through the services, one legal move at a time."""
+    now = now or timezone.now()
+    moment = now
+    for next_state in PATHS[target]:
+        moment = moment + step
+        if next_state == State.WIPED:
+            device_make_safe(device, crew, now=moment)
+        elif next_state == State.TESTED:
+            device_pass_checklist(device, crew, now=moment)
+        payload = {"grade": grade} if next_state == State.GRADED else None
+        if next_state == State.GRADED:
+            Grade.objects.get(code=grade)
+        refurb_services.device_transition(
+            device=device,
+            to=next_state,
+            actor=crew.actor_for(next_state),
+            workstation=crew.stations.get(STATION_FOR[next_state]),
+            reason=REASONS.get(next_state, ""),
+            payload=payload,
+            now=moment,
+        )

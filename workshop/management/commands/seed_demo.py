@@ -1,0 +1,245 @@
+"""Load a believable French workshop for demos and screenshots (idempotent)."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+from stdnum import luhn
+
+from inventory import services as inventory_services
+from inventory.models import Category, Donor, Location
+from refurb import services as refurb_services
+from refurb.states import State
+from workshop import roles
+from workshop.demo import Crew, device_advance, device_make_safe
+from workshop.models import Site, Workstation, WorkstationKind
+
+DEMO_PASSWORD = "atelier-demo-2026"
+
+USERS = [
+    ("admin", "Admin", "Atelier", None, True),
+    ("salome", "Salomé", "Benali", roles.BENCH_WORKER, False),
+    ("karim", "Karim", "Haddad", roles.BENCH_WORKER, False),
+    ("claire", "Claire", "Martin", roles.COACH, False),
+    ("lucas", "Lucas", "Moreau", roles.SHOP, False),
+    ("nadia", "Nadia", "Lefèvre", roles.MANAGER, False),
+]
+
+SITES = [
+    ("LY", "Atelier solidaire de Lyon", "12 rue de Gerland, 69007 Lyon"),
+    ("SE", "Atelier solidaire de Saint-Étienne", "4 rue de la Manufacture, 42000 Saint-Étienne"),
+]
+
+STATIONS = [
+    ("Accueil 1", WorkstationKind.INTAKE),
+    ("Effacement 1", WorkstationKind.ERASURE),
+    ("Effacement 2", WorkstationKind.ERASURE),
+    ("Test 1", WorkstationKind.TEST),
+    ("Tri et grade", WorkstationKind.GRADING),
+    ("Boutique", WorkstationKind.SHOP),
+    ("Stock", WorkstationKind.STOCK),
+]
+
+LOCATIONS = [
+    ("Réception", Location.Kind.AREA),
+    ("Étagère A1", Location.Kind.SHELF),
+    ("Étagère A2", Location.Kind.SHELF),
+    ("Bac pièces détachées", Location.Kind.BIN),
+    ("Zone recyclage", Location.Kind.AREA),
+    ("Boutique", Location.Kind.SHOP),
+]
+
+MODELS = {
+    "laptop": [
+        ("Dell", "Latitude E7240", "ssd", 128),
+        ("Dell", "Latitude E6440", "hdd", 500),
+        ("Lenovo", "ThinkPad X1 Carbon 5th", "nvme", 256),
+        ("HP", "ProBook 430 G4", "ssd", 256),
+        ("Lenovo", "ThinkPad T470", "ssd", 240),
+    ],
+    "desktop": [
+        ("HP", "Compaq dc7900 SFF", "hdd", 250),
+        ("Lenovo", "ThinkCentre E73", "hdd", 500),
+        ("Dell", "OptiPlex 7010", "hdd", 500),
+    ],
+    "all_in_one": [("HP", "EliteOne 800 G3", "ssd", 256)],
+    "screen": [("Dell", "P2214H", None, None), ("Iiyama", "ProLite E2483HS", None, None)],
+    "tablet": [("Samsung", "Galaxy Tab A 10.1", "emmc", 32)],
+    "phone": [("Fairphone", "Fairphone 3", "emmc", 64)],
+    "printer": [("Brother", "HL-L2350DW", None, None)],
+    "peripheral": [("Logitech", "K120 clavier", None, None)],
+    "server": [("Dell", "PowerEdge R630", "hdd", 600)],
+    "network": [("Netgear", "GS108 switch", None, None)],
+}
+
+# Where the demo devices of one site end up, in order.
+TARGETS = (
+    [State.RECEIVED] * 6
+    + [State.WIPED] * 4
+    + [State.TESTED] * 3
+    + [State.IN_REPAIR] * 2
+    + [State.HARVESTED, State.RECYCLED]
+    + [State.GRADED] * 3
+    + [State.ON_SALE] * 6
+    + [State.RESERVED, State.SOLD, State.SOLD, State.SOLD, State.RETURNED, State.WRITTEN_OFF]
+)
+
+
+def siret_from(siren_body: str, nic_body: str) -> str:
+    siren = siren_body + luhn.calc_check_digit(siren_body)
+    body = siren + nic_body
+    return body + luhn.calc_check_digit(body)
+
+
+class Command(BaseCommand):
+    help = "Load a demo workshop (two sites, benches, donors, devices in every state). Idempotent."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+
+    def handle(self, *args, **options):
+        users = self.ensure_users()
+        if Site.objects.filter(code=SITES[0][0]).exists():
+            self.stdout.write("Demo data already loaded: nothing to add.")
+        else:
+            with transaction.atomic():
+                self.load(users, random.Random(options["seed"]))
+        self.print_logins()
+
+    def ensure_users(self) -> dict:
+        User = get_user_model()
+        made = {}
+        for username, first, last, role, superuser in USERS:
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults={"first_name": first, "last_name": last, "is_staff": True},
+            )
+            if created:
+                user.is_superuser = superuser
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+                if role:
+                    user.groups.add(Group.objects.get(name=role))
+            made[username] = user
+        return made
+
+    def load(self, users: dict, rng: random.Random) -> None:
+        now = timezone.now()
+        donors = self.make_donors()
+        for index, (code, name, address) in enumerate(SITES):
+            site = Site.objects.create(code=code, name=name, address=address)
+            stations = {}
+            for station_name, kind in STATIONS:
+                station = Workstation.objects.create(site=site, name=station_name, kind=kind)
+                stations.setdefault(kind, station)
+            locations = [
+                inventory_services.location_create(site=site, name=loc, kind=kind)
+                for loc, kind in LOCATIONS
+            ]
+            crew = Crew(
+                bench=users["salome"] if index == 0 else users["karim"],
+                coach=users["claire"],
+                shop=users["lucas"],
+                manager=users["nadia"],
+                stations=stations,
+            )
+            count = self.load_site(site, crew, donors, locations, rng, now)
+            self.stdout.write(f"[{index + 1}/{len(SITES)}] {name}: {count} devices")
+
+    def make_donors(self) -> list[Donor]:
+        return [
+            inventory_services.donor_create(
+                kind=Donor.Kind.COMPANY,
+                name="Banque Rhône-Alpes Solidaire",
+                siret=siret_from("55210055", "0001"),
+                contact_email="informatique@banque-ras.example",
+            ),
+            inventory_services.donor_create(
+                kind=Donor.Kind.PUBLIC_BODY,
+                name="Mairie de Villeurbanne",
+                siret=siret_from("21690266", "0001"),
+                contact_email="dsi@mairie-villeurbanne.example",
+            ),
+            inventory_services.donor_create(kind=Donor.Kind.PERSON, name="Mme Dupont"),
+            inventory_services.donor_create(kind=Donor.Kind.PERSON, name="M. Nguyen"),
+            inventory_services.donor_create(kind=Donor.Kind.PERSON, name="Mme Rossi"),
+        ]
+
+    def load_site(self, site, crew, donors, locations, rng, now) -> int:
+        categories = {category.code: category for category in Category.objects.all()}
+        collections = []
+        for days_ago, donor in zip((55, 40, 21, 9), donors[:2] + donors[2:4], strict=True):
+            collections.append(
+                inventory_services.collection_create(
+                    donor=donor,
+                    site=site,
+                    received_on=(now - timedelta(days=days_ago)).date(),
+                    declared_count=rng.randint(8, 20),
+                    gross_weight_kg=Decimal(rng.randint(40, 180)),
+                    notes="Lot de démonstration",
+                )
+            )
+        codes = list(MODELS)
+        count = 0
+        for number, target in enumerate(TARGETS):
+            code = "laptop" if number % 3 == 0 else codes[number % len(codes)]
+            make, model, drive_kind, size_gb = rng.choice(MODELS[code])
+            collection = collections[number % len(collections)]
+            start = timezone.make_aware(
+                timezone.datetime.combine(collection.received_on, timezone.datetime.min.time())
+            ) + timedelta(hours=9)
+            device = inventory_services.device_register(
+                site=site,
+                category=categories[code],
+                actor=crew.bench,
+                collection=collection,
+                make=make,
+                model=model,
+                serial_number=f"{make[:2].upper()}{rng.randint(10**7, 10**8 - 1)}",
+                weight_kg=categories[code].default_weight_kg,
+                location=locations[0],
+                workstation=crew.stations[WorkstationKind.INTAKE],
+                now=start,
+            )
+            if drive_kind:
+                drives = 2 if code == "server" else 1
+                for _index in range(drives):
+                    refurb_services.drive_add(
+                        device=device,
+                        actor=crew.bench,
+                        kind=drive_kind,
+                        serial_number=f"S{rng.randint(10**9, 10**10 - 1)}",
+                        model=f"{drive_kind.upper()} {size_gb} Go",
+                        capacity_bytes=size_gb * 10**9,
+                        workstation=crew.stations[WorkstationKind.ERASURE],
+                        now=start + timedelta(minutes=30),
+                    )
+            if target != State.RECEIVED:
+                if number % 7 == 1 and drive_kind:
+                    device_make_safe(
+                        device, crew, now=start + timedelta(hours=1), failed_first=True
+                    )
+                device_advance(
+                    device,
+                    target,
+                    crew,
+                    now=start,
+                    grade=rng.choice("AABBC"),
+                    step=timedelta(hours=rng.randint(4, 30)),
+                )
+            count += 1
+        return count
+
+    def print_logins(self) -> None:
+        self.stdout.write("")
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for username, first, last, role, superuser in USERS:
+            label = "superuser" if superuser else str(roles.ROLES[role])
+            self.stdout.write(f"  {username:<8} {first} {last} — {label}")
