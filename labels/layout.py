@@ -16,6 +16,7 @@ Rules, in order of precedence:
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -114,7 +115,8 @@ class QRItem:
     module_mm: float
     module_dots: int
     size: int  # modules per side, without quiet zone
-    rects: tuple[tuple[int, int, int], ...]  # (row, first column, run length) of dark modules
+    # dark rectangles in modules: (first row, first column, width, height)
+    rects: tuple[tuple[int, int, int, int], ...]
 
     @property
     def width(self) -> float:
@@ -145,19 +147,12 @@ class LabelLayout:
         return boxes
 
 
+_RUN = re.compile("1+")
+_DARK = b"1" * 128 + b"0" * 128  # bytes.translate table: grey < 128 is a dark module
+
+
 def _runs(pattern: str) -> list[tuple[int, int]]:
-    runs = []
-    i, n = 0, len(pattern)
-    while i < n:
-        if pattern[i] == "1":
-            j = i
-            while j < n and pattern[j] == "1":
-                j += 1
-            runs.append((i, j - i))
-            i = j
-        else:
-            i += 1
-    return runs
+    return [(m.start(), m.end() - m.start()) for m in _RUN.finditer(pattern)]
 
 
 @lru_cache(maxsize=4096)
@@ -171,21 +166,26 @@ def code128_codes(value: str) -> list[int]:
 
 
 @lru_cache(maxsize=4096)
-def qr_matrix(value: str) -> tuple[int, tuple[tuple[int, int, int], ...]]:
-    """QR code from zxing-cpp as (size, dark runs per row)."""
+def qr_matrix(value: str) -> tuple[int, tuple[tuple[int, int, int, int], ...]]:
+    """QR code from zxing-cpp as (size, dark rectangles (row, col, width, height))."""
     symbol = zxingcpp.create_barcode(value, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
     image = symbol.to_image(scale=1, add_quiet_zones=False)
     rows, cols = image.shape
-    data = bytes(memoryview(image))
-    rects = []
-    for r in range(rows):
-        row = data[r * cols : (r + 1) * cols]
-        pattern = "".join("1" if b < 128 else "0" for b in row)
-        for start, length in _runs(pattern):
-            rects.append((r, start, length))
     if rows != cols:
         raise LayoutError("zxing-cpp returned a non-square QR code")
-    return rows, tuple(rects)
+    data = bytes(memoryview(image)).translate(_DARK).decode("ascii")
+    # Dark runs per row, merged down the rows while identical: fewer rectangles to draw.
+    open_runs: dict[tuple[int, int], int] = {}  # (col, length) -> first row
+    rects: list[tuple[int, int, int, int]] = []
+    for r in range(rows + 1):
+        here = set(_runs(data[r * cols : (r + 1) * cols])) if r < rows else set()
+        for key in list(open_runs):
+            if key not in here:
+                first = open_runs.pop(key)
+                rects.append((first, key[0], key[1], r - first))
+        for key in here:
+            open_runs.setdefault(key, r)
+    return rows, tuple(sorted(rects))
 
 
 def _module_dot_choices(dpi: int, max_mm: float) -> list[int]:
@@ -259,14 +259,13 @@ def fit_line(
     """Shrink (to ``shrink`` × size, not below MIN_TEXT_PT), then wrap, then ellipsise."""
     m = fonts.metrics(bold)
     floor = max(MIN_TEXT_PT, size_pt * shrink)
-    size = size_pt
-    while True:
-        if m.width_em(text) * size * fonts.PT_TO_MM <= width_mm:
-            return size, [text]
-        if size <= floor:
-            break
-        size = max(floor, size - 0.25)
-    return size, wrap(text, width_mm, size, bold, max_lines)
+    em = m.width_em(text)
+    if em * size_pt * fonts.PT_TO_MM <= width_mm:
+        return size_pt, [text]
+    needed = math.floor(width_mm / (em * fonts.PT_TO_MM) * 4) / 4  # quarter points
+    if needed >= floor:
+        return needed, [text]
+    return floor, wrap(text, width_mm, floor, bold, max_lines)
 
 
 def _fit_at_scale(lines: list[TextLine], width: float, scale: float):
@@ -275,7 +274,7 @@ def _fit_at_scale(lines: list[TextLine], width: float, scale: float):
     at_floor = True
     for line in lines:
         nominal = BASE_PT[line.role] * scale
-        if nominal > MIN_TEXT_PT:
+        if nominal > MIN_TEXT_PT + 1e-9:
             at_floor = False
         nominal = max(MIN_TEXT_PT, nominal)
         bold = line.role in BOLD_ROLES
@@ -284,6 +283,24 @@ def _fit_at_scale(lines: list[TextLine], width: float, scale: float):
         placed.append((line, size, bold, parts))
         height += fonts.line_height_mm(size) * len(parts)
     return placed, height, at_floor
+
+
+def _best_fit(lines: list[TextLine], width: float, height: float, hi: float, lo: float):
+    """Largest scale in [lo, hi] (bisection, 6 steps) whose text fits the height; or None."""
+    placed, total, _ = _fit_at_scale(lines, width, hi)
+    if total <= height + 1e-9:
+        return placed
+    best, total, _ = _fit_at_scale(lines, width, lo)
+    if total > height + 1e-9:
+        return None
+    for _ in range(6):
+        mid = (lo + hi) / 2
+        placed, total, _ = _fit_at_scale(lines, width, mid)
+        if total <= height + 1e-9:
+            best, lo = placed, mid
+        else:
+            hi = mid
+    return best
 
 
 def _drop_candidate(lines: list[TextLine]) -> int | None:
@@ -305,21 +322,17 @@ def fit_block(
     dropped: list[str] = []
     if width <= 0 or height <= 0:
         return [], [li.text for li in lines]
+    min_scale = MIN_TEXT_PT / max(BASE_PT[li.role] for li in lines) if lines else 1.0
     while lines:
-        s = scale
-        while True:
-            placed, total, at_floor = _fit_at_scale(lines, width, s)
-            if total <= height + 1e-9:
-                items = []
-                y = top
-                for line, size, bold, parts in placed:
-                    for part in parts:
-                        items.append(TextItem(part, x, y, width, size, bold, line.role))
-                        y += fonts.line_height_mm(size)
-                return items, dropped
-            if at_floor:
-                break
-            s *= 0.92
+        placed = _best_fit(lines, width, height, min(scale, max(scale, min_scale)), min_scale)
+        if placed is not None:
+            items = []
+            y = top
+            for line, size, bold, parts in placed:
+                for part in parts:
+                    items.append(TextItem(part, x, y, width, size, bold, line.role))
+                    y += fonts.line_height_mm(size)
+            return items, dropped
         i = _drop_candidate(lines)
         if i is None:
             dropped.append(lines[0].text)

@@ -51,11 +51,11 @@ def rasterize(
     if lay.qr is not None:
         q = lay.qr
         m = q.module_mm
-        for row, col, length in q.rects:
+        for row, col, width, height in q.rects:
             x0 = px(q.x - ox + col * m)
-            x1 = px(q.x - ox + (col + length) * m) - 1
+            x1 = px(q.x - ox + (col + width) * m) - 1
             y0 = px(q.y - oy + row * m)
-            y1 = px(q.y - oy + (row + 1) * m) - 1
+            y1 = px(q.y - oy + (row + height) * m) - 1
             draw.rectangle((x0, y0, x1, y1), fill=0)
     for t in lay.texts:
         font = _pil_font(t.bold, max(1, round(t.size_pt / 72 * dpi)))
@@ -98,10 +98,10 @@ def render_svg(label: Label, stock: Stock) -> str:
     if lay.qr is not None:
         q = lay.qr
         m = q.module_mm
-        for row, col, length in q.rects:
+        for row, col, width, height in q.rects:
             path.append(
                 f"M{_n(q.x + col * m)} {_n(q.y + row * m)}"
-                f"h{_n(length * m)}v{_n(m)}h{_n(-length * m)}z"
+                f"h{_n(width * m)}v{_n(height * m)}h{_n(-width * m)}z"
             )
     if path:
         parts.append(f'<path fill="#000" d="{"".join(path)}"/>')
