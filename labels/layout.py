@@ -148,6 +148,7 @@ class LabelLayout:
 
 
 _RUN = re.compile("1+")
+_RUN_B = re.compile(b"1+")
 _DARK = b"1" * 128 + b"0" * 128  # bytes.translate table: grey < 128 is a dark module
 
 
@@ -173,18 +174,25 @@ def qr_matrix(value: str) -> tuple[int, tuple[tuple[int, int, int, int], ...]]:
     rows, cols = image.shape
     if rows != cols:
         raise LayoutError("zxing-cpp returned a non-square QR code")
-    data = bytes(memoryview(image)).translate(_DARK).decode("ascii")
-    # Dark runs per row, merged down the rows while identical: fewer rectangles to draw.
-    open_runs: dict[tuple[int, int], int] = {}  # (col, length) -> first row
+    raw = bytes(memoryview(image))
+    # One '0' between rows so no run crosses a row end; one regex pass finds every run.
+    stride = cols + 1
+    data = b"0".join(raw[r * cols : (r + 1) * cols].translate(_DARK) for r in range(rows))
+    # Identical runs in consecutive rows merge into one rectangle: fewer to draw.
+    spans: dict[tuple[int, int], list[int]] = {}  # (col, width) -> [first row, last row]
     rects: list[tuple[int, int, int, int]] = []
-    for r in range(rows + 1):
-        here = set(_runs(data[r * cols : (r + 1) * cols])) if r < rows else set()
-        for key in list(open_runs):
-            if key not in here:
-                first = open_runs.pop(key)
-                rects.append((first, key[0], key[1], r - first))
-        for key in here:
-            open_runs.setdefault(key, r)
+    for m in _RUN_B.finditer(data):
+        row, col = divmod(m.start(), stride)
+        key = (col, m.end() - m.start())
+        span = spans.get(key)
+        if span is not None and span[1] == row - 1:
+            span[1] = row
+            continue
+        if span is not None:
+            rects.append((span[0], key[0], key[1], span[1] - span[0] + 1))
+        spans[key] = [row, row]
+    for (col, width), (first, last) in spans.items():
+        rects.append((first, col, width, last - first + 1))
     return rows, tuple(sorted(rects))
 
 
