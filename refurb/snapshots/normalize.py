@@ -307,14 +307,21 @@ def _drives(src: _Sources) -> list[ParsedDrive]:
         k = _key(drive.serial)
         index = by_serial.get(k) if k else None
         if index is None and drive.device and drive.device in by_device:
-            index = by_device[drive.device]
+            other = drives[by_device[drive.device]]
+            if other.serial is None or drive.serial is None:
+                index = by_device[drive.device]
+            else:
+                src.warnings.append(
+                    f"{drive.device} reported with two serials ({other.serial} by "
+                    f"{other.source}, {drive.serial} by {drive.source}): kept both"
+                )
         if index is not None:
             # Already known from a stronger source: only fill its gaps.
             drives[index] = _fill(drives[index], drive)
             return
         if k:
             by_serial[k] = len(drives)
-        if drive.device:
+        if drive.device and drive.device not in by_device:
             by_device[drive.device] = len(drives)
         drives.append(drive)
 
