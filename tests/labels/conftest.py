@@ -1,1 +1,1 @@
-from label_samples import template_name  # noqa: F401  (fixture)
+from tests.labels.label_samples import template_name  # noqa: F401  (fixture)

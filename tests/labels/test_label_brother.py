@@ -2,11 +2,11 @@ import pytest
 from brother_ql.labels import LabelsManager
 from brother_ql.models import ModelsManager
 from brother_ql.reader import BrotherQLReader
-from label_samples import TEMPLATE_NAMES, decode, expected_codes, sample_label
 from PIL import Image
 
 from labels.render.brother import brother_bitmap, render_brother
 from labels.stocks import get_stock
+from tests.labels.label_samples import TEMPLATE_NAMES, decode, expected_codes, sample_label
 
 
 def _raster_rows(data: bytes) -> list[bytes]:

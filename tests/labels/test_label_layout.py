@@ -1,13 +1,13 @@
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from label_samples import SAMPLES
 
 from labels import fonts
 from labels.content import Barcode, Label, Role, TextLine
 from labels.layout import MIN_TEXT_PT, ellipsize, layout, wrap
 from labels.stocks import get_stock
 from labels.templates import ShopInput, shop_label
+from tests.labels.label_samples import SAMPLES, sample_label
 
 FRENCH = (
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 "
@@ -118,7 +118,8 @@ def test_svg_preview_draws_the_barcode_and_french_text():
     from labels.render.preview import render_svg
 
     svg = render_svg(
-        __import__("label_samples").sample_label("erasure_sticker"), get_stock("zebra-57x32")
+        sample_label("erasure_sticker"),
+        get_stock("zebra-57x32"),
     )
     assert svg.startswith("<svg") and "Données effacées" in svg and "<path" in svg
 
@@ -126,10 +127,10 @@ def test_svg_preview_draws_the_barcode_and_french_text():
 def test_png_preview_scans():
     import io
 
-    from label_samples import decode, sample_label
     from PIL import Image
 
     from labels.render.preview import render_png
+    from tests.labels.label_samples import decode, sample_label
 
     png = render_png(sample_label("shop_label"), get_stock("zebra-57x32"))
     image = Image.open(io.BytesIO(png))

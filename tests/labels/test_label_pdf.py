@@ -1,5 +1,10 @@
 import pytest
-from label_samples import (
+from zxingcpp import BarcodeFormat
+
+from labels.layout import layout
+from labels.render.pdf import render_pdf
+from labels.stocks import MM_PER_INCH, STOCKS, get_stock
+from tests.labels.label_samples import (
     TEMPLATE_NAMES,
     decode,
     decode_by_format,
@@ -8,11 +13,6 @@ from label_samples import (
     pdf_text,
     sample_label,
 )
-from zxingcpp import BarcodeFormat
-
-from labels.layout import layout
-from labels.render.pdf import render_pdf
-from labels.stocks import MM_PER_INCH, STOCKS, get_stock
 
 ROLL_STOCKS = sorted(code for code, s in STOCKS.items() if s.sheet is None)
 SHEET_STOCKS = sorted(code for code, s in STOCKS.items() if s.sheet is not None)

@@ -3,11 +3,11 @@ import unicodedata
 
 import pytest
 import zplkit
-from label_samples import TEMPLATE_NAMES, decode, expected_codes, sample_label
 from PIL import Image
 
 from labels.render.zpl import bc_data, render_zpl
 from labels.stocks import get_stock
+from tests.labels.label_samples import TEMPLATE_NAMES, decode, expected_codes, sample_label
 
 ZEBRA_STOCKS = ["zebra-57x32", "zebra-102x152", "thermal-50x25"]
 _ASCII = {"€": "E", "…": "...", "—": "-", "·": ".", "œ": "oe", "Œ": "OE", "’": "'"}

@@ -65,7 +65,9 @@ def device_in(source: str, crew: Crew, site, *, target: str):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("move,role,allowed", CASES)
-def test_each_move_is_allowed_exactly_for_the_roles_the_table_names(move, role, allowed, crew, site, make_user):
+def test_each_move_is_allowed_exactly_for_the_roles_the_table_names(
+    move, role, allowed, crew, site, make_user
+):
     device = device_in(move.source, crew, site, target=move.target)
     if move.source == State.WRITTEN_OFF and move.target != State.GRADED:
         # Found again goes back to the state before the write-off, nowhere else.
@@ -77,7 +79,12 @@ def test_each_move_is_allowed_exactly_for_the_roles_the_table_names(move, role, 
     reason = "raison de test"
     if allowed:
         event = device_transition(
-            device=device, to=move.target, actor=actor, workstation=station, reason=reason, payload=payload
+            device=device,
+            to=move.target,
+            actor=actor,
+            workstation=station,
+            reason=reason,
+            payload=payload,
         )
         device.refresh_from_db()
         assert device.state == move.target
@@ -86,7 +93,12 @@ def test_each_move_is_allowed_exactly_for_the_roles_the_table_names(move, role, 
     else:
         with pytest.raises(DomainError) as caught:
             device_transition(
-                device=device, to=move.target, actor=actor, workstation=station, reason=reason, payload=payload
+                device=device,
+                to=move.target,
+                actor=actor,
+                workstation=station,
+                reason=reason,
+                payload=payload,
             )
         if role not in move.roles:
             assert caught.value.code == "role_forbidden"
@@ -121,7 +133,11 @@ def test_every_held_state_can_be_written_off_by_a_manager_only():
 def test_every_exit_from_the_building_checks_the_erasure_invariant():
     from refurb import guards
 
-    exits = [move for move in transitions.MOVES if move.target in (State.SOLD, State.RECYCLED, State.HARVESTED)]
+    exits = [
+        move
+        for move in transitions.MOVES
+        if move.target in (State.SOLD, State.RECYCLED, State.HARVESTED)
+    ]
     assert {move.target for move in exits} == {State.SOLD, State.RECYCLED, State.HARVESTED}
     for move in exits:
         assert guards.drives_safe in move.guards, _move_id(move)
@@ -138,6 +154,8 @@ def test_a_shop_workstation_cannot_be_used_to_wipe_a_device():
     move = transitions.find_move(State.RECEIVED, State.WIPED)
     with pytest.raises(DomainError) as caught:
         transitions.check_permission(
-            move, roles=frozenset({roles.BENCH_WORKER}), workstation=Workstation(kind=WorkstationKind.SHOP)
+            move,
+            roles=frozenset({roles.BENCH_WORKER}),
+            workstation=Workstation(kind=WorkstationKind.SHOP),
         )
     assert caught.value.code == "workstation_forbidden"
