@@ -63,7 +63,7 @@ class ErasureViewSet(_BenchRecordViewSet):
 
 @extend_schema(tags=["bench"])
 class DestructionViewSet(_BenchRecordViewSet):
-    queryset = Destruction.objects.select_related("drive__device", "operator")
+    queryset = Destruction.objects.select_related("drive__device", "operator").order_by("id")
     serializer_class = s.DestructionSerializer
     create_serializer_class = s.DestructionCreateSerializer
     filterset_class = filters.DestructionFilter
