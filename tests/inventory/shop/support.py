@@ -39,6 +39,9 @@ def legal_for(site, **kwargs) -> SiteLegal:
 
 
 def make_grid() -> dict:
+    """Replace the seeded grid with a small known one."""
+    PriceRule.objects.all().delete()
+    SpecTier.objects.all().delete()
     office = SpecTier.objects.create(name="Office", rank=1, min_ram_gb=4, min_storage_gb=120)
     perf = SpecTier.objects.create(
         name="Performance", rank=2, min_cpu_generation=8, min_ram_gb=8, min_storage_gb=240
