@@ -7,5 +7,6 @@ from django.views.generic import RedirectView
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("workshop.api.urls")),
+    path("", include("inventory.shop_urls")),
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
 ]
