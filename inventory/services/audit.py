@@ -1,0 +1,597 @@
+"""Writes of the manager's audit: stocktakes (open, scan, reconcile, resolve, close) and
+recycling shipments (open, fill, ship, certify).
+
+Reconciliation is one set-based pass in SQL, so a site of tens of thousands of devices is
+compared with its scans without a Python loop over the site. Closing a stocktake and shipping
+a shipment change devices only through ``device_move`` and ``device_transition``, which write
+the events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from decimal import Decimal
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from inventory.models import (
+    Device,
+    Location,
+    RecyclingShipment,
+    RecyclingShipmentLine,
+    Stocktake,
+    StocktakeLine,
+    StocktakeScan,
+)
+from refurb.states import HELD_STATES, State
+from workshop.exceptions import DomainError, validate
+from workshop.models import Site
+
+# --------------------------------------------------------------------------- stocktakes
+
+
+def stocktake_open(
+    *,
+    site: Site,
+    actor,
+    locations: Iterable[Location] = (),
+    note: str = "",
+    now: datetime | None = None,
+) -> Stocktake:
+    """Open a stocktake of ``site`` (or only of ``locations``, all of that site)."""
+    locations = list(locations)
+    strangers = [location.tag for location in locations if location.site_id != site.pk]
+    if strangers:
+        raise DomainError(
+            "wrong_site",
+            _("These locations belong to another site: %(tags)s.") % {"tags": ", ".join(strangers)},
+            fields={"locations": strangers},
+        )
+    with transaction.atomic():
+        stocktake = Stocktake(
+            site=site,
+            note=(note or "").strip(),
+            opened_by=actor if getattr(actor, "is_authenticated", False) else None,
+            opened_at=now or timezone.now(),
+        )
+        validate(stocktake)
+        stocktake.save()
+        if locations:
+            stocktake.locations.set(locations)
+    return stocktake
+
+
+def _lock_open_shared(stocktake: Stocktake) -> Stocktake:
+    """Read the stocktake under a shared lock: scanners run side by side, closing waits."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT status FROM {Stocktake._meta.db_table} WHERE id = %s FOR SHARE",
+                [stocktake.pk],
+            )
+            row = cursor.fetchone()
+        status = row[0] if row else None
+    else:
+        status = Stocktake.objects.filter(pk=stocktake.pk).values_list("status", flat=True).first()
+    if status != Stocktake.Status.OPEN:
+        raise DomainError(
+            "stocktake_closed",
+            _("This stocktake is closed: scans are no longer taken."),
+            status=409,
+        )
+    return stocktake
+
+
+def _scan_device(code: str) -> tuple[str, Device | None]:
+    """Return the code to count (the asset tag when known) and the device it designates."""
+    from inventory.scan import scan_resolve
+
+    try:
+        result = scan_resolve(code)
+    except DomainError as error:
+        if error.code == "scan_unknown":
+            return code.strip(), None
+        raise
+    if result.kind != "device":
+        raise DomainError(
+            "not_a_device",
+            _("“%(code)s” is a %(kind)s label, not a device: scan the device's asset tag.")
+            % {"code": result.code, "kind": result.kind},
+            fields={"code": [_("Not a device.")]},
+        )
+    return result.obj.asset_tag, result.obj
+
+
+def stocktake_record_scan(
+    *,
+    stocktake: Stocktake,
+    code: str,
+    location: Location,
+    actor,
+    now: datetime | None = None,
+) -> tuple[StocktakeScan, bool]:
+    """Record that the label ``code`` was found at ``location``; return ``(scan, created)``.
+
+    Idempotent per code: a device scanned twice (by tag or by serial, by one scanner or two at
+    once) counts once, where it was first found. An unknown code is kept, to be shown as an
+    unknown label; a mistyped tag is refused so the worker scans again.
+    """
+    if location.site_id != stocktake.site_id:
+        raise DomainError(
+            "wrong_site",
+            _("Location %(tag)s is not at the site being counted.") % {"tag": location.tag},
+            fields={"location": [_("Another site's location.")]},
+        )
+    counted, device = _scan_device(code)
+    now = now or timezone.now()
+    with transaction.atomic():
+        _lock_open_shared(stocktake)
+        scope = list(stocktake.locations.values_list("pk", flat=True))
+        if scope and location.pk not in scope:
+            raise DomainError(
+                "location_out_of_scope",
+                _("Location %(tag)s is not part of this stocktake.") % {"tag": location.tag},
+                fields={"location": [_("Not counted in this stocktake.")]},
+            )
+        try:
+            with transaction.atomic():
+                scan = StocktakeScan.objects.create(
+                    stocktake=stocktake,
+                    code=counted[:80],
+                    device=device,
+                    location=location,
+                    scanned_by=actor if getattr(actor, "is_authenticated", False) else None,
+                    scanned_at=now,
+                )
+            created = True
+        except IntegrityError:
+            scan = StocktakeScan.objects.get(stocktake=stocktake, code=counted[:80])
+            created = False
+    return scan, created
+
+
+def _computed_lines_sql(stocktake: Stocktake) -> tuple[str, list]:
+    """Return the SQL (and params) of what the stocktake finds, one row per code."""
+    scan = StocktakeScan._meta.db_table
+    device = Device._meta.db_table
+    scope = Stocktake.locations.through._meta.db_table
+    held = sorted(str(state) for state in HELD_STATES)
+    held_sql = ", ".join(["%s"] * len(held))
+    whole_site = not stocktake.locations.exists()
+    sql = f"""
+        SELECT s.code AS code, s.device_id AS device_id,
+               CASE WHEN s.device_id IS NULL THEN 'unknown'
+                    WHEN d.state NOT IN ({held_sql}) THEN 'unexpected'
+                    WHEN d.location_id = s.location_id THEN 'found'
+                    ELSE 'elsewhere' END AS kind,
+               COALESCE(d.state, '') AS device_state,
+               d.location_id AS expected_location_id,
+               s.location_id AS scanned_location_id
+        FROM {scan} s LEFT JOIN {device} d ON d.id = s.device_id
+        WHERE s.stocktake_id = %s
+        UNION ALL
+        SELECT d.asset_tag, d.id, 'missing', d.state, d.location_id, NULL
+        FROM {device} d
+        WHERE d.site_id = %s AND d.state IN ({held_sql})
+          AND ({"1 = 1" if whole_site else "0 = 1"}
+               OR d.location_id IN (SELECT location_id FROM {scope} WHERE stocktake_id = %s))
+          AND NOT EXISTS (
+              SELECT 1 FROM {scan} s2 WHERE s2.stocktake_id = %s AND s2.device_id = d.id)
+    """
+    params = [*held, stocktake.pk, stocktake.site_id, *held, stocktake.pk, stocktake.pk]
+    return sql, params
+
+
+def stocktake_reconcile(*, stocktake: Stocktake, now: datetime | None = None) -> dict[str, int]:
+    """Compare scans with what the system believes, in one set-based pass; count each finding.
+
+    Lines whose finding has not changed keep their resolution; a line whose finding changed
+    (a missing device scanned since, say) is replaced and must be resolved again.
+    """
+    now = now or timezone.now()
+    line = StocktakeLine._meta.db_table
+    computed, params = _computed_lines_sql(stocktake)
+    with transaction.atomic():
+        locked = Stocktake.objects.select_for_update().get(pk=stocktake.pk)
+        if not locked.is_open:
+            raise DomainError("stocktake_closed", _("This stocktake is closed."), status=409)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                DELETE FROM {line}
+                WHERE stocktake_id = %s AND NOT EXISTS (
+                    SELECT 1 FROM ({computed}) c
+                    WHERE c.code = {line}.code AND c.kind = {line}.kind
+                      AND COALESCE(c.scanned_location_id, 0)
+                          = COALESCE({line}.scanned_location_id, 0))
+                """,
+                [stocktake.pk, *params],
+            )
+            cursor.execute(
+                f"""
+                INSERT INTO {line} (stocktake_id, code, kind, device_id, device_state,
+                    expected_location_id, scanned_location_id, resolution, reason,
+                    resolved_at)
+                SELECT %s, c.code, c.kind, c.device_id, c.device_state,
+                       c.expected_location_id, c.scanned_location_id,
+                       CASE WHEN c.kind = 'found' THEN 'ok' ELSE '' END, '',
+                       CASE WHEN c.kind = 'found' THEN %s ELSE NULL END
+                FROM ({computed}) c
+                WHERE NOT EXISTS (
+                    SELECT 1 FROM {line} l WHERE l.stocktake_id = %s AND l.code = c.code)
+                """,
+                [
+                    stocktake.pk,
+                    connection.ops.adapt_datetimefield_value(now),
+                    *params,
+                    stocktake.pk,
+                ],
+            )
+        locked.reconciled_at = now
+        locked.save(update_fields=["reconciled_at"])
+    stocktake.reconciled_at = now
+    from inventory.reports.stocktake import stocktake_summary
+
+    return stocktake_summary(stocktake)
+
+
+ALLOWED_RESOLUTIONS = {
+    StocktakeLine.Kind.FOUND: {StocktakeLine.Resolution.NONE_NEEDED},
+    StocktakeLine.Kind.ELSEWHERE: {StocktakeLine.Resolution.MOVE, StocktakeLine.Resolution.IGNORE},
+    StocktakeLine.Kind.MISSING: {
+        StocktakeLine.Resolution.WRITE_OFF,
+        StocktakeLine.Resolution.IGNORE,
+    },
+    StocktakeLine.Kind.UNEXPECTED: {
+        StocktakeLine.Resolution.FOUND_AGAIN,
+        StocktakeLine.Resolution.IGNORE,
+    },
+    StocktakeLine.Kind.UNKNOWN: {StocktakeLine.Resolution.IGNORE},
+}
+
+
+def stocktake_resolve_line(
+    *,
+    line: StocktakeLine,
+    resolution: str,
+    actor,
+    reason: str = "",
+    now: datetime | None = None,
+) -> StocktakeLine:
+    """Decide what to do about one finding; nothing is applied before the stocktake closes."""
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        locked = (
+            StocktakeLine.objects.select_for_update().select_related("stocktake").get(pk=line.pk)
+        )
+        if not locked.stocktake.is_open:
+            raise DomainError("stocktake_closed", _("This stocktake is closed."), status=409)
+        allowed = ALLOWED_RESOLUTIONS[locked.kind]
+        if locked.kind == StocktakeLine.Kind.UNEXPECTED and locked.device_state != (
+            State.WRITTEN_OFF
+        ):
+            allowed = {StocktakeLine.Resolution.IGNORE}
+        if resolution not in allowed:
+            raise DomainError(
+                "resolution_not_allowed",
+                _("“%(resolution)s” does not apply to a line “%(kind)s”. Choose: %(allowed)s.")
+                % {
+                    "resolution": resolution,
+                    "kind": locked.get_kind_display(),
+                    "allowed": ", ".join(
+                        str(StocktakeLine.Resolution(value).label) for value in sorted(allowed)
+                    ),
+                },
+                fields={"resolution": [_("Not allowed for this line.")]},
+            )
+        needs_reason = resolution in (
+            StocktakeLine.Resolution.WRITE_OFF,
+            StocktakeLine.Resolution.FOUND_AGAIN,
+        )
+        if needs_reason and not reason:
+            raise DomainError(
+                "reason_required",
+                _("Say why in a few words: this resolution needs a reason."),
+                fields={"reason": [_("This field is required.")]},
+            )
+        locked.resolution = resolution
+        locked.reason = reason
+        locked.resolved_by = actor if getattr(actor, "is_authenticated", False) else None
+        locked.resolved_at = now or timezone.now()
+        validate(locked)
+        locked.save()
+    return locked
+
+
+def _apply_line(line: StocktakeLine, *, actor, now: datetime) -> None:
+    from inventory.services.core import device_move
+    from refurb.selectors import device_state_before_write_off
+    from refurb.services import device_transition
+
+    device = line.device
+    R = StocktakeLine.Resolution
+    if line.resolution == R.MOVE:
+        device_move(device=device, location=line.scanned_location, actor=actor, now=now)
+    elif line.resolution == R.WRITE_OFF:
+        device_transition(
+            device=device,
+            to=State.WRITTEN_OFF,
+            actor=actor,
+            reason=line.reason,
+            payload={"stocktake": line.stocktake_id},
+            now=now,
+        )
+    elif line.resolution == R.FOUND_AGAIN:
+        device_transition(
+            device=device,
+            to=device_state_before_write_off(device),
+            actor=actor,
+            reason=line.reason,
+            payload={"stocktake": line.stocktake_id},
+            now=now,
+        )
+        if line.scanned_location_id and device.location_id != line.scanned_location_id:
+            device_move(device=device, location=line.scanned_location, actor=actor, now=now)
+
+
+def stocktake_close(*, stocktake: Stocktake, actor, now: datetime | None = None) -> Stocktake:
+    """Reconcile a last time, apply every resolution (moves, write-offs, found again) and close.
+
+    Refuses, and changes nothing, while a line is unresolved or when a device changed since
+    (its service refuses the move; the message names it).
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Stocktake.objects.select_for_update().get(pk=stocktake.pk)
+        if not locked.is_open:
+            raise DomainError(
+                "stocktake_closed", _("This stocktake is already closed."), status=409
+            )
+        stocktake_reconcile(stocktake=locked, now=now)
+        pending = list(
+            locked.lines.filter(resolution=StocktakeLine.Resolution.PENDING).values_list(
+                "code", flat=True
+            )[:11]
+        )
+        if pending:
+            shown = ", ".join(pending[:10]) + ("…" if len(pending) > 10 else "")
+            raise DomainError(
+                "stocktake_unresolved",
+                _("Resolve every line before closing. Still to resolve: %(codes)s.")
+                % {"codes": shown},
+                fields={"lines": pending[:10]},
+                status=409,
+            )
+        actions = (
+            locked.lines.filter(
+                resolution__in=[
+                    StocktakeLine.Resolution.MOVE,
+                    StocktakeLine.Resolution.WRITE_OFF,
+                    StocktakeLine.Resolution.FOUND_AGAIN,
+                ]
+            )
+            .select_related("device", "device__category", "scanned_location")
+            .order_by("id")
+        )
+        applied = []
+        for line in actions:
+            try:
+                _apply_line(line, actor=actor, now=now)
+            except DomainError as error:
+                raise DomainError(
+                    error.code,
+                    _("%(code)s: %(message)s") % {"code": line.code, "message": error.message},
+                    fields=error.fields,
+                    status=error.status,
+                ) from error
+            applied.append(line.pk)
+        StocktakeLine.objects.filter(pk__in=applied).update(applied_at=now)
+        locked.status = Stocktake.Status.CLOSED
+        locked.closed_by = actor if getattr(actor, "is_authenticated", False) else None
+        locked.closed_at = now
+        locked.save(update_fields=["status", "closed_by", "closed_at"])
+    return locked
+
+
+# --------------------------------------------------------------------- recycling shipments
+
+SHIPPABLE_STATES = frozenset({State.IN_REPAIR, State.RECYCLED, State.HARVESTED})
+
+
+def shipment_open(*, site: Site, recycler: str, actor=None, now=None) -> RecyclingShipment:
+    """Open a shipment to a recycler; devices and parts are added until it is shipped."""
+    shipment = RecyclingShipment(
+        site=site,
+        recycler=(recycler or "").strip(),
+        shipped_on=timezone.localdate(now) if now else timezone.localdate(),
+    )
+    validate(shipment)
+    shipment.save()
+    return shipment
+
+
+def _lock_open_shipment(shipment: RecyclingShipment) -> RecyclingShipment:
+    locked = RecyclingShipment.objects.select_for_update().get(pk=shipment.pk)
+    if locked.status != RecyclingShipment.Status.OPEN:
+        raise DomainError(
+            "shipment_shipped", _("This shipment has left: it can no longer change."), status=409
+        )
+    return locked
+
+
+def shipment_add_device(
+    *, shipment: RecyclingShipment, device: Device, weight_kg: Decimal | str | None = None, now=None
+) -> RecyclingShipmentLine:
+    """Put a device bound for recycling in the shipment, weighed (or at its known weight)."""
+    with transaction.atomic():
+        locked = _lock_open_shipment(shipment)
+        device = Device.objects.select_related("category").get(pk=device.pk)
+        if device.site_id != locked.site_id:
+            raise DomainError(
+                "wrong_site",
+                _("%(tag)s is at another site.") % {"tag": device.asset_tag},
+                fields={"device": [_("Another site's device.")]},
+            )
+        if device.state not in SHIPPABLE_STATES:
+            raise DomainError(
+                "not_for_recycling",
+                _(
+                    "%(tag)s is “%(state)s”: only devices in repair, harvested or recycled "
+                    "can leave for a recycler."
+                )
+                % {"tag": device.asset_tag, "state": device.get_state_display()},
+                status=409,
+            )
+        if RecyclingShipmentLine.objects.filter(
+            device=device, shipment__status=RecyclingShipment.Status.SHIPPED
+        ).exists():
+            raise DomainError(
+                "already_shipped",
+                _("%(tag)s already left in another shipment.") % {"tag": device.asset_tag},
+                status=409,
+            )
+        weight = (
+            weight_kg
+            if weight_kg not in (None, "")
+            else (
+                device.weight_kg
+                if device.weight_kg is not None
+                else device.category.default_weight_kg or Decimal("0")
+            )
+        )
+        line, _created = RecyclingShipmentLine.objects.update_or_create(
+            shipment=locked,
+            device=device,
+            defaults={"weight_kg": Decimal(str(weight)), "added_at": now or timezone.now()},
+        )
+        validate(line)
+    return line
+
+
+def shipment_add_parts(
+    *, shipment: RecyclingShipment, description: str, weight_kg: Decimal | str, now=None
+) -> RecyclingShipmentLine:
+    """Put a weighed lot of loose parts (cables, boards, casings) in the shipment."""
+    with transaction.atomic():
+        locked = _lock_open_shipment(shipment)
+        line = RecyclingShipmentLine(
+            shipment=locked,
+            description=(description or "").strip(),
+            weight_kg=weight_kg,
+            added_at=now or timezone.now(),
+        )
+        if not line.description:
+            raise DomainError(
+                "invalid",
+                _("Say what the parts are."),
+                fields={"description": [_("This field is required.")]},
+            )
+        validate(line)
+        line.save()
+    return line
+
+
+def shipment_remove_line(*, line: RecyclingShipmentLine) -> None:
+    """Take a line out of an open shipment."""
+    with transaction.atomic():
+        _lock_open_shipment(line.shipment)
+        RecyclingShipmentLine.objects.filter(pk=line.pk).delete()
+
+
+def shipment_ship(
+    *, shipment: RecyclingShipment, actor, workstation=None, now: datetime | None = None
+) -> RecyclingShipment:
+    """Mark the shipment as gone: every device must be data-safe; those in repair become
+    ``recycled`` through ``device_transition``. All or nothing: one unsafe device refuses the
+    whole shipment, naming it."""
+    from refurb.selectors import device_data_safety
+    from refurb.services import device_transition
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _lock_open_shipment(shipment)
+        lines = list(locked.lines.select_related("device", "device__category"))
+        if not lines:
+            raise DomainError("shipment_empty", _("This shipment is empty."), status=409)
+        devices = [line.device for line in lines if line.device_id]
+        locked_devices = {
+            device.pk: device
+            for device in Device.objects.select_for_update()
+            .select_related("category")
+            .filter(pk__in=[device.pk for device in devices])
+        }
+        unsafe = []
+        wrong_state = []
+        for device in locked_devices.values():
+            if not device_data_safety(device).safe:
+                unsafe.append(device.asset_tag)
+            if device.state not in SHIPPABLE_STATES:
+                wrong_state.append(device.asset_tag)
+        if unsafe:
+            raise DomainError(
+                "drives_not_safe",
+                _(
+                    "The shipment cannot leave: %(tags)s may still hold data (a drive is neither "
+                    "erased with verification nor destroyed). Take it out or make it safe."
+                )
+                % {"tags": ", ".join(sorted(unsafe))},
+                fields={"devices": sorted(unsafe)},
+                status=409,
+            )
+        if wrong_state:
+            raise DomainError(
+                "not_for_recycling",
+                _("The shipment cannot leave: %(tags)s is no longer bound for recycling.")
+                % {"tags": ", ".join(sorted(wrong_state))},
+                fields={"devices": sorted(wrong_state)},
+                status=409,
+            )
+        for device in locked_devices.values():
+            if device.state == State.IN_REPAIR:
+                device_transition(
+                    device=device,
+                    to=State.RECYCLED,
+                    actor=actor,
+                    workstation=workstation,
+                    payload={"shipment": locked.pk, "recycler": locked.recycler},
+                    now=now,
+                )
+        total = locked.lines.aggregate(total=Coalesce(Sum("weight_kg"), Decimal("0")))["total"]
+        locked.weight_kg = total
+        locked.status = RecyclingShipment.Status.SHIPPED
+        locked.shipped_at = now
+        locked.shipped_on = timezone.localdate(now)
+        validate(locked)
+        locked.save()
+        locked.devices.set(list(locked_devices))
+    return locked
+
+
+def shipment_record_certificate(
+    *, shipment: RecyclingShipment, certificate_ref: str
+) -> RecyclingShipment:
+    """Record the reference of the certificate the recycler sent for a shipped shipment."""
+    certificate_ref = (certificate_ref or "").strip()
+    with transaction.atomic():
+        locked = RecyclingShipment.objects.select_for_update().get(pk=shipment.pk)
+        if locked.status != RecyclingShipment.Status.SHIPPED:
+            raise DomainError(
+                "shipment_open",
+                _("Record the recycler's certificate once the shipment has left."),
+                status=409,
+            )
+        if not certificate_ref:
+            raise DomainError(
+                "invalid",
+                _("Type the certificate reference."),
+                fields={"certificate_ref": [_("This field is required.")]},
+            )
+        locked.certificate_ref = certificate_ref
+        validate(locked)
+        locked.save(update_fields=["certificate_ref"])
+    return locked
