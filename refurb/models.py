@@ -368,10 +368,9 @@ class DeviceEvent(models.Model):
             # Time-in-state report: the state-changing events of each device in order, read
             # by a window (LEAD over device ordered by seq) without touching the table.
             models.Index(
-                fields=["device", "seq"],
+                fields=["device", "seq", "created_at", "to_state"],
                 name="deviceevent_stays",
                 condition=~models.Q(to_state=""),
-                include=["to_state", "created_at"],
             ),
         ]
 

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 from django.utils.safestring import mark_safe
+
+# pygal writes its configuration into an inline <script> even without tooltips: drop it so
+# the chart is plain SVG.
+_SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
+
+
+def _svg(chart) -> str:
+    return mark_safe(_SCRIPT.sub("", chart.render(is_unicode=True)))
 
 
 def _config(title: str):
@@ -29,7 +39,7 @@ def bar_chart(title: str, labels: list[str], series: dict[str, list[float]]) -> 
     chart.x_labels = [str(label) for label in labels]
     for name, values in series.items():
         chart.add(str(name), [float(value) if value is not None else None for value in values])
-    return mark_safe(chart.render(is_unicode=True))
+    return _svg(chart)
 
 
 def pie_chart(title: str, parts: dict[str, float]) -> str:
@@ -39,4 +49,4 @@ def pie_chart(title: str, parts: dict[str, float]) -> str:
     chart = pygal.Pie(**_config(title))
     for name, value in parts.items():
         chart.add(str(name), float(value))
-    return mark_safe(chart.render(is_unicode=True))
+    return _svg(chart)

@@ -18,7 +18,7 @@ from django.db.models import Count, DecimalField, Q, Sum
 from django.db.models.functions import Coalesce
 
 from inventory.models import Co2Factor, Device
-from inventory.reports.common import ZERO, period_bounds, weight_expression
+from inventory.reports.common import ZERO, period_bounds, to_decimal, weight_expression
 from refurb.states import State
 
 OUTCOMES = {
@@ -90,7 +90,7 @@ def outcomes(*, site=None, date_from=None, date_to=None) -> Outcomes:
     )
     return Outcomes(
         counts={name: result[f"{name}_n"] for name in OUTCOMES},
-        weights_kg={name: result[f"{name}_kg"] for name in OUTCOMES},
+        weights_kg={name: to_decimal(result[f"{name}_kg"]) for name in OUTCOMES},
     )
 
 
@@ -114,7 +114,7 @@ def weee_weights(*, site=None, date_from=None, date_to=None) -> list[WeeeRow]:
             weee_category=row["category__weee_category"] or "",
             outcomes=Outcomes(
                 counts={name: row[f"{name}_n"] for name in OUTCOMES},
-                weights_kg={name: row[f"{name}_kg"] for name in OUTCOMES},
+                weights_kg={name: to_decimal(row[f"{name}_kg"]) for name in OUTCOMES},
             ),
         )
         for row in rows
@@ -170,7 +170,7 @@ def co2_avoided(*, site=None, date_from=None, date_to=None) -> Co2Report:
                 category=row["category__name"],
                 reused=row["reused"],
                 factor=row["category__co2_factor__kg_co2e_per_unit"],
-                kg_co2e=row["kg"],
+                kg_co2e=to_decimal(row["kg"], "0.01") if row["kg"] is not None else None,
                 source=row["category__co2_factor__source"] or "",
                 source_url=row["category__co2_factor__source_url"] or "",
             )

@@ -9,7 +9,7 @@ from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
 
 from inventory.models import Device
-from inventory.reports.common import ZERO, weight_expression
+from inventory.reports.common import to_decimal, weight_expression
 from refurb.states import HELD_STATES, State
 
 
@@ -35,7 +35,7 @@ def _rows(queryset, key: str, label_of) -> list[CountRow]:
             key=str(row[key[0]] or ""),
             label=label_of(row),
             count=row["count"],
-            weight_kg=row["weight"] or ZERO,
+            weight_kg=to_decimal(row["weight"]),
         )
         for row in rows.order_by(*key)
     ]

@@ -562,7 +562,7 @@ def shipment_ship(
                     now=now,
                 )
         total = locked.lines.aggregate(total=Coalesce(Sum("weight_kg"), Decimal("0")))["total"]
-        locked.weight_kg = total
+        locked.weight_kg = Decimal(total).quantize(Decimal("0.001"))
         locked.status = RecyclingShipment.Status.SHIPPED
         locked.shipped_at = now
         locked.shipped_on = timezone.localdate(now)

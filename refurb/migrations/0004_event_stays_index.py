@@ -12,6 +12,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='deviceevent',
-            index=models.Index(condition=models.Q(('to_state', ''), _negated=True), fields=['device', 'seq'], include=('to_state', 'created_at'), name='deviceevent_stays'),
+            index=models.Index(condition=models.Q(('to_state', ''), _negated=True), fields=['device', 'seq', 'created_at', 'to_state'], name='deviceevent_stays'),
         ),
     ]
