@@ -76,11 +76,16 @@ class StocktakeScan(models.Model):
     """One label found during a stocktake; a code counts once however often it is scanned."""
 
     stocktake = models.ForeignKey(
-        Stocktake, on_delete=models.CASCADE, related_name="scans", verbose_name=_("stocktake")
+        Stocktake,
+        db_index=False,
+        on_delete=models.CASCADE,
+        related_name="scans",
+        verbose_name=_("stocktake"),
     )
     code = models.CharField(_("code"), max_length=80)
     device = models.ForeignKey(
         Device,
+        db_index=False,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -88,10 +93,15 @@ class StocktakeScan(models.Model):
         verbose_name=_("device"),
     )
     location = models.ForeignKey(
-        Location, on_delete=models.PROTECT, related_name="+", verbose_name=_("found at")
+        Location,
+        db_index=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("found at"),
     )
     scanned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        db_index=False,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -132,12 +142,17 @@ class StocktakeLine(models.Model):
         IGNORE = "ignore", _("Ignore")
 
     stocktake = models.ForeignKey(
-        Stocktake, on_delete=models.CASCADE, related_name="lines", verbose_name=_("stocktake")
+        Stocktake,
+        db_index=False,
+        on_delete=models.CASCADE,
+        related_name="lines",
+        verbose_name=_("stocktake"),
     )
     code = models.CharField(_("code"), max_length=80)
     kind = models.CharField(_("finding"), max_length=10, choices=Kind.choices)
     device = models.ForeignKey(
         Device,
+        db_index=False,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -147,6 +162,7 @@ class StocktakeLine(models.Model):
     device_state = models.CharField(_("state"), max_length=16, choices=State.choices, blank=True)
     expected_location = models.ForeignKey(
         Location,
+        db_index=False,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -155,6 +171,7 @@ class StocktakeLine(models.Model):
     )
     scanned_location = models.ForeignKey(
         Location,
+        db_index=False,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -167,6 +184,7 @@ class StocktakeLine(models.Model):
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        db_index=False,
         on_delete=models.PROTECT,
         null=True,
         blank=True,

@@ -13,12 +13,19 @@ from inventory.models import Stocktake, StocktakeLine
 
 
 def stocktake_summary(stocktake: Stocktake) -> dict[str, int]:
-    """Count the lines of each finding, the unresolved ones and the scans."""
+    """Count the lines of each finding, the unresolved ones and the scans.
+
+    While the stocktake is open, devices found where expected have no line yet: they are
+    counted from the scans."""
     counts = stocktake.lines.aggregate(
         **{kind: Count("id", filter=Q(kind=kind)) for kind in StocktakeLine.Kind.values},
         unresolved=Count("id", filter=Q(resolution=StocktakeLine.Resolution.PENDING)),
     )
     counts["scans"] = stocktake.scans.count()
+    if stocktake.is_open:
+        from inventory.services.audit import stocktake_found_count
+
+        counts[StocktakeLine.Kind.FOUND] = stocktake_found_count(stocktake)
     return counts
 
 

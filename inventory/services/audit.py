@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -155,20 +155,40 @@ def stocktake_record_scan(
     return scan, created
 
 
+def _scope_sql(stocktake: Stocktake, alias: str) -> tuple[str, list]:
+    """SQL saying device ``alias`` is held at the counted site, in the counted locations."""
+    scope = Stocktake.locations.through._meta.db_table
+    held = sorted(str(state) for state in HELD_STATES)
+    whole_site = not stocktake.locations.exists()
+    sql = f"{alias}.site_id = %s AND {alias}.state IN ({', '.join(['%s'] * len(held))})" + (
+        ""
+        if whole_site
+        else f" AND {alias}.location_id IN "
+        f"(SELECT location_id FROM {scope} WHERE stocktake_id = %s)"
+    )
+    return sql, [stocktake.site_id, *held] + ([] if whole_site else [stocktake.pk])
+
+
+def _kind_sql() -> tuple[str, list]:
+    """SQL of the finding of scan ``s`` joined to its device ``d``."""
+    held = sorted(str(state) for state in HELD_STATES)
+    return (
+        f"""CASE WHEN s.device_id IS NULL THEN 'unknown'
+                 WHEN d.state NOT IN ({", ".join(["%s"] * len(held))}) THEN 'unexpected'
+                 WHEN d.location_id = s.location_id THEN 'found'
+                 ELSE 'elsewhere' END""",
+        held,
+    )
+
+
 def _computed_lines_sql(stocktake: Stocktake) -> tuple[str, list]:
     """Return the SQL (and params) of what the stocktake finds, one row per code."""
     scan = StocktakeScan._meta.db_table
     device = Device._meta.db_table
-    scope = Stocktake.locations.through._meta.db_table
-    held = sorted(str(state) for state in HELD_STATES)
-    held_sql = ", ".join(["%s"] * len(held))
-    whole_site = not stocktake.locations.exists()
+    kind, kind_params = _kind_sql()
+    scope, scope_params = _scope_sql(stocktake, "d")
     sql = f"""
-        SELECT s.code AS code, s.device_id AS device_id,
-               CASE WHEN s.device_id IS NULL THEN 'unknown'
-                    WHEN d.state NOT IN ({held_sql}) THEN 'unexpected'
-                    WHEN d.location_id = s.location_id THEN 'found'
-                    ELSE 'elsewhere' END AS kind,
+        SELECT s.code AS code, s.device_id AS device_id, {kind} AS kind,
                COALESCE(d.state, '') AS device_state,
                d.location_id AS expected_location_id,
                s.location_id AS scanned_location_id
@@ -177,67 +197,101 @@ def _computed_lines_sql(stocktake: Stocktake) -> tuple[str, list]:
         UNION ALL
         SELECT d.asset_tag, d.id, 'missing', d.state, d.location_id, NULL
         FROM {device} d
-        WHERE d.site_id = %s AND d.state IN ({held_sql})
-          AND ({"1 = 1" if whole_site else "0 = 1"}
-               OR d.location_id IN (SELECT location_id FROM {scope} WHERE stocktake_id = %s))
+        WHERE {scope}
           AND NOT EXISTS (
               SELECT 1 FROM {scan} s2 WHERE s2.stocktake_id = %s AND s2.device_id = d.id)
     """
-    params = [*held, stocktake.pk, stocktake.site_id, *held, stocktake.pk, stocktake.pk]
+    params = [*kind_params, stocktake.pk, *scope_params, stocktake.pk]
     return sql, params
+
+
+def _stale_lines_sql(stocktake: Stocktake) -> tuple[str, list]:
+    """Return the DELETE of the lines whose finding no longer holds.
+
+    Written as index probes per line (scan by code, device by id), not as a join with the
+    computed set, so its plan stays good even before the new lines have statistics.
+    """
+    scan = StocktakeScan._meta.db_table
+    device = Device._meta.db_table
+    line = StocktakeLine._meta.db_table
+    kind, kind_params = _kind_sql()
+    scope, scope_params = _scope_sql(stocktake, "d")
+    sql = f"""
+        DELETE FROM {line}
+        WHERE stocktake_id = %s AND NOT (
+            EXISTS (
+                SELECT 1 FROM {scan} s LEFT JOIN {device} d ON d.id = s.device_id
+                WHERE s.stocktake_id = %s AND s.code = {line}.code
+                  AND s.location_id = {line}.scanned_location_id
+                  AND {kind} = {line}.kind)
+            OR ({line}.kind = 'missing'
+                AND EXISTS (SELECT 1 FROM {device} d WHERE d.id = {line}.device_id AND {scope})
+                AND NOT EXISTS (
+                    SELECT 1 FROM {scan} s2
+                    WHERE s2.stocktake_id = %s AND s2.device_id = {line}.device_id))
+        )
+    """
+    params = [stocktake.pk, stocktake.pk, *kind_params, *scope_params, stocktake.pk]
+    return sql, params
+
+
+def _insert_lines(stocktake: Stocktake, *, now: datetime, found: bool) -> None:
+    """Insert the computed lines that have no line yet: the differences, or the ``found`` ones.
+
+    ``ON CONFLICT DO NOTHING`` on the (stocktake, code) unique index keeps lines that exist,
+    with their resolution, and keeps the plan independent of the table's statistics.
+    """
+    line = StocktakeLine._meta.db_table
+    computed, params = _computed_lines_sql(stocktake)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {line} (stocktake_id, code, kind, device_id, device_state,
+                expected_location_id, scanned_location_id, resolution, reason, resolved_at)
+            SELECT %s, c.code, c.kind, c.device_id, c.device_state,
+                   c.expected_location_id, c.scanned_location_id,
+                   CASE WHEN c.kind = 'found' THEN 'ok' ELSE '' END, '',
+                   CASE WHEN c.kind = 'found' THEN %s ELSE NULL END
+            FROM ({computed}) c
+            WHERE {"c.kind = 'found'" if found else "c.kind <> 'found'"}
+            ON CONFLICT (stocktake_id, code) DO NOTHING
+            """,
+            [stocktake.pk, connection.ops.adapt_datetimefield_value(now), *params],
+        )
 
 
 def stocktake_reconcile(*, stocktake: Stocktake, now: datetime | None = None) -> dict[str, int]:
     """Compare scans with what the system believes, in one set-based pass; count each finding.
 
-    Lines whose finding has not changed keep their resolution; a line whose finding changed
-    (a missing device scanned since, say) is replaced and must be resolved again.
+    Writes a line for each difference (elsewhere, missing, unexpected, unknown); devices found
+    where expected are only counted until the stocktake closes, which records them too. Lines
+    whose finding has not changed keep their resolution; a line whose finding changed (a
+    missing device scanned since, say) is dropped and, if still a difference, written again.
     """
     now = now or timezone.now()
-    line = StocktakeLine._meta.db_table
-    computed, params = _computed_lines_sql(stocktake)
     with transaction.atomic():
         locked = Stocktake.objects.select_for_update().get(pk=stocktake.pk)
         if not locked.is_open:
             raise DomainError("stocktake_closed", _("This stocktake is closed."), status=409)
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"""
-                DELETE FROM {line}
-                WHERE stocktake_id = %s AND NOT EXISTS (
-                    SELECT 1 FROM ({computed}) c
-                    WHERE c.code = {line}.code AND c.kind = {line}.kind
-                      AND COALESCE(c.scanned_location_id, 0)
-                          = COALESCE({line}.scanned_location_id, 0))
-                """,
-                [stocktake.pk, *params],
-            )
-            cursor.execute(
-                f"""
-                INSERT INTO {line} (stocktake_id, code, kind, device_id, device_state,
-                    expected_location_id, scanned_location_id, resolution, reason,
-                    resolved_at)
-                SELECT %s, c.code, c.kind, c.device_id, c.device_state,
-                       c.expected_location_id, c.scanned_location_id,
-                       CASE WHEN c.kind = 'found' THEN 'ok' ELSE '' END, '',
-                       CASE WHEN c.kind = 'found' THEN %s ELSE NULL END
-                FROM ({computed}) c
-                WHERE NOT EXISTS (
-                    SELECT 1 FROM {line} l WHERE l.stocktake_id = %s AND l.code = c.code)
-                """,
-                [
-                    stocktake.pk,
-                    connection.ops.adapt_datetimefield_value(now),
-                    *params,
-                    stocktake.pk,
-                ],
-            )
+            cursor.execute(*_stale_lines_sql(locked))
+        _insert_lines(locked, now=now, found=False)
         locked.reconciled_at = now
         locked.save(update_fields=["reconciled_at"])
     stocktake.reconciled_at = now
     from inventory.reports.stocktake import stocktake_summary
 
     return stocktake_summary(stocktake)
+
+
+def stocktake_found_count(stocktake: Stocktake) -> int:
+    """Count the devices scanned where the system expects them (held, same location)."""
+    held = sorted(str(state) for state in HELD_STATES)
+    return StocktakeScan.objects.filter(
+        stocktake=stocktake,
+        device__state__in=held,
+        device__location_id=models.F("location_id"),
+    ).count()
 
 
 ALLOWED_RESOLUTIONS = {
@@ -367,6 +421,7 @@ def stocktake_close(*, stocktake: Stocktake, actor, now: datetime | None = None)
                 fields={"lines": pending[:10]},
                 status=409,
             )
+        _insert_lines(locked, now=now, found=True)
         actions = (
             locked.lines.filter(
                 resolution__in=[
