@@ -1,12 +1,6 @@
 """Inventory services, one module per area; import them from ``inventory.services``."""
 
 from inventory.services.audit import (  # noqa: F401, E402
-    shipment_add_device,
-    shipment_add_parts,
-    shipment_open,
-    shipment_record_certificate,
-    shipment_remove_line,
-    shipment_ship,
     stocktake_close,
     stocktake_open,
     stocktake_reconcile,
@@ -20,4 +14,12 @@ from inventory.services.core import (  # noqa: F401
     donor_create,
     location_create,
     tag_allocate,
+)
+from inventory.services.recycling import (  # noqa: F401, E402
+    shipment_add_device,
+    shipment_add_parts,
+    shipment_open,
+    shipment_record_certificate,
+    shipment_remove_line,
+    shipment_ship,
 )
