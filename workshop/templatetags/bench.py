@@ -45,8 +45,8 @@ def drive_status_label(value: str) -> str:
 
 
 @register.filter
-def event_summary(event) -> str:
-    """Return one line saying what an event changed, from its payload."""
+def event_summary(event, check_labels=None) -> str:
+    """Return one line saying what an event changed, from its payload (checks by label)."""
     data = event.payload or {}
     code = event.code
     if code == "transition":
@@ -70,7 +70,8 @@ def event_summary(event) -> str:
     if code == "test":
         outcome = _("pass") if data.get("passed") else _("fail")
         note = f" · {data['note']}" if data.get("note") else ""
-        return f"{data.get('item', '')}: {outcome}{note}"
+        item = (check_labels or {}).get(data.get("item"), data.get("item", ""))
+        return f"{item}: {outcome}{note}"
     if code == "updated" and data.get("no_storage_confirmed"):
         return _("no storage")
     return ""

@@ -92,6 +92,8 @@ def grading_device(request, tag):
             "grades": list(Grade.objects.all()),
             "can_grade": State.GRADED in targets,
             "can_sell": State.ON_SALE in targets,
+            # The grade cards above make the move to `graded`; the generic list skips it.
+            "open_moves": [m for m in context["open_moves"] if m["target"] != State.GRADED],
         }
     )
     return render_bench(request, "workshop/bench/grading.html", context)

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseLocation
 
 from inventory.models import Device
-from refurb.models import Grade
+from refurb.models import ChecklistItem, Grade
 from refurb.selectors import device_data_safety, device_timeline
 from refurb.states import State
 from refurb.transitions import MoveContext, allowed_targets, moves_from
@@ -195,4 +195,9 @@ def device_context(request, device, *, timeline: bool = True) -> dict:
     }
     if timeline:
         context["timeline"] = list(device_timeline(device))
+        context["check_labels"] = dict(
+            ChecklistItem.objects.filter(category_id=device.category_id).values_list(
+                "code", "label"
+            )
+        )
     return context
