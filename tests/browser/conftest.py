@@ -7,6 +7,7 @@ tests use ``/usr/bin/chromium`` and fail in CI (``CI=true``) or skip elsewhere w
 
 from __future__ import annotations
 
+import importlib
 import os
 from pathlib import Path
 
@@ -46,6 +47,25 @@ def chromium():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def reference_data(transactional_db):
+    """Re-seed categories, checklists, grades and roles, which a transactional flush empties.
+
+    The seeds are the data migrations' own functions (idempotent ``update_or_create``), so a
+    browser test sees the same reference data as a freshly migrated database.
+    """
+    from django.apps import apps
+
+    from workshop.roles import sync_roles
+
+    for module in (
+        "inventory.migrations.0003_seed_categories",
+        "refurb.migrations.0002_seed_checklists_grades",
+    ):
+        importlib.import_module(module).seed(apps, None)
+    sync_roles()
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from workshop.models import WorkstationKind as WK
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 TABLET = {"width": 800, "height": 1280}

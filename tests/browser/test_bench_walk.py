@@ -16,7 +16,7 @@ from workshop.services import badge_create
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 SCAN = "#scan-code"
