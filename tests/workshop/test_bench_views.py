@@ -510,3 +510,14 @@ def test_coach_view_counts_todays_events_per_workstation_and_worker(
 def test_coach_view_lists_devices_stuck_longer_than_n_days(at_bench, coach, laptop, days, stuck):
     response = at_bench(coach, WK.TEST).get(reverse("bench:coach"), {"days": days})
     assert len(response.context["stuck"]) == stuck
+
+
+def test_a_user_without_any_role_cannot_use_the_benches(client, make_user, station):
+    client.force_login(make_user(username="visitor"))
+    client.post(reverse("bench:workstation"), {"workstation": station(WK.INTAKE).pk})
+    assert client.get(reverse("bench:intake")).status_code == 403
+    response = client.post(
+        reverse("bench:device-register"), {"category": factories.category("laptop").pk}
+    )
+    assert response.status_code == 403
+    assert not Device.objects.exists()

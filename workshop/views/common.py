@@ -110,7 +110,10 @@ def show_error(request, error: DomainError) -> None:
 
 
 def bench_view(view=None, *, roles: frozenset[str] | None = None, workstation: bool = True):
-    """Require a signed-in user (and a workstation); turn stray ``DomainError`` into messages."""
+    """Require a signed-in user holding a role (``roles``: one of those) and a workstation.
+
+    A ``DomainError`` that a view lets through becomes a message and a redirect, never a 500.
+    """
 
     def decorate(fn):
         @wraps(fn)
@@ -118,11 +121,12 @@ def bench_view(view=None, *, roles: frozenset[str] | None = None, workstation: b
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path(), reverse("bench:signin"))
             request.workstation = current_workstation(request)
+            held = user_roles(request.user)
+            if not held or (roles and not held & roles):
+                return render_bench(request, "workshop/bench/forbidden.html", status=403)
             if workstation and request.workstation is None:
                 messages.info(request, _("Choose which workstation this is first."))
                 return redirect(f"{reverse('bench:workstation')}?next={request.get_full_path()}")
-            if roles and not user_roles(request.user) & roles:
-                return render_bench(request, "workshop/bench/forbidden.html", status=403)
             try:
                 return fn(request, *args, **kwargs)
             except DomainError as error:

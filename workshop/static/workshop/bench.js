@@ -27,6 +27,8 @@
 
   document.addEventListener("htmx:afterSettle", function (event) {
     updateTitle();
+    var back = document.querySelector(".lang input[name='next']");
+    if (back) back.value = window.location.pathname + window.location.search;
     if (event.target && event.target.id === "bench-main") {
       var hash = window.location.hash;
       var anchor = hash && document.getElementById(hash.slice(1));
