@@ -5,6 +5,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", include("workshop.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("workshop.bench_urls")),
 ]

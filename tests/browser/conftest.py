@@ -7,7 +7,6 @@ tests use ``/usr/bin/chromium`` and fail in CI (``CI=true``) or skip elsewhere w
 
 from __future__ import annotations
 
-import importlib
 import os
 from pathlib import Path
 
@@ -49,32 +48,8 @@ def chromium():
         browser.close()
 
 
-@pytest.fixture(autouse=True)
-def reference_data(transactional_db):
-    """Re-seed categories, checklists, grades and roles, which a transactional flush empties.
-
-    The seeds are the data migrations' own functions (idempotent ``update_or_create``), so a
-    browser test sees the same reference data as a freshly migrated database.
-    """
-    from django.apps import apps
-
-    from workshop.roles import sync_roles
-
-    for module in (
-        "inventory.migrations.0003_seed_categories",
-        "refurb.migrations.0002_seed_checklists_grades",
-    ):
-        importlib.import_module(module).seed(apps, None)
-    sync_roles()
-
-
 @pytest.fixture
-def fast_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def page(chromium, live_server, fast_hashing):
+def page(chromium, live_server):
     """Return a fresh 1280×800 page in English (assertions read codes, screenshots read text)."""
     context = chromium.new_context(
         viewport={"width": 1280, "height": 800}, locale="en-GB", base_url=live_server.url

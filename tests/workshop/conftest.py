@@ -34,9 +34,3 @@ def crew(bench_worker, coach, shop_staff, manager, station):
         manager=manager,
         stations={kind: station(kind) for kind in WorkstationKind.values},
     )
-
-
-@pytest.fixture(autouse=True)
-def fast_hashing(settings):
-    """Hash passwords and PINs with a fast hasher: these tests are not about hash strength."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('workshop', '0002_roles'),
+        ('workshop', '0003_api_tokens_idempotency'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
