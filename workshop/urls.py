@@ -2,12 +2,12 @@
 
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("workshop.api.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("", include("inventory.shop_urls")),
     path("", include("inventory.urls")),
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("", include("workshop.bench_urls")),
 ]

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.apps import apps
 from django.core.exceptions import FieldError
-from django.db.models import Count, DecimalField, Q, Sum
+from django.db.models import Count, DecimalField, F, Q, Sum
 from django.db.models.functions import Coalesce
 
 from inventory.models import Co2Factor, Device
@@ -196,9 +196,8 @@ class SalesReport:
 def sales_by_buyer(*, site=None, date_from=None, date_to=None) -> SalesReport:
     """Count sales and sum their amounts by buyer kind and price tier.
 
-    Written against a small interface the shop is expected to provide: ``inventory.Sale`` with
-    ``buyer__kind``, ``price_tier``, ``total`` (Decimal), ``site`` and ``created_at``. Until
-    that model exists (or if it differs) the report says it is pending instead of failing.
+    Reads the shop's invoices (``inventory.Sale``): ``buyer__kind``, ``tier``, ``total``,
+    ``site`` and ``completed_at``; credit notes are not deducted (see the returns report).
     """
     try:
         sale_model = apps.get_model("inventory", "Sale")
@@ -208,13 +207,13 @@ def sales_by_buyer(*, site=None, date_from=None, date_to=None) -> SalesReport:
     start, end = period_bounds(date_from, date_to)
     try:
         if start is not None:
-            sales = sales.filter(created_at__gte=start)
+            sales = sales.filter(completed_at__gte=start)
         if end is not None:
-            sales = sales.filter(created_at__lt=end)
+            sales = sales.filter(completed_at__lt=end)
         if site is not None:
             sales = sales.filter(site=site)
         rows = list(
-            sales.values("buyer__kind", "price_tier")
+            sales.values("buyer__kind", price_tier=F("tier"))
             .annotate(sales=Count("id"), amount=Sum("total"))
             .order_by("buyer__kind", "price_tier")
         )

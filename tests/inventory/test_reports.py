@@ -192,9 +192,26 @@ def test_reports_of_another_site_are_empty(workshop):
 
 
 @pytest.mark.django_db
-def test_sales_by_buyer_says_it_is_pending_until_the_shop_exists():
-    report = reports.sales_by_buyer()
-    assert report.pending and report.rows == []
+def test_sales_are_counted_and_summed_by_buyer_kind_and_price_tier(site, crew):
+    from tests import factories
+    from tests.inventory.shop.support import buyer, make_grid
+    from workshop.demo import device_advance, device_sell
+
+    make_grid()  # laptop grade B: 70 € solidarity, 120 € standard
+    association = buyer("association", actor=crew.shop, site=site)
+    public = buyer("public", actor=crew.shop, site=site)
+    for who in (association, association, public):
+        device = factories.make_device(site=site, actor=crew.bench)
+        device_advance(device, State.ON_SALE, crew, grade="B")
+        device_sell(device, crew, now=device.state_changed_at, buyer=who)
+    report = reports.sales_by_buyer(site=site)
+    assert not report.pending
+    assert [
+        (row["buyer__kind"], row["price_tier"], row["sales"], row["amount"]) for row in report.rows
+    ] == [
+        ("association", "solidarity", 2, Decimal("140.00")),
+        ("public", "standard", 1, Decimal("120.00")),
+    ]
 
 
 # ---------------------------------------------------------------- cost: constant in devices
