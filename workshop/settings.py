@@ -237,5 +237,8 @@ AXES_VERBOSE = False
 AXES_USERNAME_CALLABLE = "workshop.security.login_identity"
 AXES_LOCKOUT_CALLABLE = "workshop.security.lockout_response"
 
+# manage.py backup writes here unless --output says otherwise.
+BACKUP_DIR = Path(os.environ.get("ATELIER_BACKUP_DIR", VAR_DIR / "backups"))
+
 # Debugging only, honoured with DEBUG or under pytest: see workshop/faults.py.
 ATELIER_FAULT_PAUSE = os.environ.get("ATELIER_FAULT_PAUSE", "")
