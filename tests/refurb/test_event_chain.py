@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -125,7 +126,7 @@ def test_every_part_of_an_event_changes_its_hash(field, value):
 
 
 def test_the_same_instant_in_another_time_zone_hashes_the_same():
-    paris = WHEN.astimezone(__import__("zoneinfo").ZoneInfo("Europe/Paris"))
+    paris = WHEN.astimezone(ZoneInfo("Europe/Paris"))
     base = dict(asset_tag="LY0000423", seq=1, code="registered")
     assert event_hash(**base, created_at=WHEN) == event_hash(**base, created_at=paris)
 

@@ -7,6 +7,7 @@ import resource
 import signal
 import sqlite3
 import subprocess
+from datetime import datetime
 from pathlib import Path
 
 import psycopg
@@ -85,7 +86,7 @@ def test_a_sqlite_backup_restores_counts_and_chains_as_they_were(
 @pytest.mark.django_db(transaction=True)
 def test_a_sqlite_backup_passes_its_integrity_check(tmp_path, site, bench_worker, manager):
     fill(site, bench_worker, manager, devices=1)
-    path = backup_database(output_dir=tmp_path, now=__import__("datetime").datetime(2026, 1, 2))
+    path = backup_database(output_dir=tmp_path, now=datetime(2026, 1, 2))
     with sqlite3.connect(path) as copy:
         assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         assert copy.execute("SELECT count(*) FROM refurb_deviceevent").fetchone() == (2,)
@@ -119,7 +120,7 @@ def test_a_missing_pg_dump_is_a_clear_error(monkeypatch, tmp_path, settings):
 
     monkeypatch.setattr(backups, "connections", {"default": FakePg()})
     with pytest.raises(BackupError, match="pg_dump is not installed.*postgresql-client"):
-        backup_database(output_dir=tmp_path / "out", now=__import__("datetime").datetime.now())
+        backup_database(output_dir=tmp_path / "out", now=datetime(2026, 1, 2))
     assert not (tmp_path / "out").exists()
 
 

@@ -8,7 +8,7 @@ import socket
 import psycopg
 import pytest
 from django.db import close_old_connections, connection
-from django.test import Client
+from django.test import Client, RequestFactory
 
 from tests.subproc import child_env, run_python
 
@@ -130,3 +130,39 @@ def test_the_health_endpoint_of_a_stopped_database_answers_503(tmp_path):
 def test_the_health_endpoint_answers_ok(client):
     response = client.get("/health/")
     assert (response.status_code, response.json()) == (200, {"status": "ok"})
+
+
+class DatabaseDownMiddleware:
+    """Fails like a session or auth middleware would when the database is gone."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.db import OperationalError
+
+        raise OperationalError("connection to server was lost")
+
+
+def test_a_database_outage_outside_any_view_answers_503_too(settings):
+    settings.MIDDLEWARE = [
+        *settings.MIDDLEWARE,
+        "tests.workshop.test_database_unavailable.DatabaseDownMiddleware",
+    ]
+    client = Client(raise_request_exception=False, HTTP_ACCEPT_LANGUAGE="en")
+    api = client.get("/api/anything/")
+    screen = client.get("/admin/")
+    assert (api.status_code, json.loads(api.content)["code"]) == (503, "database_unavailable")
+    assert screen.status_code == 503
+    assert "The database cannot be reached" in screen.content.decode()
+
+
+def test_other_server_errors_stay_500(settings):
+    from workshop.middleware import server_error
+
+    request = RequestFactory().get("/")
+    try:
+        raise ValueError("a bug")
+    except ValueError:
+        response = server_error(request)
+    assert response.status_code == 500

@@ -138,3 +138,18 @@ def test_a_transition_killed_before_its_event_leaves_a_sqlite_file_unchanged(
 def test_fault_points_pause_only_when_armed_and_never_in_production(debug, testing, spec, expected):
     with override_settings(DEBUG=debug, TESTING=testing, ATELIER_FAULT_PAUSE=spec):
         assert armed_pause("event_append") == expected
+
+
+def test_a_full_print_spool_is_reported_not_swallowed(tmp_path):
+    from labels.printing import PDF, CupsPrinter, PrintError
+
+    lp = tmp_path / "lp"
+    lp.write_text(
+        "#!/bin/sh\ncat >/dev/null\n"
+        "echo 'lp: Unable to copy file: No space left on device' >&2\nexit 1\n"
+    )
+    lp.chmod(0o755)
+    with pytest.raises(PrintError) as raised:
+        CupsPrinter("etiquettes", lp=str(lp)).send(b"%PDF-1.4", content_type=PDF)
+    assert raised.value.code == "lp_failed"
+    assert "No space left on device" in raised.value.message
