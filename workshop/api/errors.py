@@ -3,13 +3,16 @@
 ``api_exception_handler`` (``REST_FRAMEWORK["EXCEPTION_HANDLER"]``) turns domain errors, DRF
 errors (validation, malformed JSON, authentication, permission, 404, 405, throttling) and
 Django's own 404/403 into that shape, with messages in the request's language. ``codes`` are
-stable: clients and tests match on them, never on the message.
+stable: clients and tests match on them, never on the message. A lost database
+(``OperationalError``/``InterfaceError``) answers 503 ``database_unavailable``, like
+``workshop.middleware.DatabaseUnavailableMiddleware`` does outside DRF views.
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, serializers, status
@@ -83,6 +86,18 @@ def api_exception_handler(exc, context):
     """Answer any API error in the shared shape; return None for real bugs (500)."""
     if isinstance(exc, DomainError):
         return Response(exc.as_dict(), status=exc.status)
+    if isinstance(exc, OperationalError | InterfaceError):
+        from workshop.middleware import close_broken_connections, logger
+
+        logger.error("database unavailable on %s: %s", context["request"].path, exc)
+        close_broken_connections()
+        return Response(
+            error_body(
+                "database_unavailable", _("The database cannot be reached. Try again in a moment.")
+            ),
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": "5"},
+        )
     if isinstance(exc, Http404):
         return Response(
             error_body("not_found", _("Nothing was found at this address.")),

@@ -1,8 +1,9 @@
 """The OpenAPI generator: every operation documents the shared error shape.
 
 ``AtelierAutoSchema`` adds the ``Error`` component as the answer to 401 and 403 everywhere,
-to 404 on paths with a parameter, and to 400, 409 and 413 on writes, unless a view declares
-its own answer for that status.
+to 404 on paths with a parameter, to 400, 409 and 413 on writes, to 429 (``throttled``,
+``login_locked``) and 503 (``database_unavailable``) everywhere, unless a view declares its own
+answer for that status.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ DESCRIPTIONS = {
     "404": "Not found: `not_found` (or `scan_unknown` for a scan).",
     "409": "Conflict with the state of things: a refused move, a guard, an idempotency clash.",
     "413": "Request body too large: `request_too_large`.",
+    "429": "Too many attempts: `throttled`, or `login_locked` after too many failed sign-ins.",
+    "503": "The database cannot be reached (retry after `Retry-After` seconds): "
+    "`database_unavailable`.",
 }
 
 
@@ -28,7 +32,7 @@ class AtelierAutoSchema(AutoSchema):
             codes.append("404")
         if self.method in ("POST", "PUT", "PATCH"):
             codes += ["400", "409", "413"]
-        return codes
+        return [*codes, "429", "503"]
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
