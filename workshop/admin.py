@@ -121,9 +121,19 @@ class WorkerBadgeForm(forms.ModelForm):
         return data
 
 
+@admin.action(description=gettext_lazy("Unlock the selected badges (forget their failed PINs)"))
+def unlock_badges(modeladmin, request, queryset):
+    from workshop.security import badge_unlock
+
+    for badge in queryset:
+        badge_unlock(badge.code)
+    modeladmin.message_user(request, _("Badges unlocked."), messages.SUCCESS)
+
+
 @admin.register(WorkerBadge)
 class WorkerBadgeAdmin(admin.ModelAdmin):
     form = WorkerBadgeForm
+    actions = [unlock_badges]
     list_display = ["code", "user", "is_active", "created_at"]
     list_filter = ["is_active"]
     search_fields = ["code", "user__username", "user__first_name", "user__last_name"]

@@ -45,7 +45,11 @@ def login_identity(request, credentials) -> str | None:
     badge = credentials.get("badge")
     if badge is None and request is not None and hasattr(request, "POST"):
         badge = request.POST.get("badge")
-    return f"badge:{badge}" if badge else None
+    if not badge:
+        return None
+    from workshop.services import badge_normalize
+
+    return f"badge:{badge_normalize(badge)}"
 
 
 def cooloff_minutes() -> int:
@@ -60,8 +64,30 @@ def lockout_message() -> str:
     ) % {"minutes": cooloff_minutes()}
 
 
+def badge_lockout_message() -> str:
+    return _(
+        "Too many wrong PINs for this badge: it is locked for %(minutes)d minutes. "
+        "Ask a coach or a manager to unlock it, or try again later."
+    ) % {"minutes": cooloff_minutes()}
+
+
+def badge_unlock(code: str) -> int:
+    """Lift a badge's lockout (its failed PINs are forgotten); return how many were removed."""
+    from axes.utils import reset
+
+    from workshop.services import badge_normalize
+
+    return reset(username=f"badge:{badge_normalize(code)}")
+
+
 def lockout_response(request, original_response=None, credentials=None) -> HttpResponse:
-    """Answer a locked-out sign-in: the API error shape for ``/api/``, a short page otherwise."""
+    """Answer a locked-out sign-in: the API error shape for ``/api/``, a short page otherwise.
+
+    A screen that already shows the lockout itself (the bench sign-in, status 429, marked
+    ``lockout_shown``) is kept as it is.
+    """
+    if getattr(original_response, "lockout_shown", False):
+        return original_response
     message = lockout_message()
     if request.path.startswith("/api/"):
         return JsonResponse(

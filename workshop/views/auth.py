@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from workshop import selectors
 from workshop.forms import BadgeSignInForm, PasswordSignInForm
+from workshop.security import LOCKED_STATUS, badge_lockout_message, lockout_message
 from workshop.views.common import (
     WORKSTATION_COOKIE,
     WORKSTATION_MAX_AGE,
@@ -46,6 +47,9 @@ def signin(request):
                 )
                 if user is not None:
                     return _signed_in(request, user)
+            if getattr(request, "axes_locked_out", False):
+                messages.error(request, lockout_message(), extra_tags="signin")
+                return _locked_screen(request, badge_form, password_form)
             messages.error(
                 request, _("User name or password is wrong. Try again."), extra_tags="signin"
             )
@@ -60,6 +64,11 @@ def signin(request):
                     user = authenticate(request, badge=badge_form.cleaned_data["badge"], pin=pin)
                     if user is not None:
                         return _signed_in(request, user)
+                    if getattr(request, "axes_locked_out", False):
+                        messages.error(request, badge_lockout_message(), extra_tags="signin")
+                        return _locked_screen(
+                            request, BadgeSignInForm(prefix="badge"), password_form
+                        )
                     badge_form = BadgeSignInForm(
                         initial={"badge": badge_form.cleaned_data["badge"]}, prefix="badge"
                     )
@@ -80,6 +89,24 @@ def signin(request):
             "hide_scan": True,
         },
     )
+
+
+def _locked_screen(request, badge_form, password_form):
+    """Show the sign-in screen with the lockout message (429), ready for another badge."""
+    response = render_bench(
+        request,
+        "workshop/bench/signin.html",
+        {
+            "badge_form": badge_form,
+            "password_form": password_form,
+            "focus_pin": False,
+            "next": safe_next(request, ""),
+            "hide_scan": True,
+        },
+        status=LOCKED_STATUS,
+    )
+    response.lockout_shown = True  # workshop.security.lockout_response keeps this screen
+    return response
 
 
 def _signed_in(request, user):
