@@ -281,3 +281,17 @@ def test_shop_labels_of_every_device_on_sale_from_a_queryset(site, bench_worker,
     )
     assert sorted(job.codes) == sorted(d.asset_tag for d in devices)
     assert all(len(_printed(d)) == 1 for d in devices)
+
+
+def test_demo_intake_workstations_print_to_a_download_printer_of_their_site(db):
+    import io
+
+    from django.core.management import call_command
+
+    from workshop.models import Workstation, WorkstationKind
+
+    call_command("seed_demo", stdout=io.StringIO())
+    intake = list(Workstation.objects.filter(kind=WorkstationKind.INTAKE).select_related("printer"))
+    assert intake and all(
+        w.printer.kind == Printer.Kind.DOWNLOAD and w.printer.site_id == w.site_id for w in intake
+    )
