@@ -198,3 +198,20 @@ def test_download_job_document_is_the_pdf(api, world, make_printer):
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     [page] = pdf_pages(response.content, 203)
     assert world["location_label"] in decode(page)
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_job_list_costs_the_same_queries_for_1_and_30_jobs(
+    api, bench_worker, laptop, make_printer, count, django_assert_num_queries
+):
+    from labels.services import print_job_create
+
+    printer = make_printer()
+    for _ in range(count):
+        print_job_create(
+            template="device_tag", codes=[laptop.asset_tag], printer=printer, actor=bench_worker
+        )
+    bench_worker.has_perm("labels.view_printjob")  # permissions cached as for a session user
+    with django_assert_num_queries(1):
+        response = api.get("/api/print-jobs/")
+    assert len(response.json()) == count
