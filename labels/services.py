@@ -218,13 +218,14 @@ def print_job_create(
     anything is recorded for bad input, and ``print_failed`` after recording a failed job.
     A ``download`` printer's bytes are on ``job.document``.
     """
+    codes = [str(code) for code in codes] if codes is not None else None
     printer = _resolve_printer(printer, workstation)
     stock_obj = _resolve_stock(printer, stock)
     _check_counts(stock_obj, copies, start_at)
     if objects is not None:
         items = label_items_for_objects(template, objects, base_url=base_url)
     else:
-        items = label_items(template, list(codes or []), base_url=base_url)
+        items = label_items(template, codes or [], base_url=base_url)
     if len(items) * copies > MAX_LABELS:
         raise DomainError(
             "too_many_labels",
@@ -239,7 +240,7 @@ def print_job_create(
         copies=copies,
         model=printer.model,
     )
-    job_codes = list(codes) if objects is None else [item.code for item in items]
+    job_codes = codes if objects is None else [item.code for item in items]
     now = now or timezone.now()
     with transaction.atomic():
         key = codes_key(item.code for item in items)

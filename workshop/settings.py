@@ -142,6 +142,9 @@ STATIC_ROOT = VAR_DIR / "static"
 
 LOGIN_URL = "admin:login"
 
+# Base of the public device pages that shop labels' QR codes point to (``<base>/d/<tag>``).
+ATELIER_PUBLIC_BASE_URL = os.environ.get("ATELIER_PUBLIC_BASE_URL", "")
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }

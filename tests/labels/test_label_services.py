@@ -295,3 +295,13 @@ def test_demo_intake_workstations_print_to_a_download_printer_of_their_site(db):
     assert intake and all(
         w.printer.kind == Printer.Kind.DOWNLOAD and w.printer.site_id == w.site_id for w in intake
     )
+
+
+def test_codes_given_as_a_generator_are_recorded_on_the_job(laptop, bench_worker, make_printer):
+    job = print_job_create(
+        template="device_tag",
+        codes=(code for code in [laptop.asset_tag]),
+        printer=make_printer(),
+        actor=bench_worker,
+    )
+    assert job.codes == [laptop.asset_tag] and job.label_count == 1
