@@ -265,8 +265,9 @@ def site_locations(site: Site) -> QuerySet:
     return Location.objects.filter(site=site, is_active=True).order_by("name")
 
 
-def print_jobs(*, status: str | None = None, limit: int = 100) -> QuerySet:
-    qs = PrintJob.objects.select_related("printer", "actor", "workstation", "reprint_of")
+def print_jobs(*, status: str | None = None) -> QuerySet:
+    """Print jobs, newest first, with what their list shows."""
+    qs = PrintJob.objects.select_related("printer", "actor", "workstation")
     if status:
         qs = qs.filter(status=status)
-    return qs.order_by("-created_at", "-id")[:limit]
+    return qs.order_by("-created_at", "-id")

@@ -6,7 +6,7 @@ from django.views.generic import RedirectView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("api/", include("labels.api.urls")),
+    path("api/", include("workshop.api.urls")),
     path("labels/", include("labels.urls")),
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
 ]

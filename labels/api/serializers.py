@@ -3,10 +3,11 @@
 from rest_framework import serializers
 
 from labels.models import TEMPLATE_CHOICES, Printer, PrintJob
+from workshop.api.base import StrictSerializer
 from workshop.models import Workstation
 
 
-class PrintJobCreateSerializer(serializers.Serializer):
+class PrintJobCreateSerializer(StrictSerializer):
     template = serializers.ChoiceField(choices=TEMPLATE_CHOICES)
     codes = serializers.ListField(
         child=serializers.CharField(max_length=40), min_length=1, max_length=1000

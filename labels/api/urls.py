@@ -1,10 +1,8 @@
-"""Label API routes, mounted under ``api/`` (``api/labels/…`` and ``api/print-jobs/…``)."""
+"""Label routes under /api/ (included by ``workshop/api/urls.py``, names in ``api:``)."""
 
 from django.urls import path, re_path
 
 from labels.api import views
-
-app_name = "labels-api"
 
 urlpatterns = [
     re_path(

@@ -1,8 +1,8 @@
 """Thin API views over ``labels.selectors`` and ``labels.services``.
 
-Domain errors answer ``{"code", "message", "fields"}`` with the error's status (a failed print
-also carries the recorded ``job``). When the shared API error handler lands in
-``workshop/api/errors.py`` these views can drop ``_domain_error``.
+Errors go through the shared handler (``workshop.api.errors``) as ``{"code", "message",
+"fields"}``; a failed print (``print_failed``, 502/503) also carries the recorded ``job`` so the
+client can offer a retry. A workstation token prints to its workstation's printer.
 """
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ from __future__ import annotations
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from rest_framework import permissions, status
+from rest_framework import status
+from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -21,7 +22,11 @@ from labels.render.preview import render_png, render_svg
 from labels.selectors import label_items, print_jobs
 from labels.stocks import STOCKS
 from labels.templates import build
+from workshop.api.auth import request_actor, request_workstation
+from workshop.api.base import ApiViewMixin
+from workshop.api.pagination import PageNumberPagination
 from workshop.exceptions import DomainError
+from workshop.roles import ALL_ROLES
 
 DEFAULT_STOCKS = {
     "pdf": "avery-l7160",
@@ -35,52 +40,12 @@ def base_url(request) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
 
-def _domain_error(error: DomainError) -> Response:
-    body = error.as_dict()
+def _with_job(error: DomainError) -> Response:
+    """A failed print answers the shared error shape plus the recorded job."""
     job = getattr(error, "job", None)
-    if job is not None:
-        body["job"] = PrintJobSerializer(job).data
-    return Response(body, status=error.status)
-
-
-class CanPrint(permissions.BasePermission):
-    def has_permission(self, request, view):
-        if request.method in permissions.SAFE_METHODS:
-            return request.user.has_perm("labels.view_printjob")
-        return request.user.has_perm("labels.add_printjob")
-
-
-class LabelFileView(APIView):
-    """``GET /api/labels/<template>/<code>.<pdf|zpl|svg|png>?stock=…&start_at=…``"""
-
-    permission_classes = [permissions.IsAuthenticated]
-
-    def get(self, request, template: str, code: str, fmt: str):
-        try:
-            stock_code = request.query_params.get("stock") or DEFAULT_STOCKS[fmt]
-            if stock_code not in STOCKS:
-                raise DomainError(
-                    "stock_unknown",
-                    _("Unknown label stock."),
-                    fields={"stock": [f"valid: {', '.join(sorted(STOCKS))}"]},
-                )
-            stock = STOCKS[stock_code]
-            start_at = _int(request.query_params.get("start_at"), "start_at", 1)
-            items = label_items(template, [code], base_url=base_url(request))
-            labels = [build(template, item.data) for item in items]
-            if fmt == "svg":
-                return HttpResponse(render_svg(labels[0], stock), content_type="image/svg+xml")
-            if fmt == "png":
-                return HttpResponse(render_png(labels[0], stock), content_type="image/png")
-            label_format = LabelFormat.ZPL if fmt == "zpl" else LabelFormat.PDF
-            data = services.labels_render(
-                labels, stock, label_format, start_at=start_at if stock.sheet else 1
-            )
-        except DomainError as error:
-            return _domain_error(error)
-        response = HttpResponse(data, content_type=services.CONTENT_TYPES[label_format])
-        response["Content-Disposition"] = f'inline; filename="{template}-{code}.{fmt}"'
-        return response
+    if job is None:
+        raise error
+    return Response({**error.as_dict(), "job": PrintJobSerializer(job).data}, status=error.status)
 
 
 def _int(value, field: str, default: int) -> int:
@@ -94,78 +59,104 @@ def _int(value, field: str, default: int) -> int:
         ) from None
 
 
-class PrintJobListView(APIView):
-    """``GET /api/print-jobs/?status=failed`` and ``POST /api/print-jobs/``."""
+class LabelFileView(ApiViewMixin, APIView):
+    """``GET /api/labels/<template>/<code>.<pdf|zpl|svg|png>?stock=…&start_at=…``
 
-    permission_classes = [permissions.IsAuthenticated, CanPrint]
+    Renders without recording a job: printing goes through ``POST /api/print-jobs/``.
+    SVG and PNG preview the first label only.
+    """
+
+    read_roles = ALL_ROLES
+
+    def get(self, request, template: str, code: str, fmt: str):
+        stock_code = request.query_params.get("stock") or DEFAULT_STOCKS[fmt]
+        if stock_code not in STOCKS:
+            raise DomainError(
+                "stock_unknown",
+                _("Unknown label stock “%(stock)s”.") % {"stock": stock_code},
+                fields={"stock": [", ".join(sorted(STOCKS))]},
+            )
+        stock = STOCKS[stock_code]
+        start_at = _int(request.query_params.get("start_at"), "start_at", 1)
+        items = label_items(template, [code], base_url=base_url(request))
+        labels = [build(template, item.data) for item in items]
+        if fmt == "svg":
+            return HttpResponse(render_svg(labels[0], stock), content_type="image/svg+xml")
+        if fmt == "png":
+            return HttpResponse(render_png(labels[0], stock), content_type="image/png")
+        label_format = LabelFormat.ZPL if fmt == "zpl" else LabelFormat.PDF
+        data = services.labels_render(
+            labels, stock, label_format, start_at=start_at if stock.sheet else 1
+        )
+        response = HttpResponse(data, content_type=services.CONTENT_TYPES[label_format])
+        response["Content-Disposition"] = f'inline; filename="{template}-{code}.{fmt}"'
+        return response
+
+
+class PrintJobListView(ApiViewMixin, GenericAPIView):
+    """``GET /api/print-jobs/?status=failed`` (paged) and ``POST /api/print-jobs/``."""
+
+    read_roles = ALL_ROLES
+    write_roles = ALL_ROLES
+    serializer_class = PrintJobSerializer
+    pagination_class = PageNumberPagination
 
     def get(self, request):
         wanted = request.query_params.get("status") or None
         if wanted and wanted not in PrintJob.Status.values:
-            return Response(
-                {
-                    "code": "invalid",
-                    "message": _("Unknown status."),
-                    "fields": {"status": [wanted]},
-                },
-                status=400,
+            raise DomainError(
+                "invalid",
+                _("Unknown status: choose queued, sent or failed."),
+                fields={"status": [wanted]},
             )
-        return Response(PrintJobSerializer(print_jobs(status=wanted), many=True).data)
+        page = self.paginate_queryset(print_jobs(status=wanted))
+        return self.get_paginated_response(PrintJobSerializer(page, many=True).data)
 
     def post(self, request):
-        serializer = PrintJobCreateSerializer(data=request.data)
-        if not serializer.is_valid():
-            return Response(
-                {
-                    "code": "invalid",
-                    "message": _("Some fields are not valid: correct them and try again."),
-                    "fields": serializer.errors,
-                },
-                status=400,
-            )
-        data = serializer.validated_data
+        body = PrintJobCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
         try:
             job = services.print_job_create(
                 template=data["template"],
                 codes=data["codes"],
                 stock=data["stock"] or None,
                 printer=data.get("printer"),
-                workstation=data.get("workstation"),
+                workstation=data.get("workstation") or request_workstation(request),
                 copies=data["copies"],
                 start_at=data["start_at"],
-                actor=request.user,
+                actor=request_actor(request),
                 base_url=base_url(request),
             )
         except DomainError as error:
-            return _domain_error(error)
+            return _with_job(error)
         return Response(PrintJobSerializer(job).data, status=status.HTTP_201_CREATED)
 
 
-class PrintJobRetryView(APIView):
+class PrintJobRetryView(ApiViewMixin, APIView):
     """``POST /api/print-jobs/<id>/retry/``"""
 
-    permission_classes = [permissions.IsAuthenticated, CanPrint]
+    write_roles = ALL_ROLES
 
     def post(self, request, pk: int):
         job = get_object_or_404(PrintJob.objects.select_related("printer"), pk=pk)
         try:
-            job = services.print_job_retry(job=job, actor=request.user, base_url=base_url(request))
+            job = services.print_job_retry(
+                job=job, actor=request_actor(request), base_url=base_url(request)
+            )
         except DomainError as error:
-            return _domain_error(error)
+            return _with_job(error)
         return Response(PrintJobSerializer(job).data)
 
 
-class PrintJobDocumentView(APIView):
-    """``GET /api/print-jobs/<id>/document/``: the job's file (download printers)."""
+class PrintJobDocumentView(ApiViewMixin, APIView):
+    """``GET /api/print-jobs/<id>/document/``: the job's file, rendered again."""
 
-    permission_classes = [permissions.IsAuthenticated, CanPrint]
+    read_roles = ALL_ROLES
 
     def get(self, request, pk: int):
         job = get_object_or_404(PrintJob.objects.select_related("printer"), pk=pk)
-        try:
-            data, content_type, name = services.print_job_document(job, base_url=base_url(request))
-        except DomainError as error:
-            return _domain_error(error)
+        data, content_type, name = services.print_job_document(job, base_url=base_url(request))
         response = HttpResponse(data, content_type=content_type)
         response["Content-Disposition"] = f'inline; filename="{name}"'
         return response

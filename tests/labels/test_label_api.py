@@ -56,7 +56,7 @@ def _expected(template, code):
 
 
 def _url(template, code, fmt, **params):
-    url = reverse("labels-api:label-file", args=[template, code, fmt])
+    url = reverse("api:label-file", args=[template, code, fmt])
     query = "&".join(f"{key}={value}" for key, value in params.items())
     return f"{url}?{query}" if query else url
 
@@ -125,7 +125,7 @@ def test_collection_device_tags_cost_the_same_queries_for_1_and_50_devices(
     collection = inventory_services.collection_create(donor=factories.DonorFactory(), site=site)
     for _ in range(count):
         factories.make_device(site=site, actor=bench_worker, collection=collection)
-    with django_assert_num_queries(2):  # the collection, then its devices
+    with django_assert_num_queries(3):  # the roles, the collection, then its devices
         response = api.get(_url("device_tag", collection.tag, "pdf", stock="avery-l7651"))
     assert response.status_code == 200
     pages = pdf_pages(response.content, 203)
@@ -157,9 +157,9 @@ def test_post_print_job_to_a_dead_printer_answers_503_and_lists_as_failed(api, w
     body = response.json()
     assert body["code"] == "print_failed" and "switched on" in body["message"]
     assert body["job"]["status"] == "failed" and body["job"]["error_code"] == "refused"
-    failed = api.get("/api/print-jobs/?status=failed").json()
+    failed = api.get("/api/print-jobs/?status=failed").json()["results"]
     assert [job["id"] for job in failed] == [body["job"]["id"]]
-    assert api.get("/api/print-jobs/?status=sent").json() == []
+    assert api.get("/api/print-jobs/?status=sent").json()["results"] == []
 
 
 def test_retry_endpoint_sends_the_failed_job_once_the_printer_listens(api, world, make_printer):
@@ -173,7 +173,7 @@ def test_retry_endpoint_sends_the_failed_job_once_the_printer_listens(api, world
     server = Listener()
     try:
         Printer.objects.filter(pk=printer.pk).update(port=server.port)
-        response = api.post(reverse("labels-api:print-job-retry", args=[job.pk]))
+        response = api.post(reverse("api:print-job-retry", args=[job.pk]))
         assert server.done.wait(5)
     finally:
         server.close()
@@ -194,7 +194,7 @@ def test_download_job_document_is_the_pdf(api, world, make_printer):
         {"template": "location_label", "codes": [world["location_label"]], "printer": printer.pk},
         format="json",
     ).json()
-    response = api.get(reverse("labels-api:print-job-document", args=[job["id"]]))
+    response = api.get(reverse("api:print-job-document", args=[job["id"]]))
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     [page] = pdf_pages(response.content, 203)
     assert world["location_label"] in decode(page)
@@ -211,7 +211,32 @@ def test_job_list_costs_the_same_queries_for_1_and_30_jobs(
         print_job_create(
             template="device_tag", codes=[laptop.asset_tag], printer=printer, actor=bench_worker
         )
-    bench_worker.has_perm("labels.view_printjob")  # permissions cached as for a session user
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(3):  # roles, count, page
         response = api.get("/api/print-jobs/")
-    assert len(response.json()) == count
+    assert response.json()["count"] == count and len(response.json()["results"]) == count
+
+
+def test_workstation_token_prints_to_its_workstations_printer(world, station, make_printer):
+    from workshop.services import workstation_token_create
+
+    printer = make_printer()
+    intake = station()
+    intake.printer = printer
+    intake.save()
+    _token, key = workstation_token_create(workstation=intake)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    response = client.post(
+        "/api/print-jobs/", {"template": "device_tag", "codes": [world["device_tag"]]}
+    )
+    assert response.status_code == 201
+    body = response.json()
+    assert (body["printer"], body["workstation"], body["actor"]) == (printer.pk, intake.pk, None)
+
+
+def test_unknown_fields_in_a_print_request_are_refused(api, world, make_printer):
+    response = api.post(
+        "/api/print-jobs/",
+        {"template": "device_tag", "codes": [world["device_tag"]], "colour": "red"},
+    )
+    assert response.status_code == 400 and response.json()["code"] == "unknown_field"

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('labels', '0001_initial'),
-        ('workshop', '0002_roles'),
+        ('workshop', '0003_api_tokens_idempotency'),
     ]
 
     operations = [
