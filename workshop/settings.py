@@ -192,6 +192,8 @@ SPECTACULAR_SETTINGS = {
         "WorkstationKindEnum": "workshop.api.enums.WORKSTATION_KIND",
         "NistMethodEnum": "workshop.api.enums.NIST_METHOD",
         "DestructionMethodEnum": "workshop.api.enums.DESTRUCTION_METHOD",
+        "DriveStatusEnum": "workshop.api.enums.DRIVE_STATUS",
+        "PrintJobStatusEnum": "labels.api.serializers.PRINT_JOB_STATUS",
     },
 }
 

@@ -6,6 +6,8 @@ from labels.models import TEMPLATE_CHOICES, Printer, PrintJob
 from workshop.api.base import StrictSerializer
 from workshop.models import Workstation
 
+PRINT_JOB_STATUS = PrintJob.Status.choices  # named in the schema's ENUM_NAME_OVERRIDES
+
 
 class PrintJobCreateSerializer(StrictSerializer):
     template = serializers.ChoiceField(choices=TEMPLATE_CHOICES)

@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
@@ -68,6 +70,24 @@ class LabelFileView(ApiViewMixin, APIView):
 
     read_roles = ALL_ROLES
 
+    @extend_schema(
+        tags=["labels"],
+        parameters=[
+            OpenApiParameter("template", OpenApiTypes.STR, OpenApiParameter.PATH),
+            OpenApiParameter(
+                "code",
+                OpenApiTypes.STR,
+                OpenApiParameter.PATH,
+                description="Device, drive, location or collection tag, or a site code.",
+            ),
+            OpenApiParameter(
+                "fmt", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(DEFAULT_STOCKS)
+            ),
+            OpenApiParameter("stock", OpenApiTypes.STR, enum=sorted(STOCKS)),
+            OpenApiParameter("start_at", OpenApiTypes.INT, description="First sheet position."),
+        ],
+        responses={200: OpenApiResponse(OpenApiTypes.BINARY, description="The label file.")},
+    )
     def get(self, request, template: str, code: str, fmt: str):
         stock_code = request.query_params.get("stock") or DEFAULT_STOCKS[fmt]
         if stock_code not in STOCKS:
@@ -100,7 +120,13 @@ class PrintJobListView(ApiViewMixin, GenericAPIView):
     write_roles = ALL_ROLES
     serializer_class = PrintJobSerializer
     pagination_class = PageNumberPagination
+    queryset = PrintJob.objects.none()  # for the schema; the selector reads the jobs
 
+    @extend_schema(
+        tags=["labels"],
+        parameters=[OpenApiParameter("status", OpenApiTypes.STR, enum=PrintJob.Status.values)],
+        responses={200: PrintJobSerializer(many=True)},
+    )
     def get(self, request):
         wanted = request.query_params.get("status") or None
         if wanted and wanted not in PrintJob.Status.values:
@@ -112,6 +138,11 @@ class PrintJobListView(ApiViewMixin, GenericAPIView):
         page = self.paginate_queryset(print_jobs(status=wanted))
         return self.get_paginated_response(PrintJobSerializer(page, many=True).data)
 
+    @extend_schema(
+        tags=["labels"],
+        request=PrintJobCreateSerializer,
+        responses={201: PrintJobSerializer},
+    )
     def post(self, request):
         body = PrintJobCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -138,6 +169,7 @@ class PrintJobRetryView(ApiViewMixin, APIView):
 
     write_roles = ALL_ROLES
 
+    @extend_schema(tags=["labels"], request=None, responses={200: PrintJobSerializer})
     def post(self, request, pk: int):
         job = get_object_or_404(PrintJob.objects.select_related("printer"), pk=pk)
         try:
@@ -154,6 +186,10 @@ class PrintJobDocumentView(ApiViewMixin, APIView):
 
     read_roles = ALL_ROLES
 
+    @extend_schema(
+        tags=["labels"],
+        responses={200: OpenApiResponse(OpenApiTypes.BINARY, description="The job's file.")},
+    )
     def get(self, request, pk: int):
         job = get_object_or_404(PrintJob.objects.select_related("printer"), pk=pk)
         data, content_type, name = services.print_job_document(job, base_url=base_url(request))
