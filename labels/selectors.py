@@ -17,10 +17,10 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from inventory import tags
-from inventory.models import Collection, Device, Location
+from inventory.models import Collection, Device, Kit, KitItem, Location
 from labels import sources
 from labels.models import PrintJob
-from refurb.models import Drive
+from refurb.models import Drive, Erasure
 from refurb.states import State
 from workshop.exceptions import DomainError
 from workshop.models import Site
@@ -40,7 +40,7 @@ EXPANSIONS: dict[str, dict[str, str]] = {
     },
     "location_label": {"location": "self", "site": "locations"},
     "collection_label": {"collection": "self"},
-    "kit_label": {},  # kits come with the shop: see labels.sources.kit_input
+    "kit_label": {"kit": "self"},
 }
 
 
@@ -53,13 +53,25 @@ class LabelItem:
     device: Device | None = None
 
 
-def _devices(with_drives: bool) -> QuerySet:
-    qs = Device.objects.select_related("category", "site", "grade")
-    if with_drives:
-        drives = Drive.objects.select_related("destruction__operator").prefetch_related(
-            "erasures__operator"
-        )
-        qs = qs.prefetch_related(Prefetch("drives", queryset=drives))
+def _drives() -> QuerySet:
+    erasures = Erasure.objects.select_related("operator")
+    return Drive.objects.select_related("device", "destruction__operator").prefetch_related(
+        Prefetch("erasures", queryset=erasures)
+    )
+
+
+def _kits() -> QuerySet:
+    items = KitItem.objects.filter(active=True).select_related("device__category")
+    return Kit.objects.prefetch_related(Prefetch("items", queryset=items.order_by("position")))
+
+
+def _devices(template: str) -> QuerySet:
+    """Devices with what their labels print (drives and erasures, price for shop labels)."""
+    qs = Device.objects.select_related("category", "site", "grade", "price")
+    if template == "shop_label":
+        return qs.prefetch_related("drives")
+    if template == "erasure_sticker":
+        qs = qs.prefetch_related(Prefetch("drives", queryset=_drives()))
     return qs
 
 
@@ -91,12 +103,6 @@ def label_items(
             _("There is no label template “%(template)s”.") % {"template": template},
             fields={"template": [_("Unknown template.")]},
             status=404,
-        )
-    if template == "kit_label":
-        raise DomainError(
-            "label_kits_unavailable",
-            _("Kit labels arrive with the shop's kits: they cannot be printed yet."),
-            status=400,
         )
     classified = [_classify(code) for code in codes]
     if not classified:
@@ -135,17 +141,13 @@ def label_items(
 
 def _fetch(template: str, wanted: dict[str, list[str]]) -> dict[str, dict[str, Any]]:
     found: dict[str, dict[str, Any]] = {kind: {} for kind in wanted}
-    needs_drives = template in ("erasure_sticker", "shop_label")
     if "device" in wanted:
-        qs = _devices(needs_drives)
+        qs = _devices(template)
         if template == "drive_tag":
             qs = qs.prefetch_related("drives")
         found["device"] = {d.asset_tag: d for d in qs.filter(asset_tag__in=wanted["device"])}
     if "drive" in wanted:
-        drives = Drive.objects.select_related("device", "destruction__operator").prefetch_related(
-            "erasures__operator"
-        )
-        found["drive"] = {d.tag: d for d in drives.filter(tag__in=wanted["drive"])}
+        found["drive"] = {d.tag: d for d in _drives().filter(tag__in=wanted["drive"])}
     if "location" in wanted:
         locations = Location.objects.select_related("site").filter(tag__in=wanted["location"])
         found["location"] = {loc.tag: loc for loc in locations}
@@ -154,6 +156,8 @@ def _fetch(template: str, wanted: dict[str, list[str]]) -> dict[str, dict[str, A
         if template == "collection_label":
             collections = collections.annotate(device_count=Count("devices"))
         found["collection"] = {c.tag: c for c in collections.filter(tag__in=wanted["collection"])}
+    if "kit" in wanted:
+        found["kit"] = {k.tag: k for k in _kits().filter(tag__in=wanted["kit"])}
     if "site" in wanted:
         found["site"] = {s.code: s for s in Site.objects.filter(code__in=wanted["site"])}
     # Expansions: one query per kind of parent, whatever the number of parents.
@@ -164,11 +168,11 @@ def _fetch(template: str, wanted: dict[str, list[str]]) -> dict[str, dict[str, A
         how = expansion.get(kind)
         if not objs or how in (None, "self"):
             continue
-        found["_children"][kind] = _children(how, kind, objs, needs_drives)
+        found["_children"][kind] = _children(how, kind, objs, template)
     return found
 
 
-def _children(how: str, kind: str, parents: list, needs_drives: bool) -> dict[int, list]:
+def _children(how: str, kind: str, parents: list, template: str) -> dict[int, list]:
     if how == "locations":
         qs = Location.objects.select_related("site").filter(site__in=parents, is_active=True)
         key = "site_id"
@@ -178,7 +182,7 @@ def _children(how: str, kind: str, parents: list, needs_drives: bool) -> dict[in
         key = "device_id"
     else:
         field = {"collection": "collection", "location": "location", "site": "site"}[kind]
-        qs = _devices(needs_drives).filter(**{f"{field}__in": parents}).order_by("asset_tag")
+        qs = _devices(template).filter(**{f"{field}__in": parents}).order_by("asset_tag")
         if how == "devices_on_sale":
             qs = qs.filter(state=State.ON_SALE)
         key = f"{field}_id"
@@ -205,6 +209,8 @@ def _item(template: str, obj, base_url: str | None) -> LabelItem:
         return LabelItem(obj.tag, sources.location_input(obj))
     if template == "collection_label":
         return LabelItem(obj.tag, sources.collection_input(obj))
+    if template == "kit_label":
+        return LabelItem(obj.tag, sources.kit_input(obj))
     if template == "erasure_sticker":
         if isinstance(obj, Device):
             data, code, device = sources.erasure_input_for_device(obj), obj.asset_tag, obj
@@ -226,25 +232,22 @@ def _item(template: str, obj, base_url: str | None) -> LabelItem:
 def label_items_for_objects(
     template: str, objects: Iterable[Any], *, base_url: str | None = None
 ) -> list[LabelItem]:
-    """Labels for objects already in hand (a queryset of devices, locations, collections)."""
+    """Labels for objects already in hand (a queryset of devices, drives, bins, kits…)."""
     if isinstance(objects, QuerySet):
-        model = objects.model
-        if model is Device:
-            objects = objects.select_related("category", "site", "grade")
-            if template in ("erasure_sticker", "shop_label"):
-                drives = Drive.objects.select_related("destruction__operator").prefetch_related(
-                    "erasures__operator"
-                )
-                objects = objects.prefetch_related(Prefetch("drives", queryset=drives))
-        elif model is Location:
-            objects = objects.select_related("site")
-        elif model is Collection:
-            objects = objects.select_related("donor", "site").annotate(
+        prepared = {
+            Device: lambda: _devices(template),
+            Drive: _drives,
+            Kit: _kits,
+            Location: lambda: Location.objects.select_related("site"),
+            Collection: lambda: Collection.objects.select_related("donor", "site").annotate(
                 device_count=Count("devices")
-            )
-        elif model is Drive:
-            objects = objects.select_related("device", "destruction__operator").prefetch_related(
-                "erasures__operator"
+            ),
+        }
+        if objects.model in prepared:
+            objects = (
+                prepared[objects.model]()
+                .filter(pk__in=objects.values("pk"))
+                .order_by(*(objects.query.order_by or ["pk"]))
             )
     items = [_item(template, obj, base_url) for obj in objects]
     if not items:

@@ -88,9 +88,9 @@ def public_url(asset_tag: str, *, base_url: str | None = None) -> str:
 def device_price(device) -> tuple[Decimal | None, Decimal | None]:
     """(solidarity, standard) price from the shop's pricing, or (None, None) when unpriced.
 
-    ``inventory.selectors.device_price`` comes with the shop; until it exists no price is
-    printed. It may return a Decimal (the solidarity price), a mapping or an object with
-    ``solidarity_price``/``standard_price`` (or ``solidarity``/``standard``).
+    Reads ``inventory.selectors.device_price`` (a ``DevicePrice`` or None; select ``price``
+    with the device to keep it query-free). It may also return a Decimal (the solidarity
+    price) or a mapping with ``solidarity_price``/``standard_price``.
     """
     try:
         from inventory.selectors import device_price as shop_device_price
@@ -240,6 +240,10 @@ def collection_input(collection) -> CollectionInput:
 
 
 def kit_input(kit) -> KitInput:
-    """Hook for the shop's kits: adapt a Kit (code, name, components) when the model lands."""
-    components = getattr(kit, "component_names", None) or []
-    return KitInput(kit_code=kit.tag, name=kit.name, components=list(components))
+    """A kit's label lists its devices (``items`` prefetched with each device's category)."""
+    components = []
+    for item in kit.items.all():
+        device = item.device
+        name = " ".join(part for part in (device.make, device.model) if part)
+        components.append(f"{device.category.name} {name}".strip())
+    return KitInput(kit_code=kit.tag, name=kit.name, components=components)

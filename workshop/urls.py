@@ -8,5 +8,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("workshop.api.urls")),
     path("labels/", include("labels.urls")),
+    path("", include("inventory.shop_urls")),
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
 ]

@@ -6,12 +6,13 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from inventory import services as inventory_services
+from inventory.services import kit_assemble
 from labels.models import Printer, PrintJob
 from tests import factories
 from tests.labels.label_samples import decode, pdf_pages
 from tests.labels.test_label_printing import Listener
 from tests.labels.test_label_services import _free_port
-from tests.labels.test_label_sources import on_sale_device
+from tests.labels.test_label_sources import crew_for, on_sale_device
 from tests.labels.test_label_zpl import _render as zplkit_render
 
 BASE = "https://atelier.example"
@@ -24,6 +25,7 @@ TEMPLATES = [
     "shop_label",
     "location_label",
     "collection_label",
+    "kit_label",
 ]
 
 
@@ -41,7 +43,14 @@ def world(site, bench_worker):
     location = inventory_services.location_create(site=site, name="Rayonnage 2, bac 5")
     device = on_sale_device(site, collection=collection)
     drive = device.drives.get()
+    kit = kit_assemble(
+        site=site,
+        devices=[device, on_sale_device(site)],
+        name="Bureautique",
+        actor=crew_for(site).shop,
+    )
     return {
+        "kit_label": kit.tag,
         "device_tag": device.asset_tag,
         "drive_tag": drive.tag,
         "erasure_sticker": device.asset_tag,
@@ -240,3 +249,16 @@ def test_unknown_fields_in_a_print_request_are_refused(api, world, make_printer)
         {"template": "device_tag", "codes": [world["device_tag"]], "colour": "red"},
     )
     assert response.status_code == 400 and response.json()["code"] == "unknown_field"
+
+
+@pytest.mark.parametrize("count", [1, 4])
+def test_shop_labels_of_a_site_cost_the_same_queries_for_1_and_4_devices_on_sale(
+    api, site, count, django_assert_num_queries
+):
+    for _ in range(count):
+        on_sale_device(site)
+    # roles, the site, its devices on sale with their prices, their drives
+    with django_assert_num_queries(4):
+        response = api.get(_url("shop_label", site.code, "pdf", stock="avery-l7160"))
+    assert response.status_code == 200
+    assert len(decode(pdf_pages(response.content, 203)[0])) == 2 * count  # barcode + QR each

@@ -47,7 +47,7 @@ def crew_for(site) -> Crew:
     )
 
 
-def on_sale_device(site, *, specs=None, grade="A", **kwargs):
+def on_sale_device(site, *, specs=None, grade="A", drive=True, **kwargs):
     crew = crew_for(site)
     device = factories.make_device(
         site=site,
@@ -57,9 +57,10 @@ def on_sale_device(site, *, specs=None, grade="A", **kwargs):
         specs=FULL_SPECS if specs is None else specs,
         **kwargs,
     )
-    refurb_services.drive_add(
-        device=device, actor=crew.bench, kind="nvme", capacity_bytes=256 * 10**9
-    )
+    if drive:
+        refurb_services.drive_add(
+            device=device, actor=crew.bench, kind="nvme", capacity_bytes=256 * 10**9
+        )
     device_advance(device, State.ON_SALE, crew, grade=grade)
     device.refresh_from_db()
     return device
@@ -158,7 +159,8 @@ def _mistyped(tag: str) -> str:
         ("location_label", lambda device: device.asset_tag, "label_code_mismatch"),
         ("device_tag", lambda device: tags.make_tag("LY", "", 999999), "label_code_unknown"),
         ("device_tag", lambda device: _mistyped(device.asset_tag), "tag_check_failed"),
-        ("kit_label", lambda device: tags.make_tag("LY", "K", 1), "label_kits_unavailable"),
+        ("kit_label", lambda device: device.asset_tag, "label_code_mismatch"),
+        ("kit_label", lambda device: tags.make_tag("LY", "K", 999999), "label_code_unknown"),
         ("nope", lambda device: device.asset_tag, "label_template_unknown"),
     ],
 )
@@ -166,3 +168,31 @@ def test_codes_that_cannot_be_printed_say_why(laptop, template, make_code, error
     with pytest.raises(DomainError) as info:
         label_items(template, [make_code(laptop)])
     assert info.value.code == error
+
+
+def test_shop_label_prints_the_price_the_device_was_put_on_sale_at(site):
+    from tests.inventory.shop.support import make_grid
+
+    make_grid()
+    device = on_sale_device(site)
+    price = device.price
+    [item] = label_items("shop_label", [device.asset_tag], base_url="http://x")
+    assert item.data.solidarity_price == price.solidarity_price
+    assert item.data.standard_price == price.standard_price
+    assert "Prix solidaire" in shop_label(item.data).text()
+
+
+def test_kit_label_lists_the_kit_devices(site):
+    from inventory.services import kit_assemble
+    from tests.inventory.shop.support import make_grid
+
+    make_grid()
+    devices = [
+        on_sale_device(site),
+        on_sale_device(site, category_code="screen", specs={}, drive=False, grade="B"),
+    ]
+    kit = kit_assemble(site=site, devices=devices, name="Bureautique", actor=crew_for(site).shop)
+    [item] = label_items("kit_label", [kit.tag])
+    assert item.data.kit_code == kit.tag and item.data.name == "Bureautique"
+    assert item.data.components[0] == f"{devices[0].category.name} Lenovo ThinkPad T480"
+    assert len(item.data.components) == 2
