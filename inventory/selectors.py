@@ -285,14 +285,39 @@ def device_public(tag: str) -> PublicDevice | None:
     )
 
 
-def sale_for_document(pk: int) -> Sale:
-    """Return a sale with everything its invoice prints, in two queries."""
-    return Sale.objects.select_related("site", "buyer").prefetch_related("lines").get(pk=pk)
+def sale_for_document(pk: int, *, user=None) -> Sale:
+    """Return a sale with everything its invoice prints, in two queries.
+
+    With ``user``, a sale of another site is missing exactly like a sale that does not exist
+    (``Sale.DoesNotExist``): a denied request must not tell whether the other site has it.
+    """
+    sales = Sale.objects.all() if user is None else sales_visible_to(user)
+    return sales.select_related("site", "buyer").prefetch_related("lines").get(pk=pk)
 
 
-def buyers_search(query: str, *, limit: int = 20) -> list[Buyer]:
+def buyers_visible_to(user):
+    """Buyers ``user`` may see: every buyer for a manager, else only their site's."""
+    from workshop.selectors import sees_every_site, user_site
+
+    if sees_every_site(user):
+        return Buyer.objects.all()
+    site = user_site(user)
+    return Buyer.objects.filter(site=site) if site else Buyer.objects.none()
+
+
+def sales_visible_to(user):
+    """Sales ``user`` may see: every sale for a manager, else only their site's."""
+    from workshop.selectors import sees_every_site, user_site
+
+    if sees_every_site(user):
+        return Sale.objects.all()
+    site = user_site(user)
+    return Sale.objects.filter(site=site) if site else Sale.objects.none()
+
+
+def buyers_search(query: str, *, user=None, limit: int = 20) -> list[Buyer]:
     query = (query or "").strip()
-    buyers = Buyer.objects.all()
+    buyers = Buyer.objects.all() if user is None else buyers_visible_to(user)
     if query:
         buyers = buyers.filter(name__icontains=query) | buyers.filter(siret__startswith=query)
     return list(buyers.order_by("name")[:limit])

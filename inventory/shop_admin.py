@@ -68,9 +68,14 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Buyer)
 class BuyerAdmin(ReadOnlyAdmin):
-    list_display = ["name", "kind", "tier", "eligible_until", "checked_at"]
-    list_filter = ["kind", "tier"]
+    list_display = ["name", "kind", "site", "tier", "eligible_until", "checked_at"]
+    list_filter = ["kind", "tier", "site"]
     search_fields = ["name", "rna", "siren", "siret"]
+
+    def get_queryset(self, request):
+        from inventory.selectors import buyers_visible_to
+
+        return buyers_visible_to(request.user)
 
 
 @admin.register(Kit)
@@ -84,6 +89,11 @@ class SaleAdmin(ReadOnlyAdmin):
     list_display = ["number", "buyer", "tier", "payment_method", "total", "completed_at"]
     search_fields = ["number", "buyer__name"]
     date_hierarchy = "completed_at"
+
+    def get_queryset(self, request):
+        from inventory.selectors import sales_visible_to
+
+        return sales_visible_to(request.user).select_related("buyer")
 
 
 @admin.register(CreditNote)

@@ -20,20 +20,23 @@ from django.views.decorators.http import require_POST
 
 from inventory import services
 from inventory.invoices import credit_note_pdf, invoice_pdf
-from inventory.models import Buyer, CreditNote, PaymentMethod
+from inventory.models import Buyer, CreditNote, PaymentMethod, Sale
 from inventory.scan import scan_resolve
 from inventory.selectors import (
     basket_lines,
     buyer_tier,
     buyers_search,
+    buyers_visible_to,
     device_public,
     sale_for_document,
+    sales_visible_to,
     site_legal,
 )
 from refurb.transitions import SELLERS
 from workshop.exceptions import DomainError
 from workshop.models import Workstation, WorkstationKind
 from workshop.roles import user_roles
+from workshop.selectors import sees_every_site, user_site
 
 BASKET = "shop_basket"
 BUYER = "shop_buyer"
@@ -73,8 +76,29 @@ def public_device(request, tag: str):
     )
 
 
-def _workstation(request) -> Workstation | None:
+def _pk(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _stations(request):
+    """The active shop workstations of the user's site (every site for a manager)."""
     stations = Workstation.objects.filter(kind=WorkstationKind.SHOP, is_active=True)
+    if not sees_every_site(request.user):
+        stations = stations.filter(site=user_site(request.user))
+    return stations
+
+
+def _buyer(request, pk) -> Buyer | None:
+    """The buyer ``pk`` if the user may see it; another site's buyer is None, like a missing one."""
+    pk = _pk(pk)
+    return buyers_visible_to(request.user).filter(pk=pk).first() if pk else None
+
+
+def _workstation(request) -> Workstation | None:
+    stations = _stations(request)
     chosen = request.session.get(STATION)
     if chosen:
         return stations.select_related("site").filter(pk=chosen).first()
@@ -86,15 +110,13 @@ def _workstation(request) -> Workstation | None:
 def counter(request):
     station = _workstation(request)
     if station is None:
-        stations = Workstation.objects.filter(
-            kind=WorkstationKind.SHOP, is_active=True
-        ).select_related("site")
+        stations = _stations(request).select_related("site")
         return render(
             request,
             "shop/counter_station.html",
             {"base_template": base_template(), "stations": stations},
         )
-    buyer = Buyer.objects.filter(pk=request.session.get(BUYER)).first()
+    buyer = _buyer(request, request.session.get(BUYER))
     tier, tier_note, error = Buyer.Tier.STANDARD, "", ""
     try:
         legal = site_legal(station.site)
@@ -116,7 +138,7 @@ def counter(request):
             "tier_note": tier_note,
             "error": error,
             "query": query,
-            "found": buyers_search(query) if query else [],
+            "found": buyers_search(query, user=request.user) if query else [],
             "kinds": Buyer.Kind.choices,
             "proofs": Buyer.Proof.choices,
             "payment_methods": PaymentMethod.choices,
@@ -127,9 +149,7 @@ def counter(request):
 @require_POST
 @seller_required
 def counter_station(request):
-    station = get_object_or_404(
-        Workstation, pk=request.POST.get("workstation"), kind=WorkstationKind.SHOP
-    )
+    station = get_object_or_404(_stations(request), pk=_pk(request.POST.get("workstation")))
     request.session[STATION] = station.pk
     return redirect("shop:counter")
 
@@ -170,7 +190,9 @@ def counter_remove(request):
 @require_POST
 @seller_required
 def counter_buyer(request):
-    buyer = get_object_or_404(Buyer, pk=request.POST.get("buyer"))
+    buyer = _buyer(request, request.POST.get("buyer"))
+    if buyer is None:
+        raise Http404
     request.session[BUYER] = buyer.pk
     return redirect("shop:counter")
 
@@ -204,7 +226,7 @@ def counter_buyer_new(request):
 @seller_required
 def counter_complete(request):
     station = _workstation(request)
-    buyer = Buyer.objects.filter(pk=request.session.get(BUYER)).first()
+    buyer = _buyer(request, request.session.get(BUYER))
     if station is None or buyer is None:
         messages.error(request, _("Choose the buyer before taking payment."))
         return redirect("shop:counter")
@@ -225,15 +247,23 @@ def counter_complete(request):
     return redirect("shop:sale", pk=sale.pk)
 
 
+def _sale(request, pk: int) -> Sale:
+    """The sale ``pk`` if the user may see it; another site's sale is a 404, like a missing one."""
+    try:
+        return sale_for_document(pk, user=request.user)
+    except Sale.DoesNotExist:
+        raise Http404 from None
+
+
 @seller_required
 def sale_detail(request, pk: int):
-    sale = sale_for_document(pk)
+    sale = _sale(request, pk)
     return render(request, "shop/sale.html", {"base_template": base_template(), "sale": sale})
 
 
 @seller_required
 def sale_invoice(request, pk: int):
-    sale = sale_for_document(pk)
+    sale = _sale(request, pk)
     response = HttpResponse(invoice_pdf(sale), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{sale.number}.pdf"'
     return response
@@ -241,7 +271,10 @@ def sale_invoice(request, pk: int):
 
 @seller_required
 def credit_note_document(request, pk: int):
-    note = get_object_or_404(CreditNote.objects.select_related("sale"), pk=pk)
+    note = get_object_or_404(
+        CreditNote.objects.select_related("sale").filter(sale__in=sales_visible_to(request.user)),
+        pk=pk,
+    )
     response = HttpResponse(credit_note_pdf(note), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{note.number}.pdf"'
     return response

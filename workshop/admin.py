@@ -10,6 +10,7 @@ from workshop.models import (
     Site,
     TagSequence,
     WorkerBadge,
+    WorkerProfile,
     Workstation,
     WorkstationToken,
 )
@@ -154,3 +155,13 @@ class WorkerBadgeAdmin(admin.ModelAdmin):
         if pin:
             obj.set_pin(pin)
         obj.save()
+
+
+@admin.register(WorkerProfile)
+class WorkerProfileAdmin(admin.ModelAdmin):
+    """The site each person works at (shop screens show only that site's buyers and sales)."""
+
+    list_display = ["user", "site"]
+    list_filter = ["site"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    autocomplete_fields = ["user"]

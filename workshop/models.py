@@ -193,3 +193,34 @@ class WorkerBadge(models.Model):
 
     def check_pin(self, pin: str) -> bool:
         return bool(pin) and check_password(pin, self.pin_hash)
+
+
+class WorkerProfile(models.Model):
+    """What the workshop knows about a user beyond Django's account: the site they work at.
+
+    Shop staff see only the buyers and sales of their site; a manager sees every site. A user
+    without a profile (or with no site) sees no site-scoped records unless they are a manager.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="worker_profile",
+        verbose_name=_("user"),
+    )
+    site = models.ForeignKey(
+        Site,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="workers",
+        verbose_name=_("site"),
+        help_text=_("The site this person works at: shop screens show this site's buyers."),
+    )
+
+    class Meta:
+        verbose_name = _("worker profile")
+        verbose_name_plural = _("worker profiles")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.site.code if self.site else '-'}"

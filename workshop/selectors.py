@@ -118,3 +118,24 @@ def day_bounds(now: datetime | None = None) -> tuple[datetime, datetime]:
     local = timezone.localtime(now or timezone.now())
     start = local.replace(hour=0, minute=0, second=0, microsecond=0)
     return start, start + timedelta(days=1)
+
+
+def user_site(user):
+    """Return the site ``user`` works at (their ``WorkerProfile``), or None."""
+    from workshop.models import WorkerProfile
+
+    if user is None or not getattr(user, "is_authenticated", False) or user.pk is None:
+        return None
+    cached = getattr(user, "_atelier_site", False)
+    if cached is not False:
+        return cached
+    profile = WorkerProfile.objects.select_related("site").filter(user=user).first()
+    user._atelier_site = profile.site if profile else None
+    return user._atelier_site
+
+
+def sees_every_site(user) -> bool:
+    """Managers see every site's buyers and sales; everyone else only their own site's."""
+    from workshop.roles import MANAGER, user_roles
+
+    return MANAGER in user_roles(user)

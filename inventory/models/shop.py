@@ -139,6 +139,15 @@ class Buyer(models.Model):
     )
     checked_at = models.DateTimeField(_("eligibility checked at"))
     eligible_until = models.DateField(_("eligible until"), null=True, blank=True)
+    site = models.ForeignKey(
+        Site,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="buyers",
+        verbose_name=_("site"),
+        help_text=_("Where the buyer was recorded: only that site's shop staff see them."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

@@ -89,6 +89,7 @@ def buyer_create(
         checked_at=now,
         tier=Buyer.Tier.STANDARD,
         tier_reason="-",
+        site=site,
     )
     if kind not in Buyer.Kind.values:
         raise DomainError(

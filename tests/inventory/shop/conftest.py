@@ -6,12 +6,19 @@ from refurb.states import State
 from tests import factories
 from tests.inventory.shop.support import NOW, SERIALS, legal_for, make_grid
 from workshop.demo import Crew, device_advance
-from workshop.models import WorkstationKind
+from workshop.models import WorkerProfile, WorkstationKind
 
 
 @pytest.fixture
 def legal(site):
     return legal_for(site)
+
+
+@pytest.fixture
+def shop_staff(shop_staff, site):
+    """Shop staff work at ``site``: they see its buyers and sales."""
+    WorkerProfile.objects.create(user=shop_staff, site=site)
+    return shop_staff
 
 
 @pytest.fixture

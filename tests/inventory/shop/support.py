@@ -76,4 +76,8 @@ def buyer(kind="association", *, actor=None, now=NOW, site=None, **kwargs):
         "public": {"name": "M. B."},
     }[kind]
     defaults.update(kwargs)
+    if site is None:  # recorded at the test site, where the shop staff work
+        from workshop.models import Site
+
+        site = Site.objects.filter(code="LY").first()
     return services.buyer_create(kind=kind, actor=actor, now=now, site=site, **defaults)

@@ -20,7 +20,7 @@ from refurb import services as refurb_services
 from refurb.states import State
 from workshop import roles
 from workshop.demo import Crew, device_advance, device_make_safe
-from workshop.models import Site, Workstation, WorkstationKind
+from workshop.models import Site, WorkerProfile, Workstation, WorkstationKind
 
 DEMO_PASSWORD = "atelier-demo-2026"
 
@@ -112,6 +112,9 @@ class Command(BaseCommand):
         else:
             with transaction.atomic():
                 self.load(users, random.Random(options["seed"]))
+        first_site = Site.objects.order_by("pk").first()
+        for user in users.values():
+            WorkerProfile.objects.get_or_create(user=user, defaults={"site": first_site})
         self.print_logins()
 
     def ensure_users(self) -> dict:
