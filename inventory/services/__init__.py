@@ -15,6 +15,10 @@ from inventory.services.core import (  # noqa: F401
     location_create,
     tag_allocate,
 )
+from inventory.services.personal_data import (  # noqa: F401, E402
+    personal_data_export,
+    personal_data_pseudonymise,
+)
 from inventory.services.recycling import (  # noqa: F401, E402
     shipment_add_device,
     shipment_add_parts,
