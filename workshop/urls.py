@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("workshop.bench_urls")),
 ]
 
+handler404 = "workshop.api.errors.page_not_found"
 handler500 = "workshop.middleware.server_error"

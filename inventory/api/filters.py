@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef
 
 from inventory.models import Collection, Device, Donor, Location
 from refurb.models import Drive
 from refurb.states import State
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A database id: a whole number the database can hold (else 400, never a 500)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
 
 
 class DeviceFilter(django_filters.FilterSet):
@@ -19,7 +31,7 @@ class DeviceFilter(django_filters.FilterSet):
     collection = django_filters.CharFilter(
         field_name="collection__tag", help_text="Collection tag."
     )
-    donor = django_filters.NumberFilter(field_name="collection__donor_id", help_text="Donor id.")
+    donor = IdFilter(field_name="collection__donor_id", help_text="Donor id.")
     make = django_filters.CharFilter(lookup_expr="icontains", help_text="Make contains.")
     model = django_filters.CharFilter(lookup_expr="icontains", help_text="Model contains.")
     received = django_filters.IsoDateTimeFromToRangeFilter(
@@ -57,6 +69,7 @@ class DonorFilter(django_filters.FilterSet):
 
 
 class CollectionFilter(django_filters.FilterSet):
+    donor = IdFilter(field_name="donor_id", help_text="Donor id.")
     site = django_filters.CharFilter(field_name="site__code", help_text="Site code.")
     received_on = django_filters.DateFromToRangeFilter(
         help_text="received_on_after / received_on_before (dates)."

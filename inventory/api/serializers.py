@@ -86,7 +86,7 @@ class DeviceSerializer(serializers.ModelSerializer):
     category = serializers.SlugRelatedField(slug_field="code", read_only=True)
     collection = serializers.SlugRelatedField(slug_field="tag", read_only=True)
     location = serializers.SlugRelatedField(slug_field="tag", read_only=True)
-    grade = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    grade = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     state_label = serializers.CharField(source="get_state_display", read_only=True)
     donor = serializers.SerializerMethodField()
     next = serializers.SerializerMethodField()

@@ -15,6 +15,7 @@ from refurb.models import (
     NistMethod,
     TestResult,
 )
+from refurb.states import State
 from workshop.api.base import StrictSerializer
 
 
@@ -22,6 +23,9 @@ class EventSerializer(serializers.ModelSerializer):
     device = serializers.SlugRelatedField(slug_field="asset_tag", read_only=True)
     actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
     code_label = serializers.CharField(read_only=True)
+    # Blank for events that are not moves (a note, an erasure): the schema must say so.
+    from_state = serializers.ChoiceField(choices=State.choices, allow_blank=True, read_only=True)
+    to_state = serializers.ChoiceField(choices=State.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = DeviceEvent

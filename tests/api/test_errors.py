@@ -216,3 +216,19 @@ def test_a_path_override_allows_larger_bodies_there_only():
     device = factory.post("/api/devices/", data=big, content_type="application/json")
     assert RequestSizeLimitMiddleware(ok)(snapshot) == "ok"
     assert RequestSizeLimitMiddleware(ok)(device).status_code == 413
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/api/devices/", "/api/collections/"])
+@pytest.mark.parametrize("donor", ["-1.3391956158437557e+107", "99999999999999999999999", "1.5"])
+def test_a_donor_id_out_of_range_answers_400_not_500(client_as, manager, path, donor):
+    """Found by schemathesis: a huge number reached SQLite and raised OverflowError."""
+    _shape(client_as(manager).get(path, {"donor": donor}), 400, "invalid")
+
+
+@pytest.mark.django_db
+def test_an_unrouted_api_path_answers_404_in_the_error_shape(client_as, manager):
+    """Found by schemathesis: a tag with a dot matched no route and got Django's HTML 404."""
+    response = client_as(manager).get("/api/sites/refurb.change_*/")
+    assert response["Content-Type"] == "application/json"
+    _shape(response, 404, "not_found")

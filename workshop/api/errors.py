@@ -143,3 +143,12 @@ def api_exception_handler(exc, context):
         )
         body = error_body(code, exc.detail if isinstance(exc.detail, str) else str(exc.detail))
     return Response(body, status=exc.status_code, headers=headers)
+
+
+def page_not_found(request, exception=None):
+    """``handler404``: the error shape for a path under ``/api/`` that no route matches."""
+    if request.path.startswith("/api/"):
+        return error_json_response("not_found", _("Nothing was found at this address."), status=404)
+    from django.views import defaults
+
+    return defaults.page_not_found(request, exception)

@@ -1,7 +1,8 @@
 """The OpenAPI generator: every operation documents the shared error shape.
 
 ``AtelierAutoSchema`` adds the ``Error`` component as the answer to 401 and 403 everywhere,
-to 404 on paths with a parameter, to 400, 409 and 413 on writes, to 429 (``throttled``,
+to 404 on paths with a parameter and on reads (a page past the last), to 400 on reads (a filter
+that does not parse) and, 409 and 413 on writes, to 429 (``throttled``,
 ``login_locked``) and 503 (``database_unavailable``) everywhere, unless a view declares its own
 answer for that status.
 """
@@ -16,7 +17,7 @@ DESCRIPTIONS = {
     "400": "Invalid input: `invalid`, `malformed_json`, `unknown_field`, or a domain error.",
     "401": "Not authenticated: `not_authenticated` or `authentication_failed`.",
     "403": "Forbidden for this role or workstation: `permission_denied`, `role_forbidden`…",
-    "404": "Not found: `not_found` (or `scan_unknown` for a scan).",
+    "404": "Not found: `not_found` (or `scan_unknown` for a scan, or a page past the last).",
     "409": "Conflict with the state of things: a refused move, a guard, an idempotency clash.",
     "413": "Request body too large: `request_too_large`.",
     "429": "Too many attempts: `throttled`, or `login_locked` after too many failed sign-ins.",
@@ -28,8 +29,10 @@ DESCRIPTIONS = {
 class AtelierAutoSchema(AutoSchema):
     def _error_codes(self) -> list[str]:
         codes = ["401", "403"]
-        if "{" in self.path:
-            codes.append("404")
+        if "{" in self.path or self.method == "GET":
+            codes.append("404")  # a GET list: a page number past the end
+        if self.method == "GET":
+            codes.append("400")  # a filter value that does not parse
         if self.method in ("POST", "PUT", "PATCH"):
             codes += ["400", "409", "413"]
         return [*codes, "429", "503"]
