@@ -14,8 +14,10 @@ import time
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.management import call_command
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import (
@@ -65,20 +67,14 @@ def test_every_api_operation_survives_fuzzing_and_matches_its_schema(capsys, mak
     headers = {"Authorization": f"Token {Token.objects.create(user=manager).key}"}
     schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
 
-    stats = {"operations": 0, "examples": 0}
-    failures: list[str] = []
-    started = time.monotonic()
-    for result in schema.get_all_operations():
-        operation = result.ok()
-        stats["operations"] += 1
-        try:
-            fuzz_operation(operation, headers, stats)
-        except (Exception, BaseExceptionGroup) as error:  # noqa: BLE001 - every failure is reported, then asserted
-            failures.append(f"{operation.label}: {str(error).strip()[:2000]}")
-        if time.monotonic() - started > BUDGET_SECONDS:
-            failures.append(f"time budget of {BUDGET_SECONDS:.0f} s exceeded")
-            break
-    elapsed = time.monotonic() - started
+    # Like Django's test client: keep the test's connection (and transaction) across requests.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        stats, failures, elapsed = fuzz_all(schema, headers)
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
     with capsys.disabled():
         print(
             f"\nschemathesis: {stats['operations']} operations, {stats['examples']} examples "
@@ -89,3 +85,20 @@ def test_every_api_operation_survives_fuzzing_and_matches_its_schema(capsys, mak
             print(f"  FAIL {failure}")
     assert stats["operations"] > 10
     assert not failures, "\n\n".join(failures)
+
+
+def fuzz_all(schema, headers: dict):
+    stats = {"operations": 0, "examples": 0}
+    failures: list[str] = []
+    started = time.monotonic()
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        stats["operations"] += 1
+        try:
+            fuzz_operation(operation, headers, stats)
+        except (Exception, BaseExceptionGroup) as error:  # noqa: BLE001 - reported, then asserted
+            failures.append(f"{operation.label}: {str(error).strip()[:2000]}")
+        if time.monotonic() - started > BUDGET_SECONDS:
+            failures.append(f"time budget of {BUDGET_SECONDS:.0f} s exceeded")
+            break
+    return stats, failures, time.monotonic() - started

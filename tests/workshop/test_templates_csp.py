@@ -1,0 +1,37 @@
+"""No template of the project holds what the CSP blocks: inline style, inline script, on*= handlers.
+
+An inline ``<script>`` is allowed only with ``nonce="{{ request.csp_nonce }}"``. The browser test
+``tests/browser/test_csp.py`` checks the rendered screens; this one covers every template file.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATES = sorted(
+    path
+    for app in ("workshop", "inventory", "refurb", "labels")
+    for path in (ROOT / app / "templates").rglob("*.html")
+)
+FORBIDDEN = {
+    "inline <style>": re.compile(r"<style\b", re.I),
+    "style= attribute": re.compile(r"\sstyle\s*=", re.I),
+    "on*= handler": re.compile(r"<[^>]*\son[a-z]+\s*=", re.I),
+    "inline <script> without nonce": re.compile(r"<script\b(?![^>]*\b(src|nonce)=)[^>]*>", re.I),
+    "javascript: URL": re.compile(r"javascript:", re.I),
+}
+
+
+def test_there_are_templates_to_check():
+    assert len(TEMPLATES) > 20
+
+
+@pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_a_template_holds_nothing_the_csp_blocks(path):
+    text = path.read_text()
+    found = [name for name, pattern in FORBIDDEN.items() if pattern.search(text)]
+    assert found == [], f"{path.relative_to(ROOT)}: {found}"
