@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef
 from inventory.models import Collection, Device, Donor, Location
 from refurb.models import Drive
 from refurb.states import State
+from workshop.api.base import UtcDateTimeRangeFilter
 
 
 class IdFilter(django_filters.NumberFilter):
@@ -34,10 +35,10 @@ class DeviceFilter(django_filters.FilterSet):
     donor = IdFilter(field_name="collection__donor_id", help_text="Donor id.")
     make = django_filters.CharFilter(lookup_expr="icontains", help_text="Make contains.")
     model = django_filters.CharFilter(lookup_expr="icontains", help_text="Model contains.")
-    received = django_filters.IsoDateTimeFromToRangeFilter(
+    received = UtcDateTimeRangeFilter(
         field_name="received_at", help_text="received_after / received_before (ISO 8601)."
     )
-    updated = django_filters.IsoDateTimeFromToRangeFilter(
+    updated = UtcDateTimeRangeFilter(
         field_name="updated_at", help_text="updated_after / updated_before (ISO 8601)."
     )
     unerased_drives = django_filters.BooleanFilter(

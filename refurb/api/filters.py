@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_filters
 
 from refurb.models import Destruction, DeviceEvent, Drive, Erasure, TestResult
+from workshop.api.base import UtcDateTimeRangeFilter
 
 
 class DriveFilter(django_filters.FilterSet):
@@ -51,7 +52,7 @@ class TestResultFilter(django_filters.FilterSet):
 class EventFilter(django_filters.FilterSet):
     device = django_filters.CharFilter(field_name="device__asset_tag", help_text="Asset tag.")
     actor = django_filters.CharFilter(field_name="actor__username", help_text="Username.")
-    created = django_filters.IsoDateTimeFromToRangeFilter(
+    created = UtcDateTimeRangeFilter(
         field_name="created_at", help_text="created_after / created_before (ISO 8601)."
     )
 

@@ -232,3 +232,22 @@ def test_an_unrouted_api_path_answers_404_in_the_error_shape(client_as, manager)
     response = client_as(manager).get("/api/sites/refurb.change_*/")
     assert response["Content-Type"] == "application/json"
     _shape(response, 404, "not_found")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path, name",
+    [
+        ("/api/devices/", "updated_before"),
+        ("/api/devices/", "received_after"),
+        ("/api/events/", "created_after"),
+    ],
+)
+def test_a_date_time_with_an_exotic_utc_offset_is_answered_not_a_500(
+    client_as, manager, path, name
+):
+    """Found by schemathesis on PostgreSQL, which refuses offsets past ±15:59 (DataError)."""
+    response = client_as(manager).get(path, {name: "0212-10-22T09:40:00.609+16:32"})
+    assert response.status_code in (200, 400), response.content
+    response = client_as(manager).get(path, {name: "0001-01-01T00:00:00+10:00"})
+    assert response.status_code in (200, 400), response.content

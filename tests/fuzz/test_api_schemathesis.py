@@ -65,12 +65,11 @@ def test_every_api_operation_survives_fuzzing_and_matches_its_schema(capsys, mak
     call_command("seed_demo", verbosity=0, stdout=open(os.devnull, "w"))
     manager = make_user("manager", username="fuzz-manager")
     headers = {"Authorization": f"Token {Token.objects.create(user=manager).key}"}
-    schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
-
     # Like Django's test client: keep the test's connection (and transaction) across requests.
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
     try:
+        schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
         stats, failures, elapsed = fuzz_all(schema, headers)
     finally:
         signals.request_started.connect(close_old_connections)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import django_filters
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, mixins, serializers, status, viewsets
@@ -68,3 +69,27 @@ class ReadCreateViewSet(
 
     def perform_service(self, data):  # pragma: no cover - every subclass defines it
         raise NotImplementedError
+
+
+class UtcDateTimeRangeFilter(django_filters.IsoDateTimeFromToRangeFilter):
+    """``<name>_after``/``<name>_before`` ISO date-times, sent to the database in UTC.
+
+    Python accepts UTC offsets up to ±23:59, PostgreSQL only up to ±15:59: an exotic offset
+    must become a 400 or a correct answer, never a database error (500).
+    """
+
+    def filter(self, qs, value):
+        if value:
+            value = slice(_utc(value.start), _utc(value.stop))
+        return super().filter(qs, value)
+
+
+def _utc(moment):
+    from datetime import UTC
+
+    if moment is None:
+        return None
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        raise serializers.ValidationError({"date": ["This date-time is out of range."]}) from None
