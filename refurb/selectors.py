@@ -80,3 +80,12 @@ def device_timeline(device):
         .select_related("actor", "workstation", "workstation__site")
         .order_by("seq")
     )
+
+
+def device_failing_drives(device) -> list[Drive]:
+    """Return the device's drives whose SMART data says they are failing (for the test bench).
+
+    A failing drive still has to be erased or destroyed; the test bench shows it so the
+    worker does not sell a device with a dying disk.
+    """
+    return list(device.drives.filter(failing=True).order_by("id"))
