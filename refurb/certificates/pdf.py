@@ -12,6 +12,7 @@ from datetime import datetime
 
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
@@ -91,7 +92,13 @@ def _method(proof: dict) -> str:
     detail = proof.get("standard") or ""
     passes = proof.get("passes") or 1
     detail = " ".join(
-        p for p in (detail, _("%(n)s pass(es)") % {"n": passes}, f"({proof.get('tool')})") if p
+        p
+        for p in (
+            detail,
+            ngettext("%(n)s pass", "%(n)s passes", passes) % {"n": passes},
+            f"({proof.get('tool')})",
+        )
+        if p
     )
     return f"{parts[0]} — {detail}"
 
@@ -217,7 +224,15 @@ def _render(certificate, verify_url: str) -> bytes:
                 ]
             )
         if not device["drives"]:
-            rows.append([_("No storage: checked by a worker."), "", "", "", "", "", "", "", ""])
+            empty = (
+                _("No storage: checked by a worker.")
+                if device["no_storage"]
+                else _("This kind of equipment holds no data storage.")
+            )
+            rows.append([Paragraph(empty, small), "", "", "", "", "", "", "", ""])
+            table_span = True
+        else:
+            table_span = False
         table = Table(rows, colWidths=widths, repeatRows=1)
         table.setStyle(
             TableStyle(
@@ -228,6 +243,7 @@ def _render(certificate, verify_url: str) -> bytes:
                     ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
                     ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.92, 0.92, 0.92)),
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    *([("SPAN", (0, 1), (-1, 1))] if table_span else []),
                 ]
             )
         )

@@ -12,9 +12,9 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import get_language
 
 from refurb.certificates.content import collection_content, content_digest, device_content
 from refurb.models import Certificate
@@ -68,7 +68,7 @@ def certificate_issue(
             code=new_code(),
             content=content,
             content_sha256=digest,
-            language=(language or get_language() or "fr")[:8],
+            language=(language or settings.LANGUAGE_CODE)[:8],
             issued_at=now,
             issued_by=actor if getattr(actor, "is_authenticated", False) else None,
             **subject,
