@@ -33,7 +33,11 @@ from workshop.roles import user_roles
 
 
 def _lock(device: Device) -> Device:
-    return Device.objects.select_for_update().select_related("category").get(pk=device.pk)
+    return (
+        Device.objects.select_for_update(of=("self",))
+        .select_related("category", "grade")
+        .get(pk=device.pk)
+    )
 
 
 def _sync(target: Device, source: Device) -> None:
@@ -99,7 +103,7 @@ def device_transition(
         locked.state = target
         locked.state_changed_at = now
         if locked.grade_id:
-            payload.setdefault("grade", locked.grade.code)
+            payload["grade"] = locked.grade.code
         event = event_append(
             device=locked,
             code=DeviceEvent.Code.TRANSITION,
