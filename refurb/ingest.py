@@ -237,10 +237,12 @@ class IngestOutcome:
     warnings: list[str] = field(default_factory=list)
 
 
-def _record_drives(device, parsed_drives, *, actor, workstation, now, outcome) -> dict:
+def _record_drives(
+    device, parsed_drives, *, actor, workstation, now, outcome, new_device=False
+) -> dict:
     """Create or update the device's drives from a report; return them by serial key."""
-    existing = {_serial_key(d.serial_number): d for d in device.drives.all() if d.serial_number}
-    by_key: dict[str, Drive] = dict(existing)
+    drives = [] if new_device else device.drives.all()
+    by_key: dict[str, Drive] = {_serial_key(d.serial_number): d for d in drives if d.serial_number}
     for parsed in parsed_drives:
         key = _serial_key(parsed.serial)
         health = {name: getattr(parsed, name) for name in HEALTH_FIELDS}
@@ -494,7 +496,9 @@ def snapshot_ingest(
                 workstation=workstation,
                 now=now,
             )
-        device = Device.objects.select_for_update().select_related("category").get(pk=device.pk)
+        else:
+            # A device registered in this transaction is already ours; others are locked.
+            device = Device.objects.select_for_update().select_related("category").get(pk=device.pk)
         drives_by_key = _record_drives(
             device,
             parsed.drives,
@@ -502,6 +506,7 @@ def snapshot_ingest(
             workstation=workstation,
             now=now,
             outcome=outcome,
+            new_device=registered,
         )
         _record_erasures(
             device,
@@ -512,7 +517,9 @@ def snapshot_ingest(
             now=now,
             outcome=outcome,
         )
-        device.refresh_from_db(fields=["event_seq", "no_storage_confirmed"])
+        if outcome.erasures:
+            # drive_record_erasure appended events to its own copy of the device row.
+            device.refresh_from_db(fields=["event_seq", "no_storage_confirmed"])
         changed = _fill_identity(device, parsed, outcome.warnings)
         summary = summary_from_snapshot(parsed)
         snapshot = Snapshot.objects.create(
