@@ -5,6 +5,8 @@ from datetime import UTC, datetime
 
 import pypdfium2
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from inventory.services import collection_create
@@ -205,8 +207,24 @@ def test_the_certificate_pages_need_a_login(client, lot):
     assert response.status_code == 302
 
 
-def test_verifying_costs_a_constant_number_of_queries(client, lot, operator,
-                                                      django_assert_max_num_queries):  # fmt: skip
-    certificate = certificate_issue(collection=lot, actor=operator, now=NOW)
-    with django_assert_max_num_queries(12):
-        client.get(reverse("refurb:verify", args=[certificate.code]))
+def collection_of(site, actor, devices: int):
+    donor = factories.DonorFactory(kind="company")
+    collection = collection_create(donor=donor, site=site)
+    for i in range(devices):
+        device = factories.make_device(site=site, actor=actor, collection=collection)
+        add_drive(device, actor, f"A{i}")
+        add_drive(device, actor, f"B{i}")
+    return certificate_issue(collection=collection, actor=actor)
+
+
+def test_the_verification_page_costs_the_same_queries_for_one_or_many_devices(
+    client, site, operator
+):
+    counts = []
+    for devices in (1, 5):
+        certificate = collection_of(site, operator, devices)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("refurb:verify", args=[certificate.code]))
+        assert 'data-status="valid"' in response.content.decode()
+        counts.append(len(queries))
+    assert counts[0] == counts[1] == 5
