@@ -228,3 +228,12 @@ def test_the_verification_page_costs_the_same_queries_for_one_or_many_devices(
         assert 'data-status="valid"' in response.content.decode()
         counts.append(len(queries))
     assert counts[0] == counts[1] == 5
+
+
+def test_screens_can_include_the_certificate_download_links(lot):
+    from django.template.loader import render_to_string
+
+    device = lot.devices.first()
+    html = render_to_string("refurb/_certificate_links.html", {"device": device, "collection": lot})
+    assert reverse("refurb:certificate-device", args=[device.asset_tag]) in html
+    assert reverse("refurb:certificate-collection", args=[lot.tag]) in html
