@@ -8,7 +8,13 @@ from inventory.models import Device
 from refurb.models import DeviceEvent, Drive, Erasure, Snapshot
 from refurb.selectors import device_failing_drives
 from tests import factories
-from tests.refurb.snapshot_payloads import THINKPAD, agent_payload, ereuse_json, retarget_nwipe
+from tests.refurb.snapshot_payloads import (
+    THINKPAD,
+    agent_payload,
+    ereuse_json,
+    hw_path,
+    retarget_nwipe,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -331,3 +337,46 @@ def test_sending_the_same_report_twice_records_its_erasure_once(post, laptop):
     post(payload)
     post(payload)
     assert Erasure.objects.count() == 1
+
+
+def test_a_virtual_machine_without_serial_is_registered_with_a_warning(post):
+    response = post(agent_payload(lshw="lshw_virtualbox_vm.json"))
+    device = Device.objects.get(asset_tag=response.json()["device_tag"])
+    assert device.serial_number == ""
+    assert device.specs["ram_gb"] == 0.5 and device.specs["cpu_generation"] == 2
+    assert [d.serial_number for d in device.drives.all()] == ["VBd9783eb3-8ef7f22a"]
+    assert "no usable system serial number" in " ".join(response.json()["warnings"])
+
+
+def test_a_drive_without_serial_is_recorded_and_flagged_for_a_check(post):
+    response = post(
+        agent_payload(
+            lshw="local_lshw_container.json",
+            dmidecode="local_dmidecode_container_no_smbios.txt",
+            smartctl=("local_smartctl_virtio_vda_unknown_type.json",),
+        )
+    )
+    assert response.status_code == 201
+    drive = Drive.objects.get()
+    assert (drive.serial_number, drive.kind) == ("", "other")
+    assert any(drive.tag in warning for warning in response.json()["warnings"])
+
+
+def test_a_upower_battery_report_gives_health_and_capacities(post, laptop):
+    payload = agent_payload(**{**THINKPAD, "battery": ()}, asset_tag=laptop.asset_tag)
+    payload["reports"]["upower"] = hw_path("upower_i_dell_battery_samsung_sdi.txt").read_text()
+    post(payload)
+    laptop.refresh_from_db()
+    assert (laptop.specs["battery_health_pct"], laptop.specs["battery_design_wh"]) == (68.5, 48.8)
+    assert laptop.specs["battery_full_wh"] == 33.4
+
+
+def test_a_broken_lshw_output_is_a_warning_and_the_rest_is_used(post):
+    payload = agent_payload(**THINKPAD)
+    payload["reports"]["lshw"] = hw_path("lshw_qemu_vm_malformed_list.json").read_text()
+    response = post(payload)
+    assert response.status_code == 201
+    assert any(w.startswith("lshw: ") for w in response.json()["warnings"])
+    device = Device.objects.get(asset_tag=response.json()["device_tag"])
+    assert device.serial_number == "PF0QMY5N"  # from dmidecode
+    assert device.drives.get().serial_number == "S35ANX0J401001"  # from smartctl
