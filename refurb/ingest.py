@@ -34,6 +34,7 @@ from refurb.snapshots.errors import ReportError, UnknownReportFormat
 from refurb.snapshots.normalize import AGENT_FORMAT
 from refurb.snapshots.nwipe import parse_nwipe_log
 from workshop.exceptions import DomainError
+from workshop.models import Site
 
 KIND_MAP = {
     "HDD": Drive.Kind.HDD,
@@ -404,8 +405,6 @@ def _site_for(workstation, site):
         return workstation.site
     if site is not None:
         return site
-    from workshop.models import Site
-
     sites = list(Site.objects.all()[:2])
     if len(sites) == 1:
         return sites[0]
@@ -486,8 +485,16 @@ def snapshot_ingest(
         registered = device is None
         if registered:
             ident = parsed.identity
+            register_site = _site_for(workstation, site)
+            if ident.serial:
+                # Two benches posting the same new machine at once: the site row lock makes
+                # the second wait, then find the device the first one registered.
+                Site.objects.select_for_update().filter(pk=register_site.pk).first()
+                device = _device_by_serial(ident.serial)
+                registered = device is None
+        if registered:
             device = device_register(
-                site=_site_for(workstation, site),
+                site=register_site,
                 category=_category(ident.category_hint),
                 actor=actor,
                 make=(ident.manufacturer or "")[:80],

@@ -140,3 +140,34 @@ def test_ingestion_queries_grow_with_drives_only(site, django_assert_num_queries
         ingest(agent_payload(smartctl=("smartctl_sata_ssd_samsung_860evo_500gb.json",)))
     with django_assert_num_queries(32 + 2 * 13):
         ingest(three)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_benches_posting_the_same_new_machine_register_it_once(site):
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite serialises writers with IMMEDIATE transactions; this needs PostgreSQL")
+    payload = agent_payload(**THINKPAD)
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def post():
+        try:
+            barrier.wait()
+            ingest(payload)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=post) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert Device.objects.filter(serial_number="PF0QMY5N").count() == 1
+    assert Device.objects.get(serial_number="PF0QMY5N").drives.count() == 1
