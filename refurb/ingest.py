@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -486,9 +486,10 @@ def snapshot_ingest(
         if registered:
             ident = parsed.identity
             register_site = _site_for(workstation, site)
-            if ident.serial:
+            if ident.serial and connection.features.has_select_for_update:
                 # Two benches posting the same new machine at once: the site row lock makes
-                # the second wait, then find the device the first one registered.
+                # the second wait, then find the device the first one registered. (SQLite
+                # already serialises writers: the transaction began IMMEDIATE.)
                 Site.objects.select_for_update().filter(pk=register_site.pk).first()
                 device = _device_by_serial(ident.serial)
                 registered = device is None

@@ -14,7 +14,7 @@ import json
 from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView, exception_handler
 
@@ -24,6 +24,7 @@ from refurb.snapshots import parse_snapshot
 from refurb.snapshots.errors import ReportError
 from workshop.exceptions import DomainError
 from workshop.models import Site
+from workshop.roles import BENCH_WORKER, COACH, MANAGER, user_roles
 
 MAX_SNAPSHOT_BYTES = 10 * 1024 * 1024
 
@@ -102,11 +103,29 @@ def _site(request):
     return site
 
 
+class BenchRolePermission(BasePermission):
+    """Admit the bench roles (``view.write_roles``); the shop has nothing to post here."""
+
+    message = _("Your role does not allow this.")
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        if getattr(user, "workstation", None) is not None:
+            return True
+        if not (user and user.is_authenticated):
+            return False
+        return bool(user_roles(user) & view.write_roles)
+
+
+BENCH_ROLES = frozenset({BENCH_WORKER, COACH, MANAGER})
+
+
 class SnapshotCreateView(APIView):
     """Receive one hardware snapshot; answer the device's tag and what the bench must do."""
 
     authentication_classes = [TokenAuthentication, SessionAuthentication]
-    permission_classes = [IsAuthenticated]
+    permission_classes = [BenchRolePermission]
+    write_roles = BENCH_ROLES
 
     def get_exception_handler(self):
         return _domain_exception_handler
@@ -150,7 +169,8 @@ class ErasureImportView(APIView):
     """Receive erasure evidence for one device: ``{"asset_tag", "nwipe_log", "records"}``."""
 
     authentication_classes = [TokenAuthentication, SessionAuthentication]
-    permission_classes = [IsAuthenticated]
+    permission_classes = [BenchRolePermission]
+    write_roles = BENCH_ROLES
 
     def get_exception_handler(self):
         return _domain_exception_handler

@@ -60,14 +60,17 @@ def _stats(seconds: list[float], cpu: float) -> dict:
 def ingest_many(n: int = 1000, *, client: bool = True, prefix: str = "BN") -> dict:
     """Ingest ``n`` distinct snapshots through the service (and the endpoint); return timings."""
     from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
     from django.test import Client
     from rest_framework.authtoken.models import Token
 
     from refurb.ingest import snapshot_ingest
     from workshop.models import Site
+    from workshop.roles import BENCH_WORKER
 
     site, _ = Site.objects.get_or_create(code="ZB", defaults={"name": "Bench site"})
     user, _ = get_user_model().objects.get_or_create(username="snapshot-bench")
+    user.groups.add(Group.objects.get(name=BENCH_WORKER))
     token, _ = Token.objects.get_or_create(user=user)
     template = _template()
     stamp = f"{prefix}{int(time.time()) % 100000:05d}"

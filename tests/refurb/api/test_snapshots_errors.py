@@ -130,3 +130,16 @@ def test_an_erasure_import_without_a_tag_is_refused(post, unchanged):
     response = post({"records": []}, url=ERASURES)
     assert response.status_code == 400
     assert response.json()["fields"]["asset_tag"]
+
+
+def test_shop_staff_may_not_post_snapshots(client, shop_staff, unchanged):
+    from rest_framework.authtoken.models import Token
+
+    key = Token.objects.create(user=shop_staff).key
+    response = client.post(
+        "/api/snapshots/",
+        data=b"{}",
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Token {key}",
+    )
+    assert response.status_code == 403
