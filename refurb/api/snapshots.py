@@ -12,19 +12,22 @@ from __future__ import annotations
 import json
 
 from django.utils.translation import gettext as _
-from rest_framework import status
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
-from rest_framework.permissions import BasePermission
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
 from rest_framework.response import Response
-from rest_framework.views import APIView, exception_handler
+from rest_framework.views import APIView
 
+from inventory.api.views import BENCH_ROLES
 from refurb.ingest import erasure_import, report_error, snapshot_ingest
 from refurb.selectors import device_failing_drives
 from refurb.snapshots import parse_snapshot
 from refurb.snapshots.errors import ReportError
+from workshop.api.auth import request_actor, request_workstation
+from workshop.api.base import ApiViewMixin
+from workshop.api.errors import ErrorSerializer
 from workshop.exceptions import DomainError
 from workshop.models import Site
-from workshop.roles import BENCH_WORKER, COACH, MANAGER, user_roles
 
 MAX_SNAPSHOT_BYTES = 10 * 1024 * 1024
 
@@ -71,22 +74,42 @@ def too_large(limit: int) -> DomainError:
     )
 
 
-def _domain_exception_handler(exc, context):
-    if isinstance(exc, DomainError):
-        return Response(exc.as_dict(), status=exc.status)
-    return exception_handler(exc, context)
+class ErasureAnswerSerializer(serializers.Serializer):
+    drive = serializers.CharField()
+    serial = serializers.CharField()
+    tool = serializers.CharField()
+    result = serializers.CharField()
+    verified = serializers.BooleanField()
+    drive_status = serializers.CharField()
 
 
-def request_workstation(request):
-    """Return the workstation a request acts as, or None (a user token or session)."""
-    return getattr(request.user, "workstation", None)
+class SnapshotAnswerSerializer(serializers.Serializer):
+    """What the server did with a snapshot and what the bench must do next."""
+
+    snapshot = serializers.IntegerField()
+    format = serializers.CharField()
+    sha256 = serializers.CharField()
+    device_tag = serializers.CharField()
+    device_state = serializers.CharField()
+    registered = serializers.BooleanField()
+    drives_added = serializers.ListField(child=serializers.CharField())
+    drives_updated = serializers.ListField(child=serializers.CharField())
+    erasures = ErasureAnswerSerializer(many=True)
+    to_destroy = serializers.ListField(
+        child=serializers.CharField(), help_text="Drives whose erasure failed: destroy them."
+    )
+    failing_drives = serializers.ListField(child=serializers.CharField())
+    warnings = serializers.ListField(child=serializers.CharField())
 
 
-def request_actor(request):
-    user = request.user
-    if getattr(user, "workstation", None) is not None or not user.is_authenticated:
-        return None
-    return user
+class ErasureImportAnswerSerializer(serializers.Serializer):
+    erasures = ErasureAnswerSerializer(many=True)
+    drives_added = serializers.ListField(child=serializers.CharField())
+    to_destroy = serializers.ListField(child=serializers.CharField())
+    warnings = serializers.ListField(child=serializers.CharField())
+
+
+ERRORS = {code: ErrorSerializer for code in (400, 403, 404, 409, 413)}
 
 
 def _site(request):
@@ -103,33 +126,17 @@ def _site(request):
     return site
 
 
-class BenchRolePermission(BasePermission):
-    """Admit the bench roles (``view.write_roles``); the shop has nothing to post here."""
-
-    message = _("Your role does not allow this.")
-
-    def has_permission(self, request, view) -> bool:
-        user = request.user
-        if getattr(user, "workstation", None) is not None:
-            return True
-        if not (user and user.is_authenticated):
-            return False
-        return bool(user_roles(user) & view.write_roles)
-
-
-BENCH_ROLES = frozenset({BENCH_WORKER, COACH, MANAGER})
-
-
-class SnapshotCreateView(APIView):
+class SnapshotCreateView(ApiViewMixin, APIView):
     """Receive one hardware snapshot; answer the device's tag and what the bench must do."""
 
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
-    permission_classes = [BenchRolePermission]
     write_roles = BENCH_ROLES
 
-    def get_exception_handler(self):
-        return _domain_exception_handler
-
+    @extend_schema(
+        tags=["bench"],
+        summary="Send a hardware snapshot (bench agent or eReuse Workbench JSON)",
+        request=OpenApiTypes.OBJECT,
+        responses={201: SnapshotAnswerSerializer, **ERRORS},
+    )
     def post(self, request):
         payload, raw = read_json_body(request)
         try:
@@ -165,16 +172,17 @@ class SnapshotCreateView(APIView):
         )
 
 
-class ErasureImportView(APIView):
+class ErasureImportView(ApiViewMixin, APIView):
     """Receive erasure evidence for one device: ``{"asset_tag", "nwipe_log", "records"}``."""
 
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
-    permission_classes = [BenchRolePermission]
     write_roles = BENCH_ROLES
 
-    def get_exception_handler(self):
-        return _domain_exception_handler
-
+    @extend_schema(
+        tags=["bench"],
+        summary="Send erasure evidence for one device (nwipe log, structured records)",
+        request=OpenApiTypes.OBJECT,
+        responses={201: ErasureImportAnswerSerializer, **ERRORS},
+    )
     def post(self, request):
         payload, _raw = read_json_body(request)
         if not isinstance(payload, dict) or not payload.get("asset_tag"):

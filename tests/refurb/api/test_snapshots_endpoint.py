@@ -380,3 +380,23 @@ def test_a_broken_lshw_output_is_a_warning_and_the_rest_is_used(post):
     device = Device.objects.get(asset_tag=response.json()["device_tag"])
     assert device.serial_number == "PF0QMY5N"  # from dmidecode
     assert device.drives.get().serial_number == "S35ANX0J401001"  # from smartctl
+
+
+def test_a_workstation_token_registers_the_device_at_its_site_without_a_user(station):
+    from django.test import Client
+
+    from workshop.services import workstation_token_create
+
+    workstation = station("erasure")
+    _token, key = workstation_token_create(workstation=workstation)
+    client = Client(HTTP_AUTHORIZATION=f"Token {key}")
+    response = client.post(
+        "/api/snapshots/",
+        data=json.dumps(agent_payload(**THINKPAD)),
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    snapshot = Snapshot.objects.get()
+    assert (snapshot.workstation, snapshot.actor) == (workstation, None)
+    assert snapshot.device.site == workstation.site
+    assert snapshot.device.events.get(code="snapshot").workstation == workstation
