@@ -161,3 +161,5 @@ class RecyclingShipmentAdmin(admin.ModelAdmin):
 
 admin.site.site_header = _("Atelier administration")
 admin.site.site_title = _("Atelier")
+
+from inventory import shop_admin  # noqa: E402,F401  (the shop's admin screens)

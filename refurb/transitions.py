@@ -15,6 +15,7 @@ from datetime import datetime
 
 from django.utils.translation import gettext as _
 
+from inventory.services.shop import apply_price
 from refurb import guards
 from refurb.states import HELD_STATES, State
 from workshop.exceptions import DomainError
@@ -108,6 +109,7 @@ MOVES: tuple[Move, ...] = (
         State.ON_SALE,
         SELLERS,
         (guards.grade_set,),
+        (apply_price,),
         stations=frozenset({WK.GRADING, WK.SHOP}),
     ),
     Move(State.ON_SALE, State.RESERVED, SELLERS, stations=frozenset({WK.SHOP})),

@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from workshop.models import Site, TagSequence, Workstation, WorkstationToken
+from workshop.models import IdempotencyKey, Site, TagSequence, Workstation, WorkstationToken
 
 
 @admin.register(Site)
@@ -70,3 +70,18 @@ class WorkstationTokenAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # tokens are created by the workstation action or the command
+
+
+@admin.register(IdempotencyKey)
+class IdempotencyKeyAdmin(admin.ModelAdmin):
+    """Replayed API requests, for investigating double submissions; read-only."""
+
+    list_display = ["key", "principal", "method", "path", "status", "created_at"]
+    list_filter = ["method", "status"]
+    search_fields = ["key", "principal", "path"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -8,5 +8,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("refurb.urls")),
     path("api/", include("workshop.api.urls")),
+    path("", include("inventory.shop_urls")),
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
 ]

@@ -10,3 +10,22 @@ from inventory.models.core import (  # noqa: F401
     RecyclingShipment,
     validate_siret,
 )
+from inventory.models.shop import (  # noqa: F401
+    Buyer,
+    CarbonFactor,
+    CreditNote,
+    CreditNoteLine,
+    DevicePrice,
+    DocumentCounter,
+    Kit,
+    KitItem,
+    PaymentMethod,
+    PriceRule,
+    QuotaRule,
+    Reservation,
+    Sale,
+    SaleLine,
+    SiteLegal,
+    SpecTier,
+    VatRegime,
+)

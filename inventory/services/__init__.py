@@ -8,3 +8,18 @@ from inventory.services.core import (  # noqa: F401
     location_create,
     tag_allocate,
 )
+from inventory.services.sales import (  # noqa: F401, E402
+    sale_complete,
+    sale_return,
+)
+from inventory.services.shop import (  # noqa: F401, E402
+    apply_price,
+    buyer_create,
+    buyer_recheck,
+    device_price_override,
+    kit_assemble,
+    kit_dismantle,
+    reservation_create,
+    reservation_release,
+    reservations_expire,
+)
