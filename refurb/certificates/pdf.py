@@ -196,7 +196,7 @@ def _render(certificate, verify_url: str) -> bytes:
         _("Operator"),
         _("Workstation"),
     ]
-    widths = [x * mm for x in (40, 48, 17, 70, 27, 17, 20, 16, 18)]
+    widths = [x * mm for x in (40, 42, 17, 70, 27, 17, 20, 16, 24)]
     for device in content["devices"]:
         label = " ".join(p for p in (device["make"], device["model"]) if p)
         serial = device["serial"] or "—"
