@@ -42,7 +42,7 @@ def fake_dir(tmp_path):
     return fake
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_the_agent_registers_the_device_with_drives_and_specs_on_a_live_server(
     live_server, site, bench_worker, fake_dir, tmp_path
 ):

@@ -142,7 +142,7 @@ def test_ingestion_queries_grow_with_drives_only(site, django_assert_num_queries
         ingest(three)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_benches_posting_the_same_new_machine_register_it_once(site):
     import threading
 
