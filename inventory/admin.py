@@ -162,4 +162,5 @@ class RecyclingShipmentAdmin(admin.ModelAdmin):
 admin.site.site_header = _("Atelier administration")
 admin.site.site_title = _("Atelier")
 
-from inventory import shop_admin  # noqa: E402,F401  (the shop's admin screens)
+# The shop and the manager audit keep their admin screens in their own modules.
+from inventory import audit_admin, shop_admin  # noqa: E402,F401

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from inventory.models import (
     Buyer,
-    CarbonFactor,
+    Co2Factor,
     Device,
     DevicePrice,
     Kit,
@@ -232,7 +232,7 @@ class PublicDevice:
     erasure_methods: tuple[str, ...] = ()
     destroyed_drives: int = 0
     steps: tuple[PublicStep, ...] = ()
-    carbon: CarbonFactor | None = None
+    carbon: Co2Factor | None = None
     warranty_months: int = 12
 
 
@@ -280,7 +280,7 @@ def device_public(tag: str) -> PublicDevice | None:
         erasure_methods=methods,
         destroyed_drives=destroyed,
         steps=tuple(steps),
-        carbon=CarbonFactor.objects.filter(category_id=device.category_id).first(),
+        carbon=Co2Factor.objects.filter(category_id=device.category_id).first(),
         warranty_months=legal.warranty_months if legal else 12,
     )
 

@@ -6,12 +6,17 @@ from django.contrib import admin
 
 from inventory.models import (
     Buyer,
-    CarbonFactor,
     CreditNote,
+    CreditNoteLine,
+    DevicePrice,
+    DocumentCounter,
     Kit,
+    KitItem,
     PriceRule,
     QuotaRule,
+    Reservation,
     Sale,
+    SaleLine,
     SiteLegal,
     SpecTier,
 )
@@ -48,12 +53,9 @@ class QuotaRuleAdmin(admin.ModelAdmin):
     filter_horizontal = ["categories"]
 
 
-@admin.register(CarbonFactor)
-class CarbonFactorAdmin(admin.ModelAdmin):
-    list_display = ["category", "kg_co2e", "source"]
-
-
 class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records written by the shop services: shown, never edited here."""
+
     def has_add_permission(self, request):
         return False
 
@@ -88,3 +90,42 @@ class SaleAdmin(ReadOnlyAdmin):
 class CreditNoteAdmin(ReadOnlyAdmin):
     list_display = ["number", "sale", "total", "created_at"]
     search_fields = ["number", "sale__number"]
+
+
+@admin.register(DevicePrice)
+class DevicePriceAdmin(ReadOnlyAdmin):
+    list_display = ["device", "solidarity_price", "standard_price", "free_of_charge"]
+    search_fields = ["device__asset_tag"]
+    list_select_related = ["device"]
+
+
+@admin.register(KitItem)
+class KitItemAdmin(ReadOnlyAdmin):
+    list_display = ["kit", "device"]
+    search_fields = ["kit__tag", "device__asset_tag"]
+    list_select_related = ["kit", "device"]
+
+
+@admin.register(Reservation)
+class ReservationAdmin(ReadOnlyAdmin):
+    list_display = ["device", "buyer", "expires_at", "status"]
+    search_fields = ["device__asset_tag", "buyer__name"]
+    list_select_related = ["device", "buyer"]
+
+
+@admin.register(DocumentCounter)
+class DocumentCounterAdmin(ReadOnlyAdmin):
+    list_display = ["site", "kind", "year", "last_number"]
+
+
+@admin.register(SaleLine)
+class SaleLineAdmin(ReadOnlyAdmin):
+    list_display = ["sale", "asset_tag", "description", "price", "returned"]
+    search_fields = ["asset_tag", "sale__number"]
+    list_select_related = ["sale"]
+
+
+@admin.register(CreditNoteLine)
+class CreditNoteLineAdmin(ReadOnlyAdmin):
+    list_display = ["credit_note", "sale_line", "amount"]
+    list_select_related = ["credit_note", "sale_line"]

@@ -143,6 +143,10 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 
 LOGIN_URL = "admin:login"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "workshop.auth.BadgeBackend",
+]
 
 # Request bodies: 1 MiB unless a path prefix says otherwise (413 before anything reads them).
 ATELIER_MAX_REQUEST_BYTES = 1024 * 1024

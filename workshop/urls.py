@@ -2,12 +2,13 @@
 
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("refurb.urls")),
     path("api/", include("workshop.api.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("", include("inventory.shop_urls")),
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("", include("inventory.urls")),
+    path("", include("workshop.bench_urls")),
 ]

@@ -59,19 +59,6 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.CreateModel(
-            name='CarbonFactor',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kg_co2e', models.DecimalField(decimal_places=1, max_digits=8, verbose_name='kg CO2e')),
-                ('source', models.CharField(max_length=300, verbose_name='source')),
-                ('category', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='carbon', to='inventory.category')),
-            ],
-            options={
-                'verbose_name': 'carbon factor',
-                'verbose_name_plural': 'carbon factors',
-            },
-        ),
-        migrations.CreateModel(
             name='DocumentCounter',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),

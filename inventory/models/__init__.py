@@ -1,5 +1,12 @@
 """Inventory models, one module per area; import them from ``inventory.models``."""
 
+from inventory.models.audit import (  # noqa: F401, E402
+    Co2Factor,
+    RecyclingShipmentLine,
+    Stocktake,
+    StocktakeLine,
+    StocktakeScan,
+)
 from inventory.models.core import (  # noqa: F401
     ZERO_KG,
     Category,
@@ -12,7 +19,6 @@ from inventory.models.core import (  # noqa: F401
 )
 from inventory.models.shop import (  # noqa: F401
     Buyer,
-    CarbonFactor,
     CreditNote,
     CreditNoteLine,
     DevicePrice,

@@ -225,6 +225,8 @@ class Device(models.Model):
             models.Index(fields=["state", "site"], name="device_state_site"),
             models.Index(fields=["serial_number"], name="device_serial"),
             models.Index(fields=["site", "state_changed_at"], name="device_site_changed"),
+            # Outcome and "stuck" reports: one state (or a few), a range of state_changed_at.
+            models.Index(fields=["state", "state_changed_at"], name="device_state_changed"),
         ]
 
     def __str__(self) -> str:
@@ -235,9 +237,17 @@ class Device(models.Model):
 class RecyclingShipment(models.Model):
     """Devices and parts leaving for a recycler, weighed, with the recycler's certificate."""
 
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        SHIPPED = "shipped", _("Shipped")
+
     site = models.ForeignKey(
         Site, on_delete=models.PROTECT, related_name="recycling_shipments", verbose_name=_("site")
     )
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.OPEN, editable=False
+    )
+    shipped_at = models.DateTimeField(_("shipped at"), null=True, blank=True, editable=False)
     recycler = models.CharField(_("recycler"), max_length=160)
     shipped_on = models.DateField(_("shipped on"), default=timezone.localdate)
     weight_kg = models.DecimalField(

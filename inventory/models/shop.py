@@ -519,18 +519,3 @@ class CreditNoteLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sale_line_id}: {self.amount}"
-
-
-class CarbonFactor(models.Model):
-    """Estimated CO2e avoided by reusing one device of a category instead of making a new one."""
-
-    category = models.OneToOneField(Category, on_delete=models.CASCADE, related_name="carbon")
-    kg_co2e = models.DecimalField(_("kg CO2e"), max_digits=8, decimal_places=1)
-    source = models.CharField(_("source"), max_length=300)
-
-    class Meta:
-        verbose_name = _("carbon factor")
-        verbose_name_plural = _("carbon factors")
-
-    def __str__(self) -> str:
-        return f"{self.category}: {self.kg_co2e} kg CO2e"

@@ -1,5 +1,12 @@
 """Inventory services, one module per area; import them from ``inventory.services``."""
 
+from inventory.services.audit import (  # noqa: F401, E402
+    stocktake_close,
+    stocktake_open,
+    stocktake_reconcile,
+    stocktake_record_scan,
+    stocktake_resolve_line,
+)
 from inventory.services.core import (  # noqa: F401
     collection_create,
     device_move,
@@ -7,6 +14,14 @@ from inventory.services.core import (  # noqa: F401
     donor_create,
     location_create,
     tag_allocate,
+)
+from inventory.services.recycling import (  # noqa: F401, E402
+    shipment_add_device,
+    shipment_add_parts,
+    shipment_open,
+    shipment_record_certificate,
+    shipment_remove_line,
+    shipment_ship,
 )
 from inventory.services.sales import (  # noqa: F401, E402
     sale_complete,

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from inventory import services
-from inventory.models import CarbonFactor, Reservation, Sale
+from inventory.models import Co2Factor, Reservation, Sale
 from inventory.scan import scan_resolve
 from refurb.states import State
 from tests.inventory.shop.support import NOW, buyer
@@ -63,7 +63,7 @@ def test_an_unknown_tag_is_not_found(client, db):
 
 
 def test_a_category_without_carbon_factor_shows_no_estimate(client, on_sale):
-    CarbonFactor.objects.all().delete()
+    Co2Factor.objects.all().delete()
     text = client.get(f"/d/{on_sale().asset_tag}", **EN).content.decode()
     assert "CO2e" not in text
 

@@ -62,7 +62,7 @@ def seed(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("inventory", "0005_seed_carbon_factors"),
+        ("inventory", "0004_shop"),
         ("refurb", "0002_seed_checklists_grades"),
     ]
     operations = [migrations.RunPython(seed, migrations.RunPython.noop)]
