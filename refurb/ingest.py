@@ -527,7 +527,7 @@ def snapshot_ingest(
         )
         if outcome.erasures:
             # drive_record_erasure appended events to its own copy of the device row.
-            device.refresh_from_db(fields=["event_seq", "no_storage_confirmed"])
+            device.refresh_from_db(fields=["event_seq", "event_head", "no_storage_confirmed"])
         changed = _fill_identity(device, parsed, outcome.warnings)
         summary = summary_from_snapshot(parsed)
         snapshot = Snapshot.objects.create(

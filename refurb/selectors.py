@@ -82,6 +82,22 @@ def device_timeline(device):
     )
 
 
+@dataclass(frozen=True)
+class ChainHead:
+    """The last link of a device's event chain: what a certificate quotes."""
+
+    seq: int
+    hash: str
+
+
+def device_chain_head(device) -> ChainHead:
+    """Return the current head of ``device``'s event hash chain, read from the database."""
+    from inventory.models import Device
+
+    seq, head = Device.objects.values_list("event_seq", "event_head").get(pk=device.pk)
+    return ChainHead(seq=seq, hash=head)
+
+
 def device_failing_drives(device) -> list[Drive]:
     """Return the device's drives whose SMART data says they are failing (for the test bench).
 

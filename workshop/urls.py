@@ -3,8 +3,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from workshop.health import health
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("health/", health, name="health"),
     path("", include("refurb.urls")),
     path("api/", include("workshop.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -12,3 +15,5 @@ urlpatterns = [
     path("", include("inventory.urls")),
     path("", include("workshop.bench_urls")),
 ]
+
+handler500 = "workshop.middleware.server_error"

@@ -171,3 +171,17 @@ def test_two_benches_posting_the_same_new_machine_register_it_once(site):
     assert errors == []
     assert Device.objects.filter(serial_number="PF0QMY5N").count() == 1
     assert Device.objects.get(serial_number="PF0QMY5N").drives.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_snapshot_with_erasures_keeps_the_event_chain_intact(site):
+    from refurb.chain import chains_verify
+
+    record = {"tool": "hdparm", "action": "security-erase-enhanced", "exit_code": 0,
+              "verified": True, "serial": "S35ANX0J401001"}  # fmt: skip
+    snapshot = ingest(agent_payload(**THINKPAD, erasures=[record]))
+    assert list(snapshot.device.events.values_list("code", flat=True)) == [
+        "registered", "drive_added", "erasure", "snapshot"
+    ]  # fmt: skip
+    report = chains_verify()
+    assert report.ok, report

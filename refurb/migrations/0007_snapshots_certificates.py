@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('inventory', '0003_seed_categories'),
-        ('refurb', '0004_event_stays_index'),
+        ('refurb', '0006_hash_existing_events'),
         ('workshop', '0002_roles'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
