@@ -159,3 +159,30 @@ def chains_verify(
         if progress:
             progress(seen, total)
     return ChainReport(seen, events_seen, None)
+
+
+def chains_links(asset_tags: list[str]) -> dict[str, tuple[ChainBreak | None, dict[int, str]]]:
+    """Check the chains of a few devices in two queries.
+
+    Return, per asset tag, the first broken link (or None) and the hash of each event by its
+    number: a certificate checks that the link it quoted is still there.
+    """
+    devices = {
+        pk: (tag, seq, head)
+        for pk, tag, seq, head in Device.objects.filter(asset_tag__in=asset_tags).values_list(
+            "pk", "asset_tag", "event_seq", "event_head"
+        )
+    }
+    rows = (
+        DeviceEvent.objects.filter(device_id__in=list(devices))
+        .order_by("device_id", "seq")
+        .values(*EVENT_FIELDS)
+    )
+    events: dict[int, list] = {pk: [] for pk in devices}
+    for row in rows:
+        events[row["device_id"]].append(row)
+    result = {}
+    for pk, (tag, seq, head) in devices.items():
+        _count, broken = _check_device(tag, seq, head, events[pk])
+        result[tag] = (broken, {row["seq"]: row["hash"] for row in events[pk]})
+    return result

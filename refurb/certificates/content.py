@@ -116,6 +116,9 @@ def device_facts(device: Device) -> dict:
             }
             for drive in device.drives.all()
         ],
+        # The head of the device's event hash chain when the certificate was issued: the
+        # verifier checks that this link still exists and that the whole chain still verifies.
+        "chain": {"seq": device.event_seq, "head": device.event_head},
     }
 
 

@@ -4,6 +4,9 @@ Issuing stores the canonical facts with their SHA-256 under a random public code
 looks the code up (``unknown`` if no certificate has it), recomputes the facts from the
 database and compares digests: ``valid`` when they match, ``altered`` when any fact changed
 since issuance (an erasure re-recorded, a serial corrected, a device added to the lot...).
+Each device's facts embed the head of its event hash chain at issuance
+(``refurb.selectors.device_chain_head``): the certificate is also ``altered`` when that link is
+gone or the device's chain no longer verifies (history edited behind the application's back).
 """
 
 from __future__ import annotations
@@ -103,5 +106,40 @@ def certificate_verify(code: str) -> Verification:
         current = device_content(certificate.device, check=False)
     else:
         current = collection_content(certificate.collection, check=False)
+    _keep_certified_chain_heads(current, certificate.content)
     status = VALID if content_digest(current) == certificate.content_sha256 else ALTERED
+    if status == VALID and not _chains_intact(certificate.content):
+        status = ALTERED
     return Verification(status, certificate)
+
+
+def _keep_certified_chain_heads(current: dict, certified: dict) -> None:
+    """Compare facts, not chain heads: later events (graded, sold) move a head legitimately.
+
+    Each device's ``chain`` in ``current`` becomes the certified one (or is dropped for a
+    certificate issued before chain heads were embedded); ``_chains_intact`` checks them.
+    """
+    heads = {d["tag"]: d.get("chain") for d in certified.get("devices", [])}
+    for device in current.get("devices", []):
+        head = heads.get(device["tag"])
+        if head is None:
+            device.pop("chain", None)
+        else:
+            device["chain"] = head
+
+
+def _chains_intact(certified: dict) -> bool:
+    """True when every certified chain head is still a link of an intact event chain."""
+    from refurb.chain import chains_links
+
+    heads = {d["tag"]: d["chain"] for d in certified.get("devices", []) if d.get("chain")}
+    if not heads:
+        return True
+    links = chains_links(list(heads))
+    for tag, head in heads.items():
+        if tag not in links:
+            return False
+        broken, hashes = links[tag]
+        if broken is not None or hashes.get(head["seq"]) != head["head"]:
+            return False
+    return True

@@ -227,7 +227,7 @@ def test_the_verification_page_costs_the_same_queries_for_one_or_many_devices(
             response = client.get(reverse("refurb:verify", args=[certificate.code]))
         assert 'data-status="valid"' in response.content.decode()
         counts.append(len(queries))
-    assert counts[0] == counts[1] == 5
+    assert counts[0] == counts[1] == 7  # 5 + the devices and events of the chain check
 
 
 def test_screens_can_include_the_certificate_download_links(lot):
@@ -237,3 +237,49 @@ def test_screens_can_include_the_certificate_download_links(lot):
     html = render_to_string("refurb/_certificate_links.html", {"device": device, "collection": lot})
     assert reverse("refurb:certificate-device", args=[device.asset_tag]) in html
     assert reverse("refurb:certificate-collection", args=[lot.tag]) in html
+
+
+def test_a_certificate_embeds_each_devices_chain_head(lot, operator):
+    from refurb.selectors import device_chain_head
+
+    certificate = certificate_issue(collection=lot, actor=operator, now=NOW)
+    heads = {d["tag"]: d["chain"] for d in certificate.content["devices"]}
+    assert len(heads) == 3
+    for device in lot.devices.all():
+        head = device_chain_head(device)
+        assert heads[device.asset_tag] == {"seq": head.seq, "head": head.hash}
+
+
+def test_later_events_of_a_certified_device_keep_the_certificate_valid(lot, operator, manager):
+    from refurb.services import device_transition
+
+    certificate = certificate_issue(collection=lot, actor=operator, now=NOW)
+    device = lot.devices.order_by("asset_tag").first()
+    device_transition(device=device, to="written_off", actor=manager, reason="lost")
+    assert certificate_verify(certificate.code).status == "valid"
+
+
+def test_an_event_edited_behind_the_applications_back_makes_the_certificate_altered(
+    client, lot, operator
+):
+    from refurb.models import DeviceEvent
+    from tests.refurb.test_event_chain import tamper
+
+    certificate = certificate_issue(collection=lot, actor=operator, now=NOW)
+    event = DeviceEvent.objects.filter(device__collection=lot).order_by("id").first()
+    tamper("UPDATE refurb_deviceevent SET reason = 'forged' WHERE id = %s", [event.pk])
+    assert certificate_verify(certificate.code).status == "altered"
+    response = client.get(reverse("refurb:verify", args=[certificate.code]))
+    assert 'data-status="altered"' in response.content.decode()
+
+
+def test_a_certified_chain_head_that_is_gone_makes_the_certificate_altered(lot, operator):
+    certificate = certificate_issue(collection=lot, actor=operator, now=NOW)
+    content = certificate.content
+    content["devices"][0]["chain"]["head"] = "0" * 64
+    from refurb.certificates.content import content_digest
+
+    Certificate.objects.filter(pk=certificate.pk).update(
+        content=content, content_sha256=content_digest(content)
+    )
+    assert certificate_verify(certificate.code).status == "altered"
