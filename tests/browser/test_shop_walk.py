@@ -16,6 +16,7 @@ from tests.browser.conftest import axe_violations, focused, screenshot, settle, 
 from tests.inventory.shop.support import buyer, make_grid
 from workshop import roles
 from workshop.demo import Crew, device_advance
+from workshop.models import WorkerProfile
 from workshop.models import WorkstationKind as WK
 from workshop.services import badge_create
 
@@ -48,6 +49,7 @@ def shop(make_user):
         manager=make_user(roles.MANAGER, username="nadia", first_name="Nadia", last_name="Roux"),
         stations=stations,
     )
+    WorkerProfile.objects.create(user=crew.shop, site=site)  # shop staff see their site's buyers
     return site, crew
 
 
