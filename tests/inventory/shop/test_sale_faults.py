@@ -70,7 +70,9 @@ def snapshot():
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the SQLite variant is below")
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: start from the migrated reference data (roles, grades) even right after a
+# serialized transactional test, whose flush does not re-seed it (test_concurrency.py).
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_sale_killed_mid_transaction_leaves_postgresql_unchanged_and_numbers_gapless(
     site, crew, shop_floor
 ):
@@ -101,7 +103,7 @@ def test_a_sale_killed_mid_transaction_leaves_postgresql_unchanged_and_numbers_g
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="the PostgreSQL variant is above")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_sale_killed_mid_transaction_leaves_a_sqlite_file_unchanged_and_numbers_gapless(
     shop_floor, tmp_path
 ):
