@@ -24,6 +24,7 @@ from refurb.states import State
 from tests.inventory.shop.support import buyer as make_buyer
 from tests.subproc import ROOT, child_env, current_database_url
 from tests.workshop.test_faults import kill_when_paused
+from workshop.reference import ensure_reference_data
 
 SALE = """
 import django; django.setup()
@@ -40,6 +41,12 @@ sale = sale_complete(
 )
 print("COMMITTED", sale.number, flush=True)
 """
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """Roles, grades, categories: a serialized transactional test's flush leaves none behind."""
+    ensure_reference_data()
 
 
 @pytest.fixture
@@ -70,9 +77,8 @@ def snapshot():
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the SQLite variant is below")
-# serialized_rollback: start from the migrated reference data (roles, grades) even right after a
-# serialized transactional test, whose flush does not re-seed it (test_concurrency.py).
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("reference_data")
 def test_a_sale_killed_mid_transaction_leaves_postgresql_unchanged_and_numbers_gapless(
     site, crew, shop_floor
 ):
@@ -103,7 +109,8 @@ def test_a_sale_killed_mid_transaction_leaves_postgresql_unchanged_and_numbers_g
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="the PostgreSQL variant is above")
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("reference_data")
 def test_a_sale_killed_mid_transaction_leaves_a_sqlite_file_unchanged_and_numbers_gapless(
     shop_floor, tmp_path
 ):
