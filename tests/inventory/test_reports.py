@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from inventory import reports
 from refurb.states import State
@@ -135,7 +136,8 @@ def test_stock_by_category_and_grade_count_only_devices_still_held(workshop):
 
 @pytest.mark.django_db
 def test_stuck_devices_are_held_devices_unchanged_for_longer_than_the_limit(workshop):
-    stuck = reports.stuck_devices(days=3, now=T0 + 30 * H + 4 * 24 * H)
+    with translation.override("en"):
+        stuck = reports.stuck_devices(days=3, now=T0 + 30 * H + 4 * 24 * H)
     assert stuck.by_state == [(State.ON_SALE, "On sale", 1)]
     assert [device.pk for device in stuck.devices] == [workshop[4].pk]
     assert reports.stuck_devices(days=5, now=T0 + 30 * H + 4 * 24 * H).devices == []
