@@ -3,11 +3,16 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from workshop.health import health
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("health/", health, name="health"),
     path("api/", include("workshop.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("inventory.shop_urls")),
     path("", include("inventory.urls")),
     path("", include("workshop.bench_urls")),
 ]
+
+handler500 = "workshop.middleware.server_error"

@@ -208,6 +208,13 @@ class Device(models.Model):
     state_changed_at = models.DateTimeField(_("state changed at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     event_seq = models.PositiveIntegerField(_("events"), default=0, editable=False)
+    event_head = models.CharField(
+        _("last event hash"),
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text=_("SHA-256 of the device's last event: the head of its tamper-evident chain."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
