@@ -87,7 +87,7 @@ def site_legal(site, **overrides):
     siren = "41234567" + luhn.calc_check_digit("41234567")
     values = {
         "legal_name": f"{site.name} (association loi 1901)",
-        "siret": siren + "00012" + luhn.calc_check_digit(siren + "00012"),
+        "siret": siren + "0001" + luhn.calc_check_digit(siren + "0001"),
         "address": "12 rue de Gerland\n69007 Lyon",
         "vat_regime": "margin",
         **overrides,

@@ -23,7 +23,7 @@ class SiteAdmin(admin.ModelAdmin):
 
 @admin.register(Workstation)
 class WorkstationAdmin(admin.ModelAdmin):
-    list_display = ["name", "site", "kind", "is_active"]
+    list_display = ["name", "site", "kind", "printer", "is_active"]
     list_filter = ["site", "kind", "is_active"]
     search_fields = ["name"]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -50,6 +51,15 @@ class Workstation(models.Model):
     name = models.CharField(_("name"), max_length=80)
     kind = models.CharField(_("kind"), max_length=16, choices=WorkstationKind.choices)
     is_active = models.BooleanField(_("active"), default=True)
+    printer = models.ForeignKey(
+        "labels.Printer",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="workstations",
+        verbose_name=_("label printer"),
+        help_text=_("Labels printed at this workstation go to this printer."),
+    )
 
     class Meta:
         verbose_name = _("workstation")
@@ -61,6 +71,10 @@ class Workstation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.site.code} · {self.name}"
+
+    def clean(self) -> None:
+        if self.printer_id and self.site_id and self.printer.site_id != self.site_id:
+            raise ValidationError({"printer": _("Choose a printer of the workstation's site.")})
 
 
 class TagSequence(models.Model):

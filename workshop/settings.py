@@ -160,6 +160,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = max(
     ATELIER_MAX_REQUEST_BYTES, *ATELIER_MAX_REQUEST_BYTES_BY_PATH.values()
 )
 
+# Base of the public device pages that shop labels' QR codes point to (``<base>/d/<tag>``).
+ATELIER_PUBLIC_BASE_URL = os.environ.get("ATELIER_PUBLIC_BASE_URL", "")
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "workshop.api.schema.AtelierAutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -198,6 +201,8 @@ SPECTACULAR_SETTINGS = {
         "WorkstationKindEnum": "workshop.api.enums.WORKSTATION_KIND",
         "NistMethodEnum": "workshop.api.enums.NIST_METHOD",
         "DestructionMethodEnum": "workshop.api.enums.DESTRUCTION_METHOD",
+        "DriveStatusEnum": "workshop.api.enums.DRIVE_STATUS",
+        "PrintJobStatusEnum": "labels.api.serializers.PRINT_JOB_STATUS",
     },
 }
 

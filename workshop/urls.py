@@ -10,6 +10,7 @@ urlpatterns = [
     path("health/", health, name="health"),
     path("api/", include("workshop.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("labels/", include("labels.urls")),
     path("", include("inventory.shop_urls")),
     path("", include("inventory.urls")),
     path("", include("workshop.bench_urls")),

@@ -15,6 +15,7 @@ from stdnum import luhn
 
 from inventory import services as inventory_services
 from inventory.models import Buyer, Category, Device, Donor, Location, SiteLegal
+from labels.models import Printer
 from refurb import services as refurb_services
 from refurb.states import State
 from workshop import roles
@@ -135,9 +136,20 @@ class Command(BaseCommand):
         donors = self.make_donors()
         for index, (code, name, address) in enumerate(SITES):
             site = Site.objects.create(code=code, name=name, address=address)
+            printer = Printer.objects.create(
+                site=site,
+                name="Navigateur (PDF)",
+                kind=Printer.Kind.DOWNLOAD,
+                default_stock="avery-l7160",
+            )
             stations = {}
             for station_name, kind in STATIONS:
-                station = Workstation.objects.create(site=site, name=station_name, kind=kind)
+                station = Workstation.objects.create(
+                    site=site,
+                    name=station_name,
+                    kind=kind,
+                    printer=printer if kind == WorkstationKind.INTAKE else None,
+                )
                 stations.setdefault(kind, station)
             locations = [
                 inventory_services.location_create(site=site, name=loc, kind=kind)
