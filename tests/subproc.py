@@ -26,7 +26,9 @@ def current_database_url() -> str:
 
 def child_env(database_url: str | None = None, production: bool = False, **extra) -> dict:
     """Return an environment for a child process (not under pytest, DEBUG=1 unless production)."""
-    env = {k: v for k, v in os.environ.items() if k not in {"PYTEST_VERSION", "DEBUG"}}
+    # DJANGO_ALLOW_ASYNC_UNSAFE is set by the browser tests for this process only.
+    dropped = {"PYTEST_VERSION", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
     env.pop("PYTEST_CURRENT_TEST", None)
     if production:
         env["SECRET_KEY"] = "x7-Kq2mN9vLp4TzR8sWb3YcJ6hFd1GaE5uXo0iPnQrStUvWy-production-like-key"
