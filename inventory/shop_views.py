@@ -1,26 +1,26 @@
-"""Screens of the shop: the public device page, the counter, invoice and credit-note PDFs.
+"""Screens of the shop: the public device page, the counter, sales, returns, PDFs.
 
-Thin views: they read through ``inventory.selectors`` and write through the services; a
-refused action shows the ``DomainError`` message. The counter works without JavaScript: the
-scan field has autofocus, Enter submits it, the basket lives in the session.
+The counter is the bench of the ``shop`` workstation kind: it renders inside the shared bench
+layout (``render_bench``), answers htmx with partials and plain browsers with Post/Redirect/Get,
+so every form works without JavaScript; the scan field has autofocus and Enter submits it; the
+basket lives in the session. Thin views: they read through ``inventory.selectors`` and write
+through the services; a refused action shows the ``DomainError`` message.
 """
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from inventory import services
 from inventory.invoices import credit_note_pdf, invoice_pdf
-from inventory.models import Buyer, CreditNote, PaymentMethod
+from inventory.models import Buyer, CreditNote, PaymentMethod, Sale
 from inventory.scan import scan_resolve
 from inventory.selectors import (
     basket_lines,
@@ -33,32 +33,13 @@ from inventory.selectors import (
 from refurb.transitions import SELLERS
 from workshop.exceptions import DomainError
 from workshop.models import Workstation, WorkstationKind
-from workshop.roles import user_roles
+from workshop.views.common import bench_view, current_workstation, done, render_bench, show_error
 
 BASKET = "shop_basket"
 BUYER = "shop_buyer"
-STATION = "shop_workstation"
+COUNTER = "shop:counter"
 
-
-def base_template() -> str:
-    """Extend the project's ``base.html`` once it exists, else our standalone layout."""
-    try:
-        get_template("base.html")
-    except TemplateDoesNotExist:
-        return "shop/standalone.html"
-    return "base.html"
-
-
-def seller_required(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not user_roles(request.user) & SELLERS:
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
+seller_view = bench_view(roles=SELLERS, workstation=False)
 
 
 def public_device(request, tag: str):
@@ -66,34 +47,28 @@ def public_device(request, tag: str):
     page = device_public(tag.upper())
     if page is None:
         raise Http404
-    return render(
-        request,
-        "shop/public_device.html",
-        {"base_template": base_template(), "page": page, "device": page.device},
-    )
+    return render(request, "shop/public_device.html", {"page": page, "device": page.device})
 
 
 def _workstation(request) -> Workstation | None:
-    stations = Workstation.objects.filter(kind=WorkstationKind.SHOP, is_active=True)
-    chosen = request.session.get(STATION)
-    if chosen:
-        return stations.select_related("site").filter(pk=chosen).first()
-    only = list(stations.select_related("site")[:2])
+    """Return this browser's workstation if it is a shop counter, else the only shop counter."""
+    chosen = current_workstation(request)
+    if chosen is not None and chosen.kind == WorkstationKind.SHOP:
+        return chosen
+    only = list(
+        Workstation.objects.filter(kind=WorkstationKind.SHOP, is_active=True).select_related(
+            "site"
+        )[:2]
+    )
     return only[0] if len(only) == 1 else None
 
 
-@seller_required
+@seller_view
 def counter(request):
     station = _workstation(request)
     if station is None:
-        stations = Workstation.objects.filter(
-            kind=WorkstationKind.SHOP, is_active=True
-        ).select_related("site")
-        return render(
-            request,
-            "shop/counter_station.html",
-            {"base_template": base_template(), "stations": stations},
-        )
+        messages.info(request, _("Choose the shop counter this screen stands at."))
+        return done(request, f"{reverse('bench:workstation')}?next={reverse(COUNTER)}")
     buyer = Buyer.objects.filter(pk=request.session.get(BUYER)).first()
     tier, tier_note, error = Buyer.Tier.STANDARD, "", ""
     try:
@@ -105,11 +80,10 @@ def counter(request):
         error = refused.message
     basket = basket_lines(request.session.get(BASKET, []), tier=tier, site=station.site)
     query = request.GET.get("q", "")
-    return render(
+    return render_bench(
         request,
         "shop/counter.html",
         {
-            "base_template": base_template(),
             "station": station,
             "basket": basket,
             "buyer": buyer,
@@ -124,25 +98,23 @@ def counter(request):
     )
 
 
-@require_POST
-@seller_required
-def counter_station(request):
-    station = get_object_or_404(
-        Workstation, pk=request.POST.get("workstation"), kind=WorkstationKind.SHOP
-    )
-    request.session[STATION] = station.pk
-    return redirect("shop:counter")
+def _counter(request):
+    return done(request, reverse(COUNTER))
 
 
 @require_POST
-@seller_required
+@seller_view
 def counter_scan(request):
+    """Add a scanned device or kit to the basket; an invoice or credit note opens its sale."""
     try:
         result = scan_resolve(request.POST.get("code", ""))
         if result.kind == "device":
             code = result.obj.asset_tag
         elif result.kind == "kit":
             code = result.obj.tag
+        elif result.kind in ("invoice", "credit_note"):
+            sale = result.obj if result.kind == "invoice" else result.obj.sale
+            return done(request, reverse("shop:sale", args=[sale.pk]))
         else:
             raise DomainError(
                 "not_sellable",
@@ -154,29 +126,29 @@ def counter_scan(request):
             basket.append(code)
         request.session[BASKET] = basket
     except DomainError as error:
-        messages.error(request, error.message)
-    return redirect("shop:counter")
+        show_error(request, error)
+    return _counter(request)
 
 
 @require_POST
-@seller_required
+@seller_view
 def counter_remove(request):
     request.session[BASKET] = [
         code for code in request.session.get(BASKET, []) if code != request.POST.get("code")
     ]
-    return redirect("shop:counter")
+    return _counter(request)
 
 
 @require_POST
-@seller_required
+@seller_view
 def counter_buyer(request):
     buyer = get_object_or_404(Buyer, pk=request.POST.get("buyer"))
     request.session[BUYER] = buyer.pk
-    return redirect("shop:counter")
+    return _counter(request)
 
 
 @require_POST
-@seller_required
+@seller_view
 def counter_buyer_new(request):
     station = _workstation(request)
     data = request.POST
@@ -194,20 +166,20 @@ def counter_buyer_new(request):
         )
     except DomainError as error:
         details = "; ".join(f"{k}: {' '.join(v)}" for k, v in error.fields.items())
-        messages.error(request, f"{error.message} {details}".strip())
-        return redirect("shop:counter")
+        messages.error(request, f"{error.message} {details}".strip(), extra_tags=error.code)
+        return _counter(request)
     request.session[BUYER] = buyer.pk
-    return redirect("shop:counter")
+    return _counter(request)
 
 
 @require_POST
-@seller_required
+@seller_view
 def counter_complete(request):
     station = _workstation(request)
     buyer = Buyer.objects.filter(pk=request.session.get(BUYER)).first()
     if station is None or buyer is None:
-        messages.error(request, _("Choose the buyer before taking payment."))
-        return redirect("shop:counter")
+        messages.error(request, _("Choose the buyer before taking payment."), extra_tags="buyer")
+        return _counter(request)
     try:
         sale = services.sale_complete(
             site=station.site,
@@ -218,28 +190,93 @@ def counter_complete(request):
             workstation=station,
         )
     except DomainError as error:
-        messages.error(request, error.message)
-        return redirect("shop:counter")
+        show_error(request, error)
+        return _counter(request)
     request.session[BASKET] = []
     request.session.pop(BUYER, None)
-    return redirect("shop:sale", pk=sale.pk)
+    return done(request, reverse("shop:sale", args=[sale.pk]))
 
 
-@seller_required
+def _sale(pk: int) -> Sale:
+    try:
+        sale = sale_for_document(pk)
+    except Sale.DoesNotExist as missing:
+        raise Http404 from missing
+    prefetch_related_objects([sale], "credit_notes")
+    return sale
+
+
+@seller_view
 def sale_detail(request, pk: int):
-    sale = sale_for_document(pk)
-    return render(request, "shop/sale.html", {"base_template": base_template(), "sale": sale})
+    sale = _sale(pk)
+    lines = list(sale.lines.all())
+    return render_bench(
+        request,
+        "shop/sale.html",
+        {
+            "sale": sale,
+            "lines": lines,
+            "returnable": [line for line in lines if not line.returned],
+            "in_warranty": timezone.localdate() <= sale.warranty_until,
+        },
+    )
 
 
-@seller_required
+@seller_view
+def sale_return(request, pk: int):
+    """Take devices of a sale back: pick the lines, say why, get the credit note."""
+    sale = _sale(pk)
+    lines = list(sale.lines.all())
+    prefetch_related_objects(lines, "device")
+    chosen: list[str] = []
+    reason = ""
+    if request.method == "POST":
+        chosen = request.POST.getlist("line")
+        reason = request.POST.get("reason", "")
+        picked = [line for line in lines if str(line.pk) in chosen and not line.returned]
+        if not picked:
+            messages.error(request, _("Tick the devices to take back."), extra_tags="no_device")
+        else:
+            try:
+                note = services.sale_return(
+                    sale=sale,
+                    devices=[line.device for line in picked],
+                    reason=reason,
+                    actor=request.user,
+                    workstation=_workstation(request),
+                )
+            except DomainError as error:
+                show_error(request, error)
+            else:
+                messages.success(
+                    request,
+                    _("Credit note %(number)s: %(total)s € to refund.")
+                    % {"number": note.number, "total": note.total},
+                    extra_tags="credit_note",
+                )
+                return done(request, reverse("shop:sale", args=[sale.pk]) + "#credit-notes")
+    return render_bench(
+        request,
+        "shop/sale_return.html",
+        {
+            "sale": sale,
+            "lines": lines,
+            "chosen": chosen,
+            "reason": reason,
+            "in_warranty": timezone.localdate() <= sale.warranty_until,
+        },
+    )
+
+
+@seller_view
 def sale_invoice(request, pk: int):
-    sale = sale_for_document(pk)
+    sale = _sale(pk)
     response = HttpResponse(invoice_pdf(sale), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{sale.number}.pdf"'
     return response
 
 
-@seller_required
+@seller_view
 def credit_note_document(request, pk: int):
     note = get_object_or_404(CreditNote.objects.select_related("sale"), pk=pk)
     response = HttpResponse(credit_note_pdf(note), content_type="application/pdf")

@@ -51,7 +51,6 @@ def test_root_asks_a_signed_in_worker_to_choose_the_workstation(client, bench_wo
         (WK.ERASURE, "bench:erasure"),
         (WK.TEST, "bench:test"),
         (WK.GRADING, "bench:grading"),
-        (WK.SHOP, "bench:lookup"),
         (WK.STOCK, "bench:lookup"),
     ],
 )
@@ -59,6 +58,13 @@ def test_root_sends_a_worker_to_the_bench_of_their_workstation(at_bench, bench_w
     client = at_bench(bench_worker, kind)
     response = client.get("/")
     assert response.url == reverse(name)
+    assert client.get(response.url).status_code == 200
+
+
+def test_root_sends_shop_staff_at_a_shop_workstation_to_the_counter(at_bench, shop_staff):
+    client = at_bench(shop_staff, WK.SHOP)
+    response = client.get("/")
+    assert response.url == reverse("shop:counter")
     assert client.get(response.url).status_code == 200
 
 

@@ -39,6 +39,7 @@ BENCH_HOME = {
     WK.ERASURE: "bench:erasure",
     WK.TEST: "bench:test",
     WK.GRADING: "bench:grading",
+    WK.SHOP: "shop:counter",
 }
 BENCH_DEVICE = {
     WK.INTAKE: "bench:intake-device",
