@@ -88,7 +88,31 @@ class NistMethod(models.TextChoices):
     DESTROY = "destroy", _("Destroy")
 
 
-class Erasure(models.Model):
+class BenchRecord(models.Model):
+    """Evidence recorded at a bench: who recorded it and at which workstation."""
+
+    operator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("operator"),
+    )
+    workstation = models.ForeignKey(
+        "workshop.Workstation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("workstation"),
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Erasure(BenchRecord):
     """One erasure run on one drive, as recorded at the erasure bench or by a tool's log."""
 
     class Result(models.TextChoices):
@@ -109,22 +133,6 @@ class Erasure(models.Model):
     result = models.CharField(_("result"), max_length=8, choices=Result.choices)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    operator = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("operator"),
-    )
-    workstation = models.ForeignKey(
-        "workshop.Workstation",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("workstation"),
-    )
     log = models.TextField(_("tool log"), blank=True)
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
 
@@ -141,7 +149,7 @@ class Erasure(models.Model):
         return self.result == self.Result.SUCCESS and self.verified
 
 
-class Destruction(models.Model):
+class Destruction(BenchRecord):
     """A drive physically destroyed, with the witness who saw it done."""
 
     class Method(models.TextChoices):
@@ -156,22 +164,6 @@ class Destruction(models.Model):
     )
     method = models.CharField(_("method"), max_length=16, choices=Method.choices)
     witness = models.CharField(_("witness"), max_length=120)
-    operator = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("operator"),
-    )
-    workstation = models.ForeignKey(
-        "workshop.Workstation",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("workstation"),
-    )
     destroyed_at = models.DateTimeField(_("destroyed at"), default=timezone.now)
     certificate_ref = models.CharField(_("certificate reference"), max_length=80, blank=True)
 
@@ -210,7 +202,7 @@ class ChecklistItem(models.Model):
         return self.label
 
 
-class TestResult(models.Model):
+class TestResult(BenchRecord):
     """The outcome of one checklist item on one device; the latest per item counts."""
 
     __test__ = False  # not a pytest test class
@@ -226,22 +218,6 @@ class TestResult(models.Model):
     )
     passed = models.BooleanField(_("passed"))
     note = models.CharField(_("note"), max_length=500, blank=True)
-    operator = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("operator"),
-    )
-    workstation = models.ForeignKey(
-        "workshop.Workstation",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("workstation"),
-    )
     created_at = models.DateTimeField(_("tested at"), default=timezone.now)
 
     class Meta:
