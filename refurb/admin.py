@@ -3,6 +3,7 @@
 from django.contrib import admin
 
 from refurb.models import (
+    Certificate,
     ChecklistItem,
     Destruction,
     DeviceEvent,
@@ -10,6 +11,7 @@ from refurb.models import (
     Erasure,
     Grade,
     Repair,
+    Snapshot,
     TestResult,
 )
 
@@ -115,3 +117,20 @@ class DeviceEventAdmin(ReadOnlyAdmin):
     search_fields = ["device__asset_tag", "device__serial_number"]
     list_select_related = ["device", "actor", "workstation", "workstation__site"]
     show_full_result_count = False
+
+
+@admin.register(Snapshot)
+class SnapshotAdmin(ReadOnlyAdmin):
+    list_display = ["id", "device", "source_format", "received_at", "workstation", "actor"]
+    list_filter = ["source_format"]
+    list_select_related = ["device", "workstation__site", "actor"]
+    search_fields = ["device__asset_tag", "raw_sha256"]
+    exclude = ["raw"]
+
+
+@admin.register(Certificate)
+class CertificateAdmin(ReadOnlyAdmin):
+    list_display = ["code", "kind", "device", "collection", "issued_at", "issued_by"]
+    list_filter = ["kind"]
+    list_select_related = ["device", "collection__donor", "issued_by"]
+    search_fields = ["code", "device__asset_tag", "collection__tag"]

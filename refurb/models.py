@@ -61,6 +61,11 @@ class Drive(models.Model):
     )
     smart = models.JSONField(_("SMART data"), default=dict, blank=True)
     failing = models.BooleanField(_("failing (SMART)"), default=False)
+    power_on_hours = models.PositiveIntegerField(_("power-on hours"), null=True, blank=True)
+    reallocated = models.PositiveIntegerField(_("reallocated sectors"), null=True, blank=True)
+    pending = models.PositiveIntegerField(_("pending sectors"), null=True, blank=True)
+    media_errors = models.PositiveBigIntegerField(_("media errors"), null=True, blank=True)
+    smart_passed = models.BooleanField(_("SMART self-assessment passed"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
@@ -370,3 +375,6 @@ class DeviceEvent(models.Model):
             return self.Code(self.code).label
         except ValueError:
             return self.code
+
+
+from refurb.models_evidence import Certificate, Snapshot  # noqa: E402,F401

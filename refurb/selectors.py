@@ -96,3 +96,12 @@ def device_chain_head(device) -> ChainHead:
 
     seq, head = Device.objects.values_list("event_seq", "event_head").get(pk=device.pk)
     return ChainHead(seq=seq, hash=head)
+
+
+def device_failing_drives(device) -> list[Drive]:
+    """Return the device's drives whose SMART data says they are failing (for the test bench).
+
+    A failing drive still has to be erased or destroyed; the test bench shows it so the
+    worker does not sell a device with a dying disk.
+    """
+    return list(device.drives.filter(failing=True).order_by("id"))

@@ -155,10 +155,15 @@ def drive_add(
     capacity_bytes: int | None = None,
     smart: dict | None = None,
     failing: bool = False,
+    power_on_hours: int | None = None,
+    reallocated: int | None = None,
+    pending: int | None = None,
+    media_errors: int | None = None,
+    smart_passed: bool | None = None,
     workstation=None,
     now: datetime | None = None,
 ) -> Drive:
-    """Record a drive found in ``device``, with its own printable tag."""
+    """Record a drive found in ``device``, with its own printable tag and SMART health."""
     now = now or timezone.now()
     with transaction.atomic():
         locked = _lock(device)
@@ -171,6 +176,11 @@ def drive_add(
             capacity_bytes=capacity_bytes,
             smart=smart or {},
             failing=failing,
+            power_on_hours=power_on_hours,
+            reallocated=reallocated,
+            pending=pending,
+            media_errors=media_errors,
+            smart_passed=smart_passed,
             created_at=now,
         )
         validate(drive)
@@ -181,7 +191,12 @@ def drive_add(
             code=DeviceEvent.Code.DRIVE_ADDED,
             actor=actor,
             workstation=workstation,
-            payload={"drive": drive.tag, "serial": drive.serial_number, "kind": drive.kind},
+            payload={
+                "drive": drive.tag,
+                "serial": drive.serial_number,
+                "kind": drive.kind,
+                "failing": drive.failing,
+            },
             now=now,
             device_fields=["no_storage_confirmed"],
         )

@@ -8,6 +8,7 @@ from workshop.health import health
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
+    path("", include("refurb.urls")),
     path("api/", include("workshop.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("labels/", include("labels.urls")),

@@ -1,0 +1,188 @@
+"""The canonical facts a certificate states, built from the database the same way every time.
+
+The facts are plain JSON (strings, numbers, booleans): per device its tag, category, make,
+model and serial; per drive its tag, serial, model, kind, capacity and how it was made safe
+(the last verified erasure, or its destruction with the witness). People appear by initials
+only; a donor's name appears only for a company or a public body. ``content_digest`` hashes
+the canonical JSON text, so changing any fact changes the digest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from django.db.models import Prefetch
+
+from inventory.models import Collection, Device, Donor
+from refurb.models import Destruction, Drive, Erasure
+from refurb.selectors import device_data_safety
+from workshop.exceptions import DomainError
+
+VERSION = 1
+
+
+def initials(user) -> str:
+    """Return a person's initials ("S. B."), never the full name."""
+    if user is None:
+        return ""
+    names = [n for n in (user.first_name, user.last_name) if n] or [user.username]
+    return " ".join(f"{n.strip()[0].upper()}." for n in names if n.strip())
+
+
+def name_initials(text: str) -> str:
+    return " ".join(f"{part[0].upper()}." for part in (text or "").split() if part)
+
+
+def canonical_json(content: dict) -> str:
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def content_digest(content: dict) -> str:
+    return hashlib.sha256(canonical_json(content).encode("utf-8")).hexdigest()
+
+
+def _iso(value) -> str | None:
+    return value.isoformat(timespec="seconds") if value else None
+
+
+def _devices_queryset():
+    erasures = Erasure.objects.select_related("operator", "workstation").order_by("id")
+    drives = (
+        Drive.objects.select_related(
+            "destruction", "destruction__operator", "destruction__workstation"
+        )
+        .prefetch_related(Prefetch("erasures", queryset=erasures))
+        .order_by("id")
+    )
+    return Device.objects.select_related("category", "site", "collection__donor").prefetch_related(
+        Prefetch("drives", queryset=drives)
+    )
+
+
+def _proof(drive: Drive) -> dict:
+    if drive.status == Drive.Status.DESTROYED:
+        try:
+            destruction: Destruction = drive.destruction
+        except Destruction.DoesNotExist:
+            destruction = None
+        if destruction is not None:
+            return {
+                "type": "destruction",
+                "nist": "destroy",
+                "method": destruction.method,
+                "witness": name_initials(destruction.witness),
+                "date": _iso(destruction.destroyed_at),
+                "operator": initials(destruction.operator),
+                "workstation": destruction.workstation.name if destruction.workstation else "",
+                "certificate_ref": destruction.certificate_ref,
+            }
+    proofs = [e for e in drive.erasures.all() if e.is_proof]
+    if not proofs:
+        return {"type": "none"}
+    erasure = proofs[-1]
+    return {
+        "type": "erasure",
+        "nist": erasure.method,
+        "standard": erasure.standard,
+        "tool": erasure.tool,
+        "passes": erasure.passes,
+        "verified": erasure.verified,
+        "result": erasure.result,
+        "date": _iso(erasure.finished_at or erasure.created_at),
+        "operator": initials(erasure.operator),
+        "workstation": erasure.workstation.name if erasure.workstation else "",
+    }
+
+
+def device_facts(device: Device) -> dict:
+    """Return the facts of one device (prefetched with ``_devices_queryset``)."""
+    return {
+        "tag": device.asset_tag,
+        "category": device.category.code,
+        "make": device.make,
+        "model": device.model,
+        "serial": device.serial_number,
+        "no_storage": device.no_storage_confirmed and not device.drives.all(),
+        "drives": [
+            {
+                "tag": drive.tag,
+                "serial": drive.serial_number,
+                "model": drive.model,
+                "kind": drive.kind,
+                "capacity_bytes": drive.capacity_bytes,
+                "status": drive.status,
+                "proof": _proof(drive),
+            }
+            for drive in device.drives.all()
+        ],
+    }
+
+
+def _donor(collection: Collection) -> dict:
+    donor = collection.donor
+    public = donor.kind in (Donor.Kind.COMPANY, Donor.Kind.PUBLIC_BODY)
+    return {"kind": donor.kind, "name": donor.name if public else ""}
+
+
+def _unsafe_error(unsafe: list[tuple[Device, list[str]]]) -> DomainError:
+    from django.utils.translation import gettext as _
+
+    parts = [f"{device.asset_tag} ({', '.join(drives) or _('no storage check')})"
+             for device, drives in unsafe]  # fmt: skip
+    return DomainError(
+        "certificate_unsafe",
+        _(
+            "No certificate can be issued while data may remain: %(items)s. Erase these "
+            "drives with verification or destroy them, then issue the certificate."
+        )
+        % {"items": "; ".join(parts)},
+        fields={"drives": [tag for _device, drives in unsafe for tag in drives]},
+        status=409,
+    )
+
+
+def _check_safe(devices: list[Device]) -> None:
+    unsafe = []
+    for device in devices:
+        safety = device_data_safety(device)
+        if not safety.safe:
+            unsafe.append((device, [drive.tag for drive in safety.unsafe_drives]))
+    if unsafe:
+        raise _unsafe_error(unsafe)
+
+
+def device_content(device: Device, *, check: bool = True) -> dict:
+    """Return the canonical facts of a device certificate; refuse if a drive is unsafe."""
+    device = _devices_queryset().get(pk=device.pk)
+    if check:
+        _check_safe([device])
+    collection = device.collection
+    return {
+        "version": VERSION,
+        "kind": "device",
+        "site": {"code": device.site.code, "name": device.site.name},
+        "collection": (
+            {"tag": collection.tag, "donor": _donor(collection)} if collection else None
+        ),
+        "devices": [device_facts(device)],
+    }
+
+
+def collection_content(collection: Collection, *, check: bool = True) -> dict:
+    """Return the canonical facts of a collection certificate; refuse if a drive is unsafe."""
+    collection = Collection.objects.select_related("donor", "site").get(pk=collection.pk)
+    devices = list(_devices_queryset().filter(collection=collection).order_by("asset_tag"))
+    if check:
+        _check_safe(devices)
+    return {
+        "version": VERSION,
+        "kind": "collection",
+        "site": {"code": collection.site.code, "name": collection.site.name},
+        "collection": {
+            "tag": collection.tag,
+            "donor": _donor(collection),
+            "received_on": collection.received_on.isoformat(),
+        },
+        "devices": [device_facts(device) for device in devices],
+    }

@@ -1,0 +1,107 @@
+"""Issue and verify data-sanitisation certificates.
+
+Issuing stores the canonical facts with their SHA-256 under a random public code. Verifying
+looks the code up (``unknown`` if no certificate has it), recomputes the facts from the
+database and compares digests: ``valid`` when they match, ``altered`` when any fact changed
+since issuance (an erasure re-recorded, a serial corrected, a device added to the lot...).
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from refurb.certificates.content import collection_content, content_digest, device_content
+from refurb.models import Certificate
+from workshop.exceptions import DomainError
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 16
+
+VALID = "valid"
+ALTERED = "altered"
+UNKNOWN = "unknown"
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalize_code(code: str) -> str:
+    return "".join(c for c in (code or "").upper() if c.isalnum())[:64]
+
+
+def certificate_issue(
+    *,
+    actor,
+    device=None,
+    collection=None,
+    language: str | None = None,
+    now: datetime | None = None,
+) -> Certificate:
+    """Issue a certificate for one device or one collection, if every drive covered is safe.
+
+    Reuses the latest certificate of the same subject when its facts are unchanged, so
+    downloading twice gives the same code. Raises ``DomainError`` ``certificate_unsafe``
+    (409) naming the drives that are neither erased with verification nor destroyed.
+    """
+    if (device is None) == (collection is None):
+        raise DomainError("invalid", "Give either a device or a collection.")
+    now = now or timezone.now()
+    if device is not None:
+        content = device_content(device)
+        subject = {"kind": Certificate.Kind.DEVICE, "device": device}
+    else:
+        content = collection_content(collection)
+        subject = {"kind": Certificate.Kind.COLLECTION, "collection": collection}
+    digest = content_digest(content)
+    with transaction.atomic():
+        existing = Certificate.objects.filter(**subject, content_sha256=digest).first()
+        if existing is not None:
+            return existing
+        certificate = Certificate(
+            code=new_code(),
+            content=content,
+            content_sha256=digest,
+            language=(language or settings.LANGUAGE_CODE)[:8],
+            issued_at=now,
+            issued_by=actor if getattr(actor, "is_authenticated", False) else None,
+            **subject,
+        )
+        certificate.full_clean()
+        certificate.save()
+    return certificate
+
+
+@dataclass(frozen=True)
+class Verification:
+    status: str  # VALID, ALTERED or UNKNOWN
+    certificate: Certificate | None = None
+
+    @property
+    def content(self) -> dict | None:
+        return self.certificate.content if self.certificate else None
+
+
+def certificate_verify(code: str) -> Verification:
+    """Tell whether a certificate code is valid, altered since issuance, or unknown."""
+    certificate = (
+        Certificate.objects.select_related("device", "collection")
+        .filter(code=normalize_code(code))
+        .first()
+    )
+    if certificate is None:
+        return Verification(UNKNOWN)
+    if content_digest(certificate.content) != certificate.content_sha256:
+        return Verification(ALTERED, certificate)
+    if certificate.kind == Certificate.Kind.DEVICE:
+        current = device_content(certificate.device, check=False)
+    else:
+        current = collection_content(certificate.collection, check=False)
+    status = VALID if content_digest(current) == certificate.content_sha256 else ALTERED
+    return Verification(status, certificate)

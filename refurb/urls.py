@@ -1,0 +1,27 @@
+"""Routes of the bench process: snapshot and erasure API, certificates, public verification."""
+
+from django.urls import path
+
+from refurb import views
+from refurb.api import snapshots
+
+app_name = "refurb"
+urlpatterns = [
+    path("api/snapshots/", snapshots.SnapshotCreateView.as_view(), name="snapshot-create"),
+    path(
+        "api/snapshots/erasures/",
+        snapshots.ErasureImportView.as_view(),
+        name="erasure-import",
+    ),
+    path(
+        "devices/<str:tag>/certificate.pdf",
+        views.certificate_device,
+        name="certificate-device",
+    ),
+    path(
+        "collections/<str:tag>/certificate.pdf",
+        views.certificate_collection,
+        name="certificate-collection",
+    ),
+    path("verify/<str:code>", views.verify, name="verify"),
+]

@@ -1,0 +1,64 @@
+"""Screens of the bench process: certificate downloads and the public verification page."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.views.decorators.http import require_GET
+
+from inventory.models import Collection, Device
+from refurb.certificates.pdf import certificate_pdf
+from refurb.certificates.services import certificate_issue, certificate_verify
+from workshop.exceptions import DomainError
+
+
+def _pdf_response(request, certificate, filename: str) -> HttpResponse:
+    url = request.build_absolute_uri(reverse("refurb:verify", args=[certificate.code]))
+    pdf = certificate_pdf(certificate, verify_url=url, language=get_language())
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _refused(request, error: DomainError) -> HttpResponse:
+    return render(request, "refurb/certificate_refused.html", {"error": error}, status=409)
+
+
+@login_required
+@require_GET
+def certificate_device(request, tag: str):
+    """Download the sanitisation certificate of one device."""
+    device = get_object_or_404(Device, asset_tag=tag)
+    try:
+        certificate = certificate_issue(device=device, actor=request.user)
+    except DomainError as error:
+        return _refused(request, error)
+    return _pdf_response(request, certificate, f"certificate-{device.asset_tag}.pdf")
+
+
+@login_required
+@require_GET
+def certificate_collection(request, tag: str):
+    """Download the sanitisation certificate of a whole donor collection."""
+    collection = get_object_or_404(Collection, tag=tag)
+    try:
+        certificate = certificate_issue(collection=collection, actor=request.user)
+    except DomainError as error:
+        return _refused(request, error)
+    return _pdf_response(request, certificate, f"certificate-{collection.tag}.pdf")
+
+
+@require_GET
+def verify(request, code: str):
+    """Tell anyone, without signing in, whether a certificate is valid, altered or unknown."""
+    result = certificate_verify(code)
+    status = 404 if result.certificate is None else 200
+    return render(
+        request,
+        "refurb/verify.html",
+        {"result": result, "content": result.content, "code": code},
+        status=status,
+    )
