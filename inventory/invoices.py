@@ -11,7 +11,8 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 
-from django.utils import formats, timezone
+from django.conf import settings
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -102,7 +103,12 @@ def _totals(page: _Page, total: Decimal, vat: Decimal, regime: str) -> None:
 
 
 def invoice_pdf(sale: Sale) -> bytes:
-    """Return the invoice of ``sale`` as PDF bytes."""
+    """Return the invoice of ``sale`` as PDF bytes, in French (a French legal document)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _invoice_pdf(sale)
+
+
+def _invoice_pdf(sale: Sale) -> bytes:
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4)
     pdf.setTitle(f"Facture {sale.number}")
@@ -135,7 +141,12 @@ def invoice_pdf(sale: Sale) -> bytes:
 
 
 def credit_note_pdf(note: CreditNote) -> bytes:
-    """Return the credit note (avoir) as PDF bytes."""
+    """Return the credit note (avoir) as PDF bytes, in French like the invoice."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _credit_note_pdf(note)
+
+
+def _credit_note_pdf(note: CreditNote) -> bytes:
     sale = note.sale
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4)

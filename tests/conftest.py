@@ -9,6 +9,17 @@ from workshop import roles
 from workshop.models import WorkstationKind
 
 
+@pytest.fixture(autouse=True)
+def default_language():
+    """Start every test in the default language: a request in English leaves it active."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def site(db):
     site = factories.SiteFactory(code="LY", name="Atelier de Lyon")
