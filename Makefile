@@ -47,7 +47,10 @@ format: install-test
 messages: install
 	DEBUG=1 $(PY) manage.py makemessages -l fr --no-obsolete $(I18N_IGNORE)
 	DEBUG=1 $(PY) manage.py compilemessages -l fr --ignore=.venv
-I18N_IGNORE := --ignore=.venv/* --ignore=var/* --ignore=tests/* --ignore=agent/* --ignore=bench/*
+# Django matches an ignore pattern ending in "/*" against the NAME of every directory, so
+# "bench/*" would also skip workshop/templates/workshop/bench/: "bench/*.*" only matches
+# paths under the top-level folder.
+I18N_IGNORE := --ignore=.venv/* --ignore=var/*.* --ignore=tests/*.* --ignore=agent/*.* --ignore=bench/*.*
 
 # Production server: gunicorn behind a TLS-terminating proxy; static files served by whitenoise.
 # Needs SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL in the environment (README "Operations").

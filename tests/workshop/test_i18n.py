@@ -23,9 +23,21 @@ def test_every_entry_of_the_french_catalogue_is_translated():
     assert untranslated == []
 
 
+def _translations(catalogue) -> dict[str, tuple]:
+    """msgid -> (msgstr, plural forms), for the entries that have a translation."""
+    return {
+        entry.msgid: (
+            entry.msgstr,
+            tuple(sorted((int(n), text) for n, text in entry.msgstr_plural.items())),
+        )
+        for entry in catalogue
+        if entry.msgid and (entry.msgstr or any(entry.msgstr_plural.values()))
+    }
+
+
 def test_the_compiled_catalogue_matches_the_source_catalogue():
-    po = {entry.msgid: entry.msgstr for entry in polib.pofile(str(PO)) if entry.msgstr}
-    mo = {entry.msgid: entry.msgstr for entry in polib.mofile(str(MO)) if entry.msgid}
+    po = _translations(polib.pofile(str(PO)))
+    mo = _translations(polib.mofile(str(MO)))
     assert mo == po, "run `make messages` to recompile the catalogue"
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 from django.utils.translation import gettext as _
 
-from refurb.models import Drive
+from refurb.models import Destruction, Drive, Erasure
 from refurb.states import State
 from workshop.roles import user_roles
 
@@ -44,6 +44,14 @@ def drive_status_label(value: str) -> str:
         return value or ""
 
 
+def _choice_label(choices, value) -> str:
+    """The translated label of a stored choice code (payloads keep codes, screens show labels)."""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return str(value or "")
+
+
 @register.filter
 def event_summary(event, check_labels=None) -> str:
     """Return one line saying what an event changed, from its payload (checks by label)."""
@@ -63,15 +71,17 @@ def event_summary(event, check_labels=None) -> str:
         return str(data.get("drive", ""))
     if code == "erasure":
         verified = _("verified") if data.get("verified") else _("not verified")
-        parts = [data.get("drive", ""), data.get("method", ""), data.get("result", ""), verified]
+        result = _choice_label(Erasure.Result, data.get("result"))
+        parts = [data.get("drive", ""), str(data.get("method", "")).capitalize(), result, verified]
         return " · ".join(str(part) for part in parts)
     if code == "destruction":
-        return f"{data.get('drive', '')} · {data.get('method', '')} · {data.get('witness', '')}"
+        method = _choice_label(Destruction.Method, data.get("method"))
+        return f"{data.get('drive', '')} · {method} · {data.get('witness', '')}"
     if code == "test":
         outcome = _("pass") if data.get("passed") else _("fail")
         note = f" · {data['note']}" if data.get("note") else ""
         item = (check_labels or {}).get(data.get("item"), data.get("item", ""))
-        return f"{item}: {outcome}{note}"
+        return _("%(item)s: %(outcome)s") % {"item": item, "outcome": outcome} + note
     if code == "updated" and data.get("no_storage_confirmed"):
         return _("no storage")
     return ""
