@@ -33,7 +33,13 @@ from workshop.roles import user_roles
 
 
 def _lock(device: Device) -> Device:
-    return Device.objects.select_for_update().select_related("category").get(pk=device.pk)
+    # ``of=("self",)``: lock the device row only. A bare FOR UPDATE would also lock the joined
+    # category row, so every transition of every laptop would queue on one row.
+    return (
+        Device.objects.select_for_update(of=("self",))
+        .select_related("category", "grade")
+        .get(pk=device.pk)
+    )
 
 
 def _sync(target: Device, source: Device) -> None:

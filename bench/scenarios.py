@@ -1,0 +1,345 @@
+"""What the benchmark measures: named scenarios, each a setup and a one-request callable.
+
+A scenario's ``setup(env)`` returns the callable that makes request number ``i``; it returns
+``None`` (with ``skip_reason``) when the feature it measures is not on this branch yet. Service
+scenarios call the real services in-process; HTTP scenarios go through the whole Django stack
+with ``django.test.Client``. Add a scenario by appending to ``SCENARIOS``.
+
+Slots for features still being built elsewhere (API, snapshot ingestion, label PDFs,
+stocktake, reports) are listed with the URL or module they wait for: they run by themselves
+once that URL resolves or that module imports.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.test import Client
+from django.urls import Resolver404, resolve
+
+from inventory.models import Category, Device
+from refurb.states import State
+from workshop.models import WorkstationKind as WK
+
+LIST_FILTERS = ("state", "site", "category")
+
+
+@dataclass
+class BenchEnv:
+    """Data the scenarios draw from: sample devices, a logged-in client, the shop crew."""
+
+    client: Client
+    admin: object
+    rng: random.Random
+    tags: list[str]
+    serials: list[str]
+    device_ids: list[int]
+    sale_devices: list[Device]
+    list_filters: list[dict]
+    shop_user: object = None
+    shop_station: object = None
+    notes: dict = field(default_factory=dict)
+
+
+@dataclass
+class Scenario:
+    name: str
+    group: str  # scan, list, detail, transition, report, label, stocktake, ingest
+    describe: str
+    setup: Callable[[BenchEnv], Callable[[int], object] | None]
+    target_p95_ms: float | None = None
+    raw: str | None = None  # name of the raw-SQL yardstick this scenario compares with
+    needs: str = ""  # URL path or module this scenario waits for
+    skip_reason: str = ""
+
+
+def url_exists(path: str) -> bool:
+    try:
+        resolve(path)
+    except Resolver404:
+        return False
+    return True
+
+
+def module_exists(name: str) -> bool:
+    try:
+        importlib.import_module(name)
+    except ImportError:
+        return False
+    return True
+
+
+def _check(response, expected=(200,)):
+    if response.status_code not in expected:
+        raise AssertionError(
+            f"{response.request['REQUEST_METHOD']} {response.request['PATH_INFO']} answered "
+            f"{response.status_code}: {response.content[:300]!r}"
+        )
+    return response
+
+
+# --- service-level scenarios (what exists on main) -------------------------------------------
+
+
+def setup_scan_service(env: BenchEnv):
+    from inventory.scan import scan_resolve
+
+    def run(i):
+        result = scan_resolve(env.tags[i % len(env.tags)])
+        assert result.kind == "device"
+
+    return run
+
+
+def setup_scan_serial_service(env: BenchEnv):
+    from inventory.scan import scan_resolve
+
+    def run(i):
+        result = scan_resolve(env.serials[i % len(env.serials)])
+        assert result.kind == "device"
+
+    return run
+
+
+def setup_transition_service(env: BenchEnv):
+    from refurb.services import device_transition
+
+    def run(i):
+        device = env.sale_devices[i % len(env.sale_devices)]
+        target = State.RESERVED if device.state == State.ON_SALE else State.ON_SALE
+        device_transition(
+            device=device, to=target, actor=env.shop_user, workstation=env.shop_station
+        )
+
+    return run
+
+
+def setup_timeline_service(env: BenchEnv):
+    from refurb.selectors import device_timeline
+
+    def run(i):
+        device = Device.objects.select_related("category", "site", "location", "grade").get(
+            pk=env.device_ids[i % len(env.device_ids)]
+        )
+        events = list(device_timeline(device))
+        assert events
+
+    return run
+
+
+# --- HTTP scenarios through the admin (what exists on main) ----------------------------------
+
+
+def admin_list_url(filters: dict) -> str:
+    return (
+        "/admin/inventory/device/?"
+        f"state__exact={filters['state']}&site__id__exact={filters['site']}"
+        f"&category__id__exact={filters['category']}"
+    )
+
+
+def setup_admin_list(env: BenchEnv):
+    def run(i):
+        _check(env.client.get(admin_list_url(env.list_filters[i % len(env.list_filters)])))
+
+    return run
+
+
+def setup_admin_change(env: BenchEnv):
+    def run(i):
+        pk = env.device_ids[i % len(env.device_ids)]
+        _check(env.client.get(f"/admin/inventory/device/{pk}/change/"))
+
+    return run
+
+
+# --- HTTP scenarios of the REST API (branch ``api``; run once it is merged) -------------------
+
+
+def _api(path_for: Callable[[BenchEnv, int], str], method: str = "get", body=None):
+    def setup(env: BenchEnv):
+        probe = path_for(env, 0)
+        if not url_exists(probe.split("?")[0]):
+            return None
+
+        def run(i):
+            path = path_for(env, i)
+            if method == "get":
+                return _check(env.client.get(path, HTTP_ACCEPT="application/json"))
+            data = body(env, i)
+            return _check(
+                env.client.post(path, json.dumps(data), content_type="application/json"),
+                (200, 201),
+            )
+
+        return run
+
+    return setup
+
+
+def _api_transition_body(env: BenchEnv, i: int) -> dict:
+    device = env.sale_devices[i % len(env.sale_devices)]
+    target = State.RESERVED if device.state == State.ON_SALE else State.ON_SALE
+    device.state = target
+    return {"to": target, "workstation": env.shop_station.pk}
+
+
+def _api_transition_path(env: BenchEnv, i: int) -> str:
+    return f"/api/devices/{env.sale_devices[i % len(env.sale_devices)].asset_tag}/transitions/"
+
+
+def _api_list_path(env: BenchEnv, i: int) -> str:
+    f = env.list_filters[i % len(env.list_filters)]
+    return f"/api/devices/?state={f['state']}&site={f['site']}&category={f['category']}"
+
+
+def _slot(needs: str):
+    """A scenario whose feature is being built on another branch: skipped until it lands."""
+
+    def setup(env: BenchEnv):
+        return None
+
+    return setup
+
+
+SCENARIOS: list[Scenario] = [
+    Scenario("api_scan", "scan", "GET /api/scan/{tag}",
+             _api(lambda env, i: f"/api/scan/{env.tags[i % len(env.tags)]}"), 10, "scan",
+             needs="/api/scan/"),
+    Scenario("api_device_list", "list", "GET /api/devices/?state&site&category",
+             _api(_api_list_path), 40, "list", needs="/api/devices/"),
+    Scenario("api_device_detail", "detail", "GET /api/devices/{tag}/",
+             _api(lambda env, i: f"/api/devices/{env.tags[i % len(env.tags)]}/"), 30,
+             needs="/api/devices/{tag}/"),
+    Scenario("api_device_timeline", "detail", "GET /api/devices/{tag}/timeline/",
+             _api(lambda env, i: f"/api/devices/{env.tags[i % len(env.tags)]}/timeline/"), 30,
+             needs="/api/devices/{tag}/timeline/"),
+    Scenario("api_device_transition", "transition", "POST /api/devices/{tag}/transitions/",
+             _api(_api_transition_path, "post", _api_transition_body), 25,
+             needs="/api/devices/{tag}/transitions/"),
+    Scenario("svc_scan_tag", "scan", "scan_resolve(asset tag), service level",
+             setup_scan_service, 10, "scan"),
+    Scenario("svc_scan_serial", "scan", "scan_resolve(manufacturer serial), service level",
+             setup_scan_serial_service, 10),
+    Scenario("svc_transition", "transition", "device_transition on_sale<->reserved",
+             setup_transition_service, 25),
+    Scenario("svc_timeline", "detail", "device + device_timeline(), service level",
+             setup_timeline_service, 30),
+    Scenario("admin_device_list", "list", "admin changelist, 3 filters (state, site, category)",
+             setup_admin_list, 40, "list"),
+    Scenario("admin_device_change", "detail", "admin change page (drives + events inlines)",
+             setup_admin_change, 30),
+    Scenario("snapshot_ingest", "ingest", "POST a bench-agent hardware snapshot",
+             _slot("snapshot"), needs="snapshot ingestion (branch not merged)"),
+    Scenario("labels_pdf_1", "label", "label PDF, 1 label", _slot("labels"), 200,
+             needs="label PDF rendering (branch not merged)"),
+    Scenario("labels_pdf_1000", "label", "label PDF, 1,000 labels", _slot("labels"), 1000,
+             needs="label PDF rendering (branch not merged)"),
+    Scenario("stocktake_10k", "stocktake", "stocktake reconciliation of 10,000 scans",
+             _slot("stocktake"), 1000, needs="stocktake (branch not merged)"),
+    Scenario("reports", "report", "each manager report", _slot("reports"), 1000,
+             needs="manager reports (branch not merged)"),
+]  # fmt: skip
+
+
+# --- raw SQL yardsticks ----------------------------------------------------------------------
+
+
+def _compiled(queryset) -> tuple[str, tuple]:
+    sql, params = queryset.query.get_compiler(queryset.db).as_sql()
+    return sql, tuple(params)
+
+
+def raw_scan_query(tag: str):
+    """The SQL the device-tag resolver sends, compiled by the ORM, run through a bare cursor."""
+    return _compiled(
+        Device.objects.select_related("category", "site", "location", "grade").filter(
+            asset_tag=tag
+        )[:1]
+    )
+
+
+def raw_list_query(filters: dict):
+    """The SQL of one page (100 rows, newest first) of the device list with three filters."""
+    return _compiled(
+        Device.objects.select_related("category", "grade", "site", "location")
+        .filter(state=filters["state"], site_id=filters["site"], category_id=filters["category"])
+        .order_by("-id")[:100]
+    )
+
+
+def raw_yardsticks(env: BenchEnv) -> dict[str, Callable[[int], object]]:
+    """Return callables that run the scan and list SQL through a bare cursor (compiled once)."""
+    scan_sql, scan_params = raw_scan_query(env.tags[0])
+    tag_at = scan_params.index(env.tags[0])
+    lists = [raw_list_query(f) for f in env.list_filters]
+
+    def scan(i):
+        params = list(scan_params)
+        params[tag_at] = env.tags[i % len(env.tags)]
+        with connection.cursor() as cursor:
+            cursor.execute(scan_sql, params)
+            assert cursor.fetchall()
+
+    def page(i):
+        sql, params = lists[i % len(lists)]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            cursor.fetchall()
+
+    return {"scan": scan, "list": page}
+
+
+def make_env(*, samples: int, seed: int = 7) -> BenchEnv:
+    """Pick sample devices at random across the data set and log a superuser in."""
+    from django.contrib.auth import get_user_model
+
+    from workshop.models import Workstation
+
+    rng = random.Random(seed)
+    User = get_user_model()
+    admin = User.objects.filter(is_superuser=True).order_by("pk").first()
+    bounds = Device.objects.order_by("pk").values_list("pk", flat=True)
+    first, last = bounds.first(), bounds.last()
+    wanted = max(50, min(samples, 2000))
+    picks = sorted({rng.randint(first, last) for _ in range(wanted)})
+    rows = list(Device.objects.filter(pk__in=picks).values_list("pk", "asset_tag", "serial_number"))
+    rng.shuffle(rows)
+    sale = list(
+        Device.objects.filter(state=State.ON_SALE, pk__gte=rng.randint(first, last))
+        .select_related("site")
+        .order_by("pk")[:64]
+    ) or list(Device.objects.filter(state=State.ON_SALE).select_related("site")[:64])
+    shop_station = (
+        Workstation.objects.filter(site=sale[0].site, kind=WK.SHOP).first() if sale else None
+    )
+    shop_user = User.objects.filter(groups__name="shop").first()
+    sale = [d for d in sale if d.site_id == (sale[0].site_id if sale else None)]
+    categories = list(Category.objects.filter(code__in=["laptop", "desktop", "screen"]))
+    site_ids = list(Device.objects.values_list("site_id", flat=True).distinct()[:20])
+    filters = [
+        {"state": state, "site": site, "category": category.pk}
+        for state in (State.ON_SALE, State.SOLD, State.RECEIVED)
+        for site in site_ids
+        for category in categories
+    ]
+    rng.shuffle(filters)
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(admin)
+    return BenchEnv(
+        client=client,
+        admin=admin,
+        rng=rng,
+        tags=[r[1] for r in rows],
+        serials=[r[2] for r in rows if r[2]],
+        device_ids=[r[0] for r in rows],
+        sale_devices=sale,
+        list_filters=filters,
+        shop_user=shop_user,
+        shop_station=shop_station,
+    )
