@@ -1,0 +1,1 @@
+"""Renderers: PDF (office printers, browser), ZPL (Zebra), Brother QL raster, previews."""
