@@ -65,8 +65,9 @@ def measure_all(
             results.append(row)
             log(f"  {scenario.name:<26} skipped: {row['skipped']}")
             continue
-        row.update(summary(time_calls(run, samples=samples, warmup=warmup)))
-        row["queries"] = count_queries(run)
+        n = min(samples, scenario.max_samples or samples)
+        row.update(summary(time_calls(run, samples=n, warmup=min(warmup, max(1, n // 10)))))
+        row["queries"] = count_queries(run, calls=1 if scenario.max_samples else 5)
         if scenario.raw and scenario.raw in raw:
             row["raw_p50_ms"] = raw[scenario.raw]["p50_ms"]
             row["x_raw"] = round(row["p50_ms"] / raw[scenario.raw]["p50_ms"], 1)
