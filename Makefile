@@ -71,9 +71,11 @@ format: install-test
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
+# Refresh the French catalogue from the code, then compile it (needs GNU gettext).
 messages: install
-	cd workshop && DEBUG=1 ../$(PY) ../manage.py makemessages -l fr --no-obsolete
-	DEBUG=1 $(PY) manage.py compilemessages
+	DEBUG=1 $(PY) manage.py makemessages -l fr --no-obsolete $(I18N_IGNORE)
+	DEBUG=1 $(PY) manage.py compilemessages -l fr --ignore=.venv
+I18N_IGNORE := --ignore=.venv/* --ignore=var/* --ignore=tests/* --ignore=agent/* --ignore=bench/*
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3*

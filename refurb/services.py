@@ -33,8 +33,6 @@ from workshop.roles import user_roles
 
 
 def _lock(device: Device) -> Device:
-    # ``of=("self",)``: lock the device row only. A bare FOR UPDATE would also lock the joined
-    # category row, so every transition of every laptop would queue on one row.
     return (
         Device.objects.select_for_update(of=("self",))
         .select_related("category", "grade")
@@ -105,7 +103,7 @@ def device_transition(
         locked.state = target
         locked.state_changed_at = now
         if locked.grade_id:
-            payload.setdefault("grade", locked.grade.code)
+            payload["grade"] = locked.grade.code
         event = event_append(
             device=locked,
             code=DeviceEvent.Code.TRANSITION,

@@ -9,6 +9,8 @@ class WorkshopConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from workshop.roles import sync_roles_after_migrate
+        from workshop.reference import ensure_reference_data_after_migrate
 
-        post_migrate.connect(sync_roles_after_migrate, dispatch_uid="atelier_sync_roles")
+        post_migrate.connect(
+            ensure_reference_data_after_migrate, dispatch_uid="atelier_reference_data"
+        )

@@ -2,7 +2,8 @@
 
 Role codes are stable identifiers used by the transition table; group names are the codes, the
 human names are translated when shown. ``sync_roles`` is idempotent: the data migration runs it
-once and every ``migrate`` runs it again so that models added later get their permissions.
+once and every ``migrate`` runs it again (``workshop.reference``) so that models added later get
+their permissions.
 """
 
 from __future__ import annotations
@@ -106,16 +107,6 @@ def sync_roles(apps=None) -> None:
             )
         ]
         group.permissions.set(wanted)
-
-
-def sync_roles_after_migrate(sender, app_config=None, **kwargs) -> None:
-    """Keep role permissions complete after every ``migrate`` (post_migrate handler)."""
-    if app_config is None or app_config.label != "workshop":
-        return
-    using = kwargs.get("using", "default")
-    if using != "default":
-        return
-    sync_roles()
 
 
 def user_roles(user) -> frozenset[str]:

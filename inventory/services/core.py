@@ -39,7 +39,7 @@ def donor_create(
     donor = Donor(
         kind=kind,
         name=(name or "").strip(),
-        siret=siret or "",
+        siret=(siret or "").replace(" ", ""),
         contact_email=contact_email,
         address=address,
     )

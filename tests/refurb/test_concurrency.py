@@ -1,0 +1,82 @@
+"""Row locks: concurrent moves of one device and concurrent tag allocation (PostgreSQL)."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from inventory import services as inventory_services
+from inventory.models import Device
+from inventory.tags import make_tag
+from refurb.models import DeviceEvent
+from refurb.services import device_transition
+from refurb.states import State
+from tests import factories
+from workshop.exceptions import DomainError
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="row locks are real only on PostgreSQL (SQLite serialises every writer)",
+    ),
+]
+
+
+def run_threads(count, work):
+    barrier = threading.Barrier(count)
+    outcomes: list = [None] * count
+
+    def runner(index):
+        try:
+            barrier.wait()
+            outcomes[index] = ("ok", work(index))
+        except DomainError as error:
+            outcomes[index] = ("refused", error.code)
+        except Exception as error:  # noqa: BLE001 - report any failure to the test
+            outcomes[index] = ("error", repr(error))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=runner, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return outcomes
+
+
+def test_ten_workers_writing_off_one_device_at_once_make_exactly_one_move(site, manager):
+    device = factories.make_device(site=site, actor=manager)
+
+    def work(_index):
+        copy = Device.objects.get(pk=device.pk)
+        return device_transition(
+            device=copy, to=State.WRITTEN_OFF, actor=manager, reason="introuvable"
+        ).seq
+
+    outcomes = run_threads(10, work)
+    assert [kind for kind, _ in outcomes].count("ok") == 1
+    assert {value for kind, value in outcomes if kind == "refused"} == {"move_not_allowed"}
+    assert DeviceEvent.objects.filter(device=device, to_state=State.WRITTEN_OFF).count() == 1
+    assert list(DeviceEvent.objects.filter(device=device).values_list("seq", flat=True)) == [1, 2]
+
+
+def test_eight_intake_benches_registering_at_once_get_distinct_consecutive_tags(site, bench_worker):
+    per_thread = 5
+
+    def work(_index):
+        return [
+            factories.make_device(site=site, actor=bench_worker).asset_tag
+            for _ in range(per_thread)
+        ]
+
+    outcomes = run_threads(8, work)
+    assert all(kind == "ok" for kind, _ in outcomes), outcomes
+    tags = [tag for _, made in outcomes for tag in made]
+    assert len(set(tags)) == 40
+    numbers = sorted(int(tag[2:-1]) for tag in tags)
+    assert numbers == list(range(1, 41))
+    assert inventory_services.tag_allocate(site=site, kind="") == make_tag("LY", "", 41)

@@ -1,0 +1,25 @@
+"""The demo workshop loads once, spans every state, and its histories are consistent."""
+
+import pytest
+from django.core.management import call_command
+
+from inventory.models import Device
+from refurb.states import State
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_puts_devices_in_every_state_and_loads_only_once(capsys):
+    call_command("seed_demo")
+    first = Device.objects.count()
+    assert set(Device.objects.values_list("state", flat=True)) == set(State.values)
+    call_command("seed_demo")
+    assert Device.objects.count() == first
+    out = capsys.readouterr().out
+    assert "already loaded" in out and "atelier-demo-2026" in out
+
+
+def test_the_demo_histories_rebuild_to_the_same_states(capsys):
+    call_command("seed_demo")
+    call_command("rebuild_states", "--quiet")
+    assert "matches its event log" in capsys.readouterr().out
