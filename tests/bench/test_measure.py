@@ -20,7 +20,7 @@ def test_each_available_scenario_is_timed_and_counts_its_queries(env):
     assert {"svc_scan_tag", "svc_transition", "admin_device_list"} <= set(measured)
     assert measured["svc_scan_tag"]["queries"] == 1
     assert measured["svc_scan_tag"]["samples"] == 3
-    assert set(raw) == {"scan", "list"}
+    assert set(raw) == {"scan", "list", "list_count"}
 
 
 def test_scenarios_waiting_for_another_branch_say_what_they_wait_for(env):
