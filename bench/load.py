@@ -27,7 +27,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
 
-from bench.scenarios import BenchEnv, admin_list_url, url_exists
+from bench.scenarios import BenchEnv, admin_list_url, api_list_path, url_exists
 from bench.stats import summary
 from refurb.states import State
 
@@ -80,7 +80,7 @@ def request_makers(env: BenchEnv) -> tuple[dict, dict]:
             tag = rng.choice(list(devices))
             target = State.RESERVED if devices[tag] == State.ON_SALE else State.ON_SALE
             devices[tag] = target
-            body = json.dumps({"to": target, "workstation": env.shop_station.pk}).encode()
+            body = json.dumps({"to": target}).encode()
             return Request("transition", "POST", f"/api/devices/{tag}/transitions/", body)
 
         makers["transition"] = transition
@@ -88,9 +88,7 @@ def request_makers(env: BenchEnv) -> tuple[dict, dict]:
     if url_exists("/api/devices/"):
 
         def listing(rng, st):
-            f = rng.choice(env.list_filters)
-            path = f"/api/devices/?state={f['state']}&site={f['site']}&category={f['category']}"
-            return Request("list", "GET", path)
+            return Request("list", "GET", api_list_path(rng.choice(env.list_filters)))
 
         makers["list"] = listing
         used["list"] = "GET /api/devices/?state&site&category"

@@ -19,11 +19,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import connection
+from django.db.models import Exists, OuterRef
 from django.test import Client
 from django.urls import Resolver404, resolve
 
 from inventory.models import Category, Device
 from refurb.states import State
+from workshop.models import Site
 from workshop.models import WorkstationKind as WK
 
 LIST_FILTERS = ("state", "site", "category")
@@ -187,7 +189,15 @@ def _api_transition_body(env: BenchEnv, i: int) -> dict:
     device = env.sale_devices[i % len(env.sale_devices)]
     target = State.RESERVED if device.state == State.ON_SALE else State.ON_SALE
     device.state = target
-    return {"to": target, "workstation": env.shop_station.pk}
+    return {"to": target}
+
+
+def api_list_path(filters: dict) -> str:
+    """The API device list filtered like the admin list (the API filters by codes)."""
+    return (
+        f"/api/devices/?state={filters['state']}&site={filters['site_code']}"
+        f"&category={filters['category_code']}"
+    )
 
 
 def _api_transition_path(env: BenchEnv, i: int) -> str:
@@ -196,7 +206,7 @@ def _api_transition_path(env: BenchEnv, i: int) -> str:
 
 def _api_list_path(env: BenchEnv, i: int) -> str:
     f = env.list_filters[i % len(env.list_filters)]
-    return f"/api/devices/?state={f['state']}&site={f['site']}&category={f['category']}"
+    return api_list_path(f)
 
 
 def _label_pdf(count: int, stock_code: str):
@@ -374,11 +384,18 @@ def make_env(*, samples: int, seed: int = 7) -> BenchEnv:
     shop_user = User.objects.filter(groups__name="shop").first()
     sale = [d for d in sale if d.site_id == (sale[0].site_id if sale else None)]
     categories = list(Category.objects.filter(code__in=["laptop", "desktop", "screen"]))
-    site_ids = list(Device.objects.values_list("site_id", flat=True).distinct()[:20])
+    has_devices = Exists(Device.objects.filter(site=OuterRef("pk")))
+    sites = list(Site.objects.filter(has_devices).order_by("pk")[:20])
     filters = [
-        {"state": state, "site": site, "category": category.pk}
+        {
+            "state": state,
+            "site": site.pk,
+            "site_code": site.code,
+            "category": category.pk,
+            "category_code": category.code,
+        }
         for state in (State.ON_SALE, State.SOLD, State.RECEIVED)
-        for site in site_ids
+        for site in sites
         for category in categories
     ]
     rng.shuffle(filters)
