@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -77,3 +78,69 @@ class TagSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.site.code}{self.kind}: {self.last_number}"
+
+
+class WorkstationToken(models.Model):
+    """A secret a bench agent or a shared bench screen sends to act as one workstation.
+
+    Only a SHA-256 digest and a short prefix are stored; the key is shown once, at creation.
+    """
+
+    workstation = models.ForeignKey(
+        Workstation,
+        on_delete=models.CASCADE,
+        related_name="tokens",
+        verbose_name=_("workstation"),
+    )
+    label = models.CharField(_("label"), max_length=80, blank=True)
+    prefix = models.CharField(_("prefix"), max_length=12, editable=False)
+    digest = models.CharField(_("SHA-256 digest"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("workstation token")
+        verbose_name_plural = _("workstation tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… · {self.workstation}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class IdempotencyKey(models.Model):
+    """The first answer to a POST sent with an ``Idempotency-Key``, replayed to its repeats.
+
+    ``status`` is null while the first request is still running.
+    """
+
+    key = models.CharField(_("key"), max_length=255)
+    principal = models.CharField(_("principal"), max_length=64)
+    method = models.CharField(_("method"), max_length=8)
+    path = models.CharField(_("path"), max_length=500)
+    fingerprint = models.CharField(_("body SHA-256"), max_length=64)
+    status = models.PositiveSmallIntegerField(_("response status"), null=True, blank=True)
+    body = models.JSONField(_("response body"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [
+            models.UniqueConstraint(fields=["key", "principal"], name="idempotency_unique_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.principal} · {self.key}"

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_htmx",
     "workshop",
     "inventory",
@@ -75,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "workshop.middleware.RequestSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -142,14 +144,52 @@ STATIC_ROOT = VAR_DIR / "static"
 
 LOGIN_URL = "admin:login"
 
+# Request bodies: 1 MiB unless a path prefix says otherwise (413 before anything reads them).
+ATELIER_MAX_REQUEST_BYTES = 1024 * 1024
+ATELIER_MAX_REQUEST_BYTES_BY_PATH = {"/api/snapshots/": 10 * 1024 * 1024}
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(
+    ATELIER_MAX_REQUEST_BYTES, *ATELIER_MAX_REQUEST_BYTES_BY_PATH.values()
+)
+
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "workshop.api.schema.AtelierAutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "workshop.api.auth.AtelierTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["workshop.api.auth.RolePermission"],
+    "DEFAULT_PAGINATION_CLASS": "workshop.api.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.SearchFilter",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "EXCEPTION_HANDLER": "workshop.api.errors.api_exception_handler",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Atelier API",
-    "DESCRIPTION": "Refurbishing workshop: devices, drives, erasures, tests, labels and sales.",
+    "DESCRIPTION": (
+        "Refurbishing workshop: devices, drives, erasures, tests, labels and sales. "
+        "Every error answers {code, message, fields}; POSTs honour an Idempotency-Key header."
+    ),
     "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "DeviceStateEnum": "workshop.api.enums.DEVICE_STATE",
+        "DriveKindEnum": "workshop.api.enums.DRIVE_KIND",
+        "LocationKindEnum": "workshop.api.enums.LOCATION_KIND",
+        "DonorKindEnum": "workshop.api.enums.DONOR_KIND",
+        "WorkstationKindEnum": "workshop.api.enums.WORKSTATION_KIND",
+        "NistMethodEnum": "workshop.api.enums.NIST_METHOD",
+        "DestructionMethodEnum": "workshop.api.enums.DESTRUCTION_METHOD",
+    },
 }
 
 LOGGING = {

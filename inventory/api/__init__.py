@@ -1,0 +1,1 @@
+"""REST API of the inventory: devices, donors, collections, locations and scans."""

@@ -1,0 +1,67 @@
+"""Query-string filters of the inventory lists (django-filter)."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Exists, OuterRef
+
+from inventory.models import Collection, Device, Donor, Location
+from refurb.models import Drive
+from refurb.states import State
+
+
+class DeviceFilter(django_filters.FilterSet):
+    state = django_filters.MultipleChoiceFilter(choices=State.choices, help_text="Repeatable.")
+    category = django_filters.CharFilter(field_name="category__code", help_text="Category code.")
+    grade = django_filters.CharFilter(field_name="grade__code", help_text="Grade code (A, B, C).")
+    site = django_filters.CharFilter(field_name="site__code", help_text="Site code.")
+    location = django_filters.CharFilter(field_name="location__tag", help_text="Location tag.")
+    collection = django_filters.CharFilter(
+        field_name="collection__tag", help_text="Collection tag."
+    )
+    donor = django_filters.NumberFilter(field_name="collection__donor_id", help_text="Donor id.")
+    make = django_filters.CharFilter(lookup_expr="icontains", help_text="Make contains.")
+    model = django_filters.CharFilter(lookup_expr="icontains", help_text="Model contains.")
+    received = django_filters.IsoDateTimeFromToRangeFilter(
+        field_name="received_at", help_text="received_after / received_before (ISO 8601)."
+    )
+    updated = django_filters.IsoDateTimeFromToRangeFilter(
+        field_name="updated_at", help_text="updated_after / updated_before (ISO 8601)."
+    )
+    unerased_drives = django_filters.BooleanFilter(
+        method="filter_unerased_drives",
+        help_text="true: devices with a drive neither erased nor destroyed; false: without.",
+    )
+
+    class Meta:
+        model = Device
+        fields = []
+
+    def filter_unerased_drives(self, queryset, name, value):
+        unsafe = Drive.objects.filter(device=OuterRef("pk")).exclude(status__in=Drive.SAFE_STATUSES)
+        return queryset.filter(Exists(unsafe)) if value else queryset.exclude(Exists(unsafe))
+
+
+class LocationFilter(django_filters.FilterSet):
+    site = django_filters.CharFilter(field_name="site__code", help_text="Site code.")
+
+    class Meta:
+        model = Location
+        fields = ["kind", "is_active"]
+
+
+class DonorFilter(django_filters.FilterSet):
+    class Meta:
+        model = Donor
+        fields = ["kind"]
+
+
+class CollectionFilter(django_filters.FilterSet):
+    site = django_filters.CharFilter(field_name="site__code", help_text="Site code.")
+    received_on = django_filters.DateFromToRangeFilter(
+        help_text="received_on_after / received_on_before (dates)."
+    )
+
+    class Meta:
+        model = Collection
+        fields = ["donor"]

@@ -1,0 +1,189 @@
+"""Representations of inventory objects, and the bodies that create or change them."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from inventory.models import Category, Collection, Device, Donor, Location
+from refurb.api.serializers import EventSerializer
+from refurb.models import Drive
+from refurb.states import State
+from refurb.transitions import allowed_targets
+from workshop.api.auth import request_roles, request_workstation
+from workshop.api.base import StrictFieldsMixin, StrictSerializer
+from workshop.models import Site
+
+
+class LocationSerializer(serializers.ModelSerializer):
+    site = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Location
+        fields = ["tag", "site", "name", "kind", "is_active"]
+
+
+class LocationCreateSerializer(StrictSerializer):
+    site = serializers.SlugRelatedField(slug_field="code", queryset=Site.objects.all())
+    name = serializers.CharField(max_length=80)
+    kind = serializers.ChoiceField(choices=Location.Kind.choices, default=Location.Kind.SHELF)
+
+
+class DonorSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    class Meta:
+        model = Donor
+        fields = ["id", "kind", "name", "siret", "contact_email", "address", "created_at"]
+        read_only_fields = ["id", "created_at"]
+        # The service validates the model (SIRET, person without SIRET).
+        extra_kwargs = {"siret": {"validators": []}}
+
+
+class CollectionSerializer(serializers.ModelSerializer):
+    site = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    donor_name = serializers.CharField(source="donor.name", read_only=True)
+
+    class Meta:
+        model = Collection
+        fields = [
+            "tag",
+            "donor",
+            "donor_name",
+            "site",
+            "received_on",
+            "declared_count",
+            "gross_weight_kg",
+            "notes",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class CollectionCreateSerializer(StrictSerializer):
+    donor = serializers.PrimaryKeyRelatedField(queryset=Donor.objects.all())
+    site = serializers.SlugRelatedField(slug_field="code", queryset=Site.objects.all())
+    received_on = serializers.DateField(required=False)
+    declared_count = serializers.IntegerField(min_value=0, default=0)
+    gross_weight_kg = serializers.DecimalField(
+        max_digits=10, decimal_places=3, min_value=Decimal("0"), default=Decimal("0")
+    )
+    notes = serializers.CharField(allow_blank=True, default="")
+
+
+class DriveBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Drive
+        fields = ["tag", "serial_number", "kind", "status"]
+        read_only_fields = fields
+
+
+class DeviceSerializer(serializers.ModelSerializer):
+    """A device with the states the caller may move it to (``next``)."""
+
+    site = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    category = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    collection = serializers.SlugRelatedField(slug_field="tag", read_only=True)
+    location = serializers.SlugRelatedField(slug_field="tag", read_only=True)
+    grade = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    donor = serializers.SerializerMethodField()
+    next = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Device
+        fields = [
+            "asset_tag",
+            "site",
+            "category",
+            "collection",
+            "donor",
+            "make",
+            "model",
+            "serial_number",
+            "specs",
+            "weight_kg",
+            "location",
+            "state",
+            "state_label",
+            "grade",
+            "no_storage_confirmed",
+            "received_at",
+            "state_changed_at",
+            "updated_at",
+            "event_seq",
+            "next",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def get_donor(self, device) -> int | None:
+        return device.collection.donor_id if device.collection_id else None
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(State.choices)))
+    def get_next(self, device) -> list[str]:
+        request = self.context.get("request")
+        if request is None:
+            return []
+        return [
+            str(target)
+            for target in allowed_targets(
+                device.state,
+                roles=request_roles(request),
+                workstation=request_workstation(request),
+            )
+        ]
+
+
+class DeviceDetailSerializer(DeviceSerializer):
+    drives = DriveBriefSerializer(many=True, read_only=True)
+
+    class Meta(DeviceSerializer.Meta):
+        fields = [*DeviceSerializer.Meta.fields, "drives"]
+        read_only_fields = fields
+
+
+class DeviceRegisterSerializer(StrictSerializer):
+    site = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Site.objects.all(),
+        required=False,
+        help_text="Site code; defaults to the workstation's site for a workstation token.",
+    )
+    category = serializers.SlugRelatedField(slug_field="code", queryset=Category.objects.all())
+    collection = serializers.SlugRelatedField(
+        slug_field="tag", queryset=Collection.objects.all(), required=False, allow_null=True
+    )
+    location = serializers.SlugRelatedField(
+        slug_field="tag", queryset=Location.objects.all(), required=False, allow_null=True
+    )
+    make = serializers.CharField(max_length=80, allow_blank=True, default="")
+    model = serializers.CharField(max_length=120, allow_blank=True, default="")
+    serial_number = serializers.CharField(max_length=80, allow_blank=True, default="")
+    weight_kg = serializers.DecimalField(
+        max_digits=8, decimal_places=3, min_value=Decimal("0"), required=False, allow_null=True
+    )
+    specs = serializers.DictField(required=False)
+
+
+class DeviceMoveSerializer(StrictSerializer):
+    location = serializers.SlugRelatedField(slug_field="tag", queryset=Location.objects.all())
+
+
+class TransitionSerializer(StrictSerializer):
+    to = serializers.ChoiceField(choices=State.choices)
+    reason = serializers.CharField(max_length=2000, allow_blank=True, default="")
+    payload = serializers.DictField(
+        required=False, help_text='Input of the move, e.g. {"grade": "A"} to grade a device.'
+    )
+
+
+class TransitionResultSerializer(serializers.Serializer):
+    device = DeviceDetailSerializer()
+    event = EventSerializer()
+
+
+class MoveResultSerializer(serializers.Serializer):
+    device = DeviceDetailSerializer()
+    event = EventSerializer(allow_null=True)

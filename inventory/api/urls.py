@@ -1,0 +1,18 @@
+"""Inventory routes under /api/."""
+
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from inventory.api import views
+from inventory.api.scan import ScanView
+
+router = SimpleRouter()
+router.register("locations", views.LocationViewSet, basename="location")
+router.register("donors", views.DonorViewSet, basename="donor")
+router.register("collections", views.CollectionViewSet, basename="collection")
+router.register("devices", views.DeviceViewSet, basename="device")
+
+urlpatterns = [
+    path("scan/<str:code>", ScanView.as_view(), name="scan"),
+    *router.urls,
+]

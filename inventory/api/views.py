@@ -1,0 +1,193 @@
+"""Inventory endpoints: thin views that read through querysets/selectors and write via services."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from inventory import services, tags
+from inventory.api import filters
+from inventory.api import serializers as s
+from inventory.models import Collection, Device, Donor, Location
+from refurb import services as refurb_services
+from refurb.api.serializers import EventSerializer
+from refurb.selectors import device_timeline
+from workshop.api.auth import request_actor, request_roles, request_workstation
+from workshop.api.base import CursorPagination, ReadCreateViewSet
+from workshop.exceptions import DomainError
+from workshop.roles import ALL_ROLES, BENCH_WORKER, COACH, MANAGER, SHOP
+
+BENCH_ROLES = frozenset({BENCH_WORKER, COACH, MANAGER})
+STOCK_ROLES = frozenset({COACH, SHOP, MANAGER})
+
+
+@extend_schema(tags=["inventory"])
+class LocationViewSet(ReadCreateViewSet):
+    queryset = Location.objects.select_related("site")
+    serializer_class = s.LocationSerializer
+    create_serializer_class = s.LocationCreateSerializer
+    filterset_class = filters.LocationFilter
+    search_fields = ["tag", "name"]
+    ordering_fields = ["name", "tag"]
+    lookup_field = "tag"
+    write_roles = STOCK_ROLES
+    not_found_message = _("No location has the tag “%(key)s”.")
+
+    @extend_schema(request=s.LocationCreateSerializer, responses={201: s.LocationSerializer})
+    def create(self, request, *args, **kwargs):
+        return super().create(request, *args, **kwargs)
+
+    def perform_service(self, data):
+        return services.location_create(**data)
+
+
+@extend_schema(tags=["inventory"])
+class DonorViewSet(ReadCreateViewSet):
+    queryset = Donor.objects.all()
+    serializer_class = s.DonorSerializer
+    filterset_class = filters.DonorFilter
+    search_fields = ["name", "siret"]
+    ordering_fields = ["name", "created_at"]
+    write_roles = ALL_ROLES
+    not_found_message = _("No donor has the id “%(key)s”.")
+
+    def perform_service(self, data):
+        return services.donor_create(**data)
+
+
+@extend_schema(tags=["inventory"])
+class CollectionViewSet(ReadCreateViewSet):
+    queryset = Collection.objects.select_related("donor", "site")
+    serializer_class = s.CollectionSerializer
+    create_serializer_class = s.CollectionCreateSerializer
+    filterset_class = filters.CollectionFilter
+    search_fields = ["tag", "donor__name"]
+    ordering_fields = ["received_on", "tag", "created_at"]
+    lookup_field = "tag"
+    write_roles = ALL_ROLES
+    not_found_message = _("No collection has the tag “%(key)s”.")
+
+    @extend_schema(request=s.CollectionCreateSerializer, responses={201: s.CollectionSerializer})
+    def create(self, request, *args, **kwargs):
+        return super().create(request, *args, **kwargs)
+
+    def perform_service(self, data):
+        return services.collection_create(**data)
+
+
+class DeviceCursorPagination(CursorPagination):
+    ordering = "-id"
+
+
+@extend_schema(tags=["devices"])
+class DeviceViewSet(ReadCreateViewSet):
+    """Devices, addressed by asset tag; every representation lists the allowed ``next`` states."""
+
+    queryset = Device.objects.select_related("site", "category", "collection", "location", "grade")
+    serializer_class = s.DeviceSerializer
+    create_serializer_class = s.DeviceRegisterSerializer
+    filterset_class = filters.DeviceFilter
+    pagination_class = DeviceCursorPagination
+    search_fields = ["asset_tag", "serial_number", "model"]
+    ordering_fields = ["id", "asset_tag", "received_at", "updated_at", "state_changed_at", "state"]
+    lookup_field = "asset_tag"
+    lookup_value_regex = "[^/]+"
+    write_roles = ALL_ROLES
+    not_found_message = _("No device has the tag “%(key)s”.")
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.action != "list":
+            queryset = queryset.prefetch_related("drives")
+        return queryset
+
+    def get_serializer_class(self):
+        if self.action in ("retrieve",):
+            return s.DeviceDetailSerializer
+        return super().get_serializer_class()
+
+    def get_object(self):
+        code = tags.normalize(self.kwargs[self.lookup_field])
+        if tags.looks_like_tag(code):
+            tags.parse_tag(code)  # a mistyped tag answers 400 tag_check_failed
+        self.kwargs[self.lookup_field] = code
+        return super().get_object()
+
+    def _detail(self, device) -> dict:
+        device = self.get_queryset().prefetch_related("drives").get(pk=device.pk)
+        return s.DeviceDetailSerializer(device, context=self.get_serializer_context()).data
+
+    @extend_schema(request=s.DeviceRegisterSerializer, responses={201: s.DeviceSerializer})
+    def create(self, request, *args, **kwargs):
+        return super().create(request, *args, **kwargs)
+
+    def perform_service(self, data):
+        workstation = request_workstation(self.request)
+        site = data.pop("site", None) or (workstation.site if workstation else None)
+        if site is None:
+            raise DomainError(
+                "invalid",
+                _("Some fields are not valid: correct them and try again."),
+                fields={"site": [str(_("This field is required."))]},
+            )
+        return services.device_register(
+            site=site, actor=request_actor(self.request), workstation=workstation, **data
+        )
+
+    @extend_schema(request=s.TransitionSerializer, responses={200: s.TransitionResultSerializer})
+    @action(detail=True, methods=["post"])
+    def transitions(self, request, asset_tag=None):
+        """Move the device to another state through the transition table."""
+        device = self.get_object()
+        body = s.TransitionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        event = refurb_services.device_transition(
+            device=device,
+            to=body.validated_data["to"],
+            actor=request_actor(request),
+            workstation=request_workstation(request),
+            reason=body.validated_data["reason"],
+            payload=body.validated_data.get("payload") or {},
+            roles=request_roles(request),
+        )
+        return Response({"device": self._detail(device), "event": EventSerializer(event).data})
+
+    @extend_schema(request=s.DeviceMoveSerializer, responses={200: s.MoveResultSerializer})
+    @action(detail=True, methods=["post"])
+    def move(self, request, asset_tag=None):
+        """Put the device at a location (scan the location's tag)."""
+        device = self.get_object()
+        body = s.DeviceMoveSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        event = services.device_move(
+            device=device,
+            location=body.validated_data["location"],
+            actor=request_actor(request),
+            workstation=request_workstation(request),
+        )
+        return Response(
+            {
+                "device": self._detail(device),
+                "event": EventSerializer(event).data if event else None,
+            }
+        )
+
+    @extend_schema(request=None, responses={200: s.MoveResultSerializer})
+    @action(detail=True, methods=["post"], url_path="no-storage", write_roles=BENCH_ROLES)
+    def no_storage(self, request, asset_tag=None):
+        """Confirm that the device holds no drive at all (so it may leave ``received``)."""
+        device = self.get_object()
+        event = refurb_services.device_confirm_no_storage(
+            device=device, actor=request_actor(request), workstation=request_workstation(request)
+        )
+        return Response({"device": self._detail(device), "event": EventSerializer(event).data})
+
+    @extend_schema(responses={200: EventSerializer(many=True)})
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def timeline(self, request, asset_tag=None):
+        """Return every event of the device, oldest first."""
+        device = self.get_object()
+        events = device_timeline(device).select_related("device")
+        return Response(EventSerializer(events, many=True).data)

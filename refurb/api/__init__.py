@@ -1,0 +1,1 @@
+"""REST API of the bench process: drives, erasures, destructions, tests, events."""

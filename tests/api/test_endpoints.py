@@ -1,0 +1,131 @@
+"""What the main endpoints answer: transitions, scans, filters, timeline, and the schema."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from rest_framework import serializers
+
+from inventory import scan
+from inventory.api.scan import SCAN_SERIALIZERS, register_scan_serializer
+from refurb import services as refurb_services
+
+
+@pytest.mark.django_db
+def test_a_transition_answers_the_device_and_its_new_event(client_as, bench_worker, screen):
+    response = client_as(bench_worker).post(
+        f"/api/devices/{screen.asset_tag}/transitions/",
+        {"to": "wiped", "reason": "écran testé"},
+        format="json",
+    )
+    body = response.json()
+    assert body["device"]["state"] == "wiped"
+    assert body["event"]["to_state"] == "wiped"
+    assert body["event"]["reason"] == "écran testé"
+    assert body["device"]["next"] == ["tested", "in_repair"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["device", "drive", "location", "collection"])
+def test_a_scan_answers_the_kind_and_the_object(
+    client_as, bench_worker, laptop, drive, shelf, collection, kind
+):
+    code = {
+        "device": laptop.asset_tag,
+        "drive": drive.tag,
+        "location": shelf.tag,
+        "collection": collection.tag,
+    }[kind]
+    body = client_as(bench_worker).get(f"/api/scan/{code.lower()}").json()
+    assert body["kind"] == kind
+    assert body["code"] == code
+    assert code in body["object"].values()
+
+
+@pytest.mark.django_db
+def test_a_scan_by_serial_number_finds_the_device(client_as, bench_worker, site):
+    from tests.factories import make_device
+
+    device = make_device(site=site, serial_number="5CG7301XYZ")
+    body = client_as(bench_worker).get("/api/scan/5CG7301XYZ").json()
+    assert (body["kind"], body["object"]["asset_tag"]) == ("device", device.asset_tag)
+
+
+@pytest.mark.django_db
+def test_a_registered_kind_is_serialised_by_its_serializer(
+    client_as, bench_worker, site, monkeypatch
+):
+    class KitSerializer(serializers.Serializer):
+        name = serializers.CharField()
+
+    def resolve_kit(code):
+        if code == "KIT1":
+            return scan.ScanResult("kit", code, {"name": "Kit bureautique"})
+        return None
+
+    monkeypatch.setattr(scan, "RESOLVERS", [*scan.RESOLVERS, resolve_kit])
+    monkeypatch.setitem(SCAN_SERIALIZERS, "kit", SCAN_SERIALIZERS.get("kit"))
+    register_scan_serializer("kit", KitSerializer)
+    body = client_as(bench_worker).get("/api/scan/KIT1").json()
+    assert body == {"kind": "kit", "code": "KIT1", "object": {"name": "Kit bureautique"}}
+
+
+@pytest.mark.django_db
+def test_devices_filter_on_unerased_drives(client_as, bench_worker, laptop, drive, screen):
+    client = client_as(bench_worker)
+    tags = [
+        d["asset_tag"] for d in client.get("/api/devices/?unerased_drives=true").json()["results"]
+    ]
+    assert tags == [laptop.asset_tag]
+    refurb_services.drive_record_erasure(
+        drive=drive,
+        method="clear",
+        tool="nwipe",
+        result="success",
+        verified=True,
+        actor=bench_worker,
+    )
+    assert client.get("/api/devices/?unerased_drives=true").json()["results"] == []
+
+
+@pytest.mark.django_db
+def test_devices_filter_on_state_make_and_search(client_as, bench_worker, laptop, screen):
+    client = client_as(bench_worker)
+    refurb_services.device_transition(device=screen, to="wiped", actor=bench_worker)
+
+    def tags(query):
+        return [d["asset_tag"] for d in client.get(f"/api/devices/?{query}").json()["results"]]
+
+    assert tags("state=wiped") == [screen.asset_tag]
+    assert tags("make=del") == [laptop.asset_tag]
+    assert tags("search=E7240") == [laptop.asset_tag]
+    assert tags("category=screen") == [screen.asset_tag]
+    assert tags("ordering=id") == [laptop.asset_tag, screen.asset_tag]
+
+
+@pytest.mark.django_db
+def test_the_timeline_lists_every_event_oldest_first(client_as, bench_worker, laptop, drive):
+    body = client_as(bench_worker).get(f"/api/devices/{laptop.asset_tag}/timeline/").json()
+    assert [event["code"] for event in body] == ["registered", "drive_added"]
+
+
+@pytest.mark.django_db
+def test_a_workstation_token_registers_devices_at_its_site(token_client, site):
+    response = token_client("intake").post("/api/devices/", {"category": "screen"}, format="json")
+    assert response.status_code == 201
+    assert response.json()["site"] == site.code
+
+
+@pytest.mark.django_db
+def test_the_schema_validates_without_a_warning(tmp_path):
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "s.yaml"))
+    text = (tmp_path / "s.yaml").read_text()
+    assert "/api/scan/{code}" in text
+    assert "Error:" in text
+
+
+@pytest.mark.django_db
+def test_the_docs_page_uses_local_assets(client_as, bench_worker):
+    html = client_as(bench_worker).get("/api/docs/").content.decode()
+    assert "/static/drf_spectacular_sidecar/" in html
+    assert "cdn" not in html.lower()

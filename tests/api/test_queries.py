@@ -1,0 +1,146 @@
+"""Every list and detail endpoint runs the same number of queries for 1 row and for 50."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from inventory import services as inventory_services
+from refurb import services as refurb_services
+from refurb.models import ChecklistItem
+from tests import factories
+
+
+def _devices(n, ctx):
+    for _ in range(n):
+        factories.make_device(site=ctx["site"], actor=ctx["user"])
+    return "/api/devices/"
+
+
+def _drives(n, ctx):
+    device = factories.make_device(site=ctx["site"], actor=ctx["user"])
+    for _ in range(n):
+        refurb_services.drive_add(device=device, actor=ctx["user"])
+    return "/api/drives/"
+
+
+def _erased_drives(n, ctx):
+    device = factories.make_device(site=ctx["site"], actor=ctx["user"])
+    for _ in range(n):
+        drive = refurb_services.drive_add(device=device, actor=ctx["user"])
+        refurb_services.drive_record_erasure(
+            drive=drive,
+            method="clear",
+            tool="nwipe",
+            result="success",
+            verified=True,
+            actor=ctx["user"],
+        )
+    return device
+
+
+def _destroyed_drives(n, ctx):
+    device = factories.make_device(site=ctx["site"], actor=ctx["user"])
+    for _ in range(n):
+        drive = refurb_services.drive_add(device=device, actor=ctx["user"])
+        refurb_services.drive_record_destruction(
+            drive=drive, method="shredding", witness="Claire", actor=ctx["user"]
+        )
+    return "/api/destructions/"
+
+
+def _test_results(n, ctx):
+    device = factories.make_device(site=ctx["site"], actor=ctx["user"])
+    item = ChecklistItem.objects.filter(category=device.category).first()
+    for _ in range(n):
+        refurb_services.test_record_result(device=device, item=item, passed=True, actor=ctx["user"])
+    return device
+
+
+def _locations(n, ctx):
+    for i in range(n):
+        inventory_services.location_create(site=ctx["site"], name=f"Étagère {i}")
+    return "/api/locations/"
+
+
+def _donors(n, ctx):
+    factories.DonorFactory.create_batch(n)
+    return "/api/donors/"
+
+
+def _collections(n, ctx):
+    donor = factories.DonorFactory()
+    for _ in range(n):
+        inventory_services.collection_create(donor=donor, site=ctx["site"])
+    return "/api/collections/"
+
+
+def _sites(n, ctx):
+    factories.SiteFactory.create_batch(n)
+    return "/api/sites/"
+
+
+def _workstations(n, ctx):
+    factories.WorkstationFactory.create_batch(n, site=ctx["site"])
+    return "/api/workstations/"
+
+
+BUILDERS = {
+    "devices": _devices,
+    "events": lambda n, ctx: (_devices(n, ctx), "/api/events/")[1],
+    "drives": _drives,
+    "erasures": lambda n, ctx: (_erased_drives(n, ctx), "/api/erasures/")[1],
+    "destructions": _destroyed_drives,
+    "test results": lambda n, ctx: (_test_results(n, ctx), "/api/test-results/")[1],
+    "locations": _locations,
+    "donors": _donors,
+    "collections": _collections,
+    "sites": _sites,
+    "workstations": _workstations,
+    "device detail with its drives": lambda n, ctx: (
+        f"/api/devices/{_erased_drives(n, ctx).asset_tag}/"
+    ),
+    "device timeline": lambda n, ctx: f"/api/devices/{_test_results(n, ctx).asset_tag}/timeline/",
+}
+
+# Session, user, roles, then the endpoint's own queries (count, rows, prefetches).
+EXPECTED = {
+    "devices": 4,
+    "events": 4,
+    "drives": 5,
+    "erasures": 5,
+    "destructions": 5,
+    "test results": 5,
+    "locations": 5,
+    "donors": 5,
+    "collections": 5,
+    "sites": 5,
+    "workstations": 5,
+    "device detail with its drives": 5,
+    "device timeline": 6,
+}
+
+
+def _count(client, path) -> tuple[int, dict]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200, response.content
+    return len(queries), response.json()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", list(BUILDERS))
+@pytest.mark.parametrize("rows", [1, 50])
+def test_query_count_does_not_grow_with_rows(
+    name, rows, site, bench_worker, client_as, django_assert_num_queries
+):
+    ctx = {"site": site, "user": bench_worker}
+    path = BUILDERS[name](rows, ctx)
+    client = client_as(bench_worker)
+    with django_assert_num_queries(EXPECTED[name]):
+        response = client.get(path)
+    assert response.status_code == 200, response.content
+    body = response.json()
+    if isinstance(body, dict) and "results" in body:
+        assert len(body["results"]) >= rows

@@ -1,0 +1,146 @@
+"""Who is calling the API: a user (session or token) or a workstation (workstation token).
+
+``AtelierTokenAuthentication`` reads ``Authorization: Token <key>`` and accepts both a user's
+DRF token and a workstation token. A workstation token authenticates as a
+``WorkstationPrincipal``: it acts as its workstation, with the roles its kind allows
+(``KIND_ROLES``), and is never a user (events it causes have ``actor=None``).
+
+Views never look at ``request.user`` directly for writes: they call ``request_actor``,
+``request_workstation`` and ``request_roles``. ``RolePermission`` checks the view's
+``read_roles``/``write_roles``; ``IsWorkstation`` admits workstation tokens only.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework import authentication, exceptions, permissions
+from rest_framework.authtoken.models import Token
+
+from workshop.models import WorkstationKind, WorkstationToken
+from workshop.roles import ALL_ROLES, BENCH_WORKER, SHOP, user_roles
+
+# The roles a workstation token acts with, by kind of workstation.
+KIND_ROLES: dict[str, frozenset[str]] = {
+    WorkstationKind.INTAKE: frozenset({BENCH_WORKER}),
+    WorkstationKind.ERASURE: frozenset({BENCH_WORKER}),
+    WorkstationKind.TEST: frozenset({BENCH_WORKER}),
+    WorkstationKind.GRADING: frozenset({BENCH_WORKER}),
+    WorkstationKind.STOCK: frozenset({BENCH_WORKER}),
+    WorkstationKind.SHOP: frozenset({SHOP}),
+}
+
+# last_used_at is written at most this often, so a busy agent does not write on every call.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+class WorkstationPrincipal:
+    """The ``request.user`` of a request authenticated by a workstation token."""
+
+    is_authenticated = True
+    is_anonymous = False
+    is_active = True
+    is_staff = False
+    is_superuser = False
+    pk = None
+    id = None
+
+    def __init__(self, token: WorkstationToken) -> None:
+        self.token = token
+        self.workstation = token.workstation
+        self._atelier_roles = KIND_ROLES.get(self.workstation.kind, frozenset())
+
+    @property
+    def username(self) -> str:
+        return f"workstation:{self.workstation.pk}"
+
+    def __str__(self) -> str:
+        return str(self.workstation)
+
+    def has_perm(self, perm, obj=None) -> bool:
+        return False
+
+
+class AtelierTokenAuthentication(authentication.TokenAuthentication):
+    """Authenticate ``Authorization: Token <key>`` as a user token or a workstation token."""
+
+    def authenticate_credentials(self, key):
+        from workshop.services import TOKEN_PREFIX, token_digest
+
+        if not key.startswith(TOKEN_PREFIX):
+            token = Token.objects.select_related("user").filter(key=key).first()
+            if token is not None:
+                if not token.user.is_active:
+                    raise exceptions.AuthenticationFailed(_("This user is inactive."))
+                return token.user, token
+        ws_token = (
+            WorkstationToken.objects.select_related("workstation__site")
+            .filter(digest=token_digest(key), revoked_at__isnull=True)
+            .first()
+        )
+        if ws_token is None:
+            raise exceptions.AuthenticationFailed(_("Invalid or revoked token."))
+        if not ws_token.workstation.is_active:
+            raise exceptions.AuthenticationFailed(_("This workstation is not active."))
+        now = timezone.now()
+        if ws_token.last_used_at is None or now - ws_token.last_used_at > LAST_USED_RESOLUTION:
+            WorkstationToken.objects.filter(pk=ws_token.pk).update(last_used_at=now)
+            ws_token.last_used_at = now
+        return WorkstationPrincipal(ws_token), ws_token
+
+
+def request_workstation(request):
+    """Return the workstation a request acts as (workstation token), or None."""
+    user = getattr(request, "user", None)
+    if isinstance(user, WorkstationPrincipal):
+        return user.workstation
+    return None
+
+
+def request_actor(request):
+    """Return the user to record as the actor: None for a workstation token."""
+    user = getattr(request, "user", None)
+    if user is None or isinstance(user, WorkstationPrincipal) or not user.is_authenticated:
+        return None
+    return user
+
+
+def request_roles(request) -> frozenset[str]:
+    """Return the roles the request acts with (a workstation token: its kind's roles)."""
+    return user_roles(getattr(request, "user", None))
+
+
+def request_principal(request) -> str:
+    """Return a stable string naming who sent the request (for idempotency keys)."""
+    workstation = request_workstation(request)
+    if workstation is not None:
+        return f"workstation:{workstation.pk}"
+    return f"user:{request.user.pk}"
+
+
+class RolePermission(permissions.BasePermission):
+    """Admit reads for ``view.read_roles`` and writes for ``view.write_roles`` (role codes)."""
+
+    message = _("Your role does not allow this.")
+
+    def has_permission(self, request, view) -> bool:
+        if not (request.user and request.user.is_authenticated):
+            return False
+        if not hasattr(view, request.method.lower()):
+            return True  # let the view answer 405
+        if request.method in permissions.SAFE_METHODS:
+            wanted = getattr(view, "read_roles", ALL_ROLES)
+        else:
+            wanted = getattr(view, "write_roles", frozenset())
+        return bool(request_roles(request) & frozenset(wanted))
+
+
+class IsWorkstation(permissions.BasePermission):
+    """Admit only requests authenticated by a workstation token."""
+
+    message = _("Only a workstation token may do this.")
+
+    def has_permission(self, request, view) -> bool:
+        return request_workstation(request) is not None

@@ -1,0 +1,73 @@
+"""Writes about the workshop's places and benches: sites, workstations and their tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from workshop.exceptions import DomainError, validate
+from workshop.models import Site, Workstation, WorkstationToken
+
+TOKEN_PREFIX = "ws_"
+
+
+def token_digest(key: str) -> str:
+    """Return the SHA-256 hex digest under which a workstation token is stored."""
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def site_create(*, code: str, name: str, address: str = "") -> Site:
+    """Create a site; its code starts every tag printed there."""
+    site = Site(code=(code or "").strip().upper(), name=(name or "").strip(), address=address)
+    validate(site)
+    site.save()
+    return site
+
+
+def workstation_create(*, site: Site, name: str, kind: str, is_active: bool = True) -> Workstation:
+    """Create a workstation of ``kind`` at ``site``."""
+    workstation = Workstation(site=site, name=(name or "").strip(), kind=kind, is_active=is_active)
+    validate(workstation)
+    workstation.save()
+    return workstation
+
+
+def workstation_token_create(
+    *, workstation: Workstation, created_by=None, label: str = ""
+) -> tuple[WorkstationToken, str]:
+    """Create a token for ``workstation``; return it with its key, which is never shown again."""
+    if not workstation.is_active:
+        raise DomainError(
+            "workstation_inactive",
+            _("This workstation is not active: activate it before giving it a token."),
+            status=409,
+        )
+    key = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = WorkstationToken(
+        workstation=workstation,
+        label=(label or "").strip(),
+        prefix=key[:10],
+        digest=token_digest(key),
+        created_by=created_by if getattr(created_by, "is_authenticated", False) else None,
+    )
+    validate(token)
+    token.save()
+    return token, key
+
+
+def workstation_token_revoke(
+    *, token: WorkstationToken, now: datetime | None = None
+) -> WorkstationToken:
+    """Revoke a token at once; requests that send it are refused from then on."""
+    with transaction.atomic():
+        locked = WorkstationToken.objects.select_for_update().get(pk=token.pk)
+        if locked.revoked_at is None:
+            locked.revoked_at = now or timezone.now()
+            locked.save(update_fields=["revoked_at"])
+    token.revoked_at = locked.revoked_at
+    return token
