@@ -11,7 +11,11 @@ from refurb.states import State
 
 
 class DeviceFilter(django_filters.FilterSet):
-    state = django_filters.MultipleChoiceFilter(choices=State.choices, help_text="Repeatable.")
+    # distinct=False: state is a column of the device itself, so no join can repeat a row, and
+    # SELECT DISTINCT would make PostgreSQL dedupe every match before it takes one page.
+    state = django_filters.MultipleChoiceFilter(
+        choices=State.choices, distinct=False, help_text="Repeatable."
+    )
     category = django_filters.CharFilter(field_name="category__code", help_text="Category code.")
     grade = django_filters.CharFilter(field_name="grade__code", help_text="Grade code (A, B, C).")
     site = django_filters.CharFilter(field_name="site__code", help_text="Site code.")
