@@ -165,6 +165,8 @@ def load_run(
         "Accept-Language": "en",
         "Content-Type": "application/json",
     }
+    if env.api_token:
+        headers["Authorization"] = f"Token {env.api_token}"
     port = free_port()
     log(f"  gunicorn: {workers} sync workers on {HOST}:{port}; {clients} client threads")
     proc = start_server(workers, port)
@@ -174,7 +176,7 @@ def load_run(
     share = max(1, len(env.sale_devices) // clients)
 
     def user(index: int, deadline: float, record: bool) -> None:
-        rng = random.Random(index)
+        rng = random.Random(index + (1000 if record else 0))
         own = env.sale_devices[index * share : (index + 1) * share]
         state = {"devices": {d.asset_tag: d.state for d in own}}
         conn = http.client.HTTPConnection(HOST, port, timeout=30)
@@ -215,9 +217,7 @@ def load_run(
         errors.clear()
         started = time.monotonic()
         deadline = started + seconds
-        threads = [
-            threading.Thread(target=user, args=(100 + i, deadline, True)) for i in range(clients)
-        ]
+        threads = [threading.Thread(target=user, args=(i, deadline, True)) for i in range(clients)]
         for t in threads:
             t.start()
         for t in threads:

@@ -45,6 +45,7 @@ class BenchEnv:
     list_filters: list[dict]
     shop_user: object = None
     shop_station: object = None
+    api_token: str = ""
     notes: dict = field(default_factory=dict)
 
 
@@ -376,13 +377,11 @@ def make_env(*, samples: int, seed: int = 7) -> BenchEnv:
     sale = list(
         Device.objects.filter(state=State.ON_SALE, pk__gte=rng.randint(first, last))
         .select_related("site")
-        .order_by("pk")[:64]
-    ) or list(Device.objects.filter(state=State.ON_SALE).select_related("site")[:64])
-    shop_station = (
-        Workstation.objects.filter(site=sale[0].site, kind=WK.SHOP).first() if sale else None
-    )
+        .order_by("pk")[:128]
+    ) or list(Device.objects.filter(state=State.ON_SALE).select_related("site")[:128])
+    # The table checks the kind of workstation, not its site: one shop bench serves all.
+    shop_station = Workstation.objects.filter(kind=WK.SHOP).order_by("pk").first()
     shop_user = User.objects.filter(groups__name="shop").first()
-    sale = [d for d in sale if d.site_id == (sale[0].site_id if sale else None)]
     categories = list(Category.objects.filter(code__in=["laptop", "desktop", "screen"]))
     has_devices = Exists(Device.objects.filter(site=OuterRef("pk")))
     sites = list(Site.objects.filter(has_devices).order_by("pk")[:20])
@@ -399,7 +398,15 @@ def make_env(*, samples: int, seed: int = 7) -> BenchEnv:
         for category in categories
     ]
     rng.shuffle(filters)
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    # API calls authenticate as a scanner would: the shop workstation's token (token first in
+    # DEFAULT_AUTHENTICATION_CLASSES). Admin pages ignore it and use the superuser's session.
+    api_token = ""
+    if shop_station is not None and module_exists("workshop.services"):
+        from workshop.services import workstation_token_create
+
+        _token, api_token = workstation_token_create(workstation=shop_station, label="bench")
+    headers = {"HTTP_AUTHORIZATION": f"Token {api_token}"} if api_token else {}
+    client = Client(HTTP_ACCEPT_LANGUAGE="en", **headers)
     client.force_login(admin)
     return BenchEnv(
         client=client,
@@ -412,4 +419,5 @@ def make_env(*, samples: int, seed: int = 7) -> BenchEnv:
         list_filters=filters,
         shop_user=shop_user,
         shop_station=shop_station,
+        api_token=api_token,
     )
