@@ -175,10 +175,16 @@ def load_run(
     counter = itertools.count()
     share = max(1, len(env.sale_devices) // clients)
 
+    # Each client thread owns its devices (no two threads move the same one) and tracks their
+    # states across the warm-up and the measured run.
+    owned = [
+        {"devices": {d.asset_tag: d.state for d in env.sale_devices[i * share : (i + 1) * share]}}
+        for i in range(clients)
+    ]
+
     def user(index: int, deadline: float, record: bool) -> None:
         rng = random.Random(index + (1000 if record else 0))
-        own = env.sale_devices[index * share : (index + 1) * share]
-        state = {"devices": {d.asset_tag: d.state for d in own}}
+        state = owned[index]
         conn = http.client.HTTPConnection(HOST, port, timeout=30)
         local = []
         while time.monotonic() < deadline and next(counter) < max_requests:
