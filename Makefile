@@ -77,5 +77,14 @@ messages: install
 	DEBUG=1 $(PY) manage.py compilemessages -l fr --ignore=.venv
 I18N_IGNORE := --ignore=.venv/* --ignore=var/* --ignore=tests/* --ignore=agent/* --ignore=bench/*
 
+# Production server: gunicorn behind a TLS-terminating proxy; static files served by whitenoise.
+# Needs SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL in the environment (README "Operations").
+WORKERS ?= 3
+serve: install
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py collectstatic --no-input
+	$(PY) -m gunicorn workshop.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
+		--timeout 60 --graceful-timeout 30 --access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
+
 clean:
 	rm -rf $(VENV) var/*.sqlite3*

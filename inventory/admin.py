@@ -161,3 +161,6 @@ class RecyclingShipmentAdmin(admin.ModelAdmin):
 
 admin.site.site_header = _("Atelier administration")
 admin.site.site_title = _("Atelier")
+
+# The shop and the manager audit keep their admin screens in their own modules.
+from inventory import audit_admin, shop_admin  # noqa: E402,F401

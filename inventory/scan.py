@@ -8,6 +8,7 @@ by writing a function ``(code: str) -> ScanResult | None`` and listing it here.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -75,6 +76,34 @@ def resolve_collection_tag(code: str) -> ScanResult | None:
     return ScanResult("collection", code, collection) if collection else None
 
 
+def resolve_kit_tag(code: str) -> ScanResult | None:
+    from inventory.models import Kit
+
+    if not _tag_kind(code, tags.KIT):
+        return None
+    kit = Kit.objects.select_related("site").filter(tag=code).first()
+    return ScanResult("kit", code, kit) if kit else None
+
+
+_INVOICE_RE = re.compile(r"^(?P<site>[A-Z]{2})(?P<credit>AV)?(?P<year>\d{4})(?P<seq>\d{6})$")
+
+
+def resolve_invoice_number(code: str) -> ScanResult | None:
+    """Match an invoice (``LY-2026-000001``) or credit note (``LY-AV-2026-000001``) number."""
+    from inventory.models import CreditNote, Sale
+
+    match = _INVOICE_RE.match(code)
+    if not match:
+        return None
+    if match["credit"]:
+        number = f"{match['site']}-AV-{match['year']}-{match['seq']}"
+        note = CreditNote.objects.select_related("sale").filter(number=number).first()
+        return ScanResult("credit_note", number, note) if note else None
+    number = f"{match['site']}-{match['year']}-{match['seq']}"
+    sale = Sale.objects.select_related("buyer").filter(number=number).first()
+    return ScanResult("invoice", number, sale) if sale else None
+
+
 def resolve_serial(code: str) -> ScanResult | None:
     """Match a manufacturer serial number on devices, then on drives."""
     from inventory.models import Device
@@ -113,6 +142,8 @@ RESOLVERS: list[Callable[[str], ScanResult | None]] = [
     resolve_drive_tag,
     resolve_location_tag,
     resolve_collection_tag,
+    resolve_kit_tag,
+    resolve_invoice_number,
 ]
 # Serial numbers come last: anything we printed ourselves wins.
 FALLBACK_RESOLVERS: list[Callable[[str], ScanResult | None]] = [resolve_serial]

@@ -209,9 +209,10 @@ AVERY_L7651 = _register(
             page_height_mm=297.0,
             columns=5,
             rows=13,
+            # Avery/Label Planet LP65/38: 10.7 mm top, 4.75 mm sides, 2.5 mm column gap.
             top_margin_mm=10.7,
-            left_margin_mm=4.67,
-            horizontal_pitch_mm=40.64,
+            left_margin_mm=4.75,
+            horizontal_pitch_mm=40.6,
             vertical_pitch_mm=21.2,
         ),
     )
@@ -228,9 +229,10 @@ AVERY_L7160 = _register(
             page_height_mm=297.0,
             columns=3,
             rows=7,
+            # Avery/Label Planet LP21/63: 15.15 mm top, 7.25 mm sides, 2.5 mm column gap.
             top_margin_mm=15.15,
-            left_margin_mm=7.21,
-            horizontal_pitch_mm=66.04,
+            left_margin_mm=7.25,
+            horizontal_pitch_mm=66.0,
             vertical_pitch_mm=38.1,
         ),
     )

@@ -86,10 +86,10 @@ class ShopInput:
     asset_tag: str
     model: str
     cpu: str
-    ram_gb: int | float
+    ram_gb: int | float | None
     storage: str  # e.g. "SSD 256 Go"
     grade: str  # e.g. "A"
-    solidarity_price: Decimal | int | float | str
+    solidarity_price: Decimal | int | float | str | None  # None: not priced yet, no price line
     warranty_months: int
     public_url: str  # the device's public page, as a QR code
     standard_price: Decimal | int | float | str | None = None
@@ -170,20 +170,22 @@ def erasure_sticker(data: ErasureInput | Mapping[str, Any]) -> Label:
 
 def shop_label(data: ShopInput | Mapping[str, Any]) -> Label:
     d = _coerce(ShopInput, data)
-    specs = f"{format_number(d.ram_gb)}{NBSP}Go RAM · {d.storage}"
+    specs = " · ".join(
+        part
+        for part in (f"{format_number(d.ram_gb)}{NBSP}Go RAM" if d.ram_gb else "", d.storage)
+        if part
+    )
     extras = []
     if d.screen_inches:
         extras.append(f"Écran {format_number(d.screen_inches)}{NBSP}pouces")
     if d.battery_health_pct is not None:
         extras.append(f"Batterie {d.battery_health_pct}{NBSP}%")
-    lines = [
-        TextLine(d.cpu),
-        TextLine(specs),
-    ]
+    lines = [TextLine(text) for text in (d.cpu, specs) if text]  # unknown specs: no line
     if extras:
         lines.append(TextLine(" · ".join(extras), Role.SMALL))
     lines.append(TextLine(f"Grade {d.grade} · Garantie {d.warranty_months}{NBSP}mois", keep=True))
-    lines.append(TextLine(f"Prix solidaire {format_euros(d.solidarity_price)}", Role.PRICE))
+    if d.solidarity_price is not None:
+        lines.append(TextLine(f"Prix solidaire {format_euros(d.solidarity_price)}", Role.PRICE))
     if d.standard_price is not None:
         lines.append(TextLine(f"Prix standard {format_euros(d.standard_price)}", Role.SMALL))
     return Label(

@@ -1,18 +1,115 @@
-"""The one helper that writes a device's history.
+"""The one helper that writes a device's history, and the hash chain that makes it tamper-evident.
 
 Every change to a device appends exactly one ``DeviceEvent`` through ``event_append``, inside
 the caller's transaction and while the caller holds the device's row lock. Events carry a
 stable ``code`` and a JSON ``payload`` of what changed; labels are translated when shown.
+
+Each device's events form a hash chain: an event's ``hash`` is the SHA-256 of a canonical JSON
+of its content and of the previous event's hash (``prev_hash``; empty for the first event).
+The device caches the chain head in ``Device.event_head``, so appending costs no extra query.
+Changing, removing or reordering a stored event breaks the chain, which
+``manage.py verify_event_chains`` finds. ``canonical_event`` and ``event_hash`` are pure
+functions so that code writing events in bulk (``bulk_create``, a benchmark seeder) computes
+the very same chain; ``event_seal`` fills an unsaved event in place.
+
+Chain format version 1 — never change what is hashed without a new version and a migration:
+``{"v": 1, "device": asset tag, "seq", "code", "from", "to", "actor": user id or null,
+"workstation": id or null, "reason", "payload", "created_at": ISO 8601 in UTC with
+microseconds, "prev": previous hash}`` serialised with sorted keys, no spaces, UTF-8.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.utils import timezone
 
 from refurb.models import DeviceEvent
+from workshop.faults import fault_point
+
+CHAIN_VERSION = 1
+
+
+def _normalise(value):
+    """Return ``value`` as it reads back from any JSON column (jsonb turns ``1e16`` into 1e16)."""
+    if isinstance(value, dict):
+        return {str(key): _normalise(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_normalise(item) for item in value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _utc_iso(moment: datetime) -> str:
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, UTC)
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def canonical_event(
+    *,
+    asset_tag: str,
+    seq: int,
+    code: str,
+    from_state: str = "",
+    to_state: str = "",
+    actor_id: int | None = None,
+    workstation_id: int | None = None,
+    reason: str = "",
+    payload: dict | None = None,
+    created_at: datetime,
+    prev_hash: str = "",
+) -> bytes:
+    """Return the exact bytes hashed for one event (chain format version 1)."""
+    document = {
+        "v": CHAIN_VERSION,
+        "device": asset_tag,
+        "seq": int(seq),
+        "code": code,
+        "from": from_state or "",
+        "to": to_state or "",
+        "actor": actor_id,
+        "workstation": workstation_id,
+        "reason": reason or "",
+        "payload": _normalise(payload or {}),
+        "created_at": _utc_iso(created_at),
+        "prev": prev_hash or "",
+    }
+    return json.dumps(
+        document, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    ).encode("utf-8")
+
+
+def event_hash(**fields) -> str:
+    """Return the hex SHA-256 of ``canonical_event(**fields)``."""
+    return hashlib.sha256(canonical_event(**fields)).hexdigest()
+
+
+def event_seal(event: DeviceEvent, *, asset_tag: str, prev_hash: str) -> str:
+    """Set ``prev_hash`` and ``hash`` on an unsaved ``event`` and return its hash.
+
+    For writers that build events themselves (``bulk_create``): seal each device's events in
+    ``seq`` order, passing the previous hash, then store the last one in ``Device.event_head``.
+    """
+    event.prev_hash = prev_hash or ""
+    event.hash = event_hash(
+        asset_tag=asset_tag,
+        seq=event.seq,
+        code=event.code,
+        from_state=event.from_state,
+        to_state=event.to_state,
+        actor_id=event.actor_id,
+        workstation_id=event.workstation_id,
+        reason=event.reason,
+        payload=event.payload,
+        created_at=event.created_at,
+        prev_hash=event.prev_hash,
+    )
+    return event.hash
 
 
 def event_append(
@@ -30,16 +127,15 @@ def event_append(
 ) -> DeviceEvent:
     """Append one event to ``device`` and save the device's changed ``device_fields`` with it.
 
-    The caller must hold ``device`` locked (``select_for_update``) in an atomic block.
+    The caller must hold ``device`` locked (``select_for_update``) in an atomic block: the
+    chain head cached on the locked row is the previous event's hash.
     """
     now = now or timezone.now()
-    device.event_seq += 1
-    device.save(update_fields=["event_seq", "updated_at", *device_fields])
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
     event = DeviceEvent(
         device=device,
-        seq=device.event_seq,
+        seq=device.event_seq + 1,
         code=code,
         from_state=from_state,
         to_state=to_state,
@@ -49,5 +145,10 @@ def event_append(
         payload=payload or {},
         created_at=now,
     )
+    event_seal(event, asset_tag=device.asset_tag, prev_hash=device.event_head)
+    device.event_seq = event.seq
+    device.event_head = event.hash
+    device.save(update_fields=["event_seq", "event_head", "updated_at", *device_fields])
+    fault_point("event_append")
     event.save()
     return event

@@ -353,6 +353,8 @@ class DeviceEvent(models.Model):
     reason = models.TextField(_("reason"), blank=True)
     payload = models.JSONField(_("details"), default=dict, blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now)
+    prev_hash = models.CharField(_("previous hash"), max_length=64, blank=True, editable=False)
+    hash = models.CharField(_("hash"), max_length=64, blank=True, editable=False)
 
     objects = DeviceEventQuerySet.as_manager()
 
@@ -363,7 +365,16 @@ class DeviceEvent(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["device", "seq"], name="deviceevent_unique_seq")
         ]
-        indexes = [models.Index(fields=["created_at"], name="deviceevent_created")]
+        indexes = [
+            models.Index(fields=["created_at"], name="deviceevent_created"),
+            # Time-in-state report: the state-changing events of each device in order, read
+            # by a window (LEAD over device ordered by seq) without touching the table.
+            models.Index(
+                fields=["device", "seq", "created_at", "to_state"],
+                name="deviceevent_stays",
+                condition=~models.Q(to_state=""),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.device_id}#{self.seq} {self.code}"

@@ -80,3 +80,19 @@ def device_timeline(device):
         .select_related("actor", "workstation", "workstation__site")
         .order_by("seq")
     )
+
+
+@dataclass(frozen=True)
+class ChainHead:
+    """The last link of a device's event chain: what a certificate quotes."""
+
+    seq: int
+    hash: str
+
+
+def device_chain_head(device) -> ChainHead:
+    """Return the current head of ``device``'s event hash chain, read from the database."""
+    from inventory.models import Device
+
+    seq, head = Device.objects.values_list("event_seq", "event_head").get(pk=device.pk)
+    return ChainHead(seq=seq, hash=head)

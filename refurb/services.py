@@ -46,6 +46,7 @@ def _sync(target: Device, source: Device) -> None:
         "state_changed_at",
         "grade_id",
         "event_seq",
+        "event_head",
         "updated_at",
         "no_storage_confirmed",
     ):

@@ -15,6 +15,7 @@ from datetime import datetime
 
 from django.utils.translation import gettext as _
 
+from inventory.services.shop import apply_price
 from refurb import guards
 from refurb.states import HELD_STATES, State
 from workshop.exceptions import DomainError
@@ -74,6 +75,8 @@ MANAGERS = frozenset({MANAGER})
 
 TEST_BENCHES = frozenset({WK.TEST, WK.GRADING})
 EXITS = (guards.drives_safe,)
+# A sale leaves the building (erasure invariant) and must be on an invoice.
+SALE = (guards.drives_safe, guards.sale_recorded)
 
 MOVES: tuple[Move, ...] = (
     Move(
@@ -108,13 +111,21 @@ MOVES: tuple[Move, ...] = (
         State.ON_SALE,
         SELLERS,
         (guards.grade_set,),
+        (apply_price,),
         stations=frozenset({WK.GRADING, WK.SHOP}),
     ),
     Move(State.ON_SALE, State.RESERVED, SELLERS, stations=frozenset({WK.SHOP})),
     Move(State.RESERVED, State.ON_SALE, SELLERS, stations=frozenset({WK.SHOP})),
-    Move(State.ON_SALE, State.SOLD, SELLERS, EXITS, stations=frozenset({WK.SHOP})),
-    Move(State.RESERVED, State.SOLD, SELLERS, EXITS, stations=frozenset({WK.SHOP})),
-    Move(State.SOLD, State.RETURNED, SELLERS, stations=frozenset({WK.SHOP}), needs_reason=True),
+    Move(State.ON_SALE, State.SOLD, SELLERS, SALE, stations=frozenset({WK.SHOP})),
+    Move(State.RESERVED, State.SOLD, SELLERS, SALE, stations=frozenset({WK.SHOP})),
+    Move(
+        State.SOLD,
+        State.RETURNED,
+        SELLERS,
+        (guards.return_recorded,),
+        stations=frozenset({WK.SHOP}),
+        needs_reason=True,
+    ),
     Move(State.RETURNED, State.IN_REPAIR, BENCH, stations=TEST_BENCHES),
     Move(State.RETURNED, State.TESTED, BENCH, (guards.checklist_passed,), stations=TEST_BENCHES),
     *(

@@ -11,7 +11,9 @@ from workshop.models import WorkstationKind
 
 @pytest.fixture
 def site(db):
-    return factories.SiteFactory(code="LY", name="Atelier de Lyon")
+    site = factories.SiteFactory(code="LY", name="Atelier de Lyon")
+    factories.site_legal(site)
+    return site
 
 
 @pytest.fixture

@@ -76,3 +76,20 @@ def mandatory_items(device) -> list[ChecklistItem]:
     return list(
         ChecklistItem.objects.filter(category=device.category, mandatory=True, is_active=True)
     )
+
+
+def site_legal(site, **overrides):
+    """Give ``site`` the legal identity printed on invoices (margin scheme by default)."""
+    from stdnum import luhn
+
+    from inventory.models import SiteLegal
+
+    siren = "41234567" + luhn.calc_check_digit("41234567")
+    values = {
+        "legal_name": f"{site.name} (association loi 1901)",
+        "siret": siren + "0001" + luhn.calc_check_digit(siren + "0001"),
+        "address": "12 rue de Gerland\n69007 Lyon",
+        "vat_regime": "margin",
+        **overrides,
+    }
+    return SiteLegal.objects.update_or_create(site=site, defaults=values)[0]

@@ -144,6 +144,64 @@ def device_pass_checklist(device, crew: Crew, *, now: datetime) -> None:
         )
 
 
+def demo_buyer(site, crew: Crew):
+    """Return the site's walk-in customer (general public), created on first use."""
+    from inventory.models import Buyer
+    from inventory.services import buyer_create
+
+    buyer = Buyer.objects.filter(kind=Buyer.Kind.PUBLIC, name="Client au comptoir").first()
+    return buyer or buyer_create(
+        kind=Buyer.Kind.PUBLIC, name="Client au comptoir", actor=crew.shop, site=site
+    )
+
+
+def device_reserve(device, crew: Crew, *, now: datetime, buyer=None):
+    """Reserve a device on sale for the demo buyer for a week."""
+    from inventory.services import reservation_create
+
+    return reservation_create(
+        device=device,
+        buyer=buyer or demo_buyer(device.site, crew),
+        actor=crew.shop,
+        workstation=crew.stations.get(WK.SHOP),
+        expires_at=now + timedelta(days=7),
+        now=now,
+    )
+
+
+def device_sell(device, crew: Crew, *, now: datetime, buyer=None):
+    """Sell one device at the counter, with its invoice, as the shop would."""
+    from inventory.services import sale_complete
+
+    return sale_complete(
+        site=device.site,
+        buyer=buyer or demo_buyer(device.site, crew),
+        items=[device],
+        payment_method="cash",
+        actor=crew.shop,
+        workstation=crew.stations.get(WK.SHOP),
+        now=now,
+    )
+
+
+def device_take_back(device, crew: Crew, *, now: datetime):
+    """Take a sold device back under warranty, with a credit note."""
+    from inventory.models import SaleLine
+    from inventory.services import sale_return
+
+    line = SaleLine.objects.select_related("sale").filter(device=device).latest("id")
+    note = sale_return(
+        sale=line.sale,
+        devices=[device],
+        reason=REASONS[State.RETURNED],
+        actor=crew.shop,
+        workstation=crew.stations.get(WK.SHOP),
+        now=now,
+    )
+    device.refresh_from_db()
+    return note
+
+
 def device_advance(
     device,
     target: str,
@@ -162,6 +220,15 @@ def device_advance(
             device_make_safe(device, crew, now=moment)
         elif next_state == State.TESTED:
             device_pass_checklist(device, crew, now=moment)
+        if next_state == State.RESERVED:
+            device_reserve(device, crew, now=moment)
+            continue
+        if next_state == State.SOLD:
+            device_sell(device, crew, now=moment)
+            continue
+        if next_state == State.RETURNED:
+            device_take_back(device, crew, now=moment)
+            continue
         payload = {"grade": grade} if next_state == State.GRADED else None
         if next_state == State.GRADED:
             Grade.objects.get(code=grade)

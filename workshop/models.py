@@ -1,8 +1,10 @@
-"""The workshop's places and benches: sites, workstations and tag counters."""
+"""The workshop's places, benches and people: sites, workstations, tag counters, badges."""
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -49,6 +51,15 @@ class Workstation(models.Model):
     name = models.CharField(_("name"), max_length=80)
     kind = models.CharField(_("kind"), max_length=16, choices=WorkstationKind.choices)
     is_active = models.BooleanField(_("active"), default=True)
+    printer = models.ForeignKey(
+        "labels.Printer",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="workstations",
+        verbose_name=_("label printer"),
+        help_text=_("Labels printed at this workstation go to this printer."),
+    )
 
     class Meta:
         verbose_name = _("workstation")
@@ -60,6 +71,10 @@ class Workstation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.site.code} · {self.name}"
+
+    def clean(self) -> None:
+        if self.printer_id and self.site_id and self.printer.site_id != self.site_id:
+            raise ValidationError({"printer": _("Choose a printer of the workstation's site.")})
 
 
 class TagSequence(models.Model):
@@ -144,3 +159,37 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.principal} · {self.key}"
+
+
+class WorkerBadge(models.Model):
+    """A worker's badge: its barcode plus a short PIN (stored hashed) signs them in at a bench."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="badges",
+        verbose_name=_("worker"),
+    )
+    code = models.CharField(
+        _("badge code"),
+        max_length=64,
+        unique=True,
+        help_text=_("What the scanner reads on the badge."),
+    )
+    pin_hash = models.CharField(_("PIN (hashed)"), max_length=128, editable=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("worker badge")
+        verbose_name_plural = _("worker badges")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} · {self.user}"
+
+    def set_pin(self, pin: str) -> None:
+        self.pin_hash = make_password(pin)
+
+    def check_pin(self, pin: str) -> bool:
+        return bool(pin) and check_password(pin, self.pin_hash)

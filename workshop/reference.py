@@ -11,6 +11,8 @@ import importlib
 SEEDS = (
     "inventory.migrations.0003_seed_categories",
     "refurb.migrations.0002_seed_checklists_grades",
+    "inventory.migrations.0005_seed_price_grid",
+    "inventory.migrations.0007_seed_co2_factors",
 )
 
 

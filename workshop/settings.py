@@ -7,9 +7,11 @@ Every value a deployment changes comes from an environment variable: ``DATABASE_
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -66,6 +68,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "csp",
+    "axes",
     "workshop",
     "inventory",
     "refurb",
@@ -74,6 +78,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "workshop.middleware.RequestSizeLimitMiddleware",
@@ -83,6 +89,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "workshop.middleware.DatabaseUnavailableMiddleware",
+    # django-axes must stay last.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "workshop.urls"
@@ -140,16 +149,19 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 LOGIN_URL = "admin:login"
-
 # Request bodies: 1 MiB unless a path prefix says otherwise (413 before anything reads them).
 ATELIER_MAX_REQUEST_BYTES = 1024 * 1024
 ATELIER_MAX_REQUEST_BYTES_BY_PATH = {"/api/snapshots/": 10 * 1024 * 1024}
 DATA_UPLOAD_MAX_MEMORY_SIZE = max(
     ATELIER_MAX_REQUEST_BYTES, *ATELIER_MAX_REQUEST_BYTES_BY_PATH.values()
 )
+
+# Base of the public device pages that shop labels' QR codes point to (``<base>/d/<tag>``).
+ATELIER_PUBLIC_BASE_URL = os.environ.get("ATELIER_PUBLIC_BASE_URL", "")
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "workshop.api.schema.AtelierAutoSchema",
@@ -189,6 +201,8 @@ SPECTACULAR_SETTINGS = {
         "WorkstationKindEnum": "workshop.api.enums.WORKSTATION_KIND",
         "NistMethodEnum": "workshop.api.enums.NIST_METHOD",
         "DestructionMethodEnum": "workshop.api.enums.DESTRUCTION_METHOD",
+        "DriveStatusEnum": "workshop.api.enums.DRIVE_STATUS",
+        "PrintJobStatusEnum": "labels.api.serializers.PRINT_JOB_STATUS",
     },
 }
 
@@ -202,3 +216,75 @@ LOGGING = {
 if TESTING:
     # Hashing test users' passwords with PBKDF2 would dominate the suite's run time.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# --- Production hardening (README "Security"). PRODUCTION: not DEBUG and not under pytest.
+PRODUCTION = not DEBUG and not TESTING
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG
+
+SECURE_SSL_REDIRECT = env_bool("ATELIER_SSL_REDIRECT", PRODUCTION)
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+SESSION_COOKIE_SECURE = env_bool("ATELIER_SECURE_COOKIES", PRODUCTION)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_HTTPONLY = True
+SECURE_HSTS_SECONDS = int(os.environ.get("ATELIER_HSTS_SECONDS", 31_536_000 if PRODUCTION else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("ATELIER_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("ATELIER_HSTS_PRELOAD", False)
+# Joining the browsers' preload list is a decision for the domain's owner, not a default.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+if env_bool("ATELIER_BEHIND_TLS_PROXY", False):
+    # Only behind a proxy that terminates TLS and always sets (never forwards) this header.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# No inline script or style: templates load files from /static/; a script that must be inline
+# carries nonce="{{ request.csp_nonce }}". data: images are the inline SVG/PNG barcodes and QRs.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Sign-in throttling (django-axes): see workshop/security.py for the badge + PIN hook.
+# Axes first, so password and badge + PIN failures both count towards the lockout.
+AUTHENTICATION_BACKENDS = [
+    "workshop.security.AxesBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "workshop.auth.BadgeBackend",
+]
+AXES_ENABLED = env_bool("ATELIER_LOGIN_THROTTLING", True)
+AXES_FAILURE_LIMIT = int(os.environ.get("ATELIER_LOGIN_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("ATELIER_LOGIN_COOLOFF_MINUTES", 15)))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_USERNAME_CALLABLE = "workshop.security.login_identity"
+AXES_LOCKOUT_CALLABLE = "workshop.security.lockout_response"
+
+# manage.py backup writes here unless --output says otherwise.
+BACKUP_DIR = Path(os.environ.get("ATELIER_BACKUP_DIR", VAR_DIR / "backups"))
+
+# Debugging only, honoured with DEBUG or under pytest: see workshop/faults.py.
+ATELIER_FAULT_PAUSE = os.environ.get("ATELIER_FAULT_PAUSE", "")

@@ -2,10 +2,18 @@
 
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
+
+from workshop.health import health
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("health/", health, name="health"),
     path("api/", include("workshop.api.urls")),
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("labels/", include("labels.urls")),
+    path("", include("inventory.shop_urls")),
+    path("", include("inventory.urls")),
+    path("", include("workshop.bench_urls")),
 ]
+
+handler500 = "workshop.middleware.server_error"

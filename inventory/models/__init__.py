@@ -1,5 +1,12 @@
 """Inventory models, one module per area; import them from ``inventory.models``."""
 
+from inventory.models.audit import (  # noqa: F401, E402
+    Co2Factor,
+    RecyclingShipmentLine,
+    Stocktake,
+    StocktakeLine,
+    StocktakeScan,
+)
 from inventory.models.core import (  # noqa: F401
     ZERO_KG,
     Category,
@@ -9,4 +16,22 @@ from inventory.models.core import (  # noqa: F401
     Location,
     RecyclingShipment,
     validate_siret,
+)
+from inventory.models.shop import (  # noqa: F401
+    Buyer,
+    CreditNote,
+    CreditNoteLine,
+    DevicePrice,
+    DocumentCounter,
+    Kit,
+    KitItem,
+    PaymentMethod,
+    PriceRule,
+    QuotaRule,
+    Reservation,
+    Sale,
+    SaleLine,
+    SiteLegal,
+    SpecTier,
+    VatRegime,
 )

@@ -208,6 +208,13 @@ class Device(models.Model):
     state_changed_at = models.DateTimeField(_("state changed at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     event_seq = models.PositiveIntegerField(_("events"), default=0, editable=False)
+    event_head = models.CharField(
+        _("last event hash"),
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text=_("SHA-256 of the device's last event: the head of its tamper-evident chain."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -228,6 +235,8 @@ class Device(models.Model):
             models.Index(fields=["state", "site", "category", "id"], name="device_list_filter"),
             models.Index(fields=["serial_number"], name="device_serial"),
             models.Index(fields=["site", "state_changed_at"], name="device_site_changed"),
+            # Outcome and "stuck" reports: one state (or a few), a range of state_changed_at.
+            models.Index(fields=["state", "state_changed_at"], name="device_state_changed"),
         ]
 
     def __str__(self) -> str:
@@ -238,9 +247,17 @@ class Device(models.Model):
 class RecyclingShipment(models.Model):
     """Devices and parts leaving for a recycler, weighed, with the recycler's certificate."""
 
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        SHIPPED = "shipped", _("Shipped")
+
     site = models.ForeignKey(
         Site, on_delete=models.PROTECT, related_name="recycling_shipments", verbose_name=_("site")
     )
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.OPEN, editable=False
+    )
+    shipped_at = models.DateTimeField(_("shipped at"), null=True, blank=True, editable=False)
     recycler = models.CharField(_("recycler"), max_length=160)
     shipped_on = models.DateField(_("shipped on"), default=timezone.localdate)
     weight_kg = models.DecimalField(

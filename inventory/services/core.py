@@ -182,4 +182,5 @@ def device_move(*, device: Device, location: Location, actor, workstation=None, 
         )
     device.location = location
     device.event_seq = locked.event_seq
+    device.event_head = locked.event_head
     return event

@@ -55,3 +55,30 @@ def test_avery_sheet_layout_fills_an_a4_page_symmetrically(code, count):
 def test_every_stock_has_a_french_name_and_a_kind():
     for stock in STOCKS.values():
         assert stock.name and isinstance(stock.kind, StockKind)
+
+
+# Published sheet specifications (Avery, and Label Planet's equivalents LP65/38 and LP21/63):
+# (top margin, side margin, horizontal pitch, vertical pitch) in mm.
+AVERY_PUBLISHED = {
+    "avery-l7651": (10.7, 4.75, 40.6, 21.2),
+    "avery-l7160": (15.15, 7.25, 66.0, 38.1),
+}
+
+
+@pytest.mark.parametrize("code", sorted(AVERY_PUBLISHED))
+def test_avery_sheet_matches_the_published_template(code):
+    sheet = get_stock(code).sheet
+    top, side, h_pitch, v_pitch = AVERY_PUBLISHED[code]
+    assert (sheet.top_margin_mm, sheet.left_margin_mm) == (top, side)
+    assert (sheet.horizontal_pitch_mm, sheet.vertical_pitch_mm) == (h_pitch, v_pitch)
+
+
+@pytest.mark.parametrize("code", sorted(AVERY_PUBLISHED))
+def test_avery_sheet_labels_sit_centred_on_the_a4_page(code):
+    stock = get_stock(code)
+    sheet = stock.sheet
+    right_x, bottom_y = sheet.position(sheet.per_sheet - 1)
+    right_margin = sheet.page_width_mm - (right_x + stock.width_mm)
+    bottom_margin = sheet.page_height_mm - (bottom_y + stock.height_mm)
+    assert right_margin == pytest.approx(sheet.left_margin_mm)
+    assert bottom_margin == pytest.approx(sheet.top_margin_mm)

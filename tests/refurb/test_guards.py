@@ -8,7 +8,7 @@ from refurb import services
 from refurb.models import ChecklistItem, DeviceEvent
 from refurb.states import State
 from tests import factories
-from workshop.demo import Crew, device_advance, device_pass_checklist
+from workshop.demo import Crew, device_advance, device_pass_checklist, device_sell
 from workshop.exceptions import DomainError
 
 
@@ -183,7 +183,11 @@ def test_every_exit_path_is_open_once_the_late_drive_is_destroyed(
     services.drive_record_destruction(
         drive=late, method="shredding", witness="C.", actor=crew.coach
     )
-    services.device_transition(device=laptop, to=target, actor=getattr(crew, who))
+    if target == State.SOLD:
+        device_sell(laptop, crew, now=laptop.state_changed_at)
+        laptop.refresh_from_db()
+    else:
+        services.device_transition(device=laptop, to=target, actor=getattr(crew, who))
     assert laptop.state == target
 
 
@@ -280,3 +284,27 @@ class TestWrittenOff:
             device=laptop, to=State.TESTED, actor=crew.manager, reason="retrouvé étagère B"
         )
         assert laptop.state == State.TESTED
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("source", [State.ON_SALE, State.RESERVED])
+def test_a_device_cannot_be_marked_sold_without_an_invoice_listing_it(source, laptop, crew):
+    device_advance(laptop, source, crew)
+    for payload in (None, {"invoice": "LY-2026-999999"}):
+        with pytest.raises(DomainError) as caught:
+            services.device_transition(
+                device=laptop, to=State.SOLD, actor=crew.shop, payload=payload
+            )
+        assert caught.value.code == "sale_required"
+    laptop.refresh_from_db()
+    assert laptop.state == source
+
+
+@pytest.mark.django_db
+def test_a_return_needs_a_credit_note_covering_the_device(laptop, crew):
+    device_advance(laptop, State.SOLD, crew)
+    with pytest.raises(DomainError) as caught:
+        services.device_transition(
+            device=laptop, to=State.RETURNED, actor=crew.shop, reason="ne démarre plus"
+        )
+    assert caught.value.code == "return_required"

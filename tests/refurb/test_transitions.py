@@ -12,7 +12,14 @@ from refurb.services import device_transition
 from refurb.states import HELD_STATES, State
 from tests import factories
 from workshop import roles
-from workshop.demo import STATION_FOR, Crew, device_advance, device_make_safe, device_pass_checklist
+from workshop.demo import (
+    STATION_FOR,
+    Crew,
+    demo_buyer,
+    device_advance,
+    device_make_safe,
+    device_pass_checklist,
+)
 from workshop.exceptions import DomainError
 
 ROLE_CODES = sorted(roles.ALL_ROLES)
@@ -38,6 +45,35 @@ def crew(site, bench_worker, coach, shop_staff, manager, station):
         shop=shop_staff,
         manager=manager,
         stations={kind: station(kind) for kind in kinds},
+    )
+
+
+def perform(move, device, actor, station, reason, payload, crew):
+    """Make ``move`` the way the workshop does: sales and returns go through the shop."""
+    from inventory.models import SaleLine
+    from inventory.services import sale_complete, sale_return
+
+    if move.target == State.SOLD:
+        return sale_complete(
+            site=device.site,
+            buyer=demo_buyer(device.site, crew),
+            items=[device],
+            payment_method="cash",
+            actor=actor,
+            workstation=station,
+        )
+    if move.target == State.RETURNED and move.source == State.SOLD:
+        sale = SaleLine.objects.filter(device=device).latest("id").sale
+        return sale_return(
+            sale=sale, devices=[device], reason=reason, actor=actor, workstation=station
+        )
+    return device_transition(
+        device=device,
+        to=move.target,
+        actor=actor,
+        workstation=station,
+        reason=reason,
+        payload=payload,
     )
 
 
@@ -78,28 +114,15 @@ def test_each_move_is_allowed_exactly_for_the_roles_the_table_names(
     events_before = DeviceEvent.objects.filter(device=device).count()
     reason = "raison de test"
     if allowed:
-        event = device_transition(
-            device=device,
-            to=move.target,
-            actor=actor,
-            workstation=station,
-            reason=reason,
-            payload=payload,
-        )
+        perform(move, device, actor, station, reason, payload, crew)
         device.refresh_from_db()
+        event = DeviceEvent.objects.filter(device=device, code="transition").latest("seq")
         assert device.state == move.target
         assert (event.from_state, event.to_state, event.actor) == (move.source, move.target, actor)
         assert DeviceEvent.objects.filter(device=device).count() == events_before + 1
     else:
         with pytest.raises(DomainError) as caught:
-            device_transition(
-                device=device,
-                to=move.target,
-                actor=actor,
-                workstation=station,
-                reason=reason,
-                payload=payload,
-            )
+            perform(move, device, actor, station, reason, payload, crew)
         if role not in move.roles:
             assert caught.value.code == "role_forbidden"
             assert caught.value.status == 403

@@ -12,3 +12,4 @@ DONOR_KIND = Donor.Kind.choices
 WORKSTATION_KIND = WorkstationKind.choices
 NIST_METHOD = NistMethod.choices
 DESTRUCTION_METHOD = Destruction.Method.choices
+DRIVE_STATUS = Drive.Status.choices

@@ -18,4 +18,5 @@ urlpatterns = [
     *router.urls,
     path("", include("inventory.api.urls")),
     path("", include("refurb.api.urls")),
+    path("", include("labels.api.urls")),
 ]

@@ -14,7 +14,8 @@ from django.utils import timezone
 from stdnum import luhn
 
 from inventory import services as inventory_services
-from inventory.models import Category, Donor, Location
+from inventory.models import Buyer, Category, Device, Donor, Location, SiteLegal
+from labels.models import Printer
 from refurb import services as refurb_services
 from refurb.states import State
 from workshop import roles
@@ -135,9 +136,20 @@ class Command(BaseCommand):
         donors = self.make_donors()
         for index, (code, name, address) in enumerate(SITES):
             site = Site.objects.create(code=code, name=name, address=address)
+            printer = Printer.objects.create(
+                site=site,
+                name="Navigateur (PDF)",
+                kind=Printer.Kind.DOWNLOAD,
+                default_stock="avery-l7160",
+            )
             stations = {}
             for station_name, kind in STATIONS:
-                station = Workstation.objects.create(site=site, name=station_name, kind=kind)
+                station = Workstation.objects.create(
+                    site=site,
+                    name=station_name,
+                    kind=kind,
+                    printer=printer if kind == WorkstationKind.INTAKE else None,
+                )
                 stations.setdefault(kind, station)
             locations = [
                 inventory_services.location_create(site=site, name=loc, kind=kind)
@@ -150,7 +162,15 @@ class Command(BaseCommand):
                 manager=users["nadia"],
                 stations=stations,
             )
+            SiteLegal.objects.create(
+                site=site,
+                legal_name=f"{name} (association loi 1901)",
+                siret=siret_from(f"8{index}1234567"[:8], "0001"),
+                address=address.replace(", ", "\n"),
+            )
             count = self.load_site(site, crew, donors, locations, rng, now)
+            if index == 0:
+                self.load_shop(site, crew, now)
             self.stdout.write(f"[{index + 1}/{len(SITES)}] {name}: {count} devices")
 
     def make_donors(self) -> list[Donor]:
@@ -236,6 +256,42 @@ class Command(BaseCommand):
                 )
             count += 1
         return count
+
+    def load_shop(self, site, crew, now) -> None:
+        """Two buyers, one kit and one sale with its invoice, through the shop services."""
+        association = inventory_services.buyer_create(
+            kind=Buyer.Kind.ASSOCIATION,
+            name="Les Amis du Numérique de Gerland",
+            rna="W691234567",
+            address="5 rue Crépet\n69007 Lyon",
+            actor=crew.shop,
+            site=site,
+            now=now,
+        )
+        person = inventory_services.buyer_create(
+            kind=Buyer.Kind.INDIVIDUAL,
+            name="Mme Diallo",
+            proof_kind=Buyer.Proof.RSA,
+            actor=crew.shop,
+            site=site,
+            now=now,
+        )
+        on_sale = list(Device.objects.filter(site=site, state=State.ON_SALE).order_by("pk"))
+        kit = inventory_services.kit_assemble(
+            site=site, devices=on_sale[:2], name="Kit de démonstration", actor=crew.shop, now=now
+        )
+        sale = inventory_services.sale_complete(
+            site=site,
+            buyer=association,
+            items=[on_sale[2]],
+            payment_method="cheque",
+            actor=crew.shop,
+            workstation=crew.stations[WorkstationKind.SHOP],
+            now=now,
+        )
+        self.stdout.write(
+            f"Shop: buyers {association.name}, {person.name}; kit {kit.tag}; invoice {sale.number}"
+        )
 
     def print_logins(self) -> None:
         self.stdout.write("")

@@ -10,7 +10,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("inventory", "0003_seed_categories"),
+        ("inventory", "0008_device_event_head"),
         ("refurb", "0003_event_immutability_triggers"),
         ("workshop", "0002_roles"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -1,0 +1,159 @@
+"""Invoice and credit-note PDFs, drawn with reportlab from what the sale stored.
+
+Everything printed comes from the sale's snapshot (seller, buyer, lines), so a document
+printed again years later reads the same. The VAT mention follows the seller's regime:
+margin scheme (art. 297 A CGI: VAT on the margin, not shown), exemption (art. 293 B CGI) or
+normal 20 % VAT inside the prices.
+"""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfgen import canvas
+
+from inventory.models import CreditNote, PaymentMethod, Sale, VatRegime
+
+MARGIN_MENTION = "Régime particulier – Biens d'occasion (art. 297 A du CGI) : TVA sur la marge"
+EXEMPT_MENTION = "TVA non applicable, art. 293 B du CGI"
+
+
+def money(amount: Decimal) -> str:
+    """Format an amount the French way: ``1 234,50 €``."""
+    text = f"{amount:,.2f}".replace(",", " ").replace(".", ",")
+    return f"{text} €"
+
+
+def vat_mention(regime: str) -> str:
+    if regime == VatRegime.MARGIN:
+        return MARGIN_MENTION
+    if regime == VatRegime.EXEMPT:
+        return EXEMPT_MENTION
+    return "TVA 20 % incluse dans les prix"
+
+
+class _Page:
+    """A cursor on an A4 canvas that starts a new page when the bottom is reached."""
+
+    def __init__(self, pdf: canvas.Canvas):
+        self.pdf = pdf
+        self.y = A4[1] - 20 * mm
+
+    def line(self, text: str, *, x: float = 20 * mm, size: int = 10, bold: bool = False):
+        if self.y < 25 * mm:
+            self.pdf.showPage()
+            self.y = A4[1] - 20 * mm
+        self.pdf.setFont("Helvetica-Bold" if bold else "Helvetica", size)
+        self.pdf.drawString(x, self.y, text)
+        self.y -= size * 0.45 * mm + 2 * mm
+
+    def right(self, text: str, *, size: int = 10, bold: bool = False):
+        self.pdf.setFont("Helvetica-Bold" if bold else "Helvetica", size)
+        self.pdf.drawRightString(A4[0] - 20 * mm, self.y + size * 0.45 * mm + 2 * mm, text)
+
+    def gap(self, millimetres: float = 4):
+        self.y -= millimetres * mm
+
+
+def _parties(page: _Page, seller: dict, buyer: dict) -> None:
+    page.line(seller["legal_name"], bold=True, size=12)
+    for part in (seller.get("address") or "").splitlines():
+        page.line(part)
+    page.line(f"SIRET {seller['siret']}")
+    if seller.get("vat_number"):
+        page.line(_("VAT number: %(n)s") % {"n": seller["vat_number"]})
+    page.gap()
+    page.line(_("Buyer"), bold=True)
+    page.line(buyer["name"])
+    for part in (buyer.get("address") or "").splitlines():
+        page.line(part)
+    ident = buyer.get("rna") or buyer.get("siret")
+    if ident:
+        page.line(ident)
+    page.gap()
+
+
+def _lines(page: _Page, lines, regime: str, amount_of) -> None:
+    page.line(_("Tag · Item · Serial number"), bold=True)
+    page.right(_("Amount incl. VAT") if regime == VatRegime.NORMAL else _("Amount"), bold=True)
+    for line in lines:
+        kit = f" [{_('kit')} {line.kit.tag}]" if line.kit_id else ""
+        serial = f" · S/N {line.serial_number}" if line.serial_number else ""
+        page.line(f"{line.asset_tag} · {line.description}{serial}{kit}")
+        page.right(money(amount_of(line)))
+
+
+def _totals(page: _Page, total: Decimal, vat: Decimal, regime: str) -> None:
+    page.gap(2)
+    if regime == VatRegime.NORMAL:
+        page.line(_("Total excl. VAT"))
+        page.right(money(total - vat))
+        page.line(_("VAT 20 %"))
+        page.right(money(vat))
+    page.line(_("Total"), bold=True, size=12)
+    page.right(money(total), bold=True, size=12)
+    page.gap(2)
+    page.line(vat_mention(regime), size=9)
+
+
+def invoice_pdf(sale: Sale) -> bytes:
+    """Return the invoice of ``sale`` as PDF bytes."""
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4)
+    pdf.setTitle(f"Facture {sale.number}")
+    page = _Page(pdf)
+    _parties(page, sale.seller, sale.buyer_snapshot)
+    page.line(_("Invoice %(number)s") % {"number": sale.number}, bold=True, size=14)
+    page.line(
+        _("Date: %(date)s")
+        % {"date": formats.date_format(timezone.localdate(sale.completed_at), "SHORT_DATE_FORMAT")}
+    )
+    page.line(
+        _("Price tier: %(tier)s (%(why)s)")
+        % {"tier": sale.get_tier_display(), "why": sale.buyer_snapshot.get("tier_reason", "")}
+    )
+    page.gap()
+    _lines(page, sale.lines.select_related("kit"), sale.vat_regime, lambda line: line.price)
+    _totals(page, sale.total, sale.vat_total, sale.vat_regime)
+    page.line(
+        _("Paid by: %(method)s") % {"method": PaymentMethod(sale.payment_method).label}, size=9
+    )
+    page.line(
+        _("Warranty until %(date)s (parts and labour, return to the workshop).")
+        % {"date": formats.date_format(sale.warranty_until, "SHORT_DATE_FORMAT")},
+        size=9,
+    )
+    page.line(_("Data on every storage device was erased (NIST SP 800-88) before sale."), size=9)
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def credit_note_pdf(note: CreditNote) -> bytes:
+    """Return the credit note (avoir) as PDF bytes."""
+    sale = note.sale
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4)
+    pdf.setTitle(f"Avoir {note.number}")
+    page = _Page(pdf)
+    _parties(page, sale.seller, sale.buyer_snapshot)
+    page.line(_("Credit note %(number)s") % {"number": note.number}, bold=True, size=14)
+    page.line(_("Refers to invoice %(number)s") % {"number": sale.number})
+    page.line(
+        _("Date: %(date)s")
+        % {"date": formats.date_format(timezone.localdate(note.created_at), "SHORT_DATE_FORMAT")}
+    )
+    page.line(_("Reason: %(reason)s") % {"reason": note.reason})
+    page.gap()
+    lines = [credit.sale_line for credit in note.lines.select_related("sale_line__kit")]
+    amounts = {credit.sale_line_id: credit.amount for credit in note.lines.all()}
+    _lines(page, lines, sale.vat_regime, lambda line: amounts[line.pk])
+    _totals(page, note.total, note.vat_total, sale.vat_regime)
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()

@@ -1,0 +1,218 @@
+"""Writes of recycling shipments: open, fill with devices and parts, ship, certify.
+
+Shipping is all or nothing: every device is checked against the erasure invariant first, and
+devices still in repair become ``recycled`` through ``device_transition``, which writes the
+events, in the same transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from inventory.models import Device, RecyclingShipment, RecyclingShipmentLine
+from refurb.states import State
+from workshop.exceptions import DomainError, validate
+from workshop.models import Site
+
+SHIPPABLE_STATES = frozenset({State.IN_REPAIR, State.RECYCLED, State.HARVESTED})
+
+
+def shipment_open(*, site: Site, recycler: str, actor=None, now=None) -> RecyclingShipment:
+    """Open a shipment to a recycler; devices and parts are added until it is shipped."""
+    shipment = RecyclingShipment(
+        site=site,
+        recycler=(recycler or "").strip(),
+        shipped_on=timezone.localdate(now) if now else timezone.localdate(),
+    )
+    validate(shipment)
+    shipment.save()
+    return shipment
+
+
+def _lock_open_shipment(shipment: RecyclingShipment) -> RecyclingShipment:
+    locked = RecyclingShipment.objects.select_for_update().get(pk=shipment.pk)
+    if locked.status != RecyclingShipment.Status.OPEN:
+        raise DomainError(
+            "shipment_shipped", _("This shipment has left: it can no longer change."), status=409
+        )
+    return locked
+
+
+def shipment_add_device(
+    *, shipment: RecyclingShipment, device: Device, weight_kg: Decimal | str | None = None, now=None
+) -> RecyclingShipmentLine:
+    """Put a device bound for recycling in the shipment, weighed (or at its known weight)."""
+    with transaction.atomic():
+        locked = _lock_open_shipment(shipment)
+        device = Device.objects.select_related("category").get(pk=device.pk)
+        if device.site_id != locked.site_id:
+            raise DomainError(
+                "wrong_site",
+                _("%(tag)s is at another site.") % {"tag": device.asset_tag},
+                fields={"device": [_("Another site's device.")]},
+            )
+        if device.state not in SHIPPABLE_STATES:
+            raise DomainError(
+                "not_for_recycling",
+                _(
+                    "%(tag)s is “%(state)s”: only devices in repair, harvested or recycled "
+                    "can leave for a recycler."
+                )
+                % {"tag": device.asset_tag, "state": device.get_state_display()},
+                status=409,
+            )
+        if RecyclingShipmentLine.objects.filter(
+            device=device, shipment__status=RecyclingShipment.Status.SHIPPED
+        ).exists():
+            raise DomainError(
+                "already_shipped",
+                _("%(tag)s already left in another shipment.") % {"tag": device.asset_tag},
+                status=409,
+            )
+        weight = (
+            weight_kg
+            if weight_kg not in (None, "")
+            else (
+                device.weight_kg
+                if device.weight_kg is not None
+                else device.category.default_weight_kg or Decimal("0")
+            )
+        )
+        line, _created = RecyclingShipmentLine.objects.update_or_create(
+            shipment=locked,
+            device=device,
+            defaults={"weight_kg": Decimal(str(weight)), "added_at": now or timezone.now()},
+        )
+        validate(line)
+    return line
+
+
+def shipment_add_parts(
+    *, shipment: RecyclingShipment, description: str, weight_kg: Decimal | str, now=None
+) -> RecyclingShipmentLine:
+    """Put a weighed lot of loose parts (cables, boards, casings) in the shipment."""
+    with transaction.atomic():
+        locked = _lock_open_shipment(shipment)
+        line = RecyclingShipmentLine(
+            shipment=locked,
+            description=(description or "").strip(),
+            weight_kg=weight_kg,
+            added_at=now or timezone.now(),
+        )
+        if not line.description:
+            raise DomainError(
+                "invalid",
+                _("Say what the parts are."),
+                fields={"description": [_("This field is required.")]},
+            )
+        validate(line)
+        line.save()
+    return line
+
+
+def shipment_remove_line(*, line: RecyclingShipmentLine) -> None:
+    """Take a line out of an open shipment."""
+    with transaction.atomic():
+        _lock_open_shipment(line.shipment)
+        RecyclingShipmentLine.objects.filter(pk=line.pk).delete()
+
+
+def shipment_ship(
+    *, shipment: RecyclingShipment, actor, workstation=None, now: datetime | None = None
+) -> RecyclingShipment:
+    """Mark the shipment as gone: every device must be data-safe; those in repair become
+    ``recycled`` through ``device_transition``. All or nothing: one unsafe device refuses the
+    whole shipment, naming it."""
+    from refurb.selectors import device_data_safety
+    from refurb.services import device_transition
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _lock_open_shipment(shipment)
+        lines = list(locked.lines.select_related("device", "device__category"))
+        if not lines:
+            raise DomainError("shipment_empty", _("This shipment is empty."), status=409)
+        devices = [line.device for line in lines if line.device_id]
+        locked_devices = {
+            device.pk: device
+            for device in Device.objects.select_for_update()
+            .select_related("category")
+            .filter(pk__in=[device.pk for device in devices])
+        }
+        unsafe = []
+        wrong_state = []
+        for device in locked_devices.values():
+            if not device_data_safety(device).safe:
+                unsafe.append(device.asset_tag)
+            if device.state not in SHIPPABLE_STATES:
+                wrong_state.append(device.asset_tag)
+        if unsafe:
+            raise DomainError(
+                "drives_not_safe",
+                _(
+                    "The shipment cannot leave: %(tags)s may still hold data (a drive is neither "
+                    "erased with verification nor destroyed). Take it out or make it safe."
+                )
+                % {"tags": ", ".join(sorted(unsafe))},
+                fields={"devices": sorted(unsafe)},
+                status=409,
+            )
+        if wrong_state:
+            raise DomainError(
+                "not_for_recycling",
+                _("The shipment cannot leave: %(tags)s is no longer bound for recycling.")
+                % {"tags": ", ".join(sorted(wrong_state))},
+                fields={"devices": sorted(wrong_state)},
+                status=409,
+            )
+        for device in locked_devices.values():
+            if device.state == State.IN_REPAIR:
+                device_transition(
+                    device=device,
+                    to=State.RECYCLED,
+                    actor=actor,
+                    workstation=workstation,
+                    payload={"shipment": locked.pk, "recycler": locked.recycler},
+                    now=now,
+                )
+        total = locked.lines.aggregate(total=Coalesce(Sum("weight_kg"), Decimal("0")))["total"]
+        locked.weight_kg = Decimal(total).quantize(Decimal("0.001"))
+        locked.status = RecyclingShipment.Status.SHIPPED
+        locked.shipped_at = now
+        locked.shipped_on = timezone.localdate(now)
+        validate(locked)
+        locked.save()
+        locked.devices.set(list(locked_devices))
+    return locked
+
+
+def shipment_record_certificate(
+    *, shipment: RecyclingShipment, certificate_ref: str
+) -> RecyclingShipment:
+    """Record the reference of the certificate the recycler sent for a shipped shipment."""
+    certificate_ref = (certificate_ref or "").strip()
+    with transaction.atomic():
+        locked = RecyclingShipment.objects.select_for_update().get(pk=shipment.pk)
+        if locked.status != RecyclingShipment.Status.SHIPPED:
+            raise DomainError(
+                "shipment_open",
+                _("Record the recycler's certificate once the shipment has left."),
+                status=409,
+            )
+        if not certificate_ref:
+            raise DomainError(
+                "invalid",
+                _("Type the certificate reference."),
+                fields={"certificate_ref": [_("This field is required.")]},
+            )
+        locked.certificate_ref = certificate_ref
+        validate(locked)
+        locked.save(update_fields=["certificate_ref"])
+    return locked

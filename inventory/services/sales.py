@@ -1,0 +1,440 @@
+"""Writes of sales and credit notes: the invoice, its gapless number, and returns.
+
+A sale locks, in this order, the buyer, the kits, the devices (by id) and the site's invoice
+counter, so concurrent sales never deadlock and a device is sold once. The invoice number is
+taken from a counter row in the same transaction as the sale: a sale that fails rolls the
+number back with it, so numbers have no gap (never a database sequence).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from inventory import tags
+from inventory.models import (
+    Buyer,
+    CreditNote,
+    CreditNoteLine,
+    Device,
+    DevicePrice,
+    DocumentCounter,
+    Kit,
+    KitItem,
+    PaymentMethod,
+    QuotaRule,
+    Reservation,
+    Sale,
+    SaleLine,
+    VatRegime,
+)
+from inventory.selectors import add_months, buyer_tier, site_legal
+from refurb.states import State
+from workshop.exceptions import DomainError
+from workshop.models import Site
+from workshop.roles import MANAGER
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+NORMAL_VAT_RATE = Decimal("0.20")
+SYSTEM_ROLES = frozenset({MANAGER})
+
+
+# --- sales --------------------------------------------------------------------------------
+
+
+def _next_number(site: Site, kind: str, year: int) -> int:
+    """Take the next number of a gapless counter; the caller's transaction holds the lock."""
+    try:
+        counter = DocumentCounter.objects.select_for_update().get(site=site, kind=kind, year=year)
+    except DocumentCounter.DoesNotExist:
+        try:
+            with transaction.atomic():
+                counter = DocumentCounter.objects.create(site=site, kind=kind, year=year)
+        except IntegrityError:
+            counter = DocumentCounter.objects.select_for_update().get(
+                site=site, kind=kind, year=year
+            )
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return counter.last_number
+
+
+def invoice_number(site_code: str, year: int, seq: int) -> str:
+    return f"{site_code}-{year}-{seq:06d}"
+
+
+def credit_note_number(site_code: str, year: int, seq: int) -> str:
+    return f"{site_code}-AV-{year}-{seq:06d}"
+
+
+def line_vat(price: Decimal, regime: str) -> Decimal:
+    """VAT inside a VAT-inclusive price: only the normal regime shows it."""
+    if regime != VatRegime.NORMAL:
+        return ZERO
+    return (price * NORMAL_VAT_RATE / (1 + NORMAL_VAT_RATE)).quantize(CENT, ROUND_HALF_UP)
+
+
+def share_out(total: Decimal, weights: list[Decimal]) -> list[Decimal]:
+    """Split ``total`` in proportion to ``weights``, to the cent, summing exactly to ``total``."""
+    if not weights:
+        return []
+    base = sum(weights, ZERO)
+    if base == 0:
+        weights, base = [Decimal(1)] * len(weights), Decimal(len(weights))
+    shares = [(total * weight / base).quantize(CENT, ROUND_HALF_UP) for weight in weights]
+    shares[-1] += total - sum(shares, ZERO)
+    return shares
+
+
+def _refuse_quota(buyer: Buyer, lines: list[tuple[Device, Decimal]], now: datetime) -> None:
+    """Raise ``quota_exceeded`` naming the rule and the day it frees up."""
+    rules = QuotaRule.objects.filter(buyer_kind=buyer.kind, is_active=True).prefetch_related(
+        "categories"
+    )
+    for rule in rules:
+        category_ids = {category.pk for category in rule.categories.all()}
+        counted = [d for d, _p in lines if not category_ids or d.category_id in category_ids]
+        if not counted:
+            continue
+        since = add_months(timezone.localdate(now), -rule.period_months)
+        past = SaleLine.objects.filter(
+            sale__buyer=buyer, sale__completed_at__date__gt=since, returned=False
+        )
+        if category_ids:
+            past = past.filter(device__category_id__in=category_ids)
+        dates = sorted(past.values_list("sale__completed_at", flat=True))
+        excess = len(dates) + len(counted) - rule.max_devices
+        if excess <= 0:
+            continue
+        if len(counted) > rule.max_devices:
+            frees = _("never in a single sale: sell at most %(n)s at once") % {
+                "n": rule.max_devices
+            }
+        else:
+            frees = add_months(timezone.localdate(dates[excess - 1]), rule.period_months)
+            frees = frees.isoformat()
+        raise DomainError(
+            "quota_exceeded",
+            _(
+                "Quota “%(rule)s” reached: %(name)s may buy at most %(max)s device(s) every "
+                "%(months)s months and already bought %(count)s. It frees up on %(date)s."
+            )
+            % {
+                "rule": rule.name,
+                "name": buyer.name,
+                "max": rule.max_devices,
+                "months": rule.period_months,
+                "count": len(dates),
+                "date": frees,
+            },
+            fields={"quota": [rule.name], "frees_up_on": [frees]},
+            status=409,
+        )
+
+
+def _resolve_items(items: Iterable) -> tuple[list[Kit], list[Device]]:
+    kits, devices, seen = [], [], set()
+    for item in items:
+        if isinstance(item, str):
+            code = tags.normalize(item)
+            obj = (
+                Kit.objects.filter(tag=code).first()
+                or Device.objects.filter(asset_tag=code).first()
+            )
+            if obj is None:
+                raise DomainError(
+                    "scan_unknown",
+                    _("“%(code)s” is neither a device nor a kit.") % {"code": item},
+                    status=404,
+                )
+            item = obj
+        key = (type(item).__name__, item.pk)
+        if key in seen:
+            raise DomainError(
+                "duplicate_item", _("%(item)s is scanned twice.") % {"item": item}, status=400
+            )
+        seen.add(key)
+        (kits if isinstance(item, Kit) else devices).append(item)
+    if not kits and not devices:
+        raise DomainError("empty_sale", _("Scan at least one device or kit."))
+    return kits, devices
+
+
+def sale_complete(
+    *,
+    site: Site,
+    buyer: Buyer,
+    items: Iterable,
+    payment_method: str,
+    actor,
+    workstation=None,
+    now: datetime | None = None,
+    payment_hook: Callable[[Sale], None] | None = None,
+) -> Sale:
+    """Sell devices and kits to ``buyer`` in one transaction and number the invoice.
+
+    Each device must be on sale, or reserved for this buyer; a device in a kit is sold only
+    with its kit. Prices come from the buyer's tier (standard if eligibility expired, or a
+    refusal, per the site's settings); quotas are checked. ``payment_hook(sale)`` runs last,
+    after the number is taken: if it raises (payment refused), nothing is kept, no number used.
+    """
+    from refurb.services import device_transition
+
+    now = now or timezone.now()
+    if payment_method not in PaymentMethod.values:
+        raise DomainError(
+            "invalid",
+            _("Choose how the buyer pays."),
+            fields={"payment_method": [_("Unknown payment method.")]},
+        )
+    kits, loose = _resolve_items(items)
+    legal = site_legal(site)
+    with transaction.atomic():
+        buyer = Buyer.objects.select_for_update().get(pk=buyer.pk)
+        tier = buyer_tier(buyer, legal, now=now)
+        kits = list(
+            Kit.objects.select_for_update().filter(pk__in=[k.pk for k in kits]).order_by("pk")
+        )
+        kit_devices: dict[int, list[int]] = {}
+        for kit in kits:
+            if kit.status != Kit.Status.ASSEMBLED or kit.site_id != site.pk:
+                raise DomainError(
+                    "kit_not_for_sale",
+                    _("Kit %(tag)s is %(status)s: it cannot be sold.")
+                    % {"tag": kit.tag, "status": kit.get_status_display()},
+                    status=409,
+                )
+            kit_devices[kit.pk] = list(
+                kit.items.filter(active=True)
+                .order_by("position", "id")
+                .values_list("device_id", flat=True)
+            )
+        ids = [d.pk for d in loose] + [pk for pks in kit_devices.values() for pk in pks]
+        locked = {
+            device.pk: device
+            for device in Device.objects.select_for_update()
+            .filter(pk__in=ids)
+            .select_related("category")
+            .order_by("pk")
+        }
+        prices = {p.device_id: p for p in DevicePrice.objects.filter(device_id__in=ids)}
+        in_kits = dict(
+            KitItem.objects.filter(device_id__in=[d.pk for d in loose], active=True).values_list(
+                "device_id", "kit__tag"
+            )
+        )
+        reservations = {
+            r.device_id: r
+            for r in Reservation.objects.select_for_update().filter(
+                device_id__in=ids, status=Reservation.Status.ACTIVE
+            )
+        }
+        for pk in ids:
+            device = locked[pk]
+            if pk in in_kits:
+                raise DomainError(
+                    "in_kit",
+                    _("%(tag)s is part of kit %(kit)s: scan the kit, or dismantle it first.")
+                    % {"tag": device.asset_tag, "kit": in_kits[pk]},
+                    status=409,
+                )
+            reservation = reservations.get(pk)
+            if device.site_id != site.pk:
+                raise DomainError(
+                    "wrong_site",
+                    _("%(tag)s belongs to another site.") % {"tag": device.asset_tag},
+                    status=409,
+                )
+            if device.state == State.RESERVED and (
+                reservation is None or reservation.buyer_id != buyer.pk
+            ):
+                until = timezone.localdate(reservation.expires_at) if reservation else "?"
+                raise DomainError(
+                    "reserved_for_other",
+                    _("%(tag)s is reserved for another buyer until %(date)s.")
+                    % {"tag": device.asset_tag, "date": until},
+                    status=409,
+                )
+            if device.state not in (State.ON_SALE, State.RESERVED):
+                raise DomainError(
+                    "not_on_sale",
+                    _("%(tag)s is not on sale (it is “%(state)s”).")
+                    % {"tag": device.asset_tag, "state": device.get_state_display()},
+                    status=409,
+                )
+            if pk not in prices:
+                raise DomainError(
+                    "no_price",
+                    _("%(tag)s has no price: put it on sale again or ask a manager.")
+                    % {"tag": device.asset_tag},
+                    status=409,
+                )
+        # (device, kit, price) in invoice order.
+        planned: list[tuple[Device, Kit | None, Decimal]] = [
+            (locked[d.pk], None, prices[d.pk].for_tier(tier.tier)) for d in loose
+        ]
+        for kit in kits:
+            members = [locked[pk] for pk in kit_devices[kit.pk]]
+            weights = [prices[m.pk].for_tier(tier.tier) for m in members]
+            shares = share_out(kit.price_for(tier.tier), weights)
+            planned += [(m, kit, share) for m, share in zip(members, shares, strict=True)]
+        _refuse_quota(buyer, [(device, price) for device, _kit, price in planned], now)
+        total = sum((price for _d, _k, price in planned), ZERO)
+        if (total == ZERO) != (payment_method == PaymentMethod.FREE):
+            raise DomainError(
+                "payment_mismatch",
+                _("A sale of %(total)s € is paid by cash, card, cheque or transfer.")
+                % {"total": total}
+                if total
+                else _("Nothing to pay: choose “free of charge”."),
+                fields={"payment_method": [_("Does not match the total.")]},
+            )
+        year = timezone.localdate(now).year
+        seq = _next_number(site, DocumentCounter.Kind.INVOICE, year)
+        sale = Sale.objects.create(
+            site=site,
+            number=invoice_number(site.code, year, seq),
+            year=year,
+            seq=seq,
+            buyer=buyer,
+            tier=tier.tier,
+            payment_method=payment_method,
+            vat_regime=legal.vat_regime,
+            total=total,
+            warranty_until=add_months(timezone.localdate(now), legal.warranty_months),
+            seller={
+                "legal_name": legal.legal_name,
+                "siret": legal.siret,
+                "address": legal.address,
+                "vat_number": legal.vat_number,
+            },
+            buyer_snapshot={
+                "name": buyer.name,
+                "kind": buyer.kind,
+                "address": buyer.address,
+                "rna": buyer.rna,
+                "siret": buyer.siret or buyer.siren,
+                "tier_reason": tier.reason,
+            },
+            completed_at=now,
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            workstation=workstation,
+        )
+        lines = []
+        for position, (device, kit, price) in enumerate(planned, start=1):
+            lines.append(
+                SaleLine(
+                    sale=sale,
+                    device=device,
+                    kit=kit,
+                    position=position,
+                    asset_tag=device.asset_tag,
+                    serial_number=device.serial_number,
+                    description=" ".join(p for p in (device.make, device.model) if p)
+                    or device.category.name,
+                    category_code=device.category.code,
+                    price=price,
+                    vat=line_vat(price, legal.vat_regime),
+                )
+            )
+        SaleLine.objects.bulk_create(lines)
+        sale.vat_total = sum((line.vat for line in lines), ZERO)
+        sale.save(update_fields=["vat_total"])
+        for device, kit, price in planned:
+            device_transition(
+                device=device,
+                to=State.SOLD,
+                actor=actor,
+                workstation=workstation,
+                payload={"invoice": sale.number, "price": str(price), "kit": kit and kit.tag},
+                now=now,
+            )
+        Reservation.objects.filter(pk__in=[r.pk for r in reservations.values()]).update(
+            status=Reservation.Status.SOLD
+        )
+        Kit.objects.filter(pk__in=[k.pk for k in kits]).update(status=Kit.Status.SOLD)
+        KitItem.objects.filter(kit__in=kits).update(active=False)
+        if payment_hook is not None:
+            payment_hook(sale)
+    return sale
+
+
+def sale_return(
+    *,
+    sale: Sale,
+    devices: list[Device],
+    reason: str,
+    actor,
+    workstation=None,
+    now: datetime | None = None,
+) -> CreditNote:
+    """Take devices back under warranty: ``sold → returned`` and a numbered credit note."""
+    from refurb.services import device_transition
+
+    now = now or timezone.now()
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(
+            "reason_required",
+            _("Say what is wrong with the device."),
+            fields={"reason": [_("This field is required.")]},
+        )
+    with transaction.atomic():
+        sale = Sale.objects.select_for_update().select_related("site").get(pk=sale.pk)
+        if timezone.localdate(now) > sale.warranty_until:
+            raise DomainError(
+                "warranty_over",
+                _(
+                    "The warranty of invoice %(number)s ended on %(date)s: no return, offer a "
+                    "paid repair."
+                )
+                % {"number": sale.number, "date": sale.warranty_until.isoformat()},
+                status=409,
+            )
+        wanted = {device.pk for device in devices}
+        lines = list(SaleLine.objects.select_for_update().filter(sale=sale, device_id__in=wanted))
+        if not lines or len(lines) != len(wanted):
+            raise DomainError(
+                "not_on_invoice",
+                _("Some of these devices are not on invoice %(number)s.") % {"number": sale.number},
+            )
+        if any(line.returned for line in lines):
+            raise DomainError(
+                "already_returned", _("A device was already returned on this invoice."), status=409
+            )
+        year = timezone.localdate(now).year
+        seq = _next_number(sale.site, DocumentCounter.Kind.CREDIT_NOTE, year)
+        note = CreditNote.objects.create(
+            site=sale.site,
+            number=credit_note_number(sale.site.code, year, seq),
+            year=year,
+            seq=seq,
+            sale=sale,
+            reason=reason,
+            total=sum((line.price for line in lines), ZERO),
+            vat_total=sum((line.vat for line in lines), ZERO),
+            created_at=now,
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        for line in lines:
+            CreditNoteLine.objects.create(
+                credit_note=note, sale_line=line, amount=line.price, vat=line.vat
+            )
+            line.returned = True
+            line.save(update_fields=["returned"])
+            device_transition(
+                device=line.device,
+                to=State.RETURNED,
+                actor=actor,
+                workstation=workstation,
+                reason=reason,
+                payload={"invoice": sale.number, "credit_note": note.number},
+                now=now,
+            )
+    return note

@@ -1,0 +1,131 @@
+"""Admin screens of the shop: the data a manager edits (legal identity, price grid, spec
+tiers, quotas, carbon factors) and read-only views of buyers, kits, sales and credit notes,
+which are written by the services only."""
+
+from django.contrib import admin
+
+from inventory.models import (
+    Buyer,
+    CreditNote,
+    CreditNoteLine,
+    DevicePrice,
+    DocumentCounter,
+    Kit,
+    KitItem,
+    PriceRule,
+    QuotaRule,
+    Reservation,
+    Sale,
+    SaleLine,
+    SiteLegal,
+    SpecTier,
+)
+
+
+@admin.register(SiteLegal)
+class SiteLegalAdmin(admin.ModelAdmin):
+    list_display = ["site", "legal_name", "siret", "vat_regime", "warranty_months"]
+
+
+@admin.register(SpecTier)
+class SpecTierAdmin(admin.ModelAdmin):
+    list_display = ["name", "rank", "min_cpu_generation", "min_ram_gb", "min_storage_gb"]
+
+
+@admin.register(PriceRule)
+class PriceRuleAdmin(admin.ModelAdmin):
+    list_display = [
+        "category",
+        "grade",
+        "spec_tier",
+        "solidarity_price",
+        "standard_price",
+        "free_of_charge",
+        "is_active",
+    ]
+    list_filter = ["category", "grade", "spec_tier", "is_active"]
+    list_editable = ["solidarity_price", "standard_price", "free_of_charge", "is_active"]
+
+
+@admin.register(QuotaRule)
+class QuotaRuleAdmin(admin.ModelAdmin):
+    list_display = ["name", "buyer_kind", "max_devices", "period_months", "is_active"]
+    filter_horizontal = ["categories"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records written by the shop services: shown, never edited here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Buyer)
+class BuyerAdmin(ReadOnlyAdmin):
+    list_display = ["name", "kind", "tier", "eligible_until", "checked_at"]
+    list_filter = ["kind", "tier"]
+    search_fields = ["name", "rna", "siren", "siret"]
+
+
+@admin.register(Kit)
+class KitAdmin(ReadOnlyAdmin):
+    list_display = ["tag", "name", "status", "solidarity_price", "standard_price"]
+    search_fields = ["tag", "name"]
+
+
+@admin.register(Sale)
+class SaleAdmin(ReadOnlyAdmin):
+    list_display = ["number", "buyer", "tier", "payment_method", "total", "completed_at"]
+    search_fields = ["number", "buyer__name"]
+    date_hierarchy = "completed_at"
+
+
+@admin.register(CreditNote)
+class CreditNoteAdmin(ReadOnlyAdmin):
+    list_display = ["number", "sale", "total", "created_at"]
+    search_fields = ["number", "sale__number"]
+
+
+@admin.register(DevicePrice)
+class DevicePriceAdmin(ReadOnlyAdmin):
+    list_display = ["device", "solidarity_price", "standard_price", "free_of_charge"]
+    search_fields = ["device__asset_tag"]
+    list_select_related = ["device"]
+
+
+@admin.register(KitItem)
+class KitItemAdmin(ReadOnlyAdmin):
+    list_display = ["kit", "device"]
+    search_fields = ["kit__tag", "device__asset_tag"]
+    list_select_related = ["kit", "device"]
+
+
+@admin.register(Reservation)
+class ReservationAdmin(ReadOnlyAdmin):
+    list_display = ["device", "buyer", "expires_at", "status"]
+    search_fields = ["device__asset_tag", "buyer__name"]
+    list_select_related = ["device", "buyer"]
+
+
+@admin.register(DocumentCounter)
+class DocumentCounterAdmin(ReadOnlyAdmin):
+    list_display = ["site", "kind", "year", "last_number"]
+
+
+@admin.register(SaleLine)
+class SaleLineAdmin(ReadOnlyAdmin):
+    list_display = ["sale", "asset_tag", "description", "price", "returned"]
+    search_fields = ["asset_tag", "sale__number"]
+    list_select_related = ["sale"]
+
+
+@admin.register(CreditNoteLine)
+class CreditNoteLineAdmin(ReadOnlyAdmin):
+    list_display = ["credit_note", "sale_line", "amount"]
+    list_select_related = ["credit_note", "sale_line"]

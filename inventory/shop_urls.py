@@ -1,0 +1,21 @@
+"""URLs of the shop screens and of the public device page (``/d/<tag>``)."""
+
+from django.urls import path
+
+from inventory import shop_views as views
+
+app_name = "shop"
+
+urlpatterns = [
+    path("d/<str:tag>", views.public_device, name="public_device"),
+    path("shop/counter/", views.counter, name="counter"),
+    path("shop/counter/station/", views.counter_station, name="counter_station"),
+    path("shop/counter/scan/", views.counter_scan, name="counter_scan"),
+    path("shop/counter/remove/", views.counter_remove, name="counter_remove"),
+    path("shop/counter/buyer/", views.counter_buyer, name="counter_buyer"),
+    path("shop/counter/buyer/new/", views.counter_buyer_new, name="counter_buyer_new"),
+    path("shop/counter/complete/", views.counter_complete, name="counter_complete"),
+    path("shop/sales/<int:pk>/", views.sale_detail, name="sale"),
+    path("shop/sales/<int:pk>/invoice.pdf", views.sale_invoice, name="sale_invoice"),
+    path("shop/credit-notes/<int:pk>.pdf", views.credit_note_document, name="credit_note_pdf"),
+]

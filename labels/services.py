@@ -1,0 +1,383 @@
+"""Print labels: resolve the printer and stock, render, send, record the job and the events.
+
+The printer is never talked to inside a database transaction: the job is recorded and
+committed as ``queued``, the bytes are sent, then a second short transaction records the
+outcome (and the ``printed`` events of the devices). A slow or dead printer therefore holds
+no row lock. A failure is recorded on the job and raised as a ``DomainError`` with code
+``print_failed`` (HTTP 503 when the printer cannot be reached, 502 when it answered badly).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from labels import printing
+from labels.content import Label
+from labels.layout import LayoutError
+from labels.models import LabelFormat, Printer, PrintJob, stock_problem
+from labels.render.brother import DEFAULT_MODEL, render_brother
+from labels.render.pdf import render_pdf
+from labels.render.zpl import render_zpl
+from labels.selectors import LabelItem, label_items, label_items_for_objects
+from labels.stocks import STOCKS, Stock
+from labels.templates import build
+from workshop.exceptions import DomainError, validate
+
+MAX_COPIES = 100
+MAX_LABELS = 5000
+
+# What to do, by the engine's stable error code. "%(printer)s" is the printer's name.
+PRINT_ERROR_MESSAGES = {
+    "refused": gettext_lazy(
+        "The printer “%(printer)s” refused the connection. Check that it is switched on, "
+        "that its address is right and that raw printing is enabled, then retry."
+    ),
+    "timeout": gettext_lazy(
+        "The printer “%(printer)s” did not answer in time. Check that it is on, has labels "
+        "loaded, no paper jam and its cover closed, then retry."
+    ),
+    "unreachable": gettext_lazy(
+        "The printer “%(printer)s” cannot be reached on the network. Check its cable or "
+        "Wi-Fi and its address, then retry."
+    ),
+    "unknown_host": gettext_lazy(
+        "The address of the printer “%(printer)s” is unknown. Check the printer's address "
+        "in its settings."
+    ),
+    "connection_lost": gettext_lazy(
+        "The connection to the printer “%(printer)s” was lost while printing. Check that it "
+        "is on and has paper, then retry."
+    ),
+    "lp_missing": gettext_lazy(
+        "The server cannot print to CUPS queues (the lp command is missing). Ask the "
+        "administrator to install the CUPS client, or choose another printer."
+    ),
+    "lp_failed": gettext_lazy(
+        "CUPS refused the job for the printer “%(printer)s”. Check the queue name and that "
+        "the queue is enabled and accepting jobs."
+    ),
+    "bad_content": gettext_lazy(
+        "The printer “%(printer)s” cannot print this kind of label. Choose a stock that "
+        "matches the printer."
+    ),
+    "unknown": gettext_lazy(
+        "Printing on “%(printer)s” failed for an unknown reason. Check the printer, then retry."
+    ),
+}
+# Codes where the printer could not be reached at all (503); the others are 502.
+UNAVAILABLE_CODES = frozenset({"refused", "timeout", "unreachable", "unknown_host", "lp_missing"})
+
+CONTENT_TYPES = {
+    LabelFormat.PDF: printing.PDF,
+    LabelFormat.ZPL: printing.ZPL,
+    LabelFormat.BROTHER: printing.BROTHER_RASTER,
+}
+EXTENSIONS = {LabelFormat.PDF: "pdf", LabelFormat.ZPL: "zpl", LabelFormat.BROTHER: "bin"}
+
+
+def print_error_message(code: str, printer_name: str) -> str:
+    """The translated advice for a print failure ``code``."""
+    message = PRINT_ERROR_MESSAGES.get(code, PRINT_ERROR_MESSAGES["unknown"])
+    return str(message) % {"printer": printer_name}
+
+
+def print_failed_error(job: PrintJob) -> DomainError:
+    error = DomainError(
+        "print_failed",
+        print_error_message(job.error_code, job.printer.name),
+        fields={"printer": [job.error_code]},
+        status=503 if job.error_code in UNAVAILABLE_CODES else 502,
+    )
+    error.job = job
+    return error
+
+
+def transport_for(printer: Printer) -> printing.Printer:
+    """The engine's printer object for a ``Printer`` row."""
+    timeout = float(printer.timeout_seconds)
+    if printer.kind == Printer.Kind.CUPS:
+        return printing.CupsPrinter(printer.queue, timeout=timeout)
+    if printer.kind == Printer.Kind.BROTHER_QL:
+        return printing.BrotherNetworkPrinter(printer.host, printer.port, timeout=timeout)
+    if printer.kind in (Printer.Kind.RAW9100, Printer.Kind.PDF_RAW):
+        return printing.RawSocketPrinter(printer.host, printer.port, timeout=timeout)
+    return printing.DownloadPrinter()
+
+
+def labels_render(
+    labels: list[Label],
+    stock: Stock,
+    label_format: str,
+    *,
+    start_at: int = 1,
+    copies: int = 1,
+    model: str | None = None,
+) -> bytes:
+    """Bytes of ``labels`` (each ``copies`` times, side by side) in ``label_format``."""
+    repeated = [label for label in labels for _copy in range(copies)]
+    try:
+        if label_format == LabelFormat.ZPL:
+            return render_zpl(repeated, stock)
+        if label_format == LabelFormat.BROTHER:
+            return render_brother(repeated, stock, model=model or DEFAULT_MODEL)
+        return render_pdf(repeated, stock, start_at=start_at)
+    except (ValueError, LayoutError) as exc:
+        raise DomainError(
+            "label_render_failed",
+            _("These labels cannot be drawn on this stock: %(reason)s") % {"reason": exc},
+            fields={"stock": [str(exc)]},
+        ) from exc
+
+
+def _resolve_printer(printer: Printer | None, workstation) -> Printer:
+    if printer is None and workstation is not None and workstation.printer_id:
+        printer = Printer.objects.select_related("site").get(pk=workstation.printer_id)
+    if printer is None:
+        raise DomainError(
+            "printer_required",
+            _("Choose a printer: this workstation has no label printer set."),
+            fields={"printer": [_("This field is required.")]},
+        )
+    if not printer.is_active:
+        raise DomainError(
+            "printer_inactive",
+            _("The printer “%(printer)s” is switched off in Atelier: choose another one.")
+            % {"printer": printer.name},
+            fields={"printer": [_("Inactive printer.")]},
+        )
+    return printer
+
+
+def _resolve_stock(printer: Printer, stock: str | None) -> Stock:
+    code = stock or printer.default_stock
+    if not code:
+        raise DomainError(
+            "stock_required",
+            _("Choose the label stock loaded in the printer."),
+            fields={"stock": [_("This field is required.")]},
+        )
+    if code not in STOCKS:
+        raise DomainError(
+            "stock_unknown",
+            _("Unknown label stock “%(stock)s”.") % {"stock": code},
+            fields={"stock": [_("Unknown label stock.")]},
+        )
+    problem = stock_problem(printer.kind, code)
+    if problem:
+        raise DomainError("stock_unsuitable", str(problem), fields={"stock": [str(problem)]})
+    return STOCKS[code]
+
+
+def _check_counts(stock: Stock, copies: int, start_at: int) -> None:
+    if not 1 <= copies <= MAX_COPIES:
+        raise DomainError(
+            "invalid",
+            _("Print between 1 and %(max)d copies.") % {"max": MAX_COPIES},
+            fields={"copies": [_("Between 1 and %(max)d.") % {"max": MAX_COPIES}]},
+        )
+    last = stock.sheet.per_sheet if stock.sheet else 1
+    if stock.sheet is None and start_at != 1:
+        start_at = 1  # rolls have no start position: ignored, not refused
+    if not 1 <= start_at <= last:
+        raise DomainError(
+            "invalid",
+            _("The start position is between 1 and %(last)d on this sheet.") % {"last": last},
+            fields={"start_at": [_("Between 1 and %(last)d.") % {"last": last}]},
+        )
+
+
+def codes_key(codes: Iterable[str]) -> str:
+    return hashlib.sha256("\n".join(sorted(set(codes))).encode()).hexdigest()
+
+
+def print_job_create(
+    *,
+    template: str,
+    objects: Iterable[Any] | None = None,
+    codes: Iterable[str] | None = None,
+    stock: str | None = None,
+    printer: Printer | None = None,
+    workstation=None,
+    copies: int = 1,
+    start_at: int = 1,
+    actor,
+    now: datetime | None = None,
+    base_url: str | None = None,
+) -> PrintJob:
+    """Print ``template`` labels for ``objects`` or scanned ``codes``; return the sent job.
+
+    The printer is ``printer``, else the workstation's. Raises ``DomainError`` before
+    anything is recorded for bad input, and ``print_failed`` after recording a failed job.
+    A ``download`` printer's bytes are on ``job.document``.
+    """
+    codes = [str(code) for code in codes] if codes is not None else None
+    printer = _resolve_printer(printer, workstation)
+    stock_obj = _resolve_stock(printer, stock)
+    _check_counts(stock_obj, copies, start_at)
+    if objects is not None:
+        items = label_items_for_objects(template, objects, base_url=base_url)
+    else:
+        items = label_items(template, codes or [], base_url=base_url)
+    if len(items) * copies > MAX_LABELS:
+        raise DomainError(
+            "too_many_labels",
+            _("At most %(max)d labels in one job: print in smaller batches.") % {"max": MAX_LABELS},
+        )
+    label_format = printer.label_format
+    data = labels_render(
+        [build(template, item.data) for item in items],
+        stock_obj,
+        label_format,
+        start_at=start_at if stock_obj.sheet else 1,
+        copies=copies,
+        model=printer.model,
+    )
+    job_codes = codes if objects is None else [item.code for item in items]
+    now = now or timezone.now()
+    with transaction.atomic():
+        key = codes_key(item.code for item in items)
+        job = PrintJob(
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            workstation=workstation,
+            printer=printer,
+            template=template,
+            codes=job_codes,
+            codes_key=key,
+            label_count=len(items) * copies,
+            stock=stock_obj.code,
+            copies=copies,
+            start_at=start_at if stock_obj.sheet else 1,
+            format=label_format,
+            status=PrintJob.Status.QUEUED,
+            attempts=1,
+            created_at=now,
+            reprint_of=PrintJob.objects.filter(
+                template=template, codes_key=key, status=PrintJob.Status.SENT
+            )
+            .order_by("-created_at", "-id")
+            .first(),
+        )
+        validate(job)
+        job.save()
+    return _send(job, data, items, actor=actor, now=now)
+
+
+def print_job_retry(
+    *, job: PrintJob, actor, now: datetime | None = None, base_url: str | None = None
+) -> PrintJob:
+    """Send a failed job again (re-rendered from its codes) and record the new outcome."""
+    with transaction.atomic():
+        job = PrintJob.objects.select_for_update().select_related("printer").get(pk=job.pk)
+        if job.status != PrintJob.Status.FAILED:
+            raise DomainError(
+                "print_job_not_failed",
+                _("Only a failed print job can be retried; this one is %(status)s.")
+                % {"status": job.get_status_display()},
+                status=409,
+            )
+        printer = _resolve_printer(job.printer, None)
+        stock_obj = _resolve_stock(printer, job.stock)
+        items = label_items(job.template, job.codes, base_url=base_url)
+        data = labels_render(
+            [build(job.template, item.data) for item in items],
+            stock_obj,
+            job.format,
+            start_at=job.start_at,
+            copies=job.copies,
+            model=printer.model,
+        )
+        job.status = PrintJob.Status.QUEUED
+        job.attempts += 1
+        job.error_code = ""
+        job.error_message = ""
+        job.finished_at = None
+        job.save(update_fields=["status", "attempts", "error_code", "error_message", "finished_at"])
+    return _send(job, data, items, actor=actor, now=now or timezone.now())
+
+
+def print_job_document(job: PrintJob, *, base_url: str | None = None) -> tuple[bytes, str, str]:
+    """(bytes, content type, file name) of a job, rendered again (for download printers)."""
+    items = label_items(job.template, job.codes, base_url=base_url)
+    data = labels_render(
+        [build(job.template, item.data) for item in items],
+        STOCKS[job.stock],
+        job.format,
+        start_at=job.start_at,
+        copies=job.copies,
+        model=job.printer.model,
+    )
+    return data, CONTENT_TYPES[job.format], f"labels-{job.pk}.{EXTENSIONS[job.format]}"
+
+
+def _send(job: PrintJob, data: bytes, items: list[LabelItem], *, actor, now) -> PrintJob:
+    """Send outside any transaction, then record the outcome and the devices' events."""
+    printer = job.printer
+    try:
+        result = transport_for(printer).send(data, content_type=CONTENT_TYPES[job.format])
+    except printing.PrintError as exc:
+        error_code, error_message, result = exc.code, exc.message, None
+    except OSError as exc:  # anything the transports did not classify
+        error_code, error_message, result = "unknown", str(exc), None
+    finished = timezone.now() if now is None else now
+    with transaction.atomic():
+        locked = PrintJob.objects.select_for_update().get(pk=job.pk)
+        if result is None:
+            locked.status = PrintJob.Status.FAILED
+            locked.error_code = error_code
+            locked.error_message = error_message
+        else:
+            locked.status = PrintJob.Status.SENT
+            locked.bytes_sent = result.bytes_sent
+        locked.finished_at = finished
+        locked.save(
+            update_fields=["status", "error_code", "error_message", "bytes_sent", "finished_at"]
+        )
+        if result is not None:
+            _append_printed_events(locked, items, actor=actor, now=finished)
+    locked.printer = printer
+    if result is None:
+        raise print_failed_error(locked)
+    locked.document = result.data
+    return locked
+
+
+def _append_printed_events(job: PrintJob, items: list[LabelItem], *, actor, now) -> None:
+    from inventory.models import Device
+    from refurb.events import event_append
+    from refurb.models import DeviceEvent
+
+    device_ids = sorted({item.device.pk for item in items if item.device is not None})
+    if not device_ids:
+        return
+    printed_before = set(
+        DeviceEvent.objects.filter(
+            device_id__in=device_ids,
+            code=DeviceEvent.Code.PRINTED,
+            payload__template=job.template,
+        ).values_list("device_id", flat=True)
+    )
+    devices = Device.objects.select_for_update().filter(pk__in=device_ids).order_by("pk")
+    for device in devices:
+        event_append(
+            device=device,
+            code=DeviceEvent.Code.PRINTED,
+            actor=actor,
+            workstation=job.workstation,
+            payload={
+                "template": job.template,
+                "job": job.pk,
+                "printer": job.printer.name,
+                "stock": job.stock,
+                "copies": job.copies,
+                "reprint": device.pk in printed_before,
+            },
+            now=now,
+        )

@@ -1,0 +1,161 @@
+"""Check the tamper-evident hash chains of device histories (see ``refurb.events``).
+
+Reads devices by id ranges and their events through a chunked iterator, so memory stays
+bounded whatever the size of the log; stops at the first broken link, because every later
+hash of that device depends on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from inventory.models import Device
+from refurb.events import event_hash
+from refurb.models import DeviceEvent
+
+EVENT_FIELDS = (
+    "device_id",
+    "seq",
+    "code",
+    "from_state",
+    "to_state",
+    "actor_id",
+    "workstation_id",
+    "reason",
+    "payload",
+    "created_at",
+    "prev_hash",
+    "hash",
+)
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    """The first link of a device's chain that does not hold."""
+
+    asset_tag: str
+    seq: int
+    problem: str
+    expected: str
+    found: str
+
+    def __str__(self) -> str:
+        return (
+            f"{self.asset_tag} event #{self.seq}: {self.problem} "
+            f"(expected {self.expected or '-'}, found {self.found or '-'})"
+        )
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    devices: int
+    events: int
+    broken: ChainBreak | None
+
+    @property
+    def ok(self) -> bool:
+        return self.broken is None
+
+
+def _check_device(tag: str, event_seq: int, head: str, events) -> tuple[int, ChainBreak | None]:
+    previous = ""
+    expected_seq = 1
+    count = 0
+    for row in events:
+        count += 1
+        if row["seq"] != expected_seq:
+            return count, ChainBreak(
+                tag, expected_seq, "event missing", str(expected_seq), str(row["seq"])
+            )
+        if row["prev_hash"] != previous:
+            return count, ChainBreak(
+                tag, row["seq"], "previous hash differs", previous, row["prev_hash"]
+            )
+        computed = event_hash(
+            asset_tag=tag,
+            seq=row["seq"],
+            code=row["code"],
+            from_state=row["from_state"],
+            to_state=row["to_state"],
+            actor_id=row["actor_id"],
+            workstation_id=row["workstation_id"],
+            reason=row["reason"],
+            payload=row["payload"],
+            created_at=row["created_at"],
+            prev_hash=row["prev_hash"],
+        )
+        if computed != row["hash"]:
+            return count, ChainBreak(tag, row["seq"], "content altered", computed, row["hash"])
+        previous = row["hash"]
+        expected_seq += 1
+    if expected_seq - 1 != event_seq:
+        return count, ChainBreak(
+            tag, expected_seq, "event missing at the end", str(event_seq), str(expected_seq - 1)
+        )
+    if head != previous:
+        return count, ChainBreak(tag, event_seq, "chain head differs", previous, head)
+    return count, None
+
+
+def _grouped(rows):
+    current, bucket = None, []
+    for row in rows:
+        if row["device_id"] != current and bucket:
+            yield current, bucket
+            bucket = []
+        current = row["device_id"]
+        bucket.append(row)
+    if bucket:
+        yield current, bucket
+
+
+def _with_sentinel(groups):
+    yield from groups
+    yield None, []
+
+
+def chains_verify(
+    *,
+    asset_tag: str | None = None,
+    devices_per_batch: int = 500,
+    progress: Callable[[int, int], None] | None = None,
+) -> ChainReport:
+    """Check every device's chain (or one device's) and return the first break, if any."""
+    devices = Device.objects.order_by("pk")
+    if asset_tag:
+        devices = devices.filter(asset_tag=asset_tag)
+    total = devices.count()
+    seen = events_seen = 0
+    last_id = 0
+    while True:
+        batch = list(
+            devices.filter(pk__gt=last_id).values_list(
+                "pk", "asset_tag", "event_seq", "event_head"
+            )[:devices_per_batch]
+        )
+        if not batch:
+            break
+        last_id = batch[-1][0]
+        info = {pk: (tag, seq, head) for pk, tag, seq, head in batch}
+        rows = (
+            DeviceEvent.objects.filter(device_id__gte=batch[0][0], device_id__lte=last_id)
+            .order_by("device_id", "seq")
+            .values(*EVENT_FIELDS)
+            .iterator(chunk_size=2000)
+        )
+        pending = iter(batch)
+        groups = _grouped(row for row in rows if row["device_id"] in info)
+        for device_id, events in _with_sentinel(groups):
+            for pk, tag, event_seq, head in pending:
+                mine = events if pk == device_id else []
+                count, broken = _check_device(tag, event_seq, head, mine)
+                events_seen += count
+                if broken:
+                    return ChainReport(seen + 1, events_seen, broken)
+                seen += 1
+                if pk == device_id:
+                    break
+        if progress:
+            progress(seen, total)
+    return ChainReport(seen, events_seen, None)

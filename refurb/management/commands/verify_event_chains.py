@@ -1,0 +1,34 @@
+"""Check every device's tamper-evident event chain; name the first broken link."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError
+
+from inventory.models import Device
+from refurb.chain import chains_verify
+
+
+class Command(BaseCommand):
+    help = (
+        "Recompute the hash chain of every device's events (or of one device) and compare it "
+        "with the stored hashes. Exits 1 and names the first broken link if one is found."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--device", metavar="TAG", help="check this asset tag only")
+        parser.add_argument("--quiet", action="store_true", help="no progress lines")
+
+    def handle(self, *args, device=None, quiet=False, **options):
+        if device and not Device.objects.filter(asset_tag=device).exists():
+            raise CommandError(f"No device with asset tag {device}.")
+
+        def progress(done: int, total: int) -> None:
+            if not quiet:
+                self.stderr.write(f"checked {done}/{total} devices")
+
+        report = chains_verify(asset_tag=device, progress=progress)
+        if report.broken:
+            raise CommandError(f"Broken event chain: {report.broken}", returncode=1)
+        self.stdout.write(
+            f"All event chains intact: {report.devices} devices, {report.events} events."
+        )

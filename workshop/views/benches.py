@@ -1,0 +1,128 @@
+"""The test bench, the grading bench and the coach's overview."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from refurb import services as refurb_services
+from refurb.models import ChecklistItem, Grade
+from refurb.selectors import device_checklist
+from refurb.states import State
+from workshop import selectors
+from workshop.exceptions import DomainError
+from workshop.forms import TestResultForm, form_errors
+from workshop.roles import COACH, MANAGER
+from workshop.views.common import (
+    bench_view,
+    device_context,
+    device_get,
+    done,
+    render_bench,
+    show_error,
+)
+
+STUCK_DEFAULT_DAYS = 7
+
+
+@bench_view
+def test_bench(request):
+    return render_bench(request, "workshop/bench/test.html")
+
+
+@bench_view
+def test_device(request, tag):
+    device = device_get(tag)
+    context = device_context(request, device)
+    lines = device_checklist(device)
+    mandatory = [line for line in lines if line.item.mandatory]
+    context.update(
+        {
+            "checklist": lines,
+            "all_mandatory_passed": all(line.passed for line in mandatory),
+            "mandatory_failed": [
+                line for line in mandatory if line.result is not None and not line.passed
+            ],
+            "untested": sum(1 for line in lines if line.result is None),
+        }
+    )
+    return render_bench(request, "workshop/bench/test.html", context)
+
+
+@require_POST
+@bench_view
+def test_result(request, tag, item_id):
+    device = device_get(tag)
+    item = get_object_or_404(ChecklistItem, pk=item_id)
+    back = reverse("bench:test-device", args=[device.asset_tag]) + f"#check-{item.pk}"
+    form = TestResultForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return done(request, back)
+    try:
+        refurb_services.test_record_result(
+            device=device,
+            item=item,
+            passed=form.cleaned_data["passed"],
+            note=form.cleaned_data["note"],
+            actor=request.user,
+            workstation=request.workstation,
+        )
+    except DomainError as error:
+        show_error(request, error)
+    return done(request, back)
+
+
+@bench_view
+def grading(request):
+    return render_bench(request, "workshop/bench/grading.html")
+
+
+@bench_view
+def grading_device(request, tag):
+    device = device_get(tag)
+    context = device_context(request, device)
+    targets = {move["target"] for move in context["moves"]}
+    context.update(
+        {
+            "grades": list(Grade.objects.all()),
+            "can_grade": State.GRADED in targets,
+            "can_sell": State.ON_SALE in targets,
+            # The grade cards above make the move to `graded`; the generic list skips it.
+            "open_moves": [m for m in context["open_moves"] if m["target"] != State.GRADED],
+        }
+    )
+    return render_bench(request, "workshop/bench/grading.html", context)
+
+
+def _days(request) -> int:
+    try:
+        days = int(request.GET.get("days", STUCK_DEFAULT_DAYS))
+    except (TypeError, ValueError):
+        messages.warning(request, _("The number of days must be a whole number: showing 7."))
+        return STUCK_DEFAULT_DAYS
+    return min(max(days, 0), 3650)
+
+
+@bench_view(roles=frozenset({COACH, MANAGER}))
+def coach(request):
+    """Show what each bench and worker did today, and the devices stuck in a state."""
+    site = request.workstation.site
+    now = timezone.now()
+    start, end = selectors.day_bounds(now)
+    days = _days(request)
+    return render_bench(
+        request,
+        "workshop/bench/coach.html",
+        {
+            "activity": selectors.bench_activity(site=site, day_start=start, day_end=end),
+            "stuck": list(selectors.devices_stuck(site=site, days=days, now=now)),
+            "days": days,
+            "today": start,
+            "now": now,
+        },
+    )

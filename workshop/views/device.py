@@ -1,0 +1,134 @@
+"""The scan field, the shared device card with its timeline, and the one transition view."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from inventory import services as inventory_services
+from inventory.models import Device
+from inventory.scan import scan_resolve
+from refurb import services as refurb_services
+from workshop.exceptions import DomainError
+from workshop.forms import ScanForm, TransitionForm, form_errors
+from workshop.models import WorkstationKind as WK
+from workshop.views.common import (
+    bench_device_url,
+    bench_home_url,
+    bench_view,
+    device_context,
+    device_get,
+    done,
+    render_bench,
+    safe_next,
+    show_error,
+)
+
+INTAKE_COLLECTION = "intake_collection"
+
+
+@require_POST
+@bench_view
+def scan(request):
+    """Resolve a scanned code: open a device, move the open device to a location, and so on."""
+    form = ScanForm(request.POST)
+    form.is_valid()
+    code = form.cleaned_data.get("code", "")
+    back = safe_next(request, bench_home_url(request.workstation))
+    try:
+        result = scan_resolve(code)
+    except DomainError as error:
+        show_error(request, error)
+        return done(request, back)
+    workstation = request.workstation
+    if result.kind == "device":
+        return done(request, bench_device_url(workstation, result.obj))
+    if result.kind == "drive":
+        messages.info(
+            request,
+            _("Drive %(drive)s belongs to %(tag)s.")
+            % {"drive": result.obj.tag, "tag": result.obj.device.asset_tag},
+        )
+        return done(request, bench_device_url(workstation, result.obj.device))
+    if result.kind == "location":
+        open_tag = form.cleaned_data.get("device") or ""
+        device = Device.objects.filter(asset_tag=open_tag).first() if open_tag else None
+        if device is None:
+            messages.warning(
+                request,
+                _("Location %(name)s: scan a device first, then the place to put it.")
+                % {"name": result.obj.name},
+                extra_tags="scan_location_first",
+            )
+            return done(request, back)
+        inventory_services.device_move(
+            device=device, location=result.obj, actor=request.user, workstation=workstation
+        )
+        messages.success(
+            request,
+            _("%(tag)s is now at %(name)s.") % {"tag": device.asset_tag, "name": result.obj.name},
+        )
+        return done(request, bench_device_url(workstation, device))
+    if result.kind == "collection":
+        if workstation.kind == WK.INTAKE:
+            request.session[INTAKE_COLLECTION] = result.obj.pk
+            messages.success(
+                request,
+                _("Collection %(tag)s from %(donor)s is open.")
+                % {"tag": result.obj.tag, "donor": result.obj.donor.name},
+            )
+            return done(request, reverse("bench:intake"))
+        messages.warning(
+            request,
+            _("%(tag)s is a collection label: collections are opened at the intake bench.")
+            % {"tag": result.obj.tag},
+        )
+        return done(request, back)
+    messages.warning(request, _("%(code)s is not used at this bench.") % {"code": code})
+    return done(request, back)
+
+
+@bench_view
+def lookup(request):
+    """The bench screen of workstations without their own (shop, stock): scan to open a card."""
+    return render_bench(request, "workshop/bench/lookup.html")
+
+
+@bench_view
+def device_card(request, tag):
+    """Show a device: specs, drives, location, state, next moves and its whole history."""
+    device = device_get(tag)
+    return render_bench(request, "workshop/bench/device.html", device_context(request, device))
+
+
+@require_POST
+@bench_view
+def transition(request, tag):
+    """Apply one move of the transition table to the device (the buttons of every card)."""
+    device = device_get(tag)
+    back = safe_next(request, bench_device_url(request.workstation, device))
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return done(request, back)
+    data = form.cleaned_data
+    try:
+        refurb_services.device_transition(
+            device=device,
+            to=data["to"],
+            actor=request.user,
+            workstation=request.workstation,
+            reason=data["reason"],
+            payload={"grade": data["grade"]} if data["grade"] else None,
+        )
+    except DomainError as error:
+        show_error(request, error)
+        return done(request, back)
+    messages.success(
+        request,
+        _("%(tag)s is now “%(state)s”.")
+        % {"tag": device.asset_tag, "state": device.get_state_display()},
+    )
+    return done(request, back)

@@ -1,0 +1,144 @@
+"""The erasure bench: a device's drives, their erasures or destructions, then `wiped`."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from refurb import services as refurb_services
+from refurb.models import Drive
+from workshop.exceptions import DomainError
+from workshop.forms import DestructionForm, DriveAddForm, ErasureForm, form_errors
+from workshop.views.common import (
+    bench_view,
+    device_context,
+    device_get,
+    done,
+    render_bench,
+    show_error,
+)
+
+
+def _back(request, device) -> str:
+    return reverse("bench:erasure-device", args=[device.asset_tag])
+
+
+@bench_view
+def erasure(request):
+    return render_bench(request, "workshop/bench/erasure.html")
+
+
+@bench_view
+def erasure_device(request, tag):
+    device = device_get(tag)
+    context = device_context(request, device)
+    context.update(
+        {
+            "drive_form": DriveAddForm(),
+            "erasure_form": ErasureForm(),
+            "destruction_form": DestructionForm(),
+        }
+    )
+    return render_bench(request, "workshop/bench/erasure.html", context)
+
+
+def _run(request, device, action, success: str):
+    try:
+        action()
+    except DomainError as error:
+        show_error(request, error)
+    else:
+        messages.success(request, success)
+    return done(request, _back(request, device))
+
+
+@require_POST
+@bench_view
+def drive_add(request, tag):
+    device = device_get(tag)
+    form = DriveAddForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return done(request, _back(request, device))
+    data = form.cleaned_data
+    capacity = data["capacity_gb"] * 10**9 if data["capacity_gb"] else None
+    return _run(
+        request,
+        device,
+        lambda: refurb_services.drive_add(
+            device=device,
+            actor=request.user,
+            kind=data["kind"],
+            serial_number=data["serial_number"],
+            model=data["model"],
+            capacity_bytes=capacity,
+            workstation=request.workstation,
+        ),
+        _("Drive recorded."),
+    )
+
+
+@require_POST
+@bench_view
+def no_storage(request, tag):
+    device = device_get(tag)
+    return _run(
+        request,
+        device,
+        lambda: refurb_services.device_confirm_no_storage(
+            device=device, actor=request.user, workstation=request.workstation
+        ),
+        _("Recorded: this device has no storage."),
+    )
+
+
+@require_POST
+@bench_view
+def drive_erasure(request, drive_tag):
+    drive = get_object_or_404(Drive.objects.select_related("device"), tag=drive_tag)
+    form = ErasureForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return done(request, _back(request, drive.device))
+    data = form.cleaned_data
+    return _run(
+        request,
+        drive.device,
+        lambda: refurb_services.drive_record_erasure(
+            drive=drive,
+            method=data["method"],
+            tool=data["tool"],
+            passes=data["passes"],
+            verified=data["verified"],
+            result=data["result"],
+            actor=request.user,
+            workstation=request.workstation,
+        ),
+        _("Erasure of drive %(drive)s recorded.") % {"drive": drive.tag},
+    )
+
+
+@require_POST
+@bench_view
+def drive_destruction(request, drive_tag):
+    drive = get_object_or_404(Drive.objects.select_related("device"), tag=drive_tag)
+    form = DestructionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return done(request, _back(request, drive.device))
+    data = form.cleaned_data
+    return _run(
+        request,
+        drive.device,
+        lambda: refurb_services.drive_record_destruction(
+            drive=drive,
+            method=data["method"],
+            witness=data["witness"],
+            actor=request.user,
+            workstation=request.workstation,
+        ),
+        _("Destruction of drive %(drive)s recorded.") % {"drive": drive.tag},
+    )

@@ -1,0 +1,162 @@
+"""The intake bench: open a collection, register devices in a few keystrokes, show the tag."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from inventory import services as inventory_services
+from inventory.models import Category, Collection
+from workshop import selectors
+from workshop.exceptions import DomainError
+from workshop.forms import CollectionForm, DeviceRegisterForm, form_errors
+from workshop.views.common import (
+    bench_view,
+    device_context,
+    device_get,
+    done,
+    render_bench,
+    show_error,
+)
+from workshop.views.device import INTAKE_COLLECTION
+
+
+def _open_collection(request):
+    pk = request.session.get(INTAKE_COLLECTION)
+    if not pk:
+        return None
+    return (
+        Collection.objects.select_related("donor")
+        .filter(pk=pk, site=request.workstation.site)
+        .first()
+    )
+
+
+def _intake_context(request, register_form=None, collection_form=None) -> dict:
+    site = request.workstation.site
+    return {
+        "collection": _open_collection(request),
+        "collections": selectors.collections_recent(site),
+        "categories": list(Category.objects.all()),
+        "suggestions": selectors.intake_suggestions(site),
+        "register_form": register_form or DeviceRegisterForm(),
+        "collection_form": collection_form or CollectionForm(),
+    }
+
+
+@bench_view
+def intake(request):
+    """Show the open collection, the registration form and the recent collections."""
+    return render_bench(request, "workshop/bench/intake.html", _intake_context(request))
+
+
+@bench_view
+def intake_device(request, tag):
+    """Show the newly registered device's tag in big letters, with its label hook."""
+    device = device_get(tag)
+    context = _intake_context(request)
+    context.update(device_context(request, device, timeline=False))
+    context["register_form"] = DeviceRegisterForm(
+        initial={"category": device.category_id, "make": device.make}
+    )
+    return render_bench(request, "workshop/bench/intake.html", context)
+
+
+@require_POST
+@bench_view
+def collection_open(request):
+    """Open an existing collection of this site (or close the open one)."""
+    pk = request.POST.get("collection")
+    if not pk:
+        request.session.pop(INTAKE_COLLECTION, None)
+        return done(request, reverse("bench:intake"))
+    collection = (
+        Collection.objects.filter(pk=pk, site=request.workstation.site)
+        .select_related("donor")
+        .first()
+        if str(pk).isdigit()
+        else None
+    )
+    if collection is None:
+        messages.error(request, _("This collection does not exist at this site."))
+    else:
+        request.session[INTAKE_COLLECTION] = collection.pk
+        messages.success(
+            request,
+            _("Collection %(tag)s from %(donor)s is open.")
+            % {"tag": collection.tag, "donor": collection.donor.name},
+        )
+    return done(request, reverse("bench:intake"))
+
+
+@require_POST
+@bench_view
+def collection_create(request):
+    """Create a collection (and its donor when new) and open it."""
+    form = CollectionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return render_bench(
+            request, "workshop/bench/intake.html", _intake_context(request, collection_form=form)
+        )
+    data = form.cleaned_data
+    try:
+        with transaction.atomic():
+            donor = data["donor"] or inventory_services.donor_create(
+                kind=data["donor_kind"], name=data["donor_name"]
+            )
+            collection = inventory_services.collection_create(
+                donor=donor,
+                site=request.workstation.site,
+                gross_weight_kg=data["gross_weight_kg"] or 0,
+                declared_count=data["declared_count"] or 0,
+            )
+    except DomainError as error:
+        show_error(request, error)
+        return render_bench(
+            request, "workshop/bench/intake.html", _intake_context(request, collection_form=form)
+        )
+    request.session[INTAKE_COLLECTION] = collection.pk
+    messages.success(
+        request,
+        _("Collection %(tag)s from %(donor)s is open.")
+        % {"tag": collection.tag, "donor": donor.name},
+    )
+    return done(request, reverse("bench:intake"))
+
+
+@require_POST
+@bench_view
+def device_register(request):
+    """Register one device into the open collection and show its new asset tag."""
+    form = DeviceRegisterForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return render_bench(
+            request, "workshop/bench/intake.html", _intake_context(request, register_form=form)
+        )
+    data = form.cleaned_data
+    try:
+        device = inventory_services.device_register(
+            site=request.workstation.site,
+            category=data["category"],
+            actor=request.user,
+            collection=_open_collection(request),
+            make=data["make"],
+            model=data["model"],
+            serial_number=data["serial_number"],
+            weight_kg=data["weight_kg"],
+            workstation=request.workstation,
+        )
+    except DomainError as error:
+        show_error(request, error)
+        return render_bench(
+            request, "workshop/bench/intake.html", _intake_context(request, register_form=form)
+        )
+    messages.success(
+        request, _("%(tag)s registered: stick its label on it.") % {"tag": device.asset_tag}
+    )
+    return done(request, reverse("bench:intake-device", args=[device.asset_tag]))
