@@ -10,12 +10,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal
 
 from django.db.models import Max
+from django.utils import timezone
 
 from bench.writers import columns
-from inventory.models import Category, Device
-from inventory.tags import DEVICE, DRIVE, make_tag
+from inventory.models import (
+    Buyer,
+    Category,
+    CreditNote,
+    CreditNoteLine,
+    Device,
+    DevicePrice,
+    Kit,
+    KitItem,
+    PaymentMethod,
+    PriceRule,
+    Sale,
+    SaleLine,
+)
+from inventory.selectors import add_months
+from inventory.services.sales import credit_note_number, invoice_number
+from inventory.tags import DEVICE, DRIVE, KIT, make_tag
+from refurb.events import event_hash
 from refurb.models import (
     ChecklistItem,
     Destruction,
@@ -60,7 +78,7 @@ DEVICE_COLS = [
     "id", "asset_tag", "site_id", "collection_id", "category_id", "make", "model",
     "serial_number", "specs", "weight_kg", "location_id", "state", "grade_id",
     "no_storage_confirmed", "received_at", "state_changed_at", "updated_at", "event_seq",
-    "created_by_id",
+    "event_head", "created_by_id",
 ]  # fmt: skip
 DRIVE_COLS = [
     "id",
@@ -130,20 +148,59 @@ EVENT_COLS = [
     "reason",
     "payload",
     "created_at",
+    "prev_hash",
+    "hash",
 ]
+SALE_COLS = [
+    "id", "site_id", "number", "year", "seq", "buyer_id", "tier", "payment_method",
+    "vat_regime", "total", "vat_total", "warranty_until", "seller", "buyer_snapshot",
+    "completed_at", "actor_id", "workstation_id",
+]  # fmt: skip
+SALE_LINE_COLS = [
+    "id", "sale_id", "device_id", "kit_id", "position", "asset_tag", "serial_number",
+    "description", "category_code", "price", "vat", "returned",
+]  # fmt: skip
+CREDIT_NOTE_COLS = [
+    "id", "site_id", "number", "year", "seq", "sale_id", "reason", "total", "vat_total",
+    "created_at", "actor_id",
+]  # fmt: skip
+CREDIT_LINE_COLS = ["credit_note_id", "sale_line_id", "amount", "vat"]
+KIT_COLS = [
+    "id", "site_id", "tag", "name", "solidarity_price", "standard_price", "status",
+    "created_at", "created_by_id",
+]  # fmt: skip
+KIT_ITEM_COLS = ["kit_id", "device_id", "position", "active"]
+PRICE_COLS = [
+    "device_id", "rule_id", "spec_tier_name", "solidarity_price", "standard_price",
+    "free_of_charge", "overridden", "override_reason", "set_at",
+]  # fmt: skip
+
+# Written in this order inside a chunk's transaction (foreign keys point backwards).
+CHUNK_TABLES = [
+    ("devices", Device, DEVICE_COLS),
+    ("drives", Drive, DRIVE_COLS),
+    ("erasures", Erasure, ERASURE_COLS),
+    ("destructions", Destruction, DESTRUCTION_COLS),
+    ("tests", TestResult, TEST_COLS),
+    ("repairs", Repair, REPAIR_COLS),
+    ("events", DeviceEvent, EVENT_COLS),
+    ("prices", DevicePrice, PRICE_COLS),
+    ("kits", Kit, KIT_COLS),
+    ("kit_items", KitItem, KIT_ITEM_COLS),
+    ("sales", Sale, SALE_COLS),
+    ("sale_lines", SaleLine, SALE_LINE_COLS),
+    ("credit_notes", CreditNote, CREDIT_NOTE_COLS),
+    ("credit_lines", CreditNoteLine, CREDIT_LINE_COLS),
+]
+SKIP_ID = {Erasure, Destruction, TestResult, DeviceEvent, DevicePrice, KitItem, CreditNoteLine}
+FALLBACK_PRICE = (Decimal("30.00"), Decimal("60.00"))
+KIT_SHARE = 0.04  # of the devices left on sale, the share sold as a pair under a kit tag
 
 
 def check_columns() -> None:
     """Fail loudly when a model gains or loses a column the seeder does not write."""
-    for model, cols, skip_id in (
-        (Device, DEVICE_COLS, False),
-        (Drive, DRIVE_COLS, False),
-        (Erasure, ERASURE_COLS, True),
-        (Destruction, DESTRUCTION_COLS, True),
-        (TestResult, TEST_COLS, True),
-        (Repair, REPAIR_COLS, False),
-        (DeviceEvent, EVENT_COLS, True),
-    ):
+    for _name, model, cols in CHUNK_TABLES:
+        skip_id = model in SKIP_ID
         expected = columns(model)[1:] if skip_id else columns(model)
         if expected != cols:
             raise RuntimeError(
@@ -161,6 +218,13 @@ class Chunk:
     tests: list = field(default_factory=list)
     repairs: list = field(default_factory=list)
     events: list = field(default_factory=list)
+    prices: list = field(default_factory=list)
+    kits: list = field(default_factory=list)
+    kit_items: list = field(default_factory=list)
+    sales: list = field(default_factory=list)
+    sale_lines: list = field(default_factory=list)
+    credit_notes: list = field(default_factory=list)
+    credit_lines: list = field(default_factory=list)
 
 
 class DeviceMaker:
@@ -189,13 +253,23 @@ class DeviceMaker:
         self.next_device = (Device.objects.aggregate(m=Max("id"))["m"] or 0) + 1
         self.next_drive = (Drive.objects.aggregate(m=Max("id"))["m"] or 0) + 1
         self.next_repair = (Repair.objects.aggregate(m=Max("id"))["m"] or 0) + 1
+        self.next_sale = (Sale.objects.aggregate(m=Max("id"))["m"] or 0) + 1
+        self.next_line = (SaleLine.objects.aggregate(m=Max("id"))["m"] or 0) + 1
+        self.next_note = (CreditNote.objects.aggregate(m=Max("id"))["m"] or 0) + 1
+        self.next_kit = (Kit.objects.aggregate(m=Max("id"))["m"] or 0) + 1
+        self.kits_allowed = True
+        self.rules = {
+            (rule.category_id, rule.grade_id): rule
+            for rule in PriceRule.objects.filter(is_active=True, spec_tier__isnull=True)
+        }
 
-    def make(self, chunk: Chunk, site) -> None:
+    def make(self, chunk: Chunk, site, kit: tuple | None = None) -> int:
+        """Append one device (two when it is sold as a kit pair); return how many."""
         rng = self.rng
         code = rng.choices(self.cat_codes, self.cat_weights)[0]
         category = self.categories[code]
         make, model, drive_kind, size_gb = rng.choice(MODELS[code])
-        target = rng.choices(self.states, self.state_weights)[0]
+        target = State.ON_SALE if kit else rng.choices(self.states, self.state_weights)[0]
         path = PATHS[target]
         cols = site.collections
         if target in RECENT_STATES:
@@ -211,7 +285,7 @@ class DeviceMaker:
         serial = f"{make[:2].upper()}{(device_id * 2654435761) % 10**10:010d}"
         crew, stations = site.crew, site.stations
         bench = crew[roles.BENCH_WORKER] if device_id % 2 else crew["bench2"]
-        events = chunk.events
+        events: list = []
         seq = 0
 
         def event(code_, when, actor, station, from_="", to="", reason="", payload=None):
@@ -315,7 +389,17 @@ class DeviceMaker:
                 location = site.locations[f"Étagère C{1 + device_id % 6}"]
             elif next_state == State.GRADED:
                 grade_code = rng.choice("AABBC")
-            elif next_state in (State.ON_SALE, State.RESERVED):
+            elif next_state == State.ON_SALE:
+                location = site.locations["Boutique"]
+                price = self._price(chunk, device_id, category, grade_code, moment)
+            elif next_state == State.RESERVED:
+                location = site.locations["Boutique"]
+            elif next_state == State.SOLD:
+                sale_payload = self._sold(
+                    chunk, site, (device_id, tag, serial, category, make, model), price, moment
+                )
+            elif next_state == State.RETURNED:
+                return_payload = self._returned(chunk, site, moment)
                 location = site.locations["Boutique"]
             elif next_state in (State.HARVESTED, State.RECYCLED):
                 repair_id = self.next_repair
@@ -347,6 +431,17 @@ class DeviceMaker:
             elif next_state == State.WRITTEN_OFF:
                 location = None
             payload = {"grade": grade_code} if grade_code else {}
+            if next_state == State.ON_SALE:
+                payload["price"] = {
+                    "solidarity": str(price[1]),
+                    "standard": str(price[2]),
+                    "rule": price[0],
+                    "overridden": False,
+                }
+            elif next_state == State.SOLD:
+                payload.update(sale_payload)
+            elif next_state == State.RETURNED:
+                payload.update(return_payload)
             event(
                 DeviceEvent.Code.TRANSITION,
                 moment,
@@ -359,6 +454,40 @@ class DeviceMaker:
             )
             state = next_state
             changed_at = moment
+        if (
+            target == State.ON_SALE
+            and kit is None
+            and self.kits_allowed
+            and rng.random() < KIT_SHARE
+        ):
+            kit = self._kit_open(site, moment)
+        if kit is not None:
+            moment += timedelta(minutes=10)
+            event(
+                DeviceEvent.Code.UPDATED,
+                moment,
+                crew[roles.SHOP],
+                stations[WK.SHOP],
+                payload={"kit": kit[1], "action": "assembled"},
+            )
+            kit[3].append((device_id, price, moment))
+        head = ""
+        for index, row in enumerate(events):
+            head = event_hash(
+                asset_tag=tag,
+                seq=row[1],
+                code=row[2],
+                from_state=row[3],
+                to_state=row[4],
+                actor_id=row[5],
+                workstation_id=row[6],
+                reason=row[7],
+                payload=row[8],
+                created_at=row[9],
+                prev_hash=events[index - 1][-1] if index else "",
+            )
+            events[index] = (*row, events[index - 1][-1] if index else "", head)
+        chunk.events.extend(events)
         for drive_id, drive_tag, drive_serial, status in drives:
             chunk.drives.append(
                 (
@@ -396,9 +525,92 @@ class DeviceMaker:
                 changed_at,
                 changed_at,
                 seq,
+                head,
                 bench,
             )
         )
+        if kit is None:
+            return 1
+        if len(kit[3]) == 1:
+            return 1 + self.make(chunk, site, kit)
+        self._kit_close(chunk, site, kit)
+        return 2
+
+    def _price(self, chunk, device_id, category, grade_code, moment):
+        rule = self.rules.get((category.pk, self.grades.get(grade_code)))
+        if rule is None:
+            rule_id, (solidarity, standard) = None, FALLBACK_PRICE
+        else:
+            solidarity = Decimal("0.00") if rule.free_of_charge else rule.solidarity_price
+            rule_id, standard = rule.pk, rule.standard_price
+        chunk.prices.append(
+            (device_id, rule_id, "", solidarity, standard, solidarity == 0, False, "", moment)
+        )
+        return rule_id, solidarity, standard
+
+    def _sold(self, chunk, site, device, price, moment):
+        """Write a one-line sale, its invoice numbered gaplessly per site and year."""
+        device_id, tag, serial, category, make, model = device
+        year = timezone.localtime(moment).year
+        seq = site.invoices[year] = site.invoices.get(year, 0) + 1
+        number = invoice_number(site.code, year, seq)
+        buyer_id, snapshot = site.buyers[device_id % len(site.buyers)]
+        amount = price[1]
+        sale_id, line_id = self.next_sale, self.next_line
+        self.next_sale += 1
+        self.next_line += 1
+        chunk.sales.append(
+            (
+                sale_id, site.id, number, year, seq, buyer_id, Buyer.Tier.SOLIDARITY,
+                PaymentMethod.CASH if amount else PaymentMethod.FREE, site.vat_regime, amount,
+                Decimal("0.00"), add_months(timezone.localtime(moment).date(), 12), site.seller,
+                snapshot, moment, site.crew[roles.SHOP], site.stations[WK.SHOP],
+            )
+        )  # fmt: skip
+        chunk.sale_lines.append(
+            [
+                line_id, sale_id, device_id, None, 1, tag, serial, f"{make} {model}".strip(),
+                category.code, amount, Decimal("0.00"), False,
+            ]
+        )  # fmt: skip
+        self._last_sale = (sale_id, number, line_id, amount)
+        return {"invoice": number, "price": str(amount), "kit": None}
+
+    def _returned(self, chunk, site, moment):
+        """Take the device just sold back with a credit note (numbered per site and year)."""
+        sale_id, number, line_id, amount = self._last_sale
+        chunk.sale_lines[-1][-1] = True
+        year = timezone.localtime(moment).year
+        seq = site.credit_notes[year] = site.credit_notes.get(year, 0) + 1
+        note_number = credit_note_number(site.code, year, seq)
+        note_id = self.next_note
+        self.next_note += 1
+        chunk.credit_notes.append(
+            (
+                note_id, site.id, note_number, year, seq, sale_id, REASONS.get(State.RETURNED, ""),
+                amount, Decimal("0.00"), moment, site.crew[roles.SHOP],
+            )
+        )  # fmt: skip
+        chunk.credit_lines.append((note_id, line_id, amount, Decimal("0.00")))
+        return {"invoice": number, "credit_note": note_number}
+
+    def _kit_open(self, site, moment):
+        site.next_kit += 1
+        kit_id = self.next_kit
+        self.next_kit += 1
+        return (kit_id, make_tag(site.code, KIT, site.next_kit), moment, [])
+
+    def _kit_close(self, chunk, site, kit):
+        kit_id, kit_tag, _opened, members = kit
+        chunk.kits.append(
+            (
+                kit_id, site.id, kit_tag, "Poste complet", sum(m[1][1] for m in members),
+                sum(m[1][2] for m in members), Kit.Status.ASSEMBLED, max(m[2] for m in members),
+                site.crew[roles.SHOP],
+            )
+        )  # fmt: skip
+        for position, (device_id, _price, _moment) in enumerate(members):
+            chunk.kit_items.append((kit_id, device_id, position, True))
 
     @staticmethod
     def _actor(crew, state, bench):

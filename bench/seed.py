@@ -32,28 +32,28 @@ from django.db.models import Max
 from django.utils import timezone
 
 from bench.history import (
-    DESTRUCTION_COLS,
-    DEVICE_COLS,
-    DRIVE_COLS,
-    ERASURE_COLS,
-    EVENT_COLS,
-    REPAIR_COLS,
-    TEST_COLS,
+    CHUNK_TABLES,
     Chunk,
     DeviceMaker,
     check_columns,
 )
 from bench.writers import columns, writer_for
-from inventory.models import Collection, Device, Donor, Location
-from inventory.tags import COLLECTION, DEVICE, DRIVE, LOCATION, make_tag
-from refurb.models import (
-    Destruction,
-    DeviceEvent,
-    Drive,
-    Erasure,
-    Repair,
-    TestResult,
+from inventory.models import (
+    Buyer,
+    Collection,
+    CreditNote,
+    Device,
+    DocumentCounter,
+    Donor,
+    Kit,
+    Location,
+    Sale,
+    SaleLine,
+    SiteLegal,
+    VatRegime,
 )
+from inventory.tags import COLLECTION, DEVICE, DRIVE, KIT, LOCATION, make_tag
+from refurb.models import Drive, Repair
 from workshop import roles
 from workshop.models import Site, TagSequence, Workstation
 from workshop.models import WorkstationKind as WK
@@ -111,6 +111,12 @@ class SiteInfo:
     collections: list[tuple[int, str, datetime]] = field(default_factory=list)
     next_device: int = 0
     next_drive: int = 0
+    next_kit: int = 0
+    buyers: list[tuple[int, dict]] = field(default_factory=list)
+    seller: dict = field(default_factory=dict)
+    vat_regime: str = VatRegime.MARGIN
+    invoices: dict[int, int] = field(default_factory=dict)
+    credit_notes: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -200,8 +206,61 @@ def step_places(ctx: SeedContext) -> None:
                 user.groups.add(groups[role])
                 info.crew.setdefault(role, user.pk)
                 info.crew.setdefault(suffix, user.pk)
+            _shop(ctx, site, info)
             ctx.sites.append(info)
-    ctx.count("places", len(ctx.sites) * (1 + len(STATIONS) + len(LOCATIONS) + len(CREW_ROLES)))
+    ctx.count(
+        "places",
+        len(ctx.sites) * (2 + len(STATIONS) + len(LOCATIONS) + len(CREW_ROLES) + BUYERS_PER_SITE),
+    )
+
+
+BUYERS_PER_SITE = 40
+
+
+def _shop(ctx: SeedContext, site: Site, info: SiteInfo) -> None:
+    """Give a site its legal identity (printed on invoices) and its regular buyers."""
+    legal = SiteLegal.objects.create(
+        site=site,
+        legal_name=f"Atelier solidaire {site.code} {MARKER}",
+        siret="73282932000074",
+        address=site.address,
+        vat_regime=VatRegime.MARGIN,
+    )
+    info.vat_regime = legal.vat_regime
+    info.seller = {
+        "legal_name": legal.legal_name,
+        "siret": legal.siret,
+        "address": legal.address,
+        "vat_number": legal.vat_number,
+    }
+    until = (ctx.now + timedelta(days=365)).date()
+    buyers = Buyer.objects.bulk_create(
+        Buyer(
+            kind=Buyer.Kind.INDIVIDUAL,
+            name=f"Acheteur {site.code} {n}",
+            proof_kind=Buyer.Proof.RSA,
+            tier=Buyer.Tier.SOLIDARITY,
+            tier_reason="RSA",
+            checked_by_id=info.crew[roles.SHOP],
+            checked_at=ctx.now - timedelta(days=1000),
+            eligible_until=until,
+        )
+        for n in range(1, BUYERS_PER_SITE + 1)
+    )
+    info.buyers = [
+        (
+            buyer.pk,
+            {
+                "name": buyer.name,
+                "kind": buyer.kind,
+                "address": "",
+                "rna": "",
+                "siret": "",
+                "tier_reason": buyer.tier_reason,
+            },
+        )
+        for buyer in buyers
+    ]
 
 
 def step_donors_and_collections(ctx: SeedContext) -> None:
@@ -286,18 +345,15 @@ def _write_devices(ctx, maker, writer, done, started, rows_before, site_index) -
     while done < ctx.devices:
         size = min(ctx.chunk, ctx.devices - done)
         chunk = Chunk()
-        for _ in range(size):
-            maker.make(chunk, ctx.sites[site_index])
+        made = 0
+        while made < size:
+            maker.kits_allowed = size - made >= 2
+            made += maker.make(chunk, ctx.sites[site_index])
             site_index = (site_index + 1) % len(ctx.sites)
         with transaction.atomic():
-            writer.write(Device, DEVICE_COLS, chunk.devices)
-            writer.write(Drive, DRIVE_COLS, chunk.drives)
-            writer.write(Erasure, ERASURE_COLS, chunk.erasures)
-            writer.write(Destruction, DESTRUCTION_COLS, chunk.destructions)
-            writer.write(TestResult, TEST_COLS, chunk.tests)
-            writer.write(Repair, REPAIR_COLS, chunk.repairs)
-            writer.write(DeviceEvent, EVENT_COLS, chunk.events)
-        for name in ("devices", "drives", "erasures", "destructions", "tests", "repairs", "events"):
+            for name, model, cols in CHUNK_TABLES:
+                writer.write(model, cols, getattr(chunk, name))
+        for name, _model, _cols in CHUNK_TABLES:
             ctx.count(name, len(getattr(chunk, name)))
         done += size
         elapsed = time.perf_counter() - started
@@ -311,15 +367,28 @@ def _write_devices(ctx, maker, writer, done, started, rows_before, site_index) -
 
 
 def step_counters(ctx: SeedContext) -> None:
-    """Move tag counters and primary-key sequences past the seeded rows."""
+    """Move tag and invoice counters and primary-key sequences past the seeded rows."""
     with transaction.atomic():
         for site in ctx.sites:
-            for kind, last in ((DEVICE, site.next_device), (DRIVE, site.next_drive)):
+            for kind, last in (
+                (DEVICE, site.next_device),
+                (DRIVE, site.next_drive),
+                (KIT, site.next_kit),
+            ):
                 TagSequence.objects.update_or_create(
                     site_id=site.id, kind=kind, defaults={"last_number": last}
                 )
+            for kind, numbers in (
+                (DocumentCounter.Kind.INVOICE, site.invoices),
+                (DocumentCounter.Kind.CREDIT_NOTE, site.credit_notes),
+            ):
+                for year, last in numbers.items():
+                    DocumentCounter.objects.update_or_create(
+                        site_id=site.id, kind=kind, year=year, defaults={"last_number": last}
+                    )
         sql = connection.ops.sequence_reset_sql(
-            no_style(), [Donor, Collection, Device, Drive, Repair, Location]
+            no_style(),
+            [Donor, Collection, Device, Drive, Repair, Location, Sale, SaleLine, CreditNote, Kit],
         )
         with connection.cursor() as cursor:
             for statement in sql:
@@ -340,7 +409,6 @@ STEPS: list[Step] = [
     Step("places", step_places),
     Step("donors_collections", step_donors_and_collections),
     Step("devices", step_devices),
-    # Later phases: Step("kits", …), Step("sales", …) go here, before the counters.
     Step("counters", step_counters),
     Step("analyze", step_analyze),
 ]
