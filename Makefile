@@ -39,14 +39,16 @@ test: install-test
 # unless BENCH_DATABASE_URL (or DATABASE_URL) names another one.
 BENCH_DEVICES ?= 100000
 BENCH_DATABASE_URL ?= $(or $(DATABASE_URL),sqlite:///$(CURDIR)/var/bench.sqlite3)
-BENCH_ENV = DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=atelier-bench-only-not-a-secret DEBUG=0
+BENCH_ENV = DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=atelier-bench-only-not-a-secret DEBUG=0 ATELIER_SSL_REDIRECT=0
 
 bench: install
 	$(BENCH_ENV) $(PY) manage.py migrate --no-input -v0
+	$(BENCH_ENV) $(PY) manage.py collectstatic --no-input -v0
 	$(BENCH_ENV) $(PY) manage.py bench --devices $(BENCH_DEVICES) $(BENCH_ARGS)
 
 bench-load: install
 	$(BENCH_ENV) $(PY) manage.py migrate --no-input -v0
+	$(BENCH_ENV) $(PY) manage.py collectstatic --no-input -v0
 	$(BENCH_ENV) $(PY) manage.py bench --devices $(BENCH_DEVICES) --load $(BENCH_ARGS)
 
 bench-reset: install
@@ -57,10 +59,12 @@ BENCH_SMOKE_URL ?= sqlite:///$(CURDIR)/var/bench-smoke.sqlite3
 BENCH_SMOKE_DEVICES = $(if $(filter environment command line,$(origin BENCH_DEVICES)),$(BENCH_DEVICES),2000)
 bench-smoke: install
 	$(PY) -m bench.resetdb $(BENCH_SMOKE_URL)
-	DATABASE_URL=$(BENCH_SMOKE_URL) SECRET_KEY=atelier-bench-only-not-a-secret DEBUG=0 \
+	DATABASE_URL=$(BENCH_SMOKE_URL) SECRET_KEY=atelier-bench-only-not-a-secret DEBUG=0 ATELIER_SSL_REDIRECT=0 \
 		$(PY) manage.py migrate --no-input -v0
 	DATABASE_URL=$(BENCH_SMOKE_URL) SECRET_KEY=atelier-bench-only-not-a-secret DEBUG=0 \
-		$(PY) manage.py bench --devices $(BENCH_SMOKE_DEVICES) --samples 5 --warmup 2 \
+		$(PY) manage.py collectstatic --no-input -v0
+	DATABASE_URL=$(BENCH_SMOKE_URL) SECRET_KEY=atelier-bench-only-not-a-secret DEBUG=0 ATELIER_SSL_REDIRECT=0 \
+		$(PY) manage.py bench --devices $(BENCH_SMOKE_DEVICES) --samples 5 --warmup 2 --batch-samples 1 \
 		--load --load-seconds 3 --load-clients 2 --load-workers 2 --out var/bench/smoke
 
 lint: install-test

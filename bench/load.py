@@ -97,6 +97,16 @@ def request_makers(env: BenchEnv) -> tuple[dict, dict]:
             "list", "GET", admin_list_url(rng.choice(env.list_filters))
         )
         used["list"] = "GET admin changelist with 3 filters"
+    if url_exists("/reports/stock_by_state.csv"):
+        from inventory.reports.tables import COACH_TABLES, TABLES
+
+        names = sorted(name for name in TABLES if name not in COACH_TABLES)
+
+        def report(rng, st):
+            return Request("report", "GET", f"/reports/{rng.choice(names)}.csv")
+
+        makers["report"] = report
+        used["report"] = "GET /reports/{name}.csv (a manager report as CSV, whole network)"
     return makers, used
 
 
@@ -111,6 +121,8 @@ def start_server(workers: int, port: int) -> subprocess.Popen:
             "LOG_LEVEL": "WARNING",
         }
     )
+    # Plain HTTP on the loopback, as behind the TLS proxy: no redirect to HTTPS.
+    env.setdefault("ATELIER_SSL_REDIRECT", "0")
     if db["ENGINE"].endswith("sqlite3"):
         env["DATABASE_URL"] = f"sqlite:///{db['NAME']}"
     cmd = [

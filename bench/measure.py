@@ -13,12 +13,20 @@ from bench.stats import summary
 
 
 def time_calls(run: Callable[[int], object], *, samples: int, warmup: int) -> list[float]:
-    """Call ``run`` ``warmup`` times unmeasured, then ``samples`` times; return ms per call."""
+    """Call ``run`` ``warmup`` times unmeasured, then ``samples`` times; return ms per call.
+
+    ``run.prepare(i)``, when set, runs before each call outside the clock (resetting state).
+    """
+    prepare = getattr(run, "prepare", None)
     for i in range(warmup):
+        if prepare:
+            prepare(i)
         run(i)
     out = []
     clock = time.perf_counter
     for i in range(warmup, warmup + samples):
+        if prepare:
+            prepare(i)
         started = clock()
         run(i)
         out.append((clock() - started) * 1000)
@@ -28,7 +36,10 @@ def time_calls(run: Callable[[int], object], *, samples: int, warmup: int) -> li
 def count_queries(run: Callable[[int], object], *, calls: int = 5, offset: int = 10_000) -> int:
     """Return the largest number of queries one call made, over a few calls."""
     most = 0
+    prepare = getattr(run, "prepare", None)
     for i in range(offset, offset + calls):
+        if prepare:
+            prepare(i)
         with CaptureQueriesContext(connection) as ctx:
             run(i)
         most = max(most, len(ctx.captured_queries))
@@ -43,6 +54,7 @@ def measure_all(
     only: set[str] | None = None,
     log=print,
     scenarios: list[Scenario] | None = None,
+    batch_samples: int | None = None,
 ) -> tuple[list[dict], dict[str, dict]]:
     """Measure every available scenario and the raw-SQL yardsticks; return their figures."""
     raw = {}
@@ -66,6 +78,8 @@ def measure_all(
             log(f"  {scenario.name:<26} skipped: {row['skipped']}")
             continue
         n = min(samples, scenario.max_samples or samples)
+        if scenario.max_samples and batch_samples:
+            n = min(n, batch_samples)
         row.update(summary(time_calls(run, samples=n, warmup=min(warmup, max(1, n // 10)))))
         row["queries"] = count_queries(run, calls=1 if scenario.max_samples else 5)
         if scenario.raw and scenario.raw in raw:

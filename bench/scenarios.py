@@ -245,6 +245,125 @@ def _label_pdf(count: int, stock_code: str):
     return setup
 
 
+def _api_label_pdf(env: BenchEnv, i: int) -> str:
+    return f"/api/labels/device_tag/{env.tags[i % len(env.tags)]}.pdf"
+
+
+def setup_print_job_1000(env: BenchEnv):
+    """POST /api/print-jobs/ for 1,000 device tags to a download printer (PDF + 1,000 events)."""
+    if not url_exists("/api/print-jobs/") or env.shop_station is None:
+        return None
+    from labels.models import Printer
+
+    printer, _ = Printer.objects.get_or_create(
+        site_id=env.shop_station.site_id,
+        name="Bench download",
+        defaults={"kind": Printer.Kind.DOWNLOAD, "default_stock": "avery-l7651"},
+    )
+    last = Device.objects.order_by("-pk").values_list("pk", flat=True).first()
+
+    def run(i):
+        start = min(env.device_ids[i % len(env.device_ids)], last - 999)
+        codes = list(
+            Device.objects.filter(pk__gte=start)
+            .order_by("pk")
+            .values_list("asset_tag", flat=True)[:1000]
+        )
+        body = {"template": "device_tag", "codes": codes, "printer": printer.pk}
+        _check(env.client.post("/api/print-jobs/", body, content_type="application/json"), (201,))
+
+    return run
+
+
+STOCKTAKE_SCANS = 10_000
+
+
+def setup_stocktake(env: BenchEnv):
+    """Open a stocktake of the biggest site, record 10,000 scans in bulk, time the reconcile.
+
+    Scans are written in bulk (as ``stocktake_record_scan`` would have written them, one per
+    code): 95 % of the devices where the system expects them, 4 % on another shelf, 1 % unknown
+    labels. Each sample drops the lines of the previous one first (untimed), so every
+    reconcile does the whole comparison and writes every difference again.
+    """
+    from django.db.models import Count
+
+    from inventory.models import Location, StocktakeLine, StocktakeScan
+    from inventory.services import stocktake_open, stocktake_reconcile
+    from refurb.states import HELD_STATES
+
+    held = [str(state) for state in HELD_STATES]
+    site_id = (
+        Device.objects.filter(state__in=held, location__isnull=False)
+        .values("site_id")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .values_list("site_id", flat=True)
+        .first()
+    )
+    if site_id is None:
+        return None
+    site = Site.objects.get(pk=site_id)
+    devices = list(
+        Device.objects.filter(site=site, state__in=held, location__isnull=False)
+        .order_by("pk")
+        .values_list("pk", "asset_tag", "location_id")[:STOCKTAKE_SCANS]
+    )
+    shelves = list(Location.objects.filter(site=site).values_list("pk", flat=True))
+    stocktake = stocktake_open(site=site, actor=env.admin, note="bench")
+    scans = []
+    for n, (pk, tag, location_id) in enumerate(devices):
+        if n % 25 == 0:
+            location_id = shelves[(shelves.index(location_id) + 1) % len(shelves)]
+        scans.append(
+            StocktakeScan(stocktake=stocktake, code=tag, device_id=pk, location_id=location_id)
+        )
+    for n in range(max(0, STOCKTAKE_SCANS - len(scans)) or STOCKTAKE_SCANS // 100):
+        scans.append(
+            StocktakeScan(stocktake=stocktake, code=f"UNKNOWN-{n}", location_id=shelves[0])
+        )
+    StocktakeScan.objects.bulk_create(scans, batch_size=2000)
+    env.notes["stocktake"] = {"site": site.code, "scans": len(scans), "devices": len(devices)}
+
+    def prepare(i):
+        StocktakeLine.objects.filter(stocktake=stocktake).delete()
+
+    def run(i):
+        stocktake_reconcile(stocktake=stocktake)
+
+    run.prepare = prepare
+    return run
+
+
+REPORTS = [
+    "stock_by_state", "stock_by_category", "stock_by_grade", "stock_by_location",
+    "time_in_state", "stuck_devices", "throughput_by_bench", "worker_activity", "outcomes",
+    "weee_weights", "co2_avoided", "sales_by_buyer",
+]  # fmt: skip
+
+
+def _report(name: str):
+    """Call one manager report function on the whole data set (all sites, default period)."""
+
+    def setup(env: BenchEnv):
+        if not module_exists("inventory.reports"):
+            return None
+        import inventory.reports as reports
+
+        function = getattr(reports, name, None)
+        if function is None:
+            return None
+
+        def run(i):
+            result = function()
+            if isinstance(result, list):
+                len(result)
+
+        return run
+
+    return setup
+
+
 def _slot(needs: str):
     """A scenario whose feature is being built on another branch: skipped until it lands."""
 
@@ -281,16 +400,23 @@ SCENARIOS: list[Scenario] = [
              setup_admin_list, 40, "list"),
     Scenario("admin_device_change", "detail", "admin change page (drives + events inlines)",
              setup_admin_change, 30),
-    Scenario("snapshot_ingest", "ingest", "POST a bench-agent hardware snapshot",
-             _slot("snapshot"), needs="snapshot ingestion (branch not merged)"),
+    Scenario("snapshot_ingest", "ingest", "POST /api/snapshots/ (bench-agent snapshot)",
+             _slot("snapshot"), needs="POST /api/snapshots/ (not on main yet)"),
     Scenario("labels_pdf_1", "label", "device tag PDF, 1 label (Brother 62x29)",
              _label_pdf(1, "brother-62x29")),
     Scenario("labels_pdf_1000", "label", "device tag PDF, 1,000 labels (A4 sheets)",
              _label_pdf(1000, "avery-l7651"), max_samples=20),
-    Scenario("stocktake_10k", "stocktake", "stocktake reconciliation of 10,000 scans",
-             _slot("stocktake"), 1000, needs="stocktake (branch not merged)"),
-    Scenario("reports", "report", "each manager report", _slot("reports"), 1000,
-             needs="manager reports (branch not merged)"),
+    Scenario("api_label_pdf_1", "label", "GET /api/labels/device_tag/{tag}.pdf",
+             _api(_api_label_pdf), needs="/api/labels/"),
+    Scenario("api_print_job_1000", "label",
+             "POST /api/print-jobs/, 1,000 device tags, download printer", setup_print_job_1000,
+             max_samples=5),
+    Scenario("stocktake_10k", "stocktake", "stocktake_reconcile of 10,000 recorded scans",
+             setup_stocktake, 1000, max_samples=20),
+] + [
+    Scenario(f"report_{name}", "report", f"inventory.reports.{name}() on every site",
+             _report(name), 1000, max_samples=10)
+    for name in REPORTS
 ]  # fmt: skip
 
 

@@ -31,6 +31,12 @@ class Command(BaseCommand):
         parser.add_argument("--devices", type=int, default=int(env.get("BENCH_DEVICES", 100_000)))
         parser.add_argument("--samples", type=int, default=int(env.get("BENCH_SAMPLES", 200)))
         parser.add_argument("--warmup", type=int, default=int(env.get("BENCH_WARMUP", 20)))
+        parser.add_argument(
+            "--batch-samples",
+            type=int,
+            default=None,
+            help="cap the samples of batch scenarios (1,000 labels, stocktake, reports)",
+        )
         parser.add_argument("--chunk", type=int, default=5_000, help="devices per transaction")
         parser.add_argument("--writer", default="auto", choices=["auto", "orm", "copy"])
         parser.add_argument(
@@ -89,7 +95,12 @@ class Command(BaseCommand):
             self.log(f"[measure] {o['samples']} samples, {o['warmup']} warm-up calls each")
             only = {n for n in o["only"].split(",") if n} or None
             results, raw = measure_all(
-                env, samples=o["samples"], warmup=o["warmup"], only=only, log=self.log
+                env,
+                samples=o["samples"],
+                warmup=o["warmup"],
+                only=only,
+                log=self.log,
+                batch_samples=o["batch_samples"],
             )
             report["scenarios"], report["raw_sql"] = results, raw
         if o["load"] or o["load_only"]:
