@@ -1,9 +1,9 @@
 """Seed a believable national network of workshops, fast and in bounded memory.
 
 The seeder is a list of ``STEPS``; each step takes the shared ``SeedContext`` and writes one
-part of the data set (places and people, donors and collections, devices with their whole
-history, counters, statistics). A later phase adds a step (sales, kits…) by writing one
-function and listing it in ``STEPS``.
+part of the data set (places, people, legal identities and buyers; donors and collections;
+devices with their whole history, prices, kits, sales and credit notes; counters;
+statistics). Add a step by writing one function and listing it in ``STEPS``.
 
 Devices are written in chunks, each in its own transaction, through a writer
 (``bench.writers``: ``bulk_create`` or PostgreSQL ``COPY``). Every history is one the real
@@ -11,6 +11,11 @@ services would have written: ``workshop.demo.PATHS`` gives the legal path to eac
 events are numbered 1..k with consistent ``from``/``to`` states and increasing timestamps,
 drives are erased (or destroyed) before a device leaves ``received``, tested devices passed
 every mandatory check of their category, and ``event_seq`` equals the number of events.
+Each device's events carry the hash chain (``refurb.events.event_hash``) with its head on
+``Device.event_head``, so ``manage.py verify_event_chains`` passes. Sold devices are on a
+one-line invoice numbered without gaps per site and year (``DocumentCounter`` ends on the
+last number), returned ones on a credit note; every device that went on sale has its price.
+Invoice numbers follow the order devices are generated in, not their sale dates.
 """
 
 from __future__ import annotations

@@ -104,6 +104,13 @@ class DeviceViewSet(ReadCreateViewSet):
             queryset = queryset.prefetch_related("drives")
         return queryset
 
+    def filter_queryset(self, queryset):
+        # One device addressed by its tag: the list's filters, search and ordering do not
+        # apply, and building the filter form costs a detail request or a write ~8 ms.
+        if self.detail:
+            return queryset
+        return super().filter_queryset(queryset)
+
     def get_serializer_class(self):
         if self.action in ("retrieve",):
             return s.DeviceDetailSerializer
