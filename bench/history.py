@@ -264,7 +264,7 @@ class DeviceMaker:
         }
 
     def make(self, chunk: Chunk, site, kit: tuple | None = None) -> int:
-        """Append one device (two when it is sold as a kit pair); return how many."""
+        """Append one device (and its kit partner when it opens a kit pair); return how many."""
         rng = self.rng
         code = rng.choices(self.cat_codes, self.cat_weights)[0]
         category = self.categories[code]
@@ -534,7 +534,7 @@ class DeviceMaker:
         if len(kit[3]) == 1:
             return 1 + self.make(chunk, site, kit)
         self._kit_close(chunk, site, kit)
-        return 2
+        return 1
 
     def _price(self, chunk, device_id, category, grade_code, moment):
         rule = self.rules.get((category.pk, self.grades.get(grade_code)))

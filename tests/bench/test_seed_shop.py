@@ -41,6 +41,11 @@ def shop_crew(site):
     return factories.UserFactory(roles=["shop"], username="bench-test-shop"), station
 
 
+def test_kit_pairs_count_towards_the_number_of_devices_asked_for(seeded):
+    assert Kit.objects.exists()
+    assert Device.objects.count() == N == seeded.rows["devices"]
+
+
 def test_verify_event_chains_finds_every_seeded_chain_intact(seeded):
     call_command("verify_event_chains")
     for device in Device.objects.all():
