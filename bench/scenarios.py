@@ -364,6 +364,38 @@ def _report(name: str):
     return setup
 
 
+def setup_snapshot_ingest(env: BenchEnv):
+    """POST one bench-agent snapshot of a new machine (unique serials) per sample."""
+    import time
+
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from rest_framework.authtoken.models import Token
+
+    from refurb.snapshots.bench import _template, snapshot_payload
+    from workshop.models import Site
+    from workshop.roles import BENCH_WORKER
+
+    if not url_exists("/api/snapshots/"):
+        return None
+    site = Site.objects.order_by("code").first()
+    user, _created = get_user_model().objects.get_or_create(username="bench-agent")
+    user.groups.add(Group.objects.get(name=BENCH_WORKER))
+    token, _created = Token.objects.get_or_create(user=user)
+    agent = Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+    template = _template()
+    stamp = f"B{int(time.time()) % 10**6:06d}"
+
+    def run(i):
+        raw = snapshot_payload(f"{stamp}{i:06d}", template)
+        return _check(
+            agent.post(f"/api/snapshots/?site={site.code}", raw, content_type="application/json"),
+            (201,),
+        )
+
+    return run
+
+
 def _slot(needs: str):
     """A scenario whose feature is being built on another branch: skipped until it lands."""
 
@@ -401,7 +433,7 @@ SCENARIOS: list[Scenario] = [
     Scenario("admin_device_change", "detail", "admin change page (drives + events inlines)",
              setup_admin_change, 30),
     Scenario("snapshot_ingest", "ingest", "POST /api/snapshots/ (bench-agent snapshot)",
-             _slot("snapshot"), needs="POST /api/snapshots/ (not on main yet)"),
+             setup_snapshot_ingest, 20, needs="/api/snapshots/"),
     Scenario("labels_pdf_1", "label", "device tag PDF, 1 label (Brother 62x29)",
              _label_pdf(1, "brother-62x29")),
     Scenario("labels_pdf_1000", "label", "device tag PDF, 1,000 labels (A4 sheets)",

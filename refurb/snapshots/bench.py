@@ -44,6 +44,12 @@ def _template() -> str:
     return json.dumps(payload)
 
 
+def snapshot_payload(unique: str, template: str | None = None) -> bytes:
+    """Return the bench agent's X1 Carbon report with system and drive serials made ``unique``."""
+    text = template or _template()
+    return text.replace(SYSTEM_SERIAL, f"SY{unique}").replace(DRIVE_SERIAL, f"DR{unique}").encode()
+
+
 def _stats(seconds: list[float], cpu: float) -> dict:
     ms = sorted(s * 1000 for s in seconds)
     return {
@@ -76,12 +82,7 @@ def ingest_many(n: int = 1000, *, client: bool = True, prefix: str = "BN") -> di
     stamp = f"{prefix}{int(time.time()) % 100000:05d}"
 
     def payload(kind: str, i: int) -> bytes:
-        unique = f"{stamp}{kind}{i:06d}"
-        return (
-            template.replace(SYSTEM_SERIAL, f"SY{unique}")
-            .replace(DRIVE_SERIAL, f"DR{unique}")
-            .encode()
-        )
+        return snapshot_payload(f"{stamp}{kind}{i:06d}", template)
 
     results: dict = {"n": n}
     seconds = []

@@ -23,10 +23,16 @@ def test_each_available_scenario_is_timed_and_counts_its_queries(env):
     assert set(raw) == {"scan", "list", "list_count"}
 
 
-def test_scenarios_waiting_for_another_branch_say_what_they_wait_for(env):
-    results, _raw = measure_all(env, samples=1, warmup=0, log=lambda _text: None)
-    skipped = {row["name"]: row["skipped"] for row in results if "skipped" in row}
-    assert skipped["snapshot_ingest"].startswith("waiting for POST /api/snapshots/")
+def test_the_snapshot_scenario_ingests_a_new_machine_at_every_sample(env):
+    from refurb.models import Snapshot
+
+    before = Snapshot.objects.count()
+    results, _raw = measure_all(
+        env, samples=3, warmup=1, only={"snapshot_ingest"}, log=lambda _text: None
+    )
+    assert results[0]["samples"] == 3
+    new = Snapshot.objects.order_by("-id")[: Snapshot.objects.count() - before]
+    assert len(new) >= 3 and all(snapshot.device_id for snapshot in new)
 
 
 def test_the_stocktake_scenario_reconciles_its_scans_again_at_every_sample(env):
