@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-test migrate demo serve bench lint format messages clean
+.PHONY: run test install install-test migrate demo serve bench bench-load bench-smoke bench-reset lint format messages clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Atelier needs Python 3.11 or newer"'
@@ -34,6 +34,38 @@ run: demo
 
 test: install-test
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Benchmark (README, "Performance"). Never the demo database: SQLite in var/bench.sqlite3
+# unless BENCH_DATABASE_URL (or DATABASE_URL) names another one.
+BENCH_DEVICES ?= 100000
+BENCH_DATABASE_URL ?= $(or $(DATABASE_URL),sqlite:///$(CURDIR)/var/bench.sqlite3)
+BENCH_ENV = DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=atelier-bench-only-not-a-secret DEBUG=0 ATELIER_SSL_REDIRECT=0
+
+bench: install
+	$(BENCH_ENV) $(PY) manage.py migrate --no-input -v0
+	$(BENCH_ENV) $(PY) manage.py collectstatic --no-input -v0
+	$(BENCH_ENV) $(PY) manage.py bench --devices $(BENCH_DEVICES) $(BENCH_ARGS)
+
+bench-load: install
+	$(BENCH_ENV) $(PY) manage.py migrate --no-input -v0
+	$(BENCH_ENV) $(PY) manage.py collectstatic --no-input -v0
+	$(BENCH_ENV) $(PY) manage.py bench --devices $(BENCH_DEVICES) --load $(BENCH_ARGS)
+
+bench-reset: install
+	$(PY) -m bench.resetdb $(BENCH_DATABASE_URL)
+
+# CI: a fresh small data set, a few samples of every scenario and a 3-second load run.
+BENCH_SMOKE_URL ?= sqlite:///$(CURDIR)/var/bench-smoke.sqlite3
+BENCH_SMOKE_DEVICES = $(if $(filter environment command line,$(origin BENCH_DEVICES)),$(BENCH_DEVICES),2000)
+bench-smoke: install
+	$(PY) -m bench.resetdb $(BENCH_SMOKE_URL)
+	DATABASE_URL=$(BENCH_SMOKE_URL) SECRET_KEY=atelier-bench-only-not-a-secret DEBUG=0 ATELIER_SSL_REDIRECT=0 \
+		$(PY) manage.py migrate --no-input -v0
+	DATABASE_URL=$(BENCH_SMOKE_URL) SECRET_KEY=atelier-bench-only-not-a-secret DEBUG=0 \
+		$(PY) manage.py collectstatic --no-input -v0
+	DATABASE_URL=$(BENCH_SMOKE_URL) SECRET_KEY=atelier-bench-only-not-a-secret DEBUG=0 ATELIER_SSL_REDIRECT=0 \
+		$(PY) manage.py bench --devices $(BENCH_SMOKE_DEVICES) --samples 5 --warmup 2 --batch-samples 1 \
+		--load --load-seconds 3 --load-clients 2 --load-workers 2 --out var/bench/smoke
 
 lint: install-test
 	$(PY) -m ruff check .

@@ -42,7 +42,7 @@ def resolve_device_tag(code: str) -> ScanResult | None:
     if not _tag_kind(code, tags.DEVICE):
         return None
     device = (
-        Device.objects.select_related("category", "site", "location", "grade")
+        Device.objects.select_related("category", "site", "location", "grade", "collection")
         .filter(asset_tag=code)
         .first()
     )
@@ -113,7 +113,7 @@ def resolve_serial(code: str) -> ScanResult | None:
     if not raw:
         return None
     devices = list(
-        Device.objects.select_related("category", "site", "location", "grade").filter(
+        Device.objects.select_related("category", "site", "location", "grade", "collection").filter(
             serial_number__in={raw, raw.upper()}
         )[:5]
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Subquery
 
 from inventory.models import Collection, Device, Donor, Location
 from refurb.models import Drive
@@ -24,10 +24,18 @@ class IdFilter(django_filters.NumberFilter):
 
 
 class DeviceFilter(django_filters.FilterSet):
-    state = django_filters.MultipleChoiceFilter(choices=State.choices, help_text="Repeatable.")
-    category = django_filters.CharFilter(field_name="category__code", help_text="Category code.")
+    # distinct=False: state is a column of the device itself, so no join can repeat a row, and
+    # SELECT DISTINCT would make PostgreSQL dedupe every match before it takes one page.
+    state = django_filters.MultipleChoiceFilter(
+        choices=State.choices, distinct=False, help_text="Repeatable."
+    )
+    category = django_filters.CharFilter(
+        field_name="category_id", method="filter_code", help_text="Category code."
+    )
     grade = django_filters.CharFilter(field_name="grade__code", help_text="Grade code (A, B, C).")
-    site = django_filters.CharFilter(field_name="site__code", help_text="Site code.")
+    site = django_filters.CharFilter(
+        field_name="site_id", method="filter_code", help_text="Site code."
+    )
     location = django_filters.CharFilter(field_name="location__tag", help_text="Location tag.")
     collection = django_filters.CharFilter(
         field_name="collection__tag", help_text="Collection tag."
@@ -49,6 +57,17 @@ class DeviceFilter(django_filters.FilterSet):
     class Meta:
         model = Device
         fields = []
+
+    def filter_code(self, queryset, name, value):
+        """Filter ``site_id``/``category_id`` on the id of the code, looked up in a subquery.
+
+        Comparing the foreign key to a scalar subquery (not ``site__code`` through the join)
+        lets PostgreSQL walk the ``device_list_filter`` index backwards and stop after one page
+        instead of reading and sorting every match (README, "Performance").
+        """
+        related = Device._meta.get_field(name.removesuffix("_id")).related_model
+        code = Subquery(related.objects.filter(code=value).order_by().values("pk")[:1])
+        return queryset.filter(**{name: code})
 
     def filter_unerased_drives(self, queryset, name, value):
         unsafe = Drive.objects.filter(device=OuterRef("pk")).exclude(status__in=Drive.SAFE_STATUSES)

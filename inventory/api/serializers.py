@@ -87,7 +87,7 @@ class DeviceSerializer(serializers.ModelSerializer):
     collection = serializers.SlugRelatedField(slug_field="tag", read_only=True)
     location = serializers.SlugRelatedField(slug_field="tag", read_only=True)
     grade = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
-    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    state_label = serializers.SerializerMethodField()
     donor = serializers.SerializerMethodField()
     next = serializers.SerializerMethodField()
 
@@ -121,19 +121,28 @@ class DeviceSerializer(serializers.ModelSerializer):
     def get_donor(self, device) -> int | None:
         return device.collection.donor_id if device.collection_id else None
 
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_state_label(self, device) -> str:
+        # Not get_state_display: it rebuilds and hashes the whole (lazy) choices list per row.
+        return str(State(device.state).label)
+
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(State.choices)))
     def get_next(self, device) -> list[str]:
         request = self.context.get("request")
         if request is None:
             return []
-        return [
-            str(target)
-            for target in allowed_targets(
-                device.state,
-                roles=request_roles(request),
-                workstation=request_workstation(request),
-            )
-        ]
+        # The caller is the same for every row of a page: work the targets out once per state.
+        by_state = self.context.setdefault("_next_by_state", {})
+        if device.state not in by_state:
+            by_state[device.state] = [
+                str(target)
+                for target in allowed_targets(
+                    device.state,
+                    roles=request_roles(request),
+                    workstation=request_workstation(request),
+                )
+            ]
+        return by_state[device.state]
 
 
 class DeviceDetailSerializer(DeviceSerializer):

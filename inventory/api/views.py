@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
@@ -99,9 +100,16 @@ class DeviceViewSet(ReadCreateViewSet):
 
     def get_queryset(self):
         queryset = super().get_queryset()
-        if self.action != "list":
+        if self.action == "retrieve":
             queryset = queryset.prefetch_related("drives")
         return queryset
+
+    def filter_queryset(self, queryset):
+        # One device addressed by its tag: the list's filters, search and ordering do not
+        # apply, and building the filter form costs a detail request or a write ~8 ms.
+        if self.detail:
+            return queryset
+        return super().filter_queryset(queryset)
 
     def get_serializer_class(self):
         if self.action in ("retrieve",):
@@ -115,8 +123,25 @@ class DeviceViewSet(ReadCreateViewSet):
         self.kwargs[self.lookup_field] = code
         return super().get_object()
 
-    def _detail(self, device) -> dict:
-        device = self.get_queryset().prefetch_related("drives").get(pk=device.pk)
+    def _detail(self, device, event=None) -> dict:
+        """Serialise ``device`` as the write left it, reading only its drives again.
+
+        The service wrote through its own locked copy (``event.device``): every column is
+        copied from it, and a relation whose key changed is taken from the copy or read again.
+        """
+        locked = getattr(event, "device", None) if event is not None else None
+        if locked is not None and locked is not device:
+            for field in Device._meta.concrete_fields:
+                old, new = getattr(device, field.attname), getattr(locked, field.attname)
+                if field.is_relation:
+                    cached = field.is_cached(locked)
+                    if cached:
+                        field.set_cached_value(device, field.get_cached_value(locked))
+                    elif old != new:
+                        field.delete_cached_value(device)
+                setattr(device, field.attname, new)
+        getattr(device, "_prefetched_objects_cache", {}).pop("drives", None)
+        prefetch_related_objects([device], "drives")
         return s.DeviceDetailSerializer(device, context=self.get_serializer_context()).data
 
     @extend_schema(request=s.DeviceRegisterSerializer, responses={201: s.DeviceSerializer})
@@ -152,7 +177,9 @@ class DeviceViewSet(ReadCreateViewSet):
             payload=body.validated_data.get("payload") or {},
             roles=request_roles(request),
         )
-        return Response({"device": self._detail(device), "event": EventSerializer(event).data})
+        return Response(
+            {"device": self._detail(device, event), "event": EventSerializer(event).data}
+        )
 
     @extend_schema(request=s.DeviceMoveSerializer, responses={200: s.MoveResultSerializer})
     @action(detail=True, methods=["post"])
@@ -169,7 +196,7 @@ class DeviceViewSet(ReadCreateViewSet):
         )
         return Response(
             {
-                "device": self._detail(device),
+                "device": self._detail(device, event),
                 "event": EventSerializer(event).data if event else None,
             }
         )
@@ -182,7 +209,9 @@ class DeviceViewSet(ReadCreateViewSet):
         event = refurb_services.device_confirm_no_storage(
             device=device, actor=request_actor(request), workstation=request_workstation(request)
         )
-        return Response({"device": self._detail(device), "event": EventSerializer(event).data})
+        return Response(
+            {"device": self._detail(device, event), "event": EventSerializer(event).data}
+        )
 
     @extend_schema(responses={200: EventSerializer(many=True)})
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])

@@ -229,7 +229,10 @@ class Device(models.Model):
         verbose_name_plural = _("devices")
         ordering = ["-id"]
         indexes = [
-            models.Index(fields=["state", "site"], name="device_state_site"),
+            # The device list filters by state, site and category and pages newest first:
+            # this one index answers the page (backward scan, stops after a page) and its
+            # count (index-only), and its prefixes serve state, and state + site, filters.
+            models.Index(fields=["state", "site", "category", "id"], name="device_list_filter"),
             models.Index(fields=["serial_number"], name="device_serial"),
             models.Index(fields=["site", "state_changed_at"], name="device_site_changed"),
             # Outcome and "stuck" reports: one state (or a few), a range of state_changed_at.

@@ -1,0 +1,270 @@
+"""A bounded load run: gunicorn workers on 127.0.0.1 and threaded ``http.client`` users.
+
+The server is started here, on loopback only, with a fresh port, and stopped at the end. The
+users follow a mix of request kinds (scans, transitions, lists, reports); a kind whose
+endpoint does not exist on this branch is dropped and the others keep their proportions.
+The run stops after ``seconds`` or ``max_requests``, whichever comes first.
+"""
+
+from __future__ import annotations
+
+import http.client
+import itertools
+import json
+import os
+import random
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from django.db import connection
+
+from bench.scenarios import BenchEnv, admin_list_url, api_list_path, url_exists
+from bench.stats import summary
+from refurb.states import State
+
+MIX = {"scan": 60, "transition": 25, "list": 10, "report": 5}
+HOST = "127.0.0.1"
+
+
+@dataclass
+class Request:
+    kind: str
+    method: str
+    path: str
+    body: bytes | None = None
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def session_cookie(user) -> str:
+    """Log ``user`` in by writing a session row, as the login view would."""
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    return store.session_key
+
+
+def request_makers(env: BenchEnv) -> tuple[dict, dict]:
+    """Return, per kind of the mix, a function ``(rng, state) -> Request`` and what it hits."""
+    api = url_exists(f"/api/scan/{env.tags[0]}")
+    makers, used = {}, {}
+    if api:
+        makers["scan"] = lambda rng, st: Request("scan", "GET", f"/api/scan/{rng.choice(env.tags)}")
+        used["scan"] = "GET /api/scan/{tag}"
+    else:
+        makers["scan"] = lambda rng, st: Request(
+            "scan", "GET", f"/admin/inventory/device/{rng.choice(env.device_ids)}/change/"
+        )
+        used["scan"] = "GET admin change page (stand-in until /api/scan lands)"
+    if url_exists(f"/api/devices/{env.sale_devices[0].asset_tag}/transitions/"):
+
+        def transition(rng, st):
+            devices = st["devices"]
+            if not devices:
+                return None
+            tag = rng.choice(list(devices))
+            target = State.RESERVED if devices[tag] == State.ON_SALE else State.ON_SALE
+            devices[tag] = target
+            body = json.dumps({"to": target}).encode()
+            return Request("transition", "POST", f"/api/devices/{tag}/transitions/", body)
+
+        makers["transition"] = transition
+        used["transition"] = "POST /api/devices/{tag}/transitions/"
+    if url_exists("/api/devices/"):
+
+        def listing(rng, st):
+            return Request("list", "GET", api_list_path(rng.choice(env.list_filters)))
+
+        makers["list"] = listing
+        used["list"] = "GET /api/devices/?state&site&category"
+    else:
+        makers["list"] = lambda rng, st: Request(
+            "list", "GET", admin_list_url(rng.choice(env.list_filters))
+        )
+        used["list"] = "GET admin changelist with 3 filters"
+    if url_exists("/reports/stock_by_state.csv"):
+        from inventory.reports.tables import COACH_TABLES, TABLES
+
+        names = sorted(name for name in TABLES if name not in COACH_TABLES)
+
+        def report(rng, st):
+            return Request("report", "GET", f"/reports/{rng.choice(names)}.csv")
+
+        makers["report"] = report
+        used["report"] = "GET /reports/{name}.csv (a manager report as CSV, whole network)"
+    return makers, used
+
+
+def start_server(workers: int, port: int) -> subprocess.Popen:
+    db = connection.settings_dict
+    env = dict(os.environ)
+    env.update(
+        {
+            "DEBUG": "0",
+            "SECRET_KEY": env.get("SECRET_KEY") or "bench-" + secrets.token_urlsafe(32),
+            "ALLOWED_HOSTS": HOST,
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    # Plain HTTP on the loopback, as behind the TLS proxy: no redirect to HTTPS.
+    env.setdefault("ATELIER_SSL_REDIRECT", "0")
+    if db["ENGINE"].endswith("sqlite3"):
+        env["DATABASE_URL"] = f"sqlite:///{db['NAME']}"
+    cmd = [
+        sys.executable, "-m", "gunicorn", "workshop.wsgi:application",
+        "--bind", f"{HOST}:{port}", "--workers", str(workers),
+        "--worker-class", "sync", "--timeout", "60", "--log-level", "warning",
+    ]  # fmt: skip
+    proc = subprocess.Popen(cmd, cwd=settings.BASE_DIR, env=env, start_new_session=True)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {proc.returncode}")
+        try:
+            with socket.create_connection((HOST, port), timeout=0.5):
+                return proc
+        except OSError:
+            time.sleep(0.2)
+    stop_server(proc)
+    raise RuntimeError("gunicorn did not start listening within 30 s")
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def load_run(
+    env: BenchEnv,
+    *,
+    seconds: float = 30,
+    clients: int = 8,
+    workers: int = 4,
+    max_requests: int = 50_000,
+    warmup: int = 40,
+    log=print,
+) -> dict:
+    """Serve with gunicorn, send the mix for ``seconds`` from ``clients`` threads, report."""
+    makers, used = request_makers(env)
+    kinds = [k for k in MIX if k in makers]
+    weights = [MIX[k] for k in kinds]
+    cookie_session = session_cookie(env.admin)
+    csrf = secrets.token_hex(16)
+    headers = {
+        "Cookie": f"sessionid={cookie_session}; csrftoken={csrf}",
+        "X-CSRFToken": csrf,
+        "Accept": "application/json",
+        "Accept-Language": "en",
+        "Content-Type": "application/json",
+    }
+    if env.api_token:
+        headers["Authorization"] = f"Token {env.api_token}"
+    port = free_port()
+    log(f"  gunicorn: {workers} sync workers on {HOST}:{port}; {clients} client threads")
+    proc = start_server(workers, port)
+    results: list[tuple[str, float, int]] = []
+    errors: list[str] = []
+    counter = itertools.count()
+    share = max(1, len(env.sale_devices) // clients)
+
+    # Each client thread owns its devices (no two threads move the same one) and tracks their
+    # states across the warm-up and the measured run.
+    owned = [
+        {"devices": {d.asset_tag: d.state for d in env.sale_devices[i * share : (i + 1) * share]}}
+        for i in range(clients)
+    ]
+
+    def user(index: int, deadline: float, record: bool) -> None:
+        rng = random.Random(index + (1000 if record else 0))
+        state = owned[index]
+        conn = http.client.HTTPConnection(HOST, port, timeout=30)
+        local = []
+        while time.monotonic() < deadline and next(counter) < max_requests:
+            req = makers[rng.choices(kinds, weights)[0]](rng, state)
+            if req is None:
+                continue
+            started = time.perf_counter()
+            try:
+                conn.request(req.method, req.path, body=req.body, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                status = response.status
+            except (OSError, http.client.HTTPException) as error:
+                conn.close()
+                conn = http.client.HTTPConnection(HOST, port, timeout=30)
+                status = 0
+                errors.append(f"{req.method} {req.path}: {error}")
+            local.append((req.kind, (time.perf_counter() - started) * 1000, status))
+            if status >= 400 and len(errors) < 20:
+                errors.append(f"{req.method} {req.path}: HTTP {status}")
+        conn.close()
+        if record:
+            results.extend(local)
+
+    try:
+        threads = [
+            threading.Thread(target=user, args=(i, time.monotonic() + 3, False))
+            for i in range(clients)
+        ]
+        counter = itertools.count(-warmup * clients)
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        counter = itertools.count()
+        errors.clear()
+        started = time.monotonic()
+        deadline = started + seconds
+        threads = [threading.Thread(target=user, args=(i, deadline, True)) for i in range(clients)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        elapsed = time.monotonic() - started
+    finally:
+        stop_server(proc)
+    latencies = [ms for _, ms, _ in results]
+    failed = [r for r in results if r[2] == 0 or r[2] >= 400]
+    by_kind = {}
+    for kind in kinds:
+        ms = [m for k, m, _ in results if k == kind]
+        if ms:
+            by_kind[kind] = {**summary(ms), "endpoint": used[kind], "share": len(ms)}
+    report = {
+        "seconds": round(elapsed, 1),
+        "clients": clients,
+        "workers": workers,
+        "requests": len(results),
+        "throughput_rps": round(len(results) / elapsed, 1) if elapsed else 0,
+        "errors": len(failed),
+        "error_samples": errors[:10],
+        "mix": {k: MIX[k] for k in kinds},
+        "missing_kinds": [k for k in MIX if k not in makers],
+        **{k: v for k, v in summary(latencies).items() if k != "samples"},
+        "by_kind": by_kind,
+    }
+    log(
+        f"  load: {report['requests']} requests in {report['seconds']} s = "
+        f"{report['throughput_rps']} req/s, p95 {report['p95_ms']} ms, {report['errors']} errors"
+    )
+    return report
