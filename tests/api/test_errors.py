@@ -251,3 +251,26 @@ def test_a_date_time_with_an_exotic_utc_offset_is_answered_not_a_500(
     assert response.status_code in (200, 400), response.content
     response = client_as(manager).get(path, {name: "0001-01-01T00:00:00+10:00"})
     assert response.status_code in (200, 400), response.content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path,body,field",
+    [
+        (
+            "/api/destructions/",
+            {"drive": "LY\x00D1", "method": "shredding", "witness": "C"},
+            "drive",
+        ),
+        ("/api/erasures/", {"drive": "LYD0000018", "method": "clear", "tool": "nw\x00ipe"}, "tool"),
+        ("/api/devices/", {"site": "L\x00Y", "category": "laptop"}, "site"),
+    ],
+    ids=["slug-lookup", "free-text", "site-code"],
+)
+def test_a_nul_character_in_any_text_answers_400_not_a_server_error(
+    client_as, bench_worker, site, path, body, field
+):
+    # PostgreSQL refuses NUL in text, even in a lookup: found by schemathesis as a 500.
+    response = client_as(bench_worker).post(path, body, format="json", **EN)
+    fields = _shape(response, 400, "invalid")["fields"]
+    assert field in fields

@@ -8,6 +8,7 @@ import django_filters
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework.fields import ProhibitNullCharactersValidator
 from rest_framework.response import Response
 
 from workshop.api.auth import RolePermission
@@ -17,7 +18,8 @@ from workshop.api.pagination import CursorPagination, PageNumberPagination  # no
 
 
 class StrictFieldsMixin:
-    """Refuse a body that names a field the serializer does not accept (``unknown_field``)."""
+    """Refuse a body that names a field the serializer does not accept (``unknown_field``),
+    and any text holding a NUL character, which PostgreSQL cannot store nor even look up."""
 
     def to_internal_value(self, data):
         if isinstance(data, Mapping):
@@ -25,6 +27,13 @@ class StrictFieldsMixin:
             unknown = [name for name in data if name not in accepted]
             if unknown:
                 raise UnknownFieldError(unknown)
+            with_nul = {
+                name: [str(ProhibitNullCharactersValidator.message)]
+                for name, value in data.items()
+                if isinstance(value, str) and "\x00" in value
+            }
+            if with_nul:
+                raise serializers.ValidationError(with_nul)
         return super().to_internal_value(data)
 
 
