@@ -400,6 +400,13 @@ def step_counters(ctx: SeedContext) -> None:
                 cursor.execute(statement)
 
 
+def step_rollups(ctx: SeedContext) -> None:
+    """Fold the seeded history into the report rollups, as the nightly job would."""
+    from inventory.reports.rollups import refresh_report_rollups
+
+    refresh_report_rollups(progress=lambda text: ctx.log(f"  {text}"))
+
+
 def step_analyze(ctx: SeedContext) -> None:
     """Refresh the planner's statistics (and, on PostgreSQL, the visibility map)."""
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
@@ -415,6 +422,7 @@ STEPS: list[Step] = [
     Step("donors_collections", step_donors_and_collections),
     Step("devices", step_devices),
     Step("counters", step_counters),
+    Step("rollups", step_rollups),
     Step("analyze", step_analyze),
 ]
 

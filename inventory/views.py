@@ -7,14 +7,16 @@ Views are thin: they read the request, call a service or a report, and render; a
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from functools import wraps
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -335,6 +337,21 @@ class PeriodForm(forms.Form):
         return Period(site=data["site"], date_from=data["date_from"], date_to=data["date_to"])
 
 
+DEFAULT_REPORT_WEEKS = 12
+
+
+def period_form(request) -> PeriodForm:
+    """The report filters of ``request``; with none at all, the last 12 whole weeks (empty
+    dates submitted on purpose mean the whole history)."""
+    if request.GET:
+        return PeriodForm(request.GET)
+    today = timezone.localdate()
+    first = today - timedelta(days=today.weekday(), weeks=DEFAULT_REPORT_WEEKS - 1)
+    data = QueryDict(mutable=True)
+    data.update({"date_from": first.isoformat(), "date_to": today.isoformat()})
+    return PeriodForm(data)
+
+
 def _charts(tables) -> dict[str, str]:
     by_state = tables["stock_by_state"]
     stays = tables["time_in_state"]
@@ -372,7 +389,7 @@ def _charts(tables) -> dict[str, str]:
 
 @roles_required(MANAGER)
 def report_index(request):
-    form = PeriodForm(request.GET or None)
+    form = period_form(request)
     period = form.period()
     tables = {name: build(period) for name, build in TABLES.items() if name not in COACH_TABLES}
     from inventory.reports import sales_by_buyer
@@ -387,19 +404,19 @@ def report_index(request):
             "sales": sales_by_buyer(
                 site=period.site, date_from=period.date_from, date_to=period.date_to
             ),
-            "query": request.GET.urlencode(),
+            "query": form.data.urlencode(),
         },
     )
 
 
 @roles_required(COACH, MANAGER)
 def report_workers(request):
-    form = PeriodForm(request.GET or None)
+    form = period_form(request)
     table = TABLES["workers"](form.period())
     return render(
         request,
         "inventory/audit/report_workers.html",
-        {"form": form, "table": table, "query": request.GET.urlencode()},
+        {"form": form, "table": table, "query": form.data.urlencode()},
     )
 
 
@@ -409,7 +426,7 @@ def report_csv(request, name: str):
         return HttpResponse(status=404)
     if name not in COACH_TABLES and MANAGER not in user_roles(request.user):
         raise PermissionDenied
-    table = TABLES[name](PeriodForm(request.GET or None).period())
+    table = TABLES[name](period_form(request).period())
     response = HttpResponse(table_csv(table), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return response

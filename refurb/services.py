@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inventory.models import Device
+from inventory.reports.rollups import stay_record
 from inventory.services import tag_allocate
 from inventory.tags import DRIVE
 from refurb.events import event_append
@@ -100,7 +101,7 @@ def device_transition(
             fields.extend(effect(locked, ctx))
         for guard in move.guards:
             guard(locked, ctx)
-        source = locked.state
+        source, stay_started = locked.state, locked.state_changed_at
         locked.state = target
         locked.state_changed_at = now
         if locked.grade_id:
@@ -117,6 +118,8 @@ def device_transition(
             now=now,
             device_fields=fields,
         )
+        if stay_started is not None:
+            stay_record(locked, state=source, started=stay_started, ended=now)
     _sync(device, locked)
     return event
 

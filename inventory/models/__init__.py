@@ -17,6 +17,12 @@ from inventory.models.core import (  # noqa: F401
     RecyclingShipment,
     validate_siret,
 )
+from inventory.models.rollups import (  # noqa: F401, E402
+    BenchWeek,
+    RollupState,
+    StayRollup,
+    WorkerWeek,
+)
 from inventory.models.shop import (  # noqa: F401
     Buyer,
     CreditNote,

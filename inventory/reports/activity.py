@@ -1,27 +1,66 @@
-"""What was done, from the event log: weekly throughput per bench, activity per worker."""
+"""What was done, week by week: throughput per bench, activity per worker.
+
+Both reports count whole ISO weeks (Monday to Sunday, local time): a period is widened to the
+weeks it touches, because "distinct devices in a week" cannot be summed from days. Weeks before
+the rollup watermark come from ``BenchWeek``/``WorkerWeek`` (``refresh_report_rollups``), later
+ones from the event log, so each report is three queries whatever the size of the history.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Count, Q
-from django.db.models.functions import TruncWeek
+from django.utils import timezone
 
-from inventory.reports.common import period_bounds
+from inventory.models import BenchWeek, WorkerWeek
+from inventory.reports.rollups import ERASURE_CODES, rollup_split, week_expression, week_moment
+from inventory.reports.rollups import week_start as monday
 from refurb.models import DeviceEvent
 
 
-def _events(*, site=None, date_from=None, date_to=None):
-    events = DeviceEvent.objects.all()
-    start, end = period_bounds(date_from, date_to)
-    if start is not None:
-        events = events.filter(created_at__gte=start)
-    if end is not None:
-        events = events.filter(created_at__lt=end)
-    if site is not None:
-        events = events.filter(device__site=site)
-    return events
+@dataclass(frozen=True)
+class WeekSpan:
+    """The whole weeks a report covers, and where its rollups stop."""
+
+    first: date | None
+    last: date | None
+    split: date | None
+
+    @classmethod
+    def of(cls, date_from: date | None, date_to: date | None) -> WeekSpan:
+        split = rollup_split()
+        return cls(
+            first=monday(date_from) if date_from else None,
+            last=monday(date_to) if date_to else None,
+            split=timezone.localdate(split) if split else None,
+        )
+
+    def rolled(self, rows, site):
+        """Filter rollup rows to the span (and the site); empty when nothing is rolled up."""
+        if self.split is None:
+            return rows.none()
+        rows = rows.filter(week__lt=self.split)
+        if site is not None:
+            rows = rows.filter(site=site)
+        if self.first is not None:
+            rows = rows.filter(week__gte=self.first)
+        if self.last is not None:
+            rows = rows.filter(week__lte=self.last)
+        return rows
+
+    def live(self, site):
+        """The events of the span that the rollups do not hold yet."""
+        events = DeviceEvent.objects.all()
+        start = max(d for d in (self.first, self.split) if d) if self.first or self.split else None
+        if start is not None:
+            events = events.filter(created_at__gte=week_moment(start))
+        if self.last is not None:
+            events = events.filter(created_at__lt=week_moment(self.last + timedelta(days=7)))
+        if site is not None:
+            events = events.filter(device__site=site)
+        return events
 
 
 @dataclass(frozen=True)
@@ -37,17 +76,31 @@ class ThroughputRow:
 def throughput_by_bench(*, site=None, date_from=None, date_to=None) -> list[ThroughputRow]:
     """Count, per ISO week (Monday) and workstation, the state changes made there and the
     distinct devices they concern."""
-    rows = (
-        _events(site=site, date_from=date_from, date_to=date_to)
-        .filter(code=DeviceEvent.Code.TRANSITION, workstation__isnull=False)
-        .annotate(week=TruncWeek("created_at"))
-        .values("week", "workstation_id", "workstation__name", "workstation__kind")
-        .annotate(transitions=Count("id"), devices=Count("device_id", distinct=True))
-        .order_by("week", "workstation__name")
+    span = WeekSpan.of(date_from, date_to)
+    names = ("workstation__name", "workstation__kind")
+    rolled = span.rolled(BenchWeek.objects.all(), site).values(
+        "week", "workstation_id", *names, "transitions", "devices"
     )
+    live = (
+        span.live(site)
+        .filter(code=DeviceEvent.Code.TRANSITION, workstation__isnull=False)
+        .annotate(week=week_expression())
+        .values("week", "workstation_id", *names)
+        .annotate(transitions=Count("id"), devices=Count("device_id", distinct=True))
+        .order_by()
+    )
+    merged: dict[tuple, dict] = {}
+    for row in [*rolled, *live]:
+        key = (row["week"], row["workstation_id"])
+        if key in merged:  # the same bench seen on devices of two sites: devices never overlap
+            merged[key]["transitions"] += row["transitions"]
+            merged[key]["devices"] += row["devices"]
+        else:
+            merged[key] = dict(row)
+    rows = sorted(merged.values(), key=lambda row: (row["week"], row["workstation__name"]))
     return [
         ThroughputRow(
-            week=row["week"].date() if hasattr(row["week"], "date") else row["week"],
+            week=row["week"],
             workstation_id=row["workstation_id"],
             workstation=row["workstation__name"],
             kind=row["workstation__kind"],
@@ -60,6 +113,7 @@ def throughput_by_bench(*, site=None, date_from=None, date_to=None) -> list[Thro
 
 @dataclass(frozen=True)
 class WorkerRow:
+    week: date
     user_id: int
     username: str
     name: str
@@ -70,25 +124,41 @@ class WorkerRow:
     devices: int
 
 
+COUNTS = ("events", "transitions", "erasures", "tests", "devices")
+
+
 def worker_activity(*, site=None, date_from=None, date_to=None) -> list[WorkerRow]:
-    """Count, per worker, the events recorded in the period by kind and the devices touched."""
-    rows = (
-        _events(site=site, date_from=date_from, date_to=date_to)
+    """Count, per worker and ISO week, the events they recorded by kind and the distinct
+    devices they touched."""
+    span = WeekSpan.of(date_from, date_to)
+    names = ("actor__username", "actor__first_name", "actor__last_name")
+    rolled = span.rolled(WorkerWeek.objects.all(), site).values("week", "actor_id", *names, *COUNTS)
+    live = (
+        span.live(site)
         .filter(actor__isnull=False)
-        .values("actor_id", "actor__username", "actor__first_name", "actor__last_name")
+        .annotate(week=week_expression())
+        .values("week", "actor_id", *names)
         .annotate(
             events=Count("id"),
             transitions=Count("id", filter=Q(code=DeviceEvent.Code.TRANSITION)),
-            erasures=Count(
-                "id", filter=Q(code__in=[DeviceEvent.Code.ERASURE, DeviceEvent.Code.DESTRUCTION])
-            ),
+            erasures=Count("id", filter=Q(code__in=ERASURE_CODES)),
             tests=Count("id", filter=Q(code=DeviceEvent.Code.TEST)),
             devices=Count("device_id", distinct=True),
         )
-        .order_by("actor__username")
+        .order_by()
     )
+    merged: dict[tuple, dict] = {}
+    for row in [*rolled, *live]:
+        key = (row["week"], row["actor_id"])
+        if key in merged:  # one worker on two sites' devices: the devices never overlap
+            for name in COUNTS:
+                merged[key][name] += row[name]
+        else:
+            merged[key] = dict(row)
+    rows = sorted(merged.values(), key=lambda row: (row["actor__username"], row["week"]))
     return [
         WorkerRow(
+            week=row["week"],
             user_id=row["actor_id"],
             username=row["actor__username"],
             name=" ".join(

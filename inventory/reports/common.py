@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Aggregate, DecimalField, F, FloatField, Func, Value
+from django.db.models import DecimalField, F, FloatField, Func, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -64,21 +64,6 @@ class SecondsBetween(Func):
             f"TIMESTAMPDIFF(MICROSECOND, {start_sql}, {end_sql}) / 1000000.0",
             [*start_params, *end_params],
         )
-
-
-class PercentileCont(Aggregate):
-    """PostgreSQL's ``percentile_cont(fraction) WITHIN GROUP (ORDER BY expression)``."""
-
-    function = "PERCENTILE_CONT"
-    name = "PercentileCont"
-    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = FloatField()
-    allow_distinct = False
-
-    def __init__(self, fraction: float, expression, **extra):
-        if not 0 <= fraction <= 1:
-            raise ValueError("fraction must be between 0 and 1")
-        super().__init__(expression, fraction=repr(float(fraction)), **extra)
 
 
 def to_decimal(value, places: str = "0.001") -> Decimal:

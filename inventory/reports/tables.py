@@ -152,8 +152,9 @@ def _workers(period: Period) -> Table:
     )
     return Table(
         "workers",
-        str(_("Activity per worker")),
+        str(_("Activity per worker and week")),
         [
+            str(_("week")),
             str(_("worker")),
             "username",
             str(_("events")),
@@ -164,6 +165,7 @@ def _workers(period: Period) -> Table:
         ],
         [
             [
+                row.week.isoformat(),
                 row.name,
                 row.username,
                 row.events,

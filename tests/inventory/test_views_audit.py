@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from inventory import services
 from inventory.models import Stocktake, StocktakeLine
@@ -19,7 +20,9 @@ from tests import factories
 from tests.inventory.audit_helpers import fast_passwords, make_crew, walked_device  # noqa: F401
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+H = timedelta(hours=1)
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+WHOLE_HISTORY = {"date_from": "", "date_to": ""}  # both dates cleared: the known data is old
 
 
 @pytest.fixture
@@ -103,7 +106,7 @@ def test_an_anonymous_visitor_is_sent_to_log_in(client):
 @pytest.mark.django_db
 def test_charts_are_svg_images_without_any_script(client, manager, workshop):
     client.force_login(manager)
-    page = client.get(reverse("inventory:reports"), **EN).content.decode()
+    page = client.get(reverse("inventory:reports"), WHOLE_HISTORY, **EN).content.decode()
     assert page.count('<img src="data:image/svg+xml;base64,') == 4
     assert "<svg" not in page  # pygal's <style> inline would break the CSP
     scripts = re.findall(r"<script[^>]*>", page)
@@ -115,8 +118,9 @@ def test_charts_are_svg_images_without_any_script(client, manager, workshop):
 @pytest.mark.parametrize("name", ["outcomes", "weee", "stock_by_state", "time_in_state", "co2"])
 def test_the_csv_export_holds_the_figures_of_the_screen(client, manager, workshop, name):
     client.force_login(manager)
-    page = client.get(reverse("inventory:reports"), **EN).content.decode()
-    exported = csv_table(client.get(reverse("inventory:report_csv", args=[name]), **EN).content)
+    page = client.get(reverse("inventory:reports"), WHOLE_HISTORY, **EN).content.decode()
+    url = reverse("inventory:report_csv", args=[name])
+    exported = csv_table(client.get(url, WHOLE_HISTORY, **EN).content)
     shown = screen_table(page, name)
 
     def blank(rows):
@@ -128,7 +132,8 @@ def test_the_csv_export_holds_the_figures_of_the_screen(client, manager, worksho
 @pytest.mark.django_db
 def test_the_outcomes_csv_has_the_hand_computed_figures(client, manager, workshop):
     client.force_login(manager)
-    rows = csv_table(client.get(reverse("inventory:report_csv", args=["outcomes"]), **EN).content)
+    url = reverse("inventory:report_csv", args=["outcomes"])
+    rows = csv_table(client.get(url, WHOLE_HISTORY, **EN).content)
     assert rows[1:] == [
         ["reused", "reused", "2", "5.000"],
         ["harvested", "harvested", "1", "8.000"],
@@ -143,11 +148,35 @@ def test_the_period_and_site_filters_reach_the_figures(client, manager, workshop
     client.force_login(manager)
     other = factories.SiteFactory(code="SE")
     url = reverse("inventory:report_csv", args=["outcomes"])
-    rows = csv_table(client.get(url, {"site": other.pk}, **EN).content)
+    rows = csv_table(client.get(url, {"site": other.pk, **WHOLE_HISTORY}, **EN).content)
     assert rows[4][2:] == ["0", "0.000"]
     rows = csv_table(client.get(url, {"date_from": "2026-03-03", "date_to": "2026-03-03"}).content)
     # On 3 March (Paris): d1 sold (T0+30 h), d3 harvested (T0+18 h); d2 and d4 on 4 and 5 March.
     assert [row[2] for row in rows[1:4]] == ["1", "1", "0"]
+
+
+@pytest.mark.django_db
+def test_without_filters_the_screens_and_exports_cover_the_last_12_weeks(
+    client, manager, site, crew
+):
+    client.force_login(manager)
+    today = timezone.localdate()
+    monday = today - timedelta(days=today.weekday(), weeks=11)
+    now = timezone.now()
+    recent = walked_device(site=site, crew=crew, state=State.SOLD, now=now - 5 * H, step=H / 2)
+    old = walked_device(site=site, crew=crew, state=State.SOLD, now=now - 200 * 24 * H, step=H)
+    assert recent.state == old.state == State.SOLD
+    page = client.get(reverse("inventory:reports"), **EN).content.decode()
+    assert f'value="{monday.isoformat()}"' in page and f'value="{today.isoformat()}"' in page
+    assert f"date_from={monday.isoformat()}&amp;date_to={today.isoformat()}" in page
+    rows = csv_table(client.get(reverse("inventory:report_csv", args=["outcomes"])).content)
+    assert rows[1][2] == "1"  # the recent sale only
+    rows = csv_table(
+        client.get(reverse("inventory:report_csv", args=["outcomes"]), WHOLE_HISTORY).content
+    )
+    assert rows[1][2] == "2"
+    workers = client.get(reverse("inventory:report_workers"), **EN).content.decode()
+    assert f'value="{monday.isoformat()}"' in workers
 
 
 @pytest.mark.django_db

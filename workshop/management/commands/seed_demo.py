@@ -15,6 +15,7 @@ from stdnum import luhn
 
 from inventory import services as inventory_services
 from inventory.models import Buyer, Category, Device, Donor, Location, SiteLegal
+from inventory.reports.rollups import refresh_report_rollups
 from labels.models import Printer
 from refurb import services as refurb_services
 from refurb.states import State
@@ -112,6 +113,7 @@ class Command(BaseCommand):
         else:
             with transaction.atomic():
                 self.load(users, random.Random(options["seed"]))
+        refresh_report_rollups()  # as the nightly job would: the demo history is backdated
         first_site = Site.objects.order_by("pk").first()
         for user in users.values():
             WorkerProfile.objects.get_or_create(user=user, defaults={"site": first_site})
