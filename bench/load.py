@@ -103,10 +103,14 @@ def request_makers(env: BenchEnv) -> tuple[dict, dict]:
         names = sorted(name for name in TABLES if name not in COACH_TABLES)
 
         def report(rng, st):
-            return Request("report", "GET", f"/reports/{rng.choice(names)}.csv")
+            # Both dates cleared: the whole history, not the screens' default of 12 weeks.
+            path = f"/reports/{rng.choice(names)}.csv?date_from=&date_to="
+            return Request("report", "GET", path)
 
         makers["report"] = report
-        used["report"] = "GET /reports/{name}.csv (a manager report as CSV, whole network)"
+        used["report"] = (
+            "GET /reports/{name}.csv (a manager report as CSV, whole network and history)"
+        )
     return makers, used
 
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum.fr import siret as stdnum_siret
@@ -234,6 +235,10 @@ class Device(models.Model):
             # count (index-only), and its prefixes serve state, and state + site, filters.
             models.Index(fields=["state", "site", "category", "id"], name="device_list_filter"),
             models.Index(fields=["serial_number"], name="device_serial"),
+            # Snapshot ingestion matches the serial whatever its case (``iexact``, which
+            # PostgreSQL writes UPPER(serial_number) = UPPER(%s)): without it, a scan of every
+            # device (0.4 s at 1M).
+            models.Index(Upper("serial_number"), name="device_serial_upper"),
             models.Index(fields=["site", "state_changed_at"], name="device_site_changed"),
             # Outcome and "stuck" reports: one state (or a few), a range of state_changed_at.
             models.Index(fields=["state", "state_changed_at"], name="device_state_changed"),
