@@ -187,4 +187,5 @@ def test_a_transition_reads_the_device_once_and_its_drives_once_after_the_write(
     )
 
 
-TRANSITION_QUERIES = 11  # 13 before the view stopped reading the device and drives twice
+# 13 before the view stopped reading the device and drives twice; 12 with the stay insert
+TRANSITION_QUERIES = 12
