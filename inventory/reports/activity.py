@@ -11,11 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Q
 from django.utils import timezone
 
 from inventory.models import BenchWeek, WorkerWeek
-from inventory.reports.rollups import ERASURE_CODES, rollup_split, week_expression, week_moment
+from inventory.reports.rollups import bench_weeks, rollup_split, week_moment, worker_weeks
 from inventory.reports.rollups import week_start as monday
 from refurb.models import DeviceEvent
 
@@ -53,7 +52,7 @@ class WeekSpan:
     def live(self, site):
         """The events of the span that the rollups do not hold yet."""
         events = DeviceEvent.objects.all()
-        start = max(d for d in (self.first, self.split) if d) if self.first or self.split else None
+        start = max(filter(None, (self.first, self.split)), default=None)
         if start is not None:
             events = events.filter(created_at__gte=week_moment(start))
         if self.last is not None:
@@ -61,6 +60,20 @@ class WeekSpan:
         if site is not None:
             events = events.filter(device__site=site)
         return events
+
+
+def _merged(rows, who: str, counts) -> list[dict]:
+    """Add up the rows of the same week and bench (or worker): one per site in the rollups,
+    whose devices never overlap since a device belongs to one site."""
+    merged: dict[tuple, dict] = {}
+    for row in rows:
+        key = (row["week"], row[who])
+        if key in merged:
+            for name in counts:
+                merged[key][name] += row[name]
+        else:
+            merged[key] = dict(row)
+    return list(merged.values())
 
 
 @dataclass(frozen=True)
@@ -81,23 +94,9 @@ def throughput_by_bench(*, site=None, date_from=None, date_to=None) -> list[Thro
     rolled = span.rolled(BenchWeek.objects.all(), site).values(
         "week", "workstation_id", *names, "transitions", "devices"
     )
-    live = (
-        span.live(site)
-        .filter(code=DeviceEvent.Code.TRANSITION, workstation__isnull=False)
-        .annotate(week=week_expression())
-        .values("week", "workstation_id", *names)
-        .annotate(transitions=Count("id"), devices=Count("device_id", distinct=True))
-        .order_by()
-    )
-    merged: dict[tuple, dict] = {}
-    for row in [*rolled, *live]:
-        key = (row["week"], row["workstation_id"])
-        if key in merged:  # the same bench seen on devices of two sites: devices never overlap
-            merged[key]["transitions"] += row["transitions"]
-            merged[key]["devices"] += row["devices"]
-        else:
-            merged[key] = dict(row)
-    rows = sorted(merged.values(), key=lambda row: (row["week"], row["workstation__name"]))
+    live = bench_weeks(span.live(site), "workstation_id", *names)
+    rows = _merged([*rolled, *live], "workstation_id", ("transitions", "devices"))
+    rows.sort(key=lambda row: (row["week"], row["workstation__name"]))
     return [
         ThroughputRow(
             week=row["week"],
@@ -133,29 +132,9 @@ def worker_activity(*, site=None, date_from=None, date_to=None) -> list[WorkerRo
     span = WeekSpan.of(date_from, date_to)
     names = ("actor__username", "actor__first_name", "actor__last_name")
     rolled = span.rolled(WorkerWeek.objects.all(), site).values("week", "actor_id", *names, *COUNTS)
-    live = (
-        span.live(site)
-        .filter(actor__isnull=False)
-        .annotate(week=week_expression())
-        .values("week", "actor_id", *names)
-        .annotate(
-            events=Count("id"),
-            transitions=Count("id", filter=Q(code=DeviceEvent.Code.TRANSITION)),
-            erasures=Count("id", filter=Q(code__in=ERASURE_CODES)),
-            tests=Count("id", filter=Q(code=DeviceEvent.Code.TEST)),
-            devices=Count("device_id", distinct=True),
-        )
-        .order_by()
-    )
-    merged: dict[tuple, dict] = {}
-    for row in [*rolled, *live]:
-        key = (row["week"], row["actor_id"])
-        if key in merged:  # one worker on two sites' devices: the devices never overlap
-            for name in COUNTS:
-                merged[key][name] += row[name]
-        else:
-            merged[key] = dict(row)
-    rows = sorted(merged.values(), key=lambda row: (row["actor__username"], row["week"]))
+    live = worker_weeks(span.live(site), "actor_id", *names)
+    rows = _merged([*rolled, *live], "actor_id", COUNTS)
+    rows.sort(key=lambda row: (row["actor__username"], row["week"]))
     return [
         WorkerRow(
             week=row["week"],

@@ -101,8 +101,8 @@ def _percentiles_by_rank(stays, counts: dict[str, int]) -> dict[str, tuple]:
     for ranks past the middle) instead of sorting every stay."""
     parts, params = [], []
     for state, count in counts.items():
-        if state not in State.values:  # never: states are a closed list, kept out of the SQL
-            continue
+        if state not in State.values:  # written into the SQL below: only the closed list
+            raise ValueError(f"unknown state in the stays table: {state!r}")
         for which, fraction in enumerate(FRACTIONS):
             low, _weight = _rank(count, fraction)
             of_state = stays.filter(state=state)

@@ -80,23 +80,24 @@ def week_expression(field: str = "created_at"):
     return TruncWeek(field, output_field=DateField())
 
 
-def bench_weeks(events):
-    """Per site, ISO week and workstation: state changes and distinct devices."""
+def bench_weeks(events, *group: str):
+    """Per ISO week and ``group`` columns: state changes made at a bench, distinct devices.
+    The one definition, for the rollup and for the weeks a report reads live."""
     return (
         events.filter(code=DeviceEvent.Code.TRANSITION, workstation__isnull=False)
         .annotate(week=week_expression())
-        .values("device__site_id", "week", "workstation_id")
+        .values("week", *group)
         .annotate(transitions=Count("id"), devices=Count("device_id", distinct=True))
         .order_by()
     )
 
 
-def worker_weeks(events):
-    """Per site, ISO week and worker: events by kind and distinct devices."""
+def worker_weeks(events, *group: str):
+    """Per ISO week and ``group`` columns: a worker's events by kind, distinct devices."""
     return (
         events.filter(actor__isnull=False)
         .annotate(week=week_expression())
-        .values("device__site_id", "week", "actor_id")
+        .values("week", *group)
         .annotate(
             events=Count("id"),
             transitions=Count("id", filter=Q(code=DeviceEvent.Code.TRANSITION)),
@@ -203,7 +204,7 @@ def refresh_report_rollups(
         say("weekly throughput per bench…")
         benches = _bulk(
             BenchWeek,
-            bench_weeks(events).iterator(chunk_size=BATCH),
+            bench_weeks(events, "device__site_id", "workstation_id").iterator(chunk_size=BATCH),
             lambda row: BenchWeek(
                 site_id=row["device__site_id"],
                 week=row["week"],
@@ -216,7 +217,7 @@ def refresh_report_rollups(
         say("weekly activity per worker…")
         workers = _bulk(
             WorkerWeek,
-            worker_weeks(events).iterator(chunk_size=BATCH),
+            worker_weeks(events, "device__site_id", "actor_id").iterator(chunk_size=BATCH),
             lambda row: WorkerWeek(
                 site_id=row["device__site_id"],
                 week=row["week"],
