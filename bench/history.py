@@ -32,7 +32,6 @@ from inventory.models import (
 )
 from inventory.selectors import add_months
 from inventory.services.sales import credit_note_number, invoice_number
-from inventory.tags import DEVICE, DRIVE, KIT, make_tag
 from refurb.events import event_hash
 from refurb.models import (
     ChecklistItem,
@@ -49,6 +48,7 @@ from workshop import roles
 from workshop.demo import PATHS, REASONS, STATION_FOR
 from workshop.management.commands.seed_demo import MODELS
 from workshop.models import WorkstationKind as WK
+from workshop.tags import DEVICE, DRIVE, KIT, make_tag
 
 CATEGORY_MIX = {
     "laptop": 34, "desktop": 20, "screen": 14, "phone": 8, "tablet": 5, "all_in_one": 4,

@@ -57,11 +57,11 @@ from inventory.models import (
     SiteLegal,
     VatRegime,
 )
-from inventory.tags import COLLECTION, DEVICE, DRIVE, KIT, LOCATION, make_tag
 from refurb.models import Drive, Repair
 from workshop import roles
 from workshop.models import Site, TagSequence, Workstation
 from workshop.models import WorkstationKind as WK
+from workshop.tags import COLLECTION, DEVICE, DRIVE, KIT, LOCATION, make_tag
 
 MARKER = "(bench)"
 DEVICES_PER_SITE = 50_000

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from inventory import tags
+from workshop import tags
 from workshop.exceptions import DomainError
 
 

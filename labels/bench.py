@@ -85,10 +85,10 @@ def bench_django(n: int = 1000) -> list[dict]:
     from django.db import transaction
 
     from inventory.models import Category, Device
-    from inventory.tags import make_tag
     from labels.models import Printer
     from labels.services import print_job_create
     from workshop.models import Site
+    from workshop.tags import make_tag
 
     results: list[dict] = []
     try:

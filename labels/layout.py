@@ -20,12 +20,12 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import zxingcpp
 from barcode import Code128
 
-from labels import fonts
 from labels.content import Label, Role, TextLine
 from labels.stocks import MM_PER_INCH, Stock, StockKind
+from workshop import fonts
+from workshop.qr import qr_matrix
 
 MIN_MODULE_MM = 0.25  # narrowest Code 128 / QR module we print: scans with any workshop scanner
 MAX_BAR_MODULE_MM = 0.5
@@ -148,8 +148,6 @@ class LabelLayout:
 
 
 _RUN = re.compile("1+")
-_RUN_B = re.compile(b"1+")
-_DARK = b"1" * 128 + b"0" * 128  # bytes.translate table: grey < 128 is a dark module
 
 
 def _runs(pattern: str) -> list[tuple[int, int]]:
@@ -164,36 +162,6 @@ def code128_pattern(value: str) -> str:
 def code128_codes(value: str) -> list[int]:
     """Code 128 symbol values (start, data, code switches; no check digit) as encoded."""
     return Code128(value)._build()
-
-
-@lru_cache(maxsize=4096)
-def qr_matrix(value: str) -> tuple[int, tuple[tuple[int, int, int, int], ...]]:
-    """QR code from zxing-cpp as (size, dark rectangles (row, col, width, height))."""
-    symbol = zxingcpp.create_barcode(value, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
-    image = symbol.to_image(scale=1, add_quiet_zones=False)
-    rows, cols = image.shape
-    if rows != cols:
-        raise LayoutError("zxing-cpp returned a non-square QR code")
-    raw = bytes(memoryview(image))
-    # One '0' between rows so no run crosses a row end; one regex pass finds every run.
-    stride = cols + 1
-    data = b"0".join(raw[r * cols : (r + 1) * cols].translate(_DARK) for r in range(rows))
-    # Identical runs in consecutive rows merge into one rectangle: fewer to draw.
-    spans: dict[tuple[int, int], list[int]] = {}  # (col, width) -> [first row, last row]
-    rects: list[tuple[int, int, int, int]] = []
-    for m in _RUN_B.finditer(data):
-        row, col = divmod(m.start(), stride)
-        key = (col, m.end() - m.start())
-        span = spans.get(key)
-        if span is not None and span[1] == row - 1:
-            span[1] = row
-            continue
-        if span is not None:
-            rects.append((span[0], key[0], key[1], span[1] - span[0] + 1))
-        spans[key] = [row, row]
-    for (col, width), (first, last) in spans.items():
-        rects.append((first, col, width, last - first + 1))
-    return rows, tuple(sorted(rects))
 
 
 def _module_dot_choices(dpi: int, max_mm: float) -> list[int]:

@@ -24,7 +24,6 @@ from django.utils.translation import gettext as _
 
 from inventory.models import Category, Device
 from inventory.services import device_register
-from inventory.tags import parse_tag
 from refurb.events import event_append
 from refurb.models import DeviceEvent, Drive, Erasure, NistMethod, Snapshot
 from refurb.services import drive_add, drive_record_erasure
@@ -35,6 +34,7 @@ from refurb.snapshots.normalize import AGENT_FORMAT
 from refurb.snapshots.nwipe import parse_nwipe_log
 from workshop.exceptions import DomainError
 from workshop.models import Site
+from workshop.tags import parse_tag
 
 KIND_MAP = {
     "HDD": Drive.Kind.HDD,

@@ -14,8 +14,6 @@ from django.utils.translation import gettext as _
 
 from inventory.models import Device
 from inventory.reports.rollups import stay_record
-from inventory.services import tag_allocate
-from inventory.tags import DRIVE
 from refurb.events import event_append
 from refurb.models import (
     ChecklistItem,
@@ -31,6 +29,8 @@ from refurb.states import State
 from refurb.transitions import MoveContext, check_permission, find_move, parse_state
 from workshop.exceptions import DomainError, validate
 from workshop.roles import user_roles
+from workshop.services import tag_allocate
+from workshop.tags import DRIVE
 
 
 def _lock(device: Device) -> Device:

@@ -8,12 +8,13 @@ import re
 import secrets
 from datetime import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from workshop import tags
 from workshop.exceptions import DomainError, validate
-from workshop.models import Site, WorkerBadge, Workstation, WorkstationToken
+from workshop.models import Site, TagSequence, WorkerBadge, Workstation, WorkstationToken
 
 TOKEN_PREFIX = "ws_"
 
@@ -121,3 +122,19 @@ def badge_set_pin(*, badge: WorkerBadge, pin: str) -> WorkerBadge:
         locked.save(update_fields=["pin_hash"])
     badge.pin_hash = locked.pin_hash
     return badge
+
+
+def tag_allocate(*, site: Site, kind: str) -> str:
+    """Hand out the next tag of ``kind`` at ``site``; concurrent callers never get the same."""
+    with transaction.atomic():
+        try:
+            sequence = TagSequence.objects.select_for_update().get(site=site, kind=kind)
+        except TagSequence.DoesNotExist:
+            try:
+                with transaction.atomic():
+                    sequence = TagSequence.objects.create(site=site, kind=kind, last_number=0)
+            except IntegrityError:
+                sequence = TagSequence.objects.select_for_update().get(site=site, kind=kind)
+        sequence.last_number += 1
+        sequence.save(update_fields=["last_number"])
+    return tags.make_tag(site.code, kind, sequence.last_number)

@@ -8,13 +8,14 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from inventory import services, tags
+from inventory import services
 from inventory.api import filters
 from inventory.api import serializers as s
 from inventory.models import Collection, Device, Donor, Location
 from refurb import services as refurb_services
 from refurb.api.serializers import EventSerializer
 from refurb.selectors import device_timeline
+from workshop import tags
 from workshop.api.auth import request_actor, request_roles, request_workstation
 from workshop.api.base import CursorPagination, ReadCreateViewSet
 from workshop.exceptions import DomainError

@@ -13,7 +13,6 @@ from inventory.services.core import (  # noqa: F401
     device_register,
     donor_create,
     location_create,
-    tag_allocate,
 )
 from inventory.services.personal_data import (  # noqa: F401, E402
     personal_data_export,

@@ -5,31 +5,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inventory import tags
 from inventory.models import Category, Collection, Device, Donor, Location
 from refurb.states import State
+from workshop import tags
 from workshop.exceptions import DomainError, validate
-from workshop.models import Site, TagSequence
-
-
-def tag_allocate(*, site: Site, kind: str) -> str:
-    """Hand out the next tag of ``kind`` at ``site``; concurrent callers never get the same."""
-    with transaction.atomic():
-        try:
-            sequence = TagSequence.objects.select_for_update().get(site=site, kind=kind)
-        except TagSequence.DoesNotExist:
-            try:
-                with transaction.atomic():
-                    sequence = TagSequence.objects.create(site=site, kind=kind, last_number=0)
-            except IntegrityError:
-                sequence = TagSequence.objects.select_for_update().get(site=site, kind=kind)
-        sequence.last_number += 1
-        sequence.save(update_fields=["last_number"])
-    return tags.make_tag(site.code, kind, sequence.last_number)
+from workshop.models import Site
+from workshop.services import tag_allocate
 
 
 def donor_create(

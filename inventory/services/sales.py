@@ -16,7 +16,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inventory import tags
 from inventory.models import (
     Buyer,
     CreditNote,
@@ -35,6 +34,7 @@ from inventory.models import (
 )
 from inventory.selectors import add_months, buyer_tier, site_legal
 from refurb.states import State
+from workshop import tags
 from workshop.exceptions import DomainError
 from workshop.models import Site
 from workshop.roles import MANAGER

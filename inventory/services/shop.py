@@ -14,7 +14,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inventory import tags
 from inventory.models import (
     Buyer,
     Device,
@@ -25,11 +24,12 @@ from inventory.models import (
     SiteLegal,
 )
 from inventory.selectors import add_months, price_rule_for
-from inventory.services.core import tag_allocate
 from refurb.states import State
+from workshop import tags
 from workshop.exceptions import DomainError, validate
 from workshop.models import Site
 from workshop.roles import MANAGER, user_roles
+from workshop.services import tag_allocate
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")

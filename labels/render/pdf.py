@@ -14,10 +14,10 @@ from reportlab import rl_config
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from labels import fonts
 from labels.content import Label
 from labels.layout import LabelLayout, layout
 from labels.stocks import Stock
+from workshop import fonts
 
 
 def draw_layout(c: Canvas, lay: LabelLayout, ox_mm: float, oy_mm: float, page_h_mm: float):

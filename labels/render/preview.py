@@ -12,10 +12,10 @@ from xml.sax.saxutils import escape
 
 from PIL import Image, ImageDraw, ImageFont
 
-from labels import fonts
 from labels.content import Label
 from labels.layout import LabelLayout, layout
 from labels.stocks import MM_PER_INCH, Stock
+from workshop import fonts
 
 
 @lru_cache(maxsize=64)

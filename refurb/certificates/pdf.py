@@ -19,8 +19,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from labels import fonts
-from labels.layout import qr_matrix
+from workshop import fonts
+from workshop.qr import qr_matrix
 
 
 class QrFlowable(Flowable):

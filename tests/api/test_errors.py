@@ -9,10 +9,10 @@ from django.test import RequestFactory, override_settings
 from rest_framework import exceptions
 
 from inventory.models import Device
-from inventory.tags import make_tag
 from tests import factories
 from workshop.api.errors import api_exception_handler
 from workshop.middleware import RequestSizeLimitMiddleware
+from workshop.tags import make_tag
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 FR = {"HTTP_ACCEPT_LANGUAGE": "fr"}

@@ -7,11 +7,12 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from inventory import services, tags
+from inventory import services
 from inventory.models import Collection, Device, Donor
 from refurb.models import DeviceEvent
 from refurb.services import device_transition
 from tests import factories
+from workshop import tags
 from workshop.exceptions import DomainError
 from workshop.models import TagSequence
 

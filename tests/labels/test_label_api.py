@@ -115,7 +115,7 @@ def test_sheet_pdf_honours_start_at(api, world):
 
 
 def test_unknown_code_answers_404_with_the_error_shape(api, world):
-    from inventory import tags
+    from workshop import tags
 
     response = api.get(_url("device_tag", tags.make_tag("LY", "", 999999), "pdf"))
     assert response.status_code == 404

@@ -2,12 +2,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from labels import fonts
 from labels.content import Barcode, Label, Role, TextLine
 from labels.layout import MIN_TEXT_PT, ellipsize, layout, wrap
 from labels.stocks import get_stock
 from labels.templates import ShopInput, shop_label
 from tests.labels.label_samples import SAMPLES, sample_label
+from workshop import fonts
 
 FRENCH = (
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 "

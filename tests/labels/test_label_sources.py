@@ -6,14 +6,13 @@ import pytest
 from django.test import override_settings
 
 from inventory import services as inventory_services
-from inventory import tags
 from labels import sources
 from labels.selectors import label_items
 from labels.templates import shop_label
 from refurb import services as refurb_services
 from refurb.states import State
 from tests import factories
-from workshop import roles
+from workshop import roles, tags
 from workshop.demo import Crew, device_advance
 from workshop.exceptions import DomainError
 from workshop.models import WorkstationKind

@@ -3,10 +3,10 @@
 import pytest
 from django.urls import reverse
 
-from inventory import tags
 from labels.models import Printer, PrintJob
 from tests.labels.test_label_printing import Listener
 from tests.labels.test_label_services import _free_port
+from workshop import tags
 
 
 @pytest.fixture

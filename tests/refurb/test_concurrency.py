@@ -7,14 +7,14 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from inventory import services as inventory_services
 from inventory.models import Device
-from inventory.tags import make_tag
 from refurb.models import DeviceEvent
 from refurb.services import device_transition
 from refurb.states import State
 from tests import factories
+from workshop import services as workshop_services
 from workshop.exceptions import DomainError
+from workshop.tags import make_tag
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -79,4 +79,4 @@ def test_eight_intake_benches_registering_at_once_get_distinct_consecutive_tags(
     assert len(set(tags)) == 40
     numbers = sorted(int(tag[2:-1]) for tag in tags)
     assert numbers == list(range(1, 41))
-    assert inventory_services.tag_allocate(site=site, kind="") == make_tag("LY", "", 41)
+    assert workshop_services.tag_allocate(site=site, kind="") == make_tag("LY", "", 41)

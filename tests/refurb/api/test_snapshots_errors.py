@@ -3,10 +3,10 @@
 import pytest
 
 from inventory.models import Device
-from inventory.tags import make_tag
 from refurb.models import Drive, Erasure, Snapshot
 from tests import factories
 from tests.refurb.snapshot_payloads import THINKPAD, agent_payload, hw_path, retarget_nwipe
+from workshop.tags import make_tag
 
 from .conftest import ERASURES
 
