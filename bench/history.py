@@ -16,26 +16,14 @@ from django.db.models import Max
 from django.utils import timezone
 
 from bench.writers import columns
-from inventory.models import (
-    Buyer,
-    Category,
-    CreditNote,
-    CreditNoteLine,
-    Device,
-    DevicePrice,
-    Kit,
-    KitItem,
-    PaymentMethod,
-    PriceRule,
-    Sale,
-    SaleLine,
-)
 from inventory.selectors import add_months
 from inventory.services.sales import credit_note_number, invoice_number
 from refurb.events import event_hash
 from refurb.models import (
+    Category,
     ChecklistItem,
     Destruction,
+    Device,
     DeviceEvent,
     Drive,
     Erasure,
@@ -44,6 +32,18 @@ from refurb.models import (
     TestResult,
 )
 from refurb.states import State
+from shop.models import (
+    Buyer,
+    CreditNote,
+    CreditNoteLine,
+    DevicePrice,
+    Kit,
+    KitItem,
+    PaymentMethod,
+    PriceRule,
+    Sale,
+    SaleLine,
+)
 from workshop import roles
 from workshop.demo import PATHS, REASONS, STATION_FOR
 from workshop.management.commands.seed_demo import MODELS

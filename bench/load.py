@@ -68,7 +68,7 @@ def request_makers(env: BenchEnv) -> tuple[dict, dict]:
         used["scan"] = "GET /api/scan/{tag}"
     else:
         makers["scan"] = lambda rng, st: Request(
-            "scan", "GET", f"/admin/inventory/device/{rng.choice(env.device_ids)}/change/"
+            "scan", "GET", f"/admin/refurb/device/{rng.choice(env.device_ids)}/change/"
         )
         used["scan"] = "GET admin change page (stand-in until /api/scan lands)"
     if url_exists(f"/api/devices/{env.sale_devices[0].asset_tag}/transitions/"):

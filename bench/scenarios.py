@@ -23,7 +23,7 @@ from django.db.models import Exists, OuterRef
 from django.test import Client
 from django.urls import Resolver404, resolve
 
-from inventory.models import Category, Device
+from refurb.models import Category, Device
 from refurb.states import State
 from workshop.models import Site
 from workshop.models import WorkstationKind as WK
@@ -141,7 +141,7 @@ def setup_timeline_service(env: BenchEnv):
 
 def admin_list_url(filters: dict) -> str:
     return (
-        "/admin/inventory/device/?"
+        "/admin/refurb/device/?"
         f"state__exact={filters['state']}&site__id__exact={filters['site']}"
         f"&category__id__exact={filters['category']}"
     )
@@ -157,7 +157,7 @@ def setup_admin_list(env: BenchEnv):
 def setup_admin_change(env: BenchEnv):
     def run(i):
         pk = env.device_ids[i % len(env.device_ids)]
-        _check(env.client.get(f"/admin/inventory/device/{pk}/change/"))
+        _check(env.client.get(f"/admin/refurb/device/{pk}/change/"))
 
     return run
 

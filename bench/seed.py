@@ -43,21 +43,18 @@ from bench.history import (
     check_columns,
 )
 from bench.writers import columns, writer_for
-from inventory.models import (
+from inventory.models import Collection, Donor, Location
+from refurb.models import Device, Drive, Repair
+from shop.models import (
     Buyer,
-    Collection,
     CreditNote,
-    Device,
     DocumentCounter,
-    Donor,
     Kit,
-    Location,
     Sale,
     SaleLine,
     SiteLegal,
     VatRegime,
 )
-from refurb.models import Drive, Repair
 from workshop import roles
 from workshop.models import Site, TagSequence, Workstation
 from workshop.models import WorkstationKind as WK

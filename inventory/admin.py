@@ -4,8 +4,8 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from inventory import services
-from inventory.models import Category, Collection, Device, Donor, Location, RecyclingShipment
-from refurb.models import DeviceEvent, Drive
+from inventory.models import Collection, Donor, Location, RecyclingShipment
+from refurb.models import Category, Device, DeviceEvent, Drive
 from workshop.exceptions import DomainError
 
 
@@ -156,7 +156,6 @@ class RecyclingShipmentAdmin(admin.ModelAdmin):
     list_display = ["recycler", "site", "shipped_on", "weight_kg", "certificate_ref"]
     list_filter = ["site", "shipped_on"]
     search_fields = ["recycler", "certificate_ref"]
-    filter_horizontal = ["devices"]
 
 
 admin.site.site_header = _("Atelier administration")

@@ -4,17 +4,15 @@ lines and the report rollups are written by services and only shown."""
 from django.contrib import admin
 
 from inventory.models import (
-    BenchWeek,
     Co2Factor,
     RecyclingShipmentLine,
-    RollupState,
-    StayRollup,
     Stocktake,
     StocktakeLine,
     StocktakeScan,
-    WorkerWeek,
 )
 from inventory.shop_admin import ReadOnlyAdmin
+from refurb.models import StayRollup
+from reports.models import BenchWeek, RollupState, WorkerWeek
 
 
 @admin.register(Co2Factor)

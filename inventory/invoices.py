@@ -18,7 +18,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
 
-from inventory.models import CreditNote, PaymentMethod, Sale, VatRegime
+from shop.models import CreditNote, PaymentMethod, Sale, VatRegime
 
 MARGIN_MENTION = "Régime particulier – Biens d'occasion (art. 297 A du CGI) : TVA sur la marge"
 EXEMPT_MENTION = "TVA non applicable, art. 293 B du CGI"

@@ -37,7 +37,7 @@ def _tag_kind(code: str, kind: str) -> tags.Tag | None:
 
 
 def resolve_device_tag(code: str) -> ScanResult | None:
-    from inventory.models import Device
+    from refurb.models import Device
 
     if not _tag_kind(code, tags.DEVICE):
         return None
@@ -77,7 +77,7 @@ def resolve_collection_tag(code: str) -> ScanResult | None:
 
 
 def resolve_kit_tag(code: str) -> ScanResult | None:
-    from inventory.models import Kit
+    from shop.models import Kit
 
     if not _tag_kind(code, tags.KIT):
         return None
@@ -90,7 +90,7 @@ _INVOICE_RE = re.compile(r"^(?P<site>[A-Z]{2})(?P<credit>AV)?(?P<year>\d{4})(?P<
 
 def resolve_invoice_number(code: str) -> ScanResult | None:
     """Match an invoice (``LY-2026-000001``) or credit note (``LY-AV-2026-000001``) number."""
-    from inventory.models import CreditNote, Sale
+    from shop.models import CreditNote, Sale
 
     match = _INVOICE_RE.match(code)
     if not match:
@@ -106,8 +106,7 @@ def resolve_invoice_number(code: str) -> ScanResult | None:
 
 def resolve_serial(code: str) -> ScanResult | None:
     """Match a manufacturer serial number on devices, then on drives."""
-    from inventory.models import Device
-    from refurb.models import Drive
+    from refurb.models import Device, Drive
 
     raw = code.strip()
     if not raw:

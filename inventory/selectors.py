@@ -15,19 +15,10 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inventory.models import (
-    Buyer,
-    Co2Factor,
-    Device,
-    DevicePrice,
-    Kit,
-    KitItem,
-    PriceRule,
-    Sale,
-    SiteLegal,
-    SpecTier,
-)
+from inventory.models import Co2Factor
+from refurb.models import Device
 from refurb.states import State
+from shop.models import Buyer, DevicePrice, Kit, KitItem, PriceRule, Sale, SiteLegal, SpecTier
 from workshop.exceptions import DomainError
 
 SPEC_KEYS = ("cpu_generation", "ram_gb", "storage_gb")

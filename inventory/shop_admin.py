@@ -4,7 +4,7 @@ which are written by the services only."""
 
 from django.contrib import admin
 
-from inventory.models import (
+from shop.models import (
     Buyer,
     CreditNote,
     CreditNoteLine,

@@ -20,7 +20,6 @@ from django.views.decorators.http import require_POST
 
 from inventory import services
 from inventory.invoices import credit_note_pdf, invoice_pdf
-from inventory.models import Buyer, CreditNote, PaymentMethod, Sale
 from inventory.scan import scan_resolve
 from inventory.selectors import (
     basket_lines,
@@ -33,6 +32,7 @@ from inventory.selectors import (
     site_legal,
 )
 from refurb.transitions import SELLERS
+from shop.models import Buyer, CreditNote, PaymentMethod, Sale
 from workshop.exceptions import DomainError
 from workshop.models import Workstation, WorkstationKind
 from workshop.selectors import sees_every_site, user_site

@@ -23,7 +23,6 @@ from django.views.decorators.http import require_POST
 
 from inventory import services
 from inventory.models import (
-    Device,
     Donor,
     Location,
     RecyclingShipment,
@@ -48,6 +47,7 @@ from inventory.reports.stocktake import (
     stocktake_summary,
 )
 from inventory.reports.tables import COACH_TABLES, TABLES, table_csv
+from refurb.models import Device
 from refurb.selectors import device_timeline
 from refurb.states import State
 from workshop.exceptions import DomainError

@@ -84,9 +84,9 @@ def bench_django(n: int = 1000) -> list[dict]:
     """
     from django.db import transaction
 
-    from inventory.models import Category, Device
     from labels.models import Printer
     from labels.services import print_job_create
+    from refurb.models import Category, Device
     from workshop.models import Site
     from workshop.tags import make_tag
 

@@ -16,11 +16,12 @@ from typing import Any
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
-from inventory.models import Collection, Device, Kit, KitItem, Location
+from inventory.models import Collection, Location
 from labels import sources
 from labels.models import PrintJob
-from refurb.models import Drive, Erasure
+from refurb.models import Device, Drive, Erasure
 from refurb.states import State
+from shop.models import Kit, KitItem
 from workshop import tags
 from workshop.exceptions import DomainError
 from workshop.models import Site

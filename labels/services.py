@@ -350,9 +350,8 @@ def _send(job: PrintJob, data: bytes, items: list[LabelItem], *, actor, now) -> 
 
 
 def _append_printed_events(job: PrintJob, items: list[LabelItem], *, actor, now) -> None:
-    from inventory.models import Device
     from refurb.events import event_append
-    from refurb.models import DeviceEvent
+    from refurb.models import Device, DeviceEvent
 
     device_ids = sorted({item.device.pk for item in items if item.device is not None})
     if not device_ids:

@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from inventory.models import Device
 from refurb.events import event_hash
-from refurb.models import DeviceEvent
+from refurb.models import Device, DeviceEvent
 
 EVENT_FIELDS = (
     "device_id",

@@ -83,7 +83,7 @@ def previous_state(device, ctx) -> None:
 
 def sale_recorded(device, ctx) -> None:
     """Require the invoice named in the move to list this device (only a sale can do that)."""
-    from inventory.models import SaleLine
+    from shop.models import SaleLine
 
     number = (ctx.payload or {}).get("invoice")
     if not number or not SaleLine.objects.filter(sale__number=number, device=device).exists():
@@ -96,7 +96,7 @@ def sale_recorded(device, ctx) -> None:
 
 def return_recorded(device, ctx) -> None:
     """Require the credit note named in the move to cover this device."""
-    from inventory.models import CreditNoteLine
+    from shop.models import CreditNoteLine
 
     number = (ctx.payload or {}).get("credit_note")
     if (

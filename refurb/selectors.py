@@ -92,7 +92,7 @@ class ChainHead:
 
 def device_chain_head(device) -> ChainHead:
     """Return the current head of ``device``'s event hash chain, read from the database."""
-    from inventory.models import Device
+    from refurb.models import Device
 
     seq, head = Device.objects.values_list("event_seq", "event_head").get(pk=device.pk)
     return ChainHead(seq=seq, hash=head)

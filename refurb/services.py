@@ -12,12 +12,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inventory.models import Device
 from inventory.reports.rollups import stay_record
 from refurb.events import event_append
 from refurb.models import (
     ChecklistItem,
     Destruction,
+    Device,
     DeviceEvent,
     Drive,
     Erasure,

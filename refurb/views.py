@@ -9,9 +9,10 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
-from inventory.models import Collection, Device
+from inventory.models import Collection
 from refurb.certificates.pdf import certificate_pdf
 from refurb.certificates.services import certificate_issue, certificate_verify
+from refurb.models import Device
 from workshop.exceptions import DomainError
 
 

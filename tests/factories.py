@@ -7,8 +7,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from inventory import services as inventory_services
-from inventory.models import Category, Donor
-from refurb.models import ChecklistItem, Grade
+from inventory.models import Donor
+from refurb.models import Category, ChecklistItem, Grade
 from workshop.models import Site, Workstation, WorkstationKind
 
 
@@ -82,7 +82,7 @@ def site_legal(site, **overrides):
     """Give ``site`` the legal identity printed on invoices (margin scheme by default)."""
     from stdnum import luhn
 
-    from inventory.models import SiteLegal
+    from shop.models import SiteLegal
 
     siren = "41234567" + luhn.calc_check_digit("41234567")
     values = {

@@ -146,8 +146,8 @@ def device_pass_checklist(device, crew: Crew, *, now: datetime) -> None:
 
 def demo_buyer(site, crew: Crew):
     """Return the site's walk-in customer (general public), created on first use."""
-    from inventory.models import Buyer
     from inventory.services import buyer_create
+    from shop.models import Buyer
 
     buyer = Buyer.objects.filter(kind=Buyer.Kind.PUBLIC, name="Client au comptoir").first()
     return buyer or buyer_create(
@@ -186,8 +186,8 @@ def device_sell(device, crew: Crew, *, now: datetime, buyer=None):
 
 def device_take_back(device, crew: Crew, *, now: datetime):
     """Take a sold device back under warranty, with a credit note."""
-    from inventory.models import SaleLine
     from inventory.services import sale_return
+    from shop.models import SaleLine
 
     line = SaleLine.objects.select_related("sale").filter(device=device).latest("id")
     note = sale_return(

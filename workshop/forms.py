@@ -7,8 +7,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from inventory.models import Category, Donor
-from refurb.models import Destruction, Drive, Erasure, NistMethod
+from inventory.models import Donor
+from refurb.models import Category, Destruction, Drive, Erasure, NistMethod
 
 
 class BadgeSignInForm(forms.Form):

@@ -12,8 +12,8 @@ from datetime import datetime, timedelta
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from inventory.models import Collection, Device
-from refurb.models import DeviceEvent
+from inventory.models import Collection
+from refurb.models import Device, DeviceEvent
 from refurb.states import HELD_STATES
 from workshop.models import Workstation
 

@@ -70,10 +70,13 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "axes",
+    # The project's apps, lowest layer first (docs/design.md, "Layers").
     "workshop",
-    "inventory",
     "refurb",
+    "inventory",
+    "shop",
     "labels",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -6,8 +6,8 @@ import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Subquery
 
-from inventory.models import Collection, Device, Donor, Location
-from refurb.models import Drive
+from inventory.models import Collection, Donor, Location
+from refurb.models import Device, Drive
 from refurb.states import State
 from workshop.api.base import UtcDateTimeRangeFilter
 

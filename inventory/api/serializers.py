@@ -8,9 +8,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from inventory.models import Category, Collection, Device, Donor, Location
+from inventory.models import Collection, Donor, Location
 from refurb.api.serializers import EventSerializer
-from refurb.models import Drive
+from refurb.models import Category, Device, Drive
 from refurb.states import State
 from refurb.transitions import allowed_targets
 from workshop.api.auth import request_roles, request_workstation

@@ -11,9 +11,10 @@ from rest_framework.response import Response
 from inventory import services
 from inventory.api import filters
 from inventory.api import serializers as s
-from inventory.models import Collection, Device, Donor, Location
+from inventory.models import Collection, Donor, Location
 from refurb import services as refurb_services
 from refurb.api.serializers import EventSerializer
+from refurb.models import Device
 from refurb.selectors import device_timeline
 from workshop import tags
 from workshop.api.auth import request_actor, request_roles, request_workstation

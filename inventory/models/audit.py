@@ -13,9 +13,11 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from inventory.models.core import ZERO_KG, Category, Device, Location, RecyclingShipment
+from inventory.models.core import Location
+from refurb.models import Category, Device
 from refurb.states import State
 from workshop.models import Site
+from workshop.units import ZERO_KG
 
 
 class Stocktake(models.Model):
@@ -205,47 +207,6 @@ class StocktakeLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} · {self.get_kind_display()}"
-
-
-class RecyclingShipmentLine(models.Model):
-    """A device, or a lot of loose parts, in a recycling shipment, with its weight."""
-
-    shipment = models.ForeignKey(
-        RecyclingShipment,
-        on_delete=models.CASCADE,
-        related_name="lines",
-        verbose_name=_("shipment"),
-    )
-    device = models.ForeignKey(
-        Device,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="recycling_lines",
-        verbose_name=_("device"),
-    )
-    description = models.CharField(_("description"), max_length=160, blank=True)
-    weight_kg = models.DecimalField(
-        _("weight (kg)"),
-        max_digits=10,
-        decimal_places=3,
-        default=ZERO_KG,
-        validators=[MinValueValidator(ZERO_KG, _("A weight cannot be negative."))],
-    )
-    added_at = models.DateTimeField(_("added at"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("recycling shipment line")
-        verbose_name_plural = _("recycling shipment lines")
-        ordering = ["id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["shipment", "device"], name="recyclingline_unique_device"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return self.device.asset_tag if self.device_id else self.description
 
 
 class Co2Factor(models.Model):

@@ -11,7 +11,8 @@ from django.db.models import Case, CharField, Count, Value, When
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from inventory.models import Device, Donor
+from inventory.models import Donor
+from refurb.models import Device
 from refurb.states import State
 
 OUTCOME_LABELS = {

@@ -24,10 +24,9 @@ from django.db.models import Count, F, Window
 from django.db.models.functions import Lead, Round
 from django.utils import timezone
 
-from inventory.models import Device, StayRollup
 from inventory.reports.common import SecondsBetween, period_bounds
 from inventory.reports.rollups import rollup_split
-from refurb.models import DeviceEvent
+from refurb.models import Device, DeviceEvent, StayRollup
 from refurb.states import HELD_STATES, State
 
 HOUR = 3600.0

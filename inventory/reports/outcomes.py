@@ -17,8 +17,9 @@ from django.core.exceptions import FieldError
 from django.db.models import Count, DecimalField, F, Q, Sum
 from django.db.models.functions import Coalesce
 
-from inventory.models import Co2Factor, Device
+from inventory.models import Co2Factor
 from inventory.reports.common import ZERO, period_bounds, to_decimal, weight_expression
+from refurb.models import Device
 from refurb.states import State
 
 OUTCOMES = {
@@ -200,7 +201,7 @@ def sales_by_buyer(*, site=None, date_from=None, date_to=None) -> SalesReport:
     ``site`` and ``completed_at``; credit notes are not deducted (see the returns report).
     """
     try:
-        sale_model = apps.get_model("inventory", "Sale")
+        sale_model = apps.get_model("shop", "Sale")
     except LookupError:
         return SalesReport(pending=True, reason="The shop (Sale, Buyer) is not built yet.")
     sales = sale_model.objects.all()

@@ -30,8 +30,8 @@ from django.db.models import Count, DateField, F, Max, Min, Q
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
-from inventory.models import BenchWeek, RollupState, StayRollup, WorkerWeek
-from refurb.models import DeviceEvent
+from refurb.models import DeviceEvent, StayRollup
+from reports.models import BenchWeek, RollupState, WorkerWeek
 
 SETTLE = timedelta(hours=1)
 BATCH = 5_000

@@ -14,13 +14,8 @@ from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inventory.models import (
-    Device,
-    Location,
-    Stocktake,
-    StocktakeLine,
-    StocktakeScan,
-)
+from inventory.models import Location, Stocktake, StocktakeLine, StocktakeScan
+from refurb.models import Device
 from refurb.states import HELD_STATES, State
 from workshop.exceptions import DomainError, validate
 from workshop.models import Site

@@ -9,7 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inventory.models import Category, Collection, Device, Donor, Location
+from inventory.models import Collection, Donor, Location
+from refurb.models import Category, Device
 from refurb.states import State
 from workshop import tags
 from workshop.exceptions import DomainError, validate

@@ -20,7 +20,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from inventory.models import Buyer, Collection, Device, Donor, Reservation, Sale
+from inventory.models import Collection, Donor
+from refurb.models import Device
+from shop.models import Buyer, Reservation, Sale
 from workshop.exceptions import DomainError
 
 PEOPLE_BUYERS = (Buyer.Kind.INDIVIDUAL, Buyer.Kind.PUBLIC)

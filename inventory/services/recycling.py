@@ -16,7 +16,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inventory.models import Device, RecyclingShipment, RecyclingShipmentLine
+from inventory.models import RecyclingShipment, RecyclingShipmentLine
+from refurb.models import Device
 from refurb.states import State
 from workshop.exceptions import DomainError, validate
 from workshop.models import Site
@@ -189,7 +190,6 @@ def shipment_ship(
         locked.shipped_on = timezone.localdate(now)
         validate(locked)
         locked.save()
-        locked.devices.set(list(locked_devices))
     return locked
 
 

@@ -16,11 +16,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inventory.models import (
+from inventory.selectors import add_months, buyer_tier, site_legal
+from refurb.models import Device
+from refurb.states import State
+from shop.models import (
     Buyer,
     CreditNote,
     CreditNoteLine,
-    Device,
     DevicePrice,
     DocumentCounter,
     Kit,
@@ -32,8 +34,6 @@ from inventory.models import (
     SaleLine,
     VatRegime,
 )
-from inventory.selectors import add_months, buyer_tier, site_legal
-from refurb.states import State
 from workshop import tags
 from workshop.exceptions import DomainError
 from workshop.models import Site

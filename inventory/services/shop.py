@@ -14,17 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inventory.models import (
-    Buyer,
-    Device,
-    DevicePrice,
-    Kit,
-    KitItem,
-    Reservation,
-    SiteLegal,
-)
 from inventory.selectors import add_months, price_rule_for
+from refurb.models import Device
 from refurb.states import State
+from shop.models import Buyer, DevicePrice, Kit, KitItem, Reservation, SiteLegal
 from workshop import tags
 from workshop.exceptions import DomainError, validate
 from workshop.models import Site

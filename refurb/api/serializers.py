@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from inventory.models import Device
 from refurb.models import (
     ChecklistItem,
     Destruction,
+    Device,
     DeviceEvent,
     Drive,
     Erasure,

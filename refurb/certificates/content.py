@@ -14,8 +14,8 @@ import json
 
 from django.db.models import Prefetch
 
-from inventory.models import Collection, Device, Donor
-from refurb.models import Destruction, Drive, Erasure
+from inventory.models import Collection, Donor
+from refurb.models import Destruction, Device, Drive, Erasure
 from refurb.selectors import device_data_safety
 from workshop.exceptions import DomainError
 

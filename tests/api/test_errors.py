@@ -8,7 +8,7 @@ import pytest
 from django.test import RequestFactory, override_settings
 from rest_framework import exceptions
 
-from inventory.models import Device
+from refurb.models import Device
 from tests import factories
 from workshop.api.errors import api_exception_handler
 from workshop.middleware import RequestSizeLimitMiddleware

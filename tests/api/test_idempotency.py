@@ -11,8 +11,7 @@ from django.db import connection
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from inventory.models import Device
-from refurb.models import DeviceEvent
+from refurb.models import Device, DeviceEvent
 from workshop.models import IdempotencyKey
 
 BODY = {"site": "LY", "category": "laptop", "make": "Dell", "model": "Latitude 5490"}

@@ -9,10 +9,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from bench.seed import SeedContext, seed
-from inventory.models import Device
 from inventory.services import device_register
 from refurb.guards import checklist_passed
-from refurb.models import DeviceEvent, Drive, NistMethod
+from refurb.models import Device, DeviceEvent, Drive, NistMethod
 from refurb.selectors import device_data_safety
 from refurb.services import device_transition, drive_record_erasure
 from refurb.states import State

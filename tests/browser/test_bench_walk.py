@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from inventory import services as inventory_services
-from inventory.models import Device
-from refurb.models import ChecklistItem, Drive
+from refurb.models import ChecklistItem, Device, Drive
 from refurb.states import State
 from tests import factories
 from tests.browser.conftest import axe_violations, focused, screenshot, settle, tab_to

@@ -8,9 +8,9 @@ import itertools
 import pytest
 
 from inventory import services as inventory_services
-from inventory.models import CreditNote, Sale
 from refurb import services as refurb_services
 from refurb.states import State
+from shop.models import CreditNote, Sale
 from tests import factories
 from tests.browser.conftest import axe_violations, focused, screenshot, settle, tab_to
 from tests.inventory.shop.support import buyer, make_grid

@@ -8,8 +8,8 @@ import pytest
 from django.utils import translation
 
 from inventory import services
-from inventory.models import Collection, Device, Donor
-from refurb.models import DeviceEvent
+from inventory.models import Collection, Donor
+from refurb.models import Device, DeviceEvent
 from refurb.services import device_transition
 from tests import factories
 from workshop import tags

@@ -1,7 +1,6 @@
-from inventory.models import Device
 from labels.bench import bench_django
 from labels.models import PrintJob
-from refurb.models import DeviceEvent
+from refurb.models import Device, DeviceEvent
 
 
 def test_bench_django_times_1_and_n_device_tags_and_leaves_nothing_behind(db):

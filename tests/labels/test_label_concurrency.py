@@ -10,9 +10,9 @@ import time
 import pytest
 from django.db import connection, connections, transaction
 
-from inventory.models import Device
 from labels.models import Printer, PrintJob
 from labels.services import print_job_create
+from refurb.models import Device
 from tests import factories
 from workshop import roles
 

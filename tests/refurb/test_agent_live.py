@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 from rest_framework.authtoken.models import Token
 
-from inventory.models import Device
-from refurb.models import Snapshot
+from refurb.models import Device, Snapshot
 from tests.refurb.parsers.samples import hw_path
 
 AGENT = Path(__file__).resolve().parents[2] / "agent" / "atelier_agent.py"

@@ -7,8 +7,7 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from inventory.models import Device
-from refurb.models import DeviceEvent
+from refurb.models import Device, DeviceEvent
 from refurb.services import device_transition
 from refurb.states import State
 from tests import factories

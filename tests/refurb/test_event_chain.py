@@ -10,10 +10,9 @@ from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
-from inventory.models import Device
 from refurb.chain import chains_verify
 from refurb.events import canonical_event, event_hash, event_seal
-from refurb.models import DeviceEvent
+from refurb.models import Device, DeviceEvent
 from refurb.selectors import device_chain_head
 from refurb.services import device_transition
 from refurb.states import State

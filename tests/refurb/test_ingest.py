@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from inventory.models import Device
 from refurb.ingest import cpu_generation, snapshot_ingest, specs_from_snapshot
+from refurb.models import Device
 from refurb.snapshots import parse_snapshot
 from tests import factories
 from tests.refurb.snapshot_payloads import THINKPAD, agent_payload, ereuse_json

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import CommandError, call_command
 
-from inventory.models import Device
+from refurb.models import Device
 from refurb.states import State
 from tests import factories
 from workshop.demo import Crew, device_advance

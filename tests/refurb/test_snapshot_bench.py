@@ -2,8 +2,7 @@
 
 import pytest
 
-from inventory.models import Device
-from refurb.models import Snapshot
+from refurb.models import Device, Snapshot
 from refurb.snapshots.bench import ingest_many
 
 

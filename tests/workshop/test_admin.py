@@ -43,7 +43,7 @@ def test_every_admin_list_page_answers(admin_client_logged, laptop, model):
 
 
 def test_devices_are_found_by_tag_and_by_serial(admin_client_logged, laptop):
-    url = reverse("admin:inventory_device_changelist")
+    url = reverse("admin:refurb_device_changelist")
     laptop.serial_number = "CN-0XYZ"
     laptop.save(update_fields=["serial_number"])
     for query in (laptop.asset_tag, "CN-0XYZ"):

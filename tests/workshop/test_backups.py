@@ -15,8 +15,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from inventory.models import Device
 from refurb.chain import chains_verify
+from refurb.models import Device
 from refurb.services import device_transition
 from refurb.states import State
 from tests import factories

@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from inventory import services as inventory_services
-from inventory.models import Collection, Device, Donor
+from inventory.models import Collection, Donor
 from refurb import services as refurb_services
-from refurb.models import ChecklistItem, DeviceEvent, Drive
+from refurb.models import ChecklistItem, Device, DeviceEvent, Drive
 from refurb.states import State
 from tests import factories
 from workshop.demo import device_advance, device_make_safe

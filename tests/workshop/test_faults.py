@@ -19,9 +19,8 @@ import pytest
 from django.db import connection
 from django.test import override_settings
 
-from inventory.models import Device
 from refurb.chain import chains_verify
-from refurb.models import DeviceEvent
+from refurb.models import Device, DeviceEvent
 from refurb.services import device_transition
 from refurb.states import State
 from tests.subproc import ROOT, child_env, current_database_url, run_manage
@@ -30,7 +29,7 @@ from workshop.faults import MARKER, armed_pause
 TRANSITION = """
 import django; django.setup()
 from django.contrib.auth import get_user_model
-from inventory.models import Device
+from refurb.models import Device
 from refurb.services import device_transition
 device = Device.objects.get(pk={device})
 actor = get_user_model().objects.get(pk={actor})

@@ -21,10 +21,10 @@ def test_the_migration_creates_one_group_per_role():
 @pytest.mark.parametrize(
     "role,allowed,refused",
     [
-        (roles.BENCH_WORKER, ("refurb", "add_erasure"), ("inventory", "delete_device")),
-        (roles.BENCH_WORKER, ("inventory", "add_device"), ("workshop", "change_site")),
+        (roles.BENCH_WORKER, ("refurb", "add_erasure"), ("refurb", "delete_device")),
+        (roles.BENCH_WORKER, ("refurb", "add_device"), ("workshop", "change_site")),
         (roles.COACH, ("refurb", "change_checklistitem"), ("workshop", "add_site")),
-        (roles.SHOP, ("inventory", "view_device"), ("refurb", "add_erasure")),
+        (roles.SHOP, ("refurb", "view_device"), ("refurb", "add_erasure")),
         (roles.MANAGER, ("workshop", "add_site"), ("auth", "delete_user")),
     ],
 )

@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import call_command
 
-from inventory.models import Device
+from refurb.models import Device
 from refurb.states import State
 
 pytestmark = pytest.mark.django_db

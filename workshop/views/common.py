@@ -19,8 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseLocation
 
-from inventory.models import Device
-from refurb.models import ChecklistItem, Grade
+from refurb.models import ChecklistItem, Device, Grade
 from refurb.selectors import device_data_safety, device_timeline
 from refurb.states import State
 from refurb.transitions import MoveContext, allowed_targets, moves_from

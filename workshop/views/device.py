@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from inventory import services as inventory_services
-from inventory.models import Device
 from inventory.scan import scan_resolve
 from refurb import services as refurb_services
+from refurb.models import Device
 from workshop.exceptions import DomainError
 from workshop.forms import ScanForm, TransitionForm, form_errors
 from workshop.models import WorkstationKind as WK

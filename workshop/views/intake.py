@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from inventory import services as inventory_services
-from inventory.models import Category, Collection
+from inventory.models import Collection
+from refurb.models import Category
 from workshop import selectors
 from workshop.exceptions import DomainError
 from workshop.forms import CollectionForm, DeviceRegisterForm, form_errors

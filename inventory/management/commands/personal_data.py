@@ -5,8 +5,9 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from inventory.models import Buyer, Donor
+from inventory.models import Donor
 from inventory.services import personal_data_export, personal_data_pseudonymise
+from shop.models import Buyer
 from workshop.exceptions import DomainError
 
 

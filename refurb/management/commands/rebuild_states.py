@@ -6,8 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import OuterRef, Q, Subquery
 
-from inventory.models import Device
-from refurb.models import DeviceEvent
+from refurb.models import Device, DeviceEvent
 
 
 def state_mismatches(*, chunk: int = 10_000, progress=None):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from inventory.models import Device
 from refurb.chain import chains_verify
+from refurb.models import Device
 
 
 class Command(BaseCommand):

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from stdnum import luhn
 
 from inventory import services
-from inventory.models import PriceRule, SiteLegal, SpecTier
+from shop.models import PriceRule, SiteLegal, SpecTier
 from tests import factories
 
 PARIS = ZoneInfo("Europe/Paris")

@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from inventory import services
-from inventory.models import Buyer
 from inventory.selectors import buyer_tier
+from shop.models import Buyer
 from tests.inventory.shop.support import NOW, buyer, legal_for, siren_valid, siret_valid
 from workshop.exceptions import DomainError
 

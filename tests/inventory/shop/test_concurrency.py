@@ -15,8 +15,8 @@ import pytest
 from django.db import connection, connections
 
 from inventory import services
-from inventory.models import DevicePrice, DocumentCounter, PriceRule, Sale
 from refurb.states import State
+from shop.models import DevicePrice, DocumentCounter, PriceRule, Sale
 from tests import factories
 from tests.inventory.shop.support import NOW, buyer, make_grid
 from workshop.exceptions import DomainError
@@ -124,7 +124,7 @@ def test_two_hundred_sales_on_eight_threads_number_invoices_1_to_200(shop_site):
     for index in range(200 - len(devices)):
         device = factories.make_device(site=shop_site, actor=crew.bench, serial_number=f"X{index}")
         extra.append(device)
-    from inventory.models import Device
+    from refurb.models import Device
 
     Device.objects.filter(pk__in=[d.pk for d in extra]).update(
         state=State.ON_SALE, grade=template.grade, no_storage_confirmed=True

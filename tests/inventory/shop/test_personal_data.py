@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from inventory import services
-from inventory.models import Buyer, Donor, PaymentMethod, Sale
+from inventory.models import Donor
 from inventory.services.personal_data import pseudonym
+from shop.models import Buyer, PaymentMethod, Sale
 from tests import factories
 from tests.inventory.shop.support import buyer as make_buyer
 

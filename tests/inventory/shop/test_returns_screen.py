@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from inventory import services
-from inventory.models import CreditNote
 from refurb.states import State
+from shop.models import CreditNote
 from tests.inventory.shop.support import buyer
 from workshop.models import WorkstationKind as WK
 

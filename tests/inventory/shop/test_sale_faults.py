@@ -17,10 +17,9 @@ import pytest
 from django.db import connection
 
 from inventory import services
-from inventory.models import DocumentCounter, Reservation, Sale
-from inventory.models.shop import PaymentMethod
 from refurb.chain import chains_verify
 from refurb.states import State
+from shop.models import DocumentCounter, PaymentMethod, Reservation, Sale
 from tests.inventory.shop.support import buyer as make_buyer
 from tests.subproc import ROOT, child_env, current_database_url
 from tests.workshop.test_faults import kill_when_paused
@@ -29,7 +28,8 @@ from workshop.reference import ensure_reference_data
 SALE = """
 import django; django.setup()
 from django.contrib.auth import get_user_model
-from inventory.models import Buyer, Device
+from shop.models import Buyer
+from refurb.models import Device
 from inventory.services import sale_complete
 from workshop.models import Site
 sale = sale_complete(

@@ -6,11 +6,11 @@ from decimal import Decimal
 import pytest
 
 from inventory import services
-from inventory.models import DocumentCounter, Kit, QuotaRule, Reservation, Sale, SaleLine
 from inventory.services.sales import share_out
 from refurb import services as refurb_services
 from refurb.models import DeviceEvent, Drive
 from refurb.states import State
+from shop.models import DocumentCounter, Kit, QuotaRule, Reservation, Sale, SaleLine
 from tests.inventory.shop.support import NOW, buyer, legal_for
 from workshop.exceptions import DomainError
 from workshop.models import WorkstationKind as WK

@@ -11,8 +11,8 @@ from django.test import Client
 from django.urls import reverse
 
 from inventory import services
-from inventory.models import PaymentMethod
 from inventory.selectors import buyers_visible_to, sales_visible_to
+from shop.models import PaymentMethod
 from tests import factories
 from tests.inventory.shop.support import buyer
 from workshop.models import WorkerProfile

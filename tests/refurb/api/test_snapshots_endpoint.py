@@ -4,8 +4,7 @@ import json
 
 import pytest
 
-from inventory.models import Device
-from refurb.models import DeviceEvent, Drive, Erasure, Snapshot
+from refurb.models import Device, DeviceEvent, Drive, Erasure, Snapshot
 from refurb.selectors import device_failing_drives
 from tests import factories
 from tests.refurb.snapshot_payloads import (

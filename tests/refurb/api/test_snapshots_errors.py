@@ -2,8 +2,7 @@
 
 import pytest
 
-from inventory.models import Device
-from refurb.models import Drive, Erasure, Snapshot
+from refurb.models import Device, Drive, Erasure, Snapshot
 from tests import factories
 from tests.refurb.snapshot_payloads import THINKPAD, agent_payload, hw_path, retarget_nwipe
 from workshop.tags import make_tag

@@ -16,7 +16,7 @@ from bench.load import MIX, load_run
 from bench.measure import measure_all
 from bench.report import database, git_commit, machine, save, table
 from bench.scenarios import make_env
-from inventory.models import Device
+from refurb.models import Device
 
 
 class Command(BaseCommand):

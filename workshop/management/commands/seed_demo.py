@@ -14,11 +14,13 @@ from django.utils import timezone
 from stdnum import luhn
 
 from inventory import services as inventory_services
-from inventory.models import Buyer, Category, Device, Donor, Location, SiteLegal
+from inventory.models import Donor, Location
 from inventory.reports.rollups import refresh_report_rollups
 from labels.models import Printer
 from refurb import services as refurb_services
+from refurb.models import Category, Device
 from refurb.states import State
+from shop.models import Buyer, SiteLegal
 from workshop import roles
 from workshop.demo import Crew, device_advance, device_make_safe
 from workshop.models import Site, WorkerProfile, Workstation, WorkstationKind

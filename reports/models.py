@@ -4,10 +4,9 @@ re-read the whole log.
 The event log stays the one source of truth. ``refresh_report_rollups`` (a nightly job) folds
 every event before a watermark — a local Monday at midnight — into these tables; a report reads
 the rollups for the weeks before the watermark and the event log itself from the watermark on,
-so its figures are exact whether the job ran last night, last month or never.
+so its figures are exact whether the job ran last night, last month or never. The stays
+(``refurb.models.StayRollup``) are written by each transition as it happens.
 
-- ``StayRollup``: one row per finished stay (a state a device left), written by each
-  transition as it happens.
 - ``BenchWeek``: per site, ISO week and workstation, the state changes made there and the
   distinct devices they concern.
 - ``WorkerWeek``: per site, ISO week and worker, the events recorded by kind and the distinct
@@ -20,8 +19,6 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from refurb.states import State
-
 
 class RollupState(models.Model):
     """Where the rollups stand: complete for every event created before ``complete_before``."""
@@ -32,48 +29,13 @@ class RollupState(models.Model):
     refreshed_at = models.DateTimeField(_("refreshed at"), null=True, blank=True)
 
     class Meta:
+        # The table it had in the inventory app, so existing databases upgrade in place.
+        db_table = "inventory_rollupstate"
         verbose_name = _("report rollup state")
         verbose_name_plural = _("report rollup states")
 
     def __str__(self) -> str:
         return f"{self.key}: < {self.complete_before}"
-
-
-class StayRollup(models.Model):
-    device = models.ForeignKey(
-        "inventory.Device",
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-        verbose_name=_("device"),
-    )
-    site = models.ForeignKey(
-        "workshop.Site",
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-        verbose_name=_("site"),
-    )
-    state = models.CharField(_("state"), max_length=16, choices=State.choices)
-    ended_at = models.DateTimeField(_("ended at"))
-    seconds = models.FloatField(_("seconds"))
-
-    class Meta:
-        verbose_name = _("finished stay")
-        verbose_name_plural = _("finished stays")
-        indexes = [
-            models.Index(fields=["ended_at"], name="stayrollup_ended"),
-            models.Index(fields=["site", "ended_at"], name="stayrollup_site_ended"),
-            # Percentiles by rank: the stays of a state in order, with what the filters read.
-            models.Index(
-                fields=["state", "seconds"], include=["site", "ended_at"], name="stayrollup_rank"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.device_id} {self.state} {self.seconds:.0f} s"
 
 
 class BenchWeek(models.Model):
@@ -91,6 +53,8 @@ class BenchWeek(models.Model):
     devices = models.PositiveIntegerField(_("devices"))
 
     class Meta:
+        # The table it had in the inventory app, so existing databases upgrade in place.
+        db_table = "inventory_benchweek"
         verbose_name = _("weekly bench throughput")
         verbose_name_plural = _("weekly bench throughput")
         constraints = [
@@ -119,6 +83,8 @@ class WorkerWeek(models.Model):
     devices = models.PositiveIntegerField(_("devices"))
 
     class Meta:
+        # The table it had in the inventory app, so existing databases upgrade in place.
+        db_table = "inventory_workerweek"
         verbose_name = _("weekly worker activity")
         verbose_name_plural = _("weekly worker activity")
         constraints = [

@@ -1,4 +1,4 @@
-"""The bench process: drives and their erasure, tests, grades, repairs and the event log."""
+"""The bench process: grades, drives, erasures and destructions, checklists, tests, repairs."""
 
 from __future__ import annotations
 
@@ -6,8 +6,6 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
-from refurb.states import State
 
 
 class Grade(models.Model):
@@ -46,7 +44,7 @@ class Drive(models.Model):
     SAFE_STATUSES = frozenset({Status.ERASED, Status.DESTROYED})
 
     device = models.ForeignKey(
-        "inventory.Device",
+        "refurb.Device",
         on_delete=models.PROTECT,
         related_name="drives",
         verbose_name=_("device"),
@@ -184,7 +182,7 @@ class ChecklistItem(models.Model):
     """One check of a category's test checklist; mandatory items must pass before `tested`."""
 
     category = models.ForeignKey(
-        "inventory.Category",
+        "refurb.Category",
         on_delete=models.PROTECT,
         related_name="checklist_items",
         verbose_name=_("category"),
@@ -213,7 +211,7 @@ class TestResult(BenchRecord):
     __test__ = False  # not a pytest test class
 
     device = models.ForeignKey(
-        "inventory.Device",
+        "refurb.Device",
         on_delete=models.PROTECT,
         related_name="test_results",
         verbose_name=_("device"),
@@ -244,7 +242,7 @@ class Repair(models.Model):
         ABANDONED = "abandoned", _("Abandoned")
 
     device = models.ForeignKey(
-        "inventory.Device",
+        "refurb.Device",
         on_delete=models.PROTECT,
         related_name="repairs",
         verbose_name=_("device"),
@@ -271,110 +269,3 @@ class Repair(models.Model):
 
     def __str__(self) -> str:
         return f"{self.device} · {self.get_status_display()}"
-
-
-class EventImmutable(Exception):
-    """Raised when code tries to change or delete a recorded event."""
-
-
-class DeviceEventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise EventImmutable("Device events are append-only: they cannot be updated.")
-
-    def delete(self):
-        raise EventImmutable("Device events are append-only: they cannot be deleted.")
-
-    _raw_delete = delete
-
-
-class DeviceEvent(models.Model):
-    """One line of a device's history. Written by ``refurb.events.event_append`` only."""
-
-    class Code(models.TextChoices):
-        REGISTERED = "registered", _("Registered")
-        TRANSITION = "transition", _("State changed")
-        MOVED = "moved", _("Moved")
-        DRIVE_ADDED = "drive_added", _("Drive recorded")
-        ERASURE = "erasure", _("Erasure recorded")
-        DESTRUCTION = "destruction", _("Drive destroyed")
-        TEST = "test", _("Test recorded")
-        REPAIR = "repair", _("Repair")
-        UPDATED = "updated", _("Details updated")
-        SNAPSHOT = "snapshot", _("Hardware snapshot")
-        PRINTED = "printed", _("Label printed")
-        PRICE = "price", _("Price set")
-        SALE = "sale", _("Sold")
-
-    device = models.ForeignKey(
-        "inventory.Device",
-        on_delete=models.PROTECT,
-        related_name="events",
-        verbose_name=_("device"),
-    )
-    seq = models.PositiveIntegerField(_("number"))
-    code = models.CharField(_("kind"), max_length=24)
-    from_state = models.CharField(_("from"), max_length=16, choices=State.choices, blank=True)
-    to_state = models.CharField(_("to"), max_length=16, choices=State.choices, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("who"),
-    )
-    workstation = models.ForeignKey(
-        "workshop.Workstation",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("workstation"),
-    )
-    reason = models.TextField(_("reason"), blank=True)
-    payload = models.JSONField(_("details"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("when"), default=timezone.now)
-    prev_hash = models.CharField(_("previous hash"), max_length=64, blank=True, editable=False)
-    hash = models.CharField(_("hash"), max_length=64, blank=True, editable=False)
-
-    objects = DeviceEventQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("device event")
-        verbose_name_plural = _("device events")
-        ordering = ["device_id", "seq"]
-        constraints = [
-            models.UniqueConstraint(fields=["device", "seq"], name="deviceevent_unique_seq")
-        ]
-        indexes = [
-            models.Index(fields=["created_at"], name="deviceevent_created"),
-            # Time-in-state report: the state-changing events of each device in order, read
-            # by a window (LEAD over device ordered by seq) without touching the table.
-            models.Index(
-                fields=["device", "seq", "created_at", "to_state"],
-                name="deviceevent_stays",
-                condition=~models.Q(to_state=""),
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.device_id}#{self.seq} {self.code}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise EventImmutable("Device events are append-only: they cannot be updated.")
-        kwargs["force_insert"] = True
-        return super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise EventImmutable("Device events are append-only: they cannot be deleted.")
-
-    @property
-    def code_label(self) -> str:
-        try:
-            return self.Code(self.code).label
-        except ValueError:
-            return self.code
-
-
-from refurb.models_evidence import Certificate, Snapshot  # noqa: E402,F401

@@ -19,7 +19,7 @@ class Snapshot(models.Model):
     """One hardware report received from a bench agent or an eReuse Workbench, unchanged."""
 
     device = models.ForeignKey(
-        "inventory.Device",
+        "refurb.Device",
         on_delete=models.PROTECT,
         related_name="snapshots",
         null=True,
@@ -70,7 +70,7 @@ class Certificate(models.Model):
     code = models.CharField(_("verification code"), max_length=32, unique=True)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     device = models.ForeignKey(
-        "inventory.Device",
+        "refurb.Device",
         on_delete=models.PROTECT,
         related_name="certificates",
         null=True,

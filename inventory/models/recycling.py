@@ -1,0 +1,88 @@
+"""What leaves for a recycler: shipments, each a list of weighed devices and lots of parts."""
+
+from __future__ import annotations
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from refurb.models import Device
+from workshop.models import Site
+from workshop.units import ZERO_KG
+
+
+class RecyclingShipment(models.Model):
+    """Devices and parts leaving for a recycler, weighed, with the recycler's certificate."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        SHIPPED = "shipped", _("Shipped")
+
+    site = models.ForeignKey(
+        Site, on_delete=models.PROTECT, related_name="recycling_shipments", verbose_name=_("site")
+    )
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.OPEN, editable=False
+    )
+    shipped_at = models.DateTimeField(_("shipped at"), null=True, blank=True, editable=False)
+    recycler = models.CharField(_("recycler"), max_length=160)
+    shipped_on = models.DateField(_("shipped on"), default=timezone.localdate)
+    weight_kg = models.DecimalField(
+        _("weight (kg)"),
+        max_digits=10,
+        decimal_places=3,
+        default=ZERO_KG,
+        validators=[MinValueValidator(ZERO_KG, _("A weight cannot be negative."))],
+    )
+    certificate_ref = models.CharField(_("recycler's certificate"), max_length=80, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("recycling shipment")
+        verbose_name_plural = _("recycling shipments")
+        ordering = ["-shipped_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.recycler} · {self.shipped_on}"
+
+
+class RecyclingShipmentLine(models.Model):
+    """A device, or a lot of loose parts, in a recycling shipment, with its weight."""
+
+    shipment = models.ForeignKey(
+        RecyclingShipment,
+        on_delete=models.CASCADE,
+        related_name="lines",
+        verbose_name=_("shipment"),
+    )
+    device = models.ForeignKey(
+        Device,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recycling_lines",
+        verbose_name=_("device"),
+    )
+    description = models.CharField(_("description"), max_length=160, blank=True)
+    weight_kg = models.DecimalField(
+        _("weight (kg)"),
+        max_digits=10,
+        decimal_places=3,
+        default=ZERO_KG,
+        validators=[MinValueValidator(ZERO_KG, _("A weight cannot be negative."))],
+    )
+    added_at = models.DateTimeField(_("added at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("recycling shipment line")
+        verbose_name_plural = _("recycling shipment lines")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["shipment", "device"], name="recyclingline_unique_device"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.device.asset_tag if self.device_id else self.description

@@ -1,0 +1,16 @@
+"""Refurb models, one module per area; import them from ``refurb.models``."""
+
+from refurb.models.bench import (  # noqa: F401
+    BenchRecord,
+    ChecklistItem,
+    Destruction,
+    Drive,
+    Erasure,
+    Grade,
+    NistMethod,
+    Repair,
+    TestResult,
+)
+from refurb.models.device import Category, Device  # noqa: F401
+from refurb.models.evidence import Certificate, Snapshot  # noqa: F401
+from refurb.models.log import DeviceEvent, DeviceEventQuerySet, EventImmutable, StayRollup  # noqa: F401

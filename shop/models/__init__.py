@@ -1,0 +1,23 @@
+"""Shop models, one module per area; import them from ``shop.models``.
+
+Prices, spec tiers and quotas are data a manager edits; the rules that use them live in
+``shop.services``.
+"""
+
+from shop.models.buyers import Buyer  # noqa: F401
+from shop.models.common import (  # noqa: F401
+    NORMAL_VAT_RATE,
+    ExpiredPolicy,
+    SiteLegal,
+    VatRegime,
+)
+from shop.models.kits import Kit, KitItem, Reservation  # noqa: F401
+from shop.models.pricing import DevicePrice, PriceRule, QuotaRule, SpecTier  # noqa: F401
+from shop.models.sales import (  # noqa: F401
+    CreditNote,
+    CreditNoteLine,
+    DocumentCounter,
+    PaymentMethod,
+    Sale,
+    SaleLine,
+)

@@ -1,0 +1,79 @@
+"""What every shop model shares: euro amounts, VAT regimes and the site's legal identity."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from stdnum.fr import siret as stdnum_siret
+
+from workshop.models import Site
+from workshop.units import ZERO
+
+# The French normal VAT rate: prices include it under the normal regime.
+NORMAL_VAT_RATE = Decimal("0.20")
+
+
+def money_field(verbose):
+    """A euro amount to the cent, never negative."""
+    return models.DecimalField(
+        verbose,
+        max_digits=12,
+        decimal_places=2,
+        default=ZERO,
+        validators=[MinValueValidator(ZERO, _("A price cannot be negative."))],
+    )
+
+
+class VatRegime(models.TextChoices):
+    MARGIN = "margin", _("Margin scheme for second-hand goods (art. 297 A CGI)")
+    EXEMPT = "exempt", _("VAT exemption (art. 293 B CGI)")
+    NORMAL = "normal", _("Normal VAT (20 %)")
+
+
+class ExpiredPolicy(models.TextChoices):
+    STANDARD = "standard", _("Sell at the standard price")
+    REFUSE = "refuse", _("Refuse the sale until eligibility is checked again")
+
+
+class SiteLegal(models.Model):
+    """The seller's legal identity and the shop settings of one site (printed on invoices)."""
+
+    site = models.OneToOneField(
+        Site, on_delete=models.CASCADE, related_name="legal", verbose_name=_("site")
+    )
+    legal_name = models.CharField(_("legal name"), max_length=160)
+    siret = models.CharField(_("SIRET"), max_length=14)
+    address = models.TextField(_("address"))
+    vat_regime = models.CharField(
+        _("VAT regime"), max_length=8, choices=VatRegime.choices, default=VatRegime.MARGIN
+    )
+    vat_number = models.CharField(_("VAT number"), max_length=20, blank=True)
+    warranty_months = models.PositiveSmallIntegerField(_("warranty (months)"), default=12)
+    eligibility_months = models.PositiveSmallIntegerField(
+        _("eligibility valid for (months)"), default=12
+    )
+    expired_policy = models.CharField(
+        _("when eligibility has expired"),
+        max_length=8,
+        choices=ExpiredPolicy.choices,
+        default=ExpiredPolicy.STANDARD,
+    )
+    reservation_days = models.PositiveSmallIntegerField(_("reservation (days)"), default=7)
+
+    class Meta:
+        # The table it had in the inventory app, so existing databases upgrade in place.
+        db_table = "inventory_sitelegal"
+        verbose_name = _("site legal identity")
+        verbose_name_plural = _("site legal identities")
+
+    def __str__(self) -> str:
+        return f"{self.site.code} · {self.legal_name}"
+
+    def clean(self) -> None:
+        self.siret = (self.siret or "").replace(" ", "")
+        if not stdnum_siret.is_valid(self.siret):
+            raise ValidationError({"siret": _("This SIRET is not valid.")})

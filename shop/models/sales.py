@@ -1,0 +1,161 @@
+"""What was sold: sales and their invoices, credit notes, and the gapless document counters.
+
+Sales, invoices and credit notes keep a snapshot of what was printed (names, tags, serials,
+amounts) so an invoice reads the same forever.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from refurb.models import Device
+from shop.models.buyers import Buyer
+from shop.models.common import VatRegime, money_field
+from shop.models.kits import Kit
+from workshop.models import Site
+
+
+class DocumentCounter(models.Model):
+    """The last number given to an invoice or credit note of one site and year (gapless).
+
+    Locked with ``select_for_update`` in the same transaction as the document it numbers, so a
+    rolled-back sale gives its number back. Never a database sequence (they skip on rollback).
+    """
+
+    class Kind(models.TextChoices):
+        INVOICE = "invoice", _("Invoice")
+        CREDIT_NOTE = "credit", _("Credit note")
+
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        # The table it had in the inventory app, so existing databases upgrade in place.
+        db_table = "inventory_documentcounter"
+        constraints = [
+            models.UniqueConstraint(fields=["site", "kind", "year"], name="doccounter_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.site_id} {self.kind} {self.year}: {self.last_number}"
+
+
+class PaymentMethod(models.TextChoices):
+    CASH = "cash", _("Cash")
+    CARD = "card", _("Card")
+    CHEQUE = "cheque", _("Cheque")
+    TRANSFER = "transfer", _("Bank transfer")
+    FREE = "free", _("Free of charge")
+
+
+class Sale(models.Model):
+    """A completed sale and its invoice (number, seller and buyer as printed, totals)."""
+
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
+    number = models.CharField(_("invoice number"), max_length=24, unique=True)
+    year = models.PositiveSmallIntegerField()
+    seq = models.PositiveIntegerField()
+    buyer = models.ForeignKey(Buyer, on_delete=models.PROTECT, related_name="sales")
+    tier = models.CharField(_("price tier"), max_length=10, choices=Buyer.Tier.choices)
+    payment_method = models.CharField(_("payment"), max_length=8, choices=PaymentMethod.choices)
+    vat_regime = models.CharField(_("VAT regime"), max_length=8, choices=VatRegime.choices)
+    total = money_field(_("total"))
+    vat_total = money_field(_("VAT"))
+    warranty_until = models.DateField(_("warranty until"))
+    seller = models.JSONField(_("seller as printed"))
+    buyer_snapshot = models.JSONField(_("buyer as printed"))
+    completed_at = models.DateTimeField(_("sold at"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    workstation = models.ForeignKey(
+        "workshop.Workstation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        # The table it had in the inventory app, so existing databases upgrade in place.
+        db_table = "inventory_sale"
+        verbose_name = _("sale")
+        verbose_name_plural = _("sales")
+        ordering = ["-completed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "year", "seq"], name="sale_unique_seq")
+        ]
+        indexes = [models.Index(fields=["buyer", "completed_at"], name="sale_buyer_date")]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class SaleLine(models.Model):
+    """One device sold; a kit's price is shared out over its devices (sums exactly)."""
+
+    sale = models.ForeignKey(Sale, on_delete=models.CASCADE, related_name="lines")
+    device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="sale_lines")
+    kit = models.ForeignKey(
+        Kit, on_delete=models.PROTECT, null=True, blank=True, related_name="sale_lines"
+    )
+    position = models.PositiveSmallIntegerField()
+    asset_tag = models.CharField(max_length=20)
+    serial_number = models.CharField(max_length=80, blank=True)
+    description = models.CharField(max_length=200)
+    category_code = models.CharField(max_length=32)
+    price = money_field(_("price"))
+    vat = money_field(_("VAT"))
+    returned = models.BooleanField(default=False)
+
+    class Meta:
+        # The table it had in the inventory app, so existing databases upgrade in place.
+        db_table = "inventory_saleline"
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return f"{self.asset_tag} · {self.price}"
+
+
+class CreditNote(models.Model):
+    """An avoir: money given back for devices returned under warranty (gapless numbering)."""
+
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
+    number = models.CharField(_("credit note number"), max_length=24, unique=True)
+    year = models.PositiveSmallIntegerField()
+    seq = models.PositiveIntegerField()
+    sale = models.ForeignKey(Sale, on_delete=models.PROTECT, related_name="credit_notes")
+    reason = models.CharField(_("reason"), max_length=200)
+    total = money_field(_("total"))
+    vat_total = money_field(_("VAT"))
+    created_at = models.DateTimeField(_("created at"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        # The table it had in the inventory app, so existing databases upgrade in place.
+        db_table = "inventory_creditnote"
+        verbose_name = _("credit note")
+        verbose_name_plural = _("credit notes")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "year", "seq"], name="creditnote_unique_seq")
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class CreditNoteLine(models.Model):
+    credit_note = models.ForeignKey(CreditNote, on_delete=models.CASCADE, related_name="lines")
+    sale_line = models.OneToOneField(SaleLine, on_delete=models.PROTECT, related_name="credit")
+    amount = money_field(_("amount"))
+    vat = money_field(_("VAT"))
+
+    class Meta:
+        # The table it had in the inventory app, so existing databases upgrade in place.
+        db_table = "inventory_creditnoteline"
+
+    def __str__(self) -> str:
+        return f"{self.sale_line_id}: {self.amount}"

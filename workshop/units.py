@@ -1,0 +1,19 @@
+"""Units every layer counts in: money in euros to the cent, weights in kilograms.
+
+Amounts are ``Decimal`` with two places (``DecimalField(max_digits=12, decimal_places=2)``),
+never floats; weights are ``Decimal`` kilograms with three places.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+ZERO_KG = Decimal("0")
+GRAM = Decimal("0.001")
+
+
+def to_cents(amount) -> Decimal:
+    """Return ``amount`` rounded half up to the cent."""
+    return Decimal(str(amount)).quantize(CENT, rounding=ROUND_HALF_UP)
