@@ -16,8 +16,6 @@ from django.db.models import Max
 from django.utils import timezone
 
 from bench.writers import columns
-from inventory.selectors import add_months
-from inventory.services.sales import credit_note_number, invoice_number
 from refurb.events import event_hash
 from refurb.models import (
     Category,
@@ -44,6 +42,8 @@ from shop.models import (
     Sale,
     SaleLine,
 )
+from shop.selectors import add_months
+from shop.services.sales import credit_note_number, invoice_number
 from workshop import roles
 from workshop.demo import PATHS, REASONS, STATION_FOR
 from workshop.management.commands.seed_demo import MODELS

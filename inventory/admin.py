@@ -161,5 +161,5 @@ class RecyclingShipmentAdmin(admin.ModelAdmin):
 admin.site.site_header = _("Atelier administration")
 admin.site.site_title = _("Atelier")
 
-# The shop and the manager audit keep their admin screens in their own modules.
-from inventory import audit_admin, shop_admin  # noqa: E402,F401
+# The manager audit keeps its admin screens in its own module.
+from inventory import audit_admin  # noqa: E402,F401

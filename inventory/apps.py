@@ -7,8 +7,4 @@ class InventoryConfig(AppConfig):
     verbose_name = _("Inventory")
 
     def ready(self):
-        from workshop.reference import reference_seed_register
-
-        reference_seed_register(
-            "inventory.migrations.0007_seed_co2_factors", probe="inventory.Co2Factor", order=40
-        )
+        from inventory import hooks  # noqa: F401  (registers the inventory's reference data)

@@ -10,9 +10,9 @@ from inventory.models import (
     StocktakeLine,
     StocktakeScan,
 )
-from inventory.shop_admin import ReadOnlyAdmin
 from refurb.models import StayRollup
 from reports.models import BenchWeek, RollupState, WorkerWeek
+from workshop.admin import ReadOnlyAdmin
 
 
 @admin.register(Co2Factor)

@@ -93,7 +93,7 @@ def device_price(device) -> tuple[Decimal | None, Decimal | None]:
     price) or a mapping with ``solidarity_price``/``standard_price``.
     """
     try:
-        from inventory.selectors import device_price as shop_device_price
+        from shop.selectors import device_price as shop_device_price
     except ImportError:
         return None, None
     price = shop_device_price(device)

@@ -14,19 +14,7 @@ from refurb.models import (
     Snapshot,
     TestResult,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Evidence is recorded through the benches and the API; the admin only shows it."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from workshop.admin import ReadOnlyAdmin
 
 
 @admin.register(Grade)

@@ -7,12 +7,4 @@ class RefurbConfig(AppConfig):
     verbose_name = _("Refurbishing")
 
     def ready(self):
-        from workshop.reference import reference_seed_register
-
-        # Categories were seeded when they lived in the inventory app.
-        reference_seed_register(
-            "inventory.migrations.0003_seed_categories", probe="refurb.Category", order=10
-        )
-        reference_seed_register(
-            "refurb.migrations.0002_seed_checklists_grades", probe="refurb.Grade", order=20
-        )
+        from refurb import hooks  # noqa: F401  (registers refurb's reference data)

@@ -79,34 +79,3 @@ def previous_state(device, ctx) -> None:
             % {"state": before or "?"},
             status=409,
         )
-
-
-def sale_recorded(device, ctx) -> None:
-    """Require the invoice named in the move to list this device (only a sale can do that)."""
-    from shop.models import SaleLine
-
-    number = (ctx.payload or {}).get("invoice")
-    if not number or not SaleLine.objects.filter(sale__number=number, device=device).exists():
-        raise DomainError(
-            "sale_required",
-            _("A device is sold with an invoice: sell it at the shop counter."),
-            status=409,
-        )
-
-
-def return_recorded(device, ctx) -> None:
-    """Require the credit note named in the move to cover this device."""
-    from shop.models import CreditNoteLine
-
-    number = (ctx.payload or {}).get("credit_note")
-    if (
-        not number
-        or not CreditNoteLine.objects.filter(
-            credit_note__number=number, sale_line__device=device
-        ).exists()
-    ):
-        raise DomainError(
-            "return_required",
-            _("A return is recorded with a credit note: take it back from the sale's page."),
-            status=409,
-        )

@@ -9,13 +9,12 @@ the code, to know the rules; DESIGN.md §2 draws the same graph.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from django.utils.translation import gettext as _
 
-from inventory.services.shop import apply_price
 from refurb import guards
 from refurb.states import HELD_STATES, State
 from workshop.exceptions import DomainError
@@ -75,8 +74,6 @@ MANAGERS = frozenset({MANAGER})
 
 TEST_BENCHES = frozenset({WK.TEST, WK.GRADING})
 EXITS = (guards.drives_safe,)
-# A sale leaves the building (erasure invariant) and must be on an invoice.
-SALE = (guards.drives_safe, guards.sale_recorded)
 
 MOVES: tuple[Move, ...] = (
     Move(
@@ -111,18 +108,16 @@ MOVES: tuple[Move, ...] = (
         State.ON_SALE,
         SELLERS,
         (guards.grade_set,),
-        (apply_price,),
         stations=frozenset({WK.GRADING, WK.SHOP}),
     ),
     Move(State.ON_SALE, State.RESERVED, SELLERS, stations=frozenset({WK.SHOP})),
     Move(State.RESERVED, State.ON_SALE, SELLERS, stations=frozenset({WK.SHOP})),
-    Move(State.ON_SALE, State.SOLD, SELLERS, SALE, stations=frozenset({WK.SHOP})),
-    Move(State.RESERVED, State.SOLD, SELLERS, SALE, stations=frozenset({WK.SHOP})),
+    Move(State.ON_SALE, State.SOLD, SELLERS, EXITS, stations=frozenset({WK.SHOP})),
+    Move(State.RESERVED, State.SOLD, SELLERS, EXITS, stations=frozenset({WK.SHOP})),
     Move(
         State.SOLD,
         State.RETURNED,
         SELLERS,
-        (guards.return_recorded,),
         stations=frozenset({WK.SHOP}),
         needs_reason=True,
     ),
@@ -148,6 +143,33 @@ MOVES: tuple[Move, ...] = (
 TABLE: dict[str, dict[str, Move]] = {}
 for _move in MOVES:
     TABLE.setdefault(_move.source, {})[_move.target] = _move
+
+
+def move_rules_register(
+    *,
+    into: str,
+    sources: Iterable[str] | None = None,
+    guards: tuple[Guard, ...] = (),
+    effects: tuple[Effect, ...] = (),
+) -> None:
+    """Add a higher layer's guards and effects to the moves into ``into`` (from ``sources``,
+    or from every state).
+
+    Called from a higher app's ``hooks`` module (the shop prices a device put on sale and
+    requires a sale for ``sold``), so this table never imports the layers above it.
+    Registering the same function twice adds it once.
+    """
+    global MOVES
+    for source, by_target in TABLE.items():
+        move = by_target.get(into)
+        if move is None or (sources is not None and source not in sources):
+            continue
+        by_target[into] = replace(
+            move,
+            guards=move.guards + tuple(g for g in guards if g not in move.guards),
+            effects=move.effects + tuple(e for e in effects if e not in move.effects),
+        )
+    MOVES = tuple(move for by_target in TABLE.values() for move in by_target.values())
 
 
 def moves_from(state: str) -> dict[str, Move]:

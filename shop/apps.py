@@ -7,9 +7,4 @@ class ShopConfig(AppConfig):
     verbose_name = _("Solidarity shop")
 
     def ready(self):
-        from workshop.reference import reference_seed_register
-
-        # The starting price grid was seeded when the shop lived in the inventory app.
-        reference_seed_register(
-            "inventory.migrations.0005_seed_price_grid", probe="shop.PriceRule", order=30
-        )
+        from shop import hooks  # noqa: F401  (registers the shop's rules with lower layers)

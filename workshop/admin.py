@@ -16,6 +16,19 @@ from workshop.models import (
 )
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records written by the services: shown, never added, changed or deleted in the admin."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Site)
 class SiteAdmin(admin.ModelAdmin):
     list_display = ["code", "name"]

@@ -146,8 +146,8 @@ def device_pass_checklist(device, crew: Crew, *, now: datetime) -> None:
 
 def demo_buyer(site, crew: Crew):
     """Return the site's walk-in customer (general public), created on first use."""
-    from inventory.services import buyer_create
     from shop.models import Buyer
+    from shop.services import buyer_create
 
     buyer = Buyer.objects.filter(kind=Buyer.Kind.PUBLIC, name="Client au comptoir").first()
     return buyer or buyer_create(
@@ -157,7 +157,7 @@ def demo_buyer(site, crew: Crew):
 
 def device_reserve(device, crew: Crew, *, now: datetime, buyer=None):
     """Reserve a device on sale for the demo buyer for a week."""
-    from inventory.services import reservation_create
+    from shop.services import reservation_create
 
     return reservation_create(
         device=device,
@@ -171,7 +171,7 @@ def device_reserve(device, crew: Crew, *, now: datetime, buyer=None):
 
 def device_sell(device, crew: Crew, *, now: datetime, buyer=None):
     """Sell one device at the counter, with its invoice, as the shop would."""
-    from inventory.services import sale_complete
+    from shop.services import sale_complete
 
     return sale_complete(
         site=device.site,
@@ -186,8 +186,8 @@ def device_sell(device, crew: Crew, *, now: datetime, buyer=None):
 
 def device_take_back(device, crew: Crew, *, now: datetime):
     """Take a sold device back under warranty, with a credit note."""
-    from inventory.services import sale_return
     from shop.models import SaleLine
+    from shop.services import sale_return
 
     line = SaleLine.objects.select_related("sale").filter(device=device).latest("id")
     note = sale_return(

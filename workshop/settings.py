@@ -54,6 +54,10 @@ ALLOWED_HOSTS = env_list(
 )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
+# The project's apps, lowest layer first: each imports only from those before it
+# (docs/design.md, "Layers"; `lint-imports` checks it).
+PROJECT_APPS = ["workshop", "refurb", "inventory", "shop", "labels", "reports"]
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -70,13 +74,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "axes",
-    # The project's apps, lowest layer first (docs/design.md, "Layers").
-    "workshop",
-    "refurb",
-    "inventory",
-    "shop",
-    "labels",
-    "reports",
+    *PROJECT_APPS,
 ]
 
 MIDDLEWARE = [

@@ -12,7 +12,7 @@ urlpatterns = [
     path("api/", include("workshop.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("labels/", include("labels.urls")),
-    path("", include("inventory.shop_urls")),
+    path("", include("shop.urls")),
     path("", include("inventory.urls")),
     path("", include("workshop.bench_urls")),
 ]

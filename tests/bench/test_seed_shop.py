@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from bench import history
 from bench.seed import SeedContext, seed
-from inventory.services import sale_complete, sale_return
 from refurb.models import Device
 from refurb.states import State
 from shop.models import CreditNoteLine, DevicePrice, DocumentCounter, Kit, Sale, SaleLine
+from shop.services import sale_complete, sale_return
 from tests import factories
 from workshop.models import Workstation, WorkstationKind
 

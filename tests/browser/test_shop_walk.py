@@ -10,6 +10,7 @@ import pytest
 from inventory import services as inventory_services
 from refurb import services as refurb_services
 from refurb.states import State
+from shop import services as shop_services
 from shop.models import CreditNote, Sale
 from tests import factories
 from tests.browser.conftest import axe_violations, focused, screenshot, settle, tab_to
@@ -83,7 +84,7 @@ def scan(page, code: str) -> None:
 
 def test_a_kit_is_sold_and_partly_taken_back_by_keyboard_and_scanner(page, shop):
     site, crew = shop
-    kit = inventory_services.kit_assemble(
+    kit = shop_services.kit_assemble(
         site=site,
         devices=[walked(site, crew, c) for c in ("desktop", "screen", "peripheral")],
         name="Poste complet",

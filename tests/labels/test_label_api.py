@@ -6,8 +6,8 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from inventory import services as inventory_services
-from inventory.services import kit_assemble
 from labels.models import Printer, PrintJob
+from shop.services import kit_assemble
 from tests import factories
 from tests.labels.label_samples import decode, pdf_pages
 from tests.labels.test_label_printing import Listener

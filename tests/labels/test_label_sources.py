@@ -102,9 +102,9 @@ def test_shop_label_shows_the_shops_prices_when_the_selector_exists(laptop, monk
     import sys
     import types
 
-    module = types.ModuleType("inventory.selectors")
+    module = types.ModuleType("shop.selectors")
     module.device_price = lambda device: {"solidarity_price": "149", "standard_price": 349}
-    monkeypatch.setitem(sys.modules, "inventory.selectors", module)
+    monkeypatch.setitem(sys.modules, "shop.selectors", module)
     assert sources.device_price(laptop) == (Decimal("149"), Decimal("349"))
     text = shop_label(sources.shop_input(laptop, base_url="http://x")).text()
     assert "Prix solidaire 149\u00a0€" in text and "Prix standard 349\u00a0€" in text
@@ -182,7 +182,7 @@ def test_shop_label_prints_the_price_the_device_was_put_on_sale_at(site):
 
 
 def test_kit_label_lists_the_kit_devices(site):
-    from inventory.services import kit_assemble
+    from shop.services import kit_assemble
     from tests.inventory.shop.support import make_grid
 
     make_grid()

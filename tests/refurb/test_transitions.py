@@ -50,8 +50,8 @@ def crew(site, bench_worker, coach, shop_staff, manager, station):
 
 def perform(move, device, actor, station, reason, payload, crew):
     """Make ``move`` the way the workshop does: sales and returns go through the shop."""
-    from inventory.services import sale_complete, sale_return
     from shop.models import SaleLine
+    from shop.services import sale_complete, sale_return
 
     if move.target == State.SOLD:
         return sale_complete(

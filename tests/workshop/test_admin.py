@@ -2,13 +2,14 @@
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.urls import reverse
 
 from refurb.models import DeviceEvent
 
 pytestmark = pytest.mark.django_db
 
-APPS = ("workshop", "inventory", "refurb", "labels")
+APPS = tuple(settings.PROJECT_APPS)
 
 
 @pytest.fixture

@@ -10,12 +10,11 @@ import re
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = sorted(
-    path
-    for app in ("workshop", "inventory", "refurb", "labels")
-    for path in (ROOT / app / "templates").rglob("*.html")
+    path for app in settings.PROJECT_APPS for path in (ROOT / app / "templates").rglob("*.html")
 )
 FORBIDDEN = {
     "inline <style>": re.compile(r"<style\b", re.I),

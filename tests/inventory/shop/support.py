@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from stdnum import luhn
 
-from inventory import services
+from shop import services
 from shop.models import PriceRule, SiteLegal, SpecTier
 from tests import factories
 

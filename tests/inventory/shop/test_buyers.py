@@ -5,9 +5,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from inventory import services
-from inventory.selectors import buyer_tier
+from shop import services
 from shop.models import Buyer
+from shop.selectors import buyer_tier
 from tests.inventory.shop.support import NOW, buyer, legal_for, siren_valid, siret_valid
 from workshop.exceptions import DomainError
 

@@ -14,8 +14,8 @@ from decimal import Decimal
 import pytest
 from django.db import connection, connections
 
-from inventory import services
 from refurb.states import State
+from shop import services
 from shop.models import DevicePrice, DocumentCounter, PriceRule, Sale
 from tests import factories
 from tests.inventory.shop.support import NOW, buyer, make_grid

@@ -5,8 +5,8 @@ from decimal import Decimal
 import pypdfium2
 import pytest
 
-from inventory import services
-from inventory.invoices import EXEMPT_MENTION, credit_note_pdf, invoice_pdf, money
+from shop import services
+from shop.invoices import EXEMPT_MENTION, credit_note_pdf, invoice_pdf, money
 from tests.inventory.shop.support import NOW, buyer, legal_for
 from workshop.models import WorkstationKind as WK
 

@@ -10,10 +10,11 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import translation
 
-from inventory import services
+from inventory import services as inventory_services
 from inventory.models import Donor
-from inventory.services.personal_data import pseudonym
+from shop import services
 from shop.models import Buyer, PaymentMethod, Sale
+from shop.services.personal_data import pseudonym
 from tests import factories
 from tests.inventory.shop.support import buyer as make_buyer
 
@@ -34,7 +35,7 @@ def person_donor():
 def donated(site, crew, on_sale, person_donor):
     crew.bench.first_name, crew.bench.last_name = "Marcel", "Vautrinet"
     crew.bench.save()
-    collection = services.collection_create(donor=person_donor, site=site)
+    collection = inventory_services.collection_create(donor=person_donor, site=site)
     return on_sale(collection=collection)
 
 

@@ -4,12 +4,12 @@ from decimal import Decimal
 
 import pytest
 
-from inventory import services
-from inventory.selectors import device_price, price_rule_for
 from refurb import services as refurb_services
 from refurb.models import DeviceEvent
 from refurb.states import State
+from shop import services
 from shop.models import PriceRule
+from shop.selectors import device_price, price_rule_for
 from tests.inventory.shop.support import NOW
 from workshop.exceptions import DomainError
 

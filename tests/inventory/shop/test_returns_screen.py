@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from inventory import services
 from refurb.states import State
+from shop import services
 from shop.models import CreditNote
 from tests.inventory.shop.support import buyer
 from workshop.models import WorkstationKind as WK

@@ -16,9 +16,9 @@ import sys
 import pytest
 from django.db import connection
 
-from inventory import services
 from refurb.chain import chains_verify
 from refurb.states import State
+from shop import services
 from shop.models import DocumentCounter, PaymentMethod, Reservation, Sale
 from tests.inventory.shop.support import buyer as make_buyer
 from tests.subproc import ROOT, child_env, current_database_url
@@ -30,7 +30,7 @@ import django; django.setup()
 from django.contrib.auth import get_user_model
 from shop.models import Buyer
 from refurb.models import Device
-from inventory.services import sale_complete
+from shop.services import sale_complete
 from workshop.models import Site
 sale = sale_complete(
     site=Site.objects.get(pk={site}),

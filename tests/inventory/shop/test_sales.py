@@ -5,12 +5,12 @@ from decimal import Decimal
 
 import pytest
 
-from inventory import services
-from inventory.services.sales import share_out
 from refurb import services as refurb_services
 from refurb.models import DeviceEvent, Drive
 from refurb.states import State
+from shop import services
 from shop.models import DocumentCounter, Kit, QuotaRule, Reservation, Sale, SaleLine
+from shop.services.sales import share_out
 from tests.inventory.shop.support import NOW, buyer, legal_for
 from workshop.exceptions import DomainError
 from workshop.models import WorkstationKind as WK

@@ -9,10 +9,10 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from inventory import services
 from inventory.models import Co2Factor
 from inventory.scan import scan_resolve
 from refurb.states import State
+from shop import services
 from shop.models import Reservation, Sale
 from tests.inventory.shop.support import NOW, buyer
 from workshop.models import WorkstationKind as WK

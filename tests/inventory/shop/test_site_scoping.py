@@ -10,9 +10,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from inventory import services
-from inventory.selectors import buyers_visible_to, sales_visible_to
+from shop import services
 from shop.models import PaymentMethod
+from shop.selectors import buyers_visible_to, sales_visible_to
 from tests import factories
 from tests.inventory.shop.support import buyer
 from workshop.models import WorkerProfile

@@ -20,6 +20,7 @@ from labels.models import Printer
 from refurb import services as refurb_services
 from refurb.models import Category, Device
 from refurb.states import State
+from shop import services as shop_services
 from shop.models import Buyer, SiteLegal
 from workshop import roles
 from workshop.demo import Crew, device_advance, device_make_safe
@@ -266,7 +267,7 @@ class Command(BaseCommand):
 
     def load_shop(self, site, crew, now) -> None:
         """Two buyers, one kit and one sale with its invoice, through the shop services."""
-        association = inventory_services.buyer_create(
+        association = shop_services.buyer_create(
             kind=Buyer.Kind.ASSOCIATION,
             name="Les Amis du Numérique de Gerland",
             rna="W691234567",
@@ -275,7 +276,7 @@ class Command(BaseCommand):
             site=site,
             now=now,
         )
-        person = inventory_services.buyer_create(
+        person = shop_services.buyer_create(
             kind=Buyer.Kind.INDIVIDUAL,
             name="Mme Diallo",
             proof_kind=Buyer.Proof.RSA,
@@ -284,10 +285,10 @@ class Command(BaseCommand):
             now=now,
         )
         on_sale = list(Device.objects.filter(site=site, state=State.ON_SALE).order_by("pk"))
-        kit = inventory_services.kit_assemble(
+        kit = shop_services.kit_assemble(
             site=site, devices=on_sale[:2], name="Kit de démonstration", actor=crew.shop, now=now
         )
-        sale = inventory_services.sale_complete(
+        sale = shop_services.sale_complete(
             site=site,
             buyer=association,
             items=[on_sale[2]],

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from inventory.services import reservations_expire
+from shop.services import reservations_expire
 
 
 class Command(BaseCommand):

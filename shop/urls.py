@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from inventory import shop_views as views
+from shop import views
 
 app_name = "shop"
 

@@ -18,10 +18,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from inventory import services
-from inventory.invoices import credit_note_pdf, invoice_pdf
 from inventory.scan import scan_resolve
-from inventory.selectors import (
+from refurb.transitions import SELLERS
+from shop import services
+from shop.invoices import credit_note_pdf, invoice_pdf
+from shop.models import Buyer, CreditNote, PaymentMethod, Sale
+from shop.selectors import (
     basket_lines,
     buyer_tier,
     buyers_search,
@@ -31,8 +33,6 @@ from inventory.selectors import (
     sales_visible_to,
     site_legal,
 )
-from refurb.transitions import SELLERS
-from shop.models import Buyer, CreditNote, PaymentMethod, Sale
 from workshop.exceptions import DomainError
 from workshop.models import Workstation, WorkstationKind
 from workshop.selectors import sees_every_site, user_site

@@ -20,6 +20,7 @@ from shop.models import (
     SiteLegal,
     SpecTier,
 )
+from workshop.admin import ReadOnlyAdmin
 
 
 @admin.register(SiteLegal)
@@ -53,19 +54,6 @@ class QuotaRuleAdmin(admin.ModelAdmin):
     filter_horizontal = ["categories"]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records written by the shop services: shown, never edited here."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Buyer)
 class BuyerAdmin(ReadOnlyAdmin):
     list_display = ["name", "kind", "site", "tier", "eligible_until", "checked_at"]
@@ -73,7 +61,7 @@ class BuyerAdmin(ReadOnlyAdmin):
     search_fields = ["name", "rna", "siren", "siret"]
 
     def get_queryset(self, request):
-        from inventory.selectors import buyers_visible_to
+        from shop.selectors import buyers_visible_to
 
         return buyers_visible_to(request.user)
 
@@ -91,7 +79,7 @@ class SaleAdmin(ReadOnlyAdmin):
     date_hierarchy = "completed_at"
 
     def get_queryset(self, request):
-        from inventory.selectors import sales_visible_to
+        from shop.selectors import sales_visible_to
 
         return sales_visible_to(request.user).select_related("buyer")
 

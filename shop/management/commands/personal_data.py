@@ -6,8 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from inventory.models import Donor
-from inventory.services import personal_data_export, personal_data_pseudonymise
 from shop.models import Buyer
+from shop.services import personal_data_export, personal_data_pseudonymise
 from workshop.exceptions import DomainError
 
 

@@ -1,0 +1,20 @@
+"""What the shop adds to the layers below it, registered once when the app is ready.
+
+The life cycle (refurb) prices a device put on sale and sells it only on an invoice; scanning
+(inventory) finds kits, invoices and credit notes; reference data gets the starting price grid.
+"""
+
+from refurb.states import State
+from refurb.transitions import move_rules_register
+from shop.guards import return_recorded, sale_recorded
+from shop.services.pricing import apply_price
+from workshop.reference import reference_seed_register
+
+move_rules_register(into=State.ON_SALE, sources=[State.GRADED], effects=(apply_price,))
+move_rules_register(into=State.SOLD, guards=(sale_recorded,))
+move_rules_register(into=State.RETURNED, guards=(return_recorded,))
+
+# The starting price grid was seeded when the shop lived in the inventory app.
+reference_seed_register(
+    "inventory.migrations.0005_seed_price_grid", probe="shop.PriceRule", order=30
+)

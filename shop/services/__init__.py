@@ -1,0 +1,16 @@
+"""Shop services, one module per area; import them from ``shop.services``."""
+
+from shop.services.buyers import buyer_create, buyer_recheck  # noqa: F401
+from shop.services.kits import kit_assemble, kit_dismantle  # noqa: F401
+from shop.services.personal_data import (  # noqa: F401
+    personal_data_export,
+    personal_data_pseudonymise,
+)
+from shop.services.pricing import apply_price, device_price_override  # noqa: F401
+from shop.services.reservations import (  # noqa: F401
+    reservation_create,
+    reservation_release,
+    reservations_expire,
+)
+from shop.services.returns import sale_return  # noqa: F401
+from shop.services.sales import sale_complete  # noqa: F401

@@ -1,0 +1,118 @@
+"""Writes of prices: the grid applied when a device goes on sale, and a manager's override."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from refurb.models import Device
+from refurb.states import State
+from shop.models import DevicePrice
+from shop.selectors import price_rule_for
+from workshop.exceptions import DomainError, validate
+from workshop.roles import MANAGER, user_roles
+from workshop.units import ZERO
+
+
+def apply_price(device: Device, ctx) -> list[str]:
+    """Effect of ``graded → on_sale``: price the device from the grid (or keep an override).
+
+    Records the price in the transition event's payload. Raises ``no_price`` when no grid row
+    matches, so a device is never on sale without a price.
+    """
+    now = ctx.now or timezone.now()
+    current = DevicePrice.objects.filter(device=device).first()
+    if current is not None and current.overridden:
+        price = current
+    else:
+        rule = price_rule_for(device)
+        if rule is None:
+            raise DomainError(
+                "no_price",
+                _(
+                    "No row of the price grid matches %(category)s, grade %(grade)s. Ask a "
+                    "manager to add one to the price grid (or to set this device's price by "
+                    "hand), then put it on sale again."
+                )
+                % {"category": device.category.name, "grade": device.grade.code},
+                status=409,
+            )
+        price = current or DevicePrice(device=device)
+        price.rule = rule
+        price.spec_tier_name = rule.spec_tier.name if rule.spec_tier else ""
+        price.free_of_charge = rule.free_of_charge
+        price.solidarity_price = ZERO if rule.free_of_charge else rule.solidarity_price
+        price.standard_price = rule.standard_price
+        price.set_at = now
+        price.save()
+    ctx.payload["price"] = {
+        "solidarity": str(price.solidarity_price),
+        "standard": str(price.standard_price),
+        "rule": price.rule_id,
+        "overridden": price.overridden,
+    }
+    return []
+
+
+def device_price_override(
+    *,
+    device: Device,
+    solidarity_price: Decimal | str,
+    standard_price: Decimal | str,
+    reason: str,
+    actor,
+    free_of_charge: bool = False,
+    workstation=None,
+    now: datetime | None = None,
+) -> DevicePrice:
+    """Let a manager set a device's prices by hand, with a reason; logs a ``price`` event."""
+    from refurb.events import event_append
+    from refurb.models import DeviceEvent
+
+    now = now or timezone.now()
+    if MANAGER not in user_roles(actor):
+        raise DomainError(
+            "role_forbidden", _("Only a manager may change a device's price."), status=403
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(
+            "reason_required",
+            _("Say why the price differs from the grid."),
+            fields={"reason": [_("This field is required.")]},
+        )
+    with transaction.atomic():
+        locked = Device.objects.select_for_update().get(pk=device.pk)
+        if locked.state in (State.SOLD, State.RECYCLED, State.HARVESTED):
+            raise DomainError(
+                "not_priceable", _("This device has left the shop: its price is final."), status=409
+            )
+        price = DevicePrice.objects.filter(device=locked).first() or DevicePrice(device=locked)
+        before = (str(price.solidarity_price), str(price.standard_price)) if price.pk else None
+        price.solidarity_price = ZERO if free_of_charge else Decimal(str(solidarity_price))
+        price.standard_price = Decimal(str(standard_price))
+        price.free_of_charge = free_of_charge
+        price.overridden = True
+        price.override_reason = reason
+        price.set_at = now
+        validate(price)
+        price.save()
+        event_append(
+            device=locked,
+            code=DeviceEvent.Code.PRICE,
+            actor=actor,
+            workstation=workstation,
+            reason=reason,
+            payload={
+                "before": before,
+                "solidarity": str(price.solidarity_price),
+                "standard": str(price.standard_price),
+                "free_of_charge": free_of_charge,
+            },
+            now=now,
+        )
+    return price

@@ -1,0 +1,114 @@
+"""Writes of reservations: a device held for one buyer for a few days, released or expired."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from refurb.models import Device
+from refurb.states import State
+from shop.models import Buyer, KitItem, Reservation, SiteLegal
+from workshop.exceptions import DomainError
+from workshop.roles import MANAGER
+
+# Expiry is done by the system, with a manager's rights.
+SYSTEM_ROLES = frozenset({MANAGER})
+
+
+def reservation_create(
+    *,
+    device: Device,
+    buyer: Buyer,
+    actor,
+    workstation=None,
+    expires_at: datetime | None = None,
+    now: datetime | None = None,
+) -> Reservation:
+    """Hold a device on sale for one buyer until ``expires_at`` (default: the site's days)."""
+    from refurb.services import device_transition
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        if KitItem.objects.filter(device=device, active=True).exists():
+            raise DomainError(
+                "in_kit",
+                _("%(tag)s is part of a kit: sell or dismantle the kit.")
+                % {"tag": device.asset_tag},
+                status=409,
+            )
+        if expires_at is None:
+            legal = SiteLegal.objects.filter(site_id=device.site_id).first()
+            expires_at = now + timedelta(days=legal.reservation_days if legal else 7)
+        if expires_at <= now:
+            raise DomainError(
+                "invalid",
+                _("A reservation ends in the future."),
+                fields={"expires_at": [_("Pick a later date.")]},
+            )
+        device_transition(
+            device=device,
+            to=State.RESERVED,
+            actor=actor,
+            workstation=workstation,
+            payload={"buyer": buyer.pk, "until": expires_at.isoformat()},
+            now=now,
+        )
+        return Reservation.objects.create(
+            device=device,
+            buyer=buyer,
+            expires_at=expires_at,
+            created_at=now,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+
+
+def reservation_release(
+    *,
+    reservation: Reservation,
+    actor,
+    workstation=None,
+    status: str = Reservation.Status.RELEASED,
+    roles: frozenset[str] | None = None,
+    now: datetime | None = None,
+) -> Reservation:
+    """End a reservation and put the device back on sale."""
+    from refurb.services import device_transition
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Reservation.objects.select_for_update().get(pk=reservation.pk)
+        if locked.status != Reservation.Status.ACTIVE:
+            raise DomainError("reservation_closed", _("This reservation has ended."), status=409)
+        device_transition(
+            device=locked.device,
+            to=State.ON_SALE,
+            actor=actor,
+            workstation=workstation,
+            payload={"reservation": status, "buyer": locked.buyer_id},
+            now=now,
+            roles=roles,
+        )
+        locked.status = status
+        locked.save(update_fields=["status"])
+    return locked
+
+
+def reservations_expire(*, now: datetime | None = None) -> list[Reservation]:
+    """Put back on sale every device whose reservation has expired (run by cron)."""
+    now = now or timezone.now()
+    done = []
+    due = Reservation.objects.filter(status=Reservation.Status.ACTIVE, expires_at__lte=now)
+    for reservation in due.select_related("device", "buyer").order_by("expires_at", "pk"):
+        done.append(
+            reservation_release(
+                reservation=reservation,
+                actor=None,
+                status=Reservation.Status.EXPIRED,
+                roles=SYSTEM_ROLES,
+                now=now,
+            )
+        )
+    return done
