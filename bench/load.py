@@ -98,7 +98,7 @@ def request_makers(env: BenchEnv) -> tuple[dict, dict]:
         )
         used["list"] = "GET admin changelist with 3 filters"
     if url_exists("/reports/stock_by_state.csv"):
-        from inventory.reports.tables import COACH_TABLES, TABLES
+        from reports.tables import COACH_TABLES, TABLES
 
         names = sorted(name for name in TABLES if name not in COACH_TABLES)
 

@@ -346,9 +346,9 @@ def _report(name: str):
     """Call one manager report function on the whole data set (all sites, default period)."""
 
     def setup(env: BenchEnv):
-        if not module_exists("inventory.reports"):
+        if not module_exists("reports.figures"):
             return None
-        import inventory.reports as reports
+        import reports.figures as reports
 
         function = getattr(reports, name, None)
         if function is None:
@@ -446,7 +446,7 @@ SCENARIOS: list[Scenario] = [
     Scenario("stocktake_10k", "stocktake", "stocktake_reconcile of 10,000 recorded scans",
              setup_stocktake, 1000, max_samples=20),
 ] + [
-    Scenario(f"report_{name}", "report", f"inventory.reports.{name}() on every site",
+    Scenario(f"report_{name}", "report", f"reports.figures.{name}() on every site",
              _report(name), 1000, max_samples=10)
     for name in REPORTS
 ]  # fmt: skip

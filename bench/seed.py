@@ -399,7 +399,7 @@ def step_counters(ctx: SeedContext) -> None:
 
 def step_rollups(ctx: SeedContext) -> None:
     """Fold the seeded history into the report rollups, as the nightly job would."""
-    from inventory.reports.rollups import refresh_report_rollups
+    from reports.rollups import refresh_report_rollups
 
     refresh_report_rollups(progress=lambda text: ctx.log(f"  {text}"))
 

@@ -1,5 +1,5 @@
-"""Admin screens of the manager audit: CO2e factors are edited here; stocktakes, shipment
-lines and the report rollups are written by services and only shown."""
+"""Admin screens of the manager audit: CO2e factors are edited here; stocktakes and shipment
+lines are written by services and only shown."""
 
 from django.contrib import admin
 
@@ -10,8 +10,6 @@ from inventory.models import (
     StocktakeLine,
     StocktakeScan,
 )
-from refurb.models import StayRollup
-from reports.models import BenchWeek, RollupState, WorkerWeek
 from workshop.admin import ReadOnlyAdmin
 
 
@@ -47,42 +45,3 @@ class RecyclingShipmentLineAdmin(ReadOnlyAdmin):
     list_display = ["shipment", "device", "description", "weight_kg", "added_at"]
     search_fields = ["device__asset_tag", "description"]
     list_select_related = ["shipment", "device"]
-
-
-# Report rollups: derived from the event log by the transitions and refresh_report_rollups.
-
-
-@admin.register(RollupState)
-class RollupStateAdmin(ReadOnlyAdmin):
-    list_display = ["key", "complete_before", "last_event_id", "refreshed_at"]
-
-
-@admin.register(StayRollup)
-class StayRollupAdmin(ReadOnlyAdmin):
-    list_display = ["device_id", "site", "state", "ended_at", "seconds"]
-    list_filter = ["state", "site"]
-    list_select_related = ["site"]
-    show_full_result_count = False
-
-
-@admin.register(BenchWeek)
-class BenchWeekAdmin(ReadOnlyAdmin):
-    list_display = ["week", "site", "workstation", "transitions", "devices"]
-    list_filter = ["site"]
-    list_select_related = ["site", "workstation"]
-
-
-@admin.register(WorkerWeek)
-class WorkerWeekAdmin(ReadOnlyAdmin):
-    list_display = [
-        "week",
-        "site",
-        "actor",
-        "events",
-        "transitions",
-        "erasures",
-        "tests",
-        "devices",
-    ]
-    list_filter = ["site"]
-    list_select_related = ["site", "actor"]

@@ -1,8 +1,8 @@
-"""Routes of the inventory's manager screens (stocktakes, traceability, reports, shipments)."""
+"""Routes of the inventory's manager screens: stocktakes and recycling shipments."""
 
 from django.urls import path
 
-from inventory import views
+from inventory.views import office as views
 
 app_name = "inventory"
 
@@ -20,11 +20,6 @@ urlpatterns = [
     path("stocktakes/<int:pk>/close/", views.stocktake_close, name="stocktake_close"),
     path("stocktakes/<int:pk>/report.pdf", views.stocktake_report_pdf, name="stocktake_pdf"),
     path("stocktakes/<int:pk>/report.csv", views.stocktake_report_csv, name="stocktake_csv"),
-    path("devices/<str:asset_tag>/history/", views.device_history, name="device_history"),
-    path("donors/<int:pk>/outcomes/", views.donor_outcomes, name="donor_outcomes"),
-    path("reports/", views.report_index, name="reports"),
-    path("reports/workers/", views.report_workers, name="report_workers"),
-    path("reports/<slug:name>.csv", views.report_csv, name="report_csv"),
     path("shipments/", views.shipment_list, name="shipment_list"),
     path("shipments/<int:pk>/", views.shipment_detail, name="shipment_detail"),
     path("shipments/<int:pk>/slip.pdf", views.shipment_slip, name="shipment_slip"),

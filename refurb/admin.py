@@ -12,6 +12,7 @@ from refurb.models import (
     Grade,
     Repair,
     Snapshot,
+    StayRollup,
     TestResult,
 )
 from workshop.admin import ReadOnlyAdmin
@@ -122,3 +123,12 @@ class CertificateAdmin(ReadOnlyAdmin):
     list_filter = ["kind"]
     list_select_related = ["device", "collection__donor", "issued_by"]
     search_fields = ["code", "device__asset_tag", "collection__tag"]
+
+
+# The stays are written by each transition (refurb.stays).
+@admin.register(StayRollup)
+class StayRollupAdmin(ReadOnlyAdmin):
+    list_display = ["device_id", "site", "state", "ended_at", "seconds"]
+    list_filter = ["state", "site"]
+    list_select_related = ["site"]
+    show_full_result_count = False

@@ -12,7 +12,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inventory.reports.rollups import stay_record
 from refurb.events import event_append
 from refurb.models import (
     ChecklistItem,
@@ -26,6 +25,7 @@ from refurb.models import (
     TestResult,
 )
 from refurb.states import State
+from refurb.stays import stay_record
 from refurb.transitions import MoveContext, check_permission, find_move, parse_state
 from workshop.exceptions import DomainError, validate
 from workshop.roles import user_roles

@@ -14,6 +14,7 @@ urlpatterns = [
     path("labels/", include("labels.urls")),
     path("", include("shop.urls")),
     path("", include("inventory.urls")),
+    path("", include("reports.urls")),
     path("", include("workshop.bench_urls")),
 ]
 

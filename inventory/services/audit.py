@@ -267,7 +267,7 @@ def stocktake_reconcile(*, stocktake: Stocktake, now: datetime | None = None) ->
         locked.reconciled_at = now
         locked.save(update_fields=["reconciled_at"])
     stocktake.reconciled_at = now
-    from inventory.reports.stocktake import stocktake_summary
+    from inventory.documents.stocktake import stocktake_summary
 
     return stocktake_summary(stocktake)
 

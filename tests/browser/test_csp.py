@@ -75,7 +75,7 @@ def test_every_screen_renders_without_a_csp_violation(csp_page, shop_data):
     for url in (
         reverse("shop:public_device", args=[on_sale.asset_tag]),
         reverse("shop:counter"),
-        reverse("inventory:reports"),
+        reverse("reports:index"),
         reverse("inventory:stocktake_list"),
         "/api/docs/",
     ):

@@ -15,12 +15,12 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, connections
 
-from inventory import reports
-from inventory.reports import flow
-from inventory.reports.rollups import refresh_report_rollups, rollup_split, rollup_watermark
 from refurb.models import StayRollup
 from refurb.states import State
+from reports import figures as reports
+from reports.figures import flow
 from reports.models import BenchWeek, RollupState, WorkerWeek
+from reports.rollups import refresh_report_rollups, rollup_split, rollup_watermark
 from tests.factories import SiteFactory, site_legal
 from tests.inventory.audit_helpers import fast_passwords, make_crew, walked_device  # noqa: F401
 

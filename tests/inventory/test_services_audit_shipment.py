@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 
 from inventory import services
+from inventory.documents.shipment import shipment_slip_pdf
 from inventory.models import RecyclingShipment
-from inventory.reports.shipment import shipment_slip_pdf
 from refurb import services as refurb_services
 from refurb.models import DeviceEvent
 from refurb.states import State

@@ -77,7 +77,7 @@ def csv_table(body: bytes) -> list[list[str]]:
 )
 def test_the_reports_screen_is_for_managers(client, make_user, role, status):
     client.force_login(make_user(role))
-    assert client.get(reverse("inventory:reports")).status_code == status
+    assert client.get(reverse("reports:index")).status_code == status
 
 
 @pytest.mark.django_db
@@ -87,26 +87,26 @@ def test_the_reports_screen_is_for_managers(client, make_user, role, status):
 )
 def test_worker_activity_is_only_for_coaches_and_managers(client, make_user, role, status):
     client.force_login(make_user(role))
-    assert client.get(reverse("inventory:report_workers")).status_code == status
-    assert client.get(reverse("inventory:report_csv", args=["workers"])).status_code == status
+    assert client.get(reverse("reports:workers")).status_code == status
+    assert client.get(reverse("reports:csv", args=["workers"])).status_code == status
 
 
 @pytest.mark.django_db
 def test_a_coach_cannot_export_the_managers_reports(client, coach):
     client.force_login(coach)
-    assert client.get(reverse("inventory:report_csv", args=["outcomes"])).status_code == 403
+    assert client.get(reverse("reports:csv", args=["outcomes"])).status_code == 403
 
 
 @pytest.mark.django_db
 def test_an_anonymous_visitor_is_sent_to_log_in(client):
-    response = client.get(reverse("inventory:reports"))
+    response = client.get(reverse("reports:index"))
     assert response.status_code == 302 and "login" in response["Location"]
 
 
 @pytest.mark.django_db
 def test_charts_are_svg_images_without_any_script(client, manager, workshop):
     client.force_login(manager)
-    page = client.get(reverse("inventory:reports"), WHOLE_HISTORY, **EN).content.decode()
+    page = client.get(reverse("reports:index"), WHOLE_HISTORY, **EN).content.decode()
     assert page.count('<img src="data:image/svg+xml;base64,') == 4
     assert "<svg" not in page  # pygal's <style> inline would break the CSP
     scripts = re.findall(r"<script[^>]*>", page)
@@ -118,8 +118,8 @@ def test_charts_are_svg_images_without_any_script(client, manager, workshop):
 @pytest.mark.parametrize("name", ["outcomes", "weee", "stock_by_state", "time_in_state", "co2"])
 def test_the_csv_export_holds_the_figures_of_the_screen(client, manager, workshop, name):
     client.force_login(manager)
-    page = client.get(reverse("inventory:reports"), WHOLE_HISTORY, **EN).content.decode()
-    url = reverse("inventory:report_csv", args=[name])
+    page = client.get(reverse("reports:index"), WHOLE_HISTORY, **EN).content.decode()
+    url = reverse("reports:csv", args=[name])
     exported = csv_table(client.get(url, WHOLE_HISTORY, **EN).content)
     shown = screen_table(page, name)
 
@@ -132,7 +132,7 @@ def test_the_csv_export_holds_the_figures_of_the_screen(client, manager, worksho
 @pytest.mark.django_db
 def test_the_outcomes_csv_has_the_hand_computed_figures(client, manager, workshop):
     client.force_login(manager)
-    url = reverse("inventory:report_csv", args=["outcomes"])
+    url = reverse("reports:csv", args=["outcomes"])
     rows = csv_table(client.get(url, WHOLE_HISTORY, **EN).content)
     assert rows[1:] == [
         ["reused", "reused", "2", "5.000"],
@@ -147,7 +147,7 @@ def test_the_outcomes_csv_has_the_hand_computed_figures(client, manager, worksho
 def test_the_period_and_site_filters_reach_the_figures(client, manager, workshop):
     client.force_login(manager)
     other = factories.SiteFactory(code="SE")
-    url = reverse("inventory:report_csv", args=["outcomes"])
+    url = reverse("reports:csv", args=["outcomes"])
     rows = csv_table(client.get(url, {"site": other.pk, **WHOLE_HISTORY}, **EN).content)
     assert rows[4][2:] == ["0", "0.000"]
     rows = csv_table(client.get(url, {"date_from": "2026-03-03", "date_to": "2026-03-03"}).content)
@@ -166,16 +166,14 @@ def test_without_filters_the_screens_and_exports_cover_the_last_12_weeks(
     recent = walked_device(site=site, crew=crew, state=State.SOLD, now=now - 5 * H, step=H / 2)
     old = walked_device(site=site, crew=crew, state=State.SOLD, now=now - 200 * 24 * H, step=H)
     assert recent.state == old.state == State.SOLD
-    page = client.get(reverse("inventory:reports"), **EN).content.decode()
+    page = client.get(reverse("reports:index"), **EN).content.decode()
     assert f'value="{monday.isoformat()}"' in page and f'value="{today.isoformat()}"' in page
     assert f"date_from={monday.isoformat()}&amp;date_to={today.isoformat()}" in page
-    rows = csv_table(client.get(reverse("inventory:report_csv", args=["outcomes"])).content)
+    rows = csv_table(client.get(reverse("reports:csv", args=["outcomes"])).content)
     assert rows[1][2] == "1"  # the recent sale only
-    rows = csv_table(
-        client.get(reverse("inventory:report_csv", args=["outcomes"]), WHOLE_HISTORY).content
-    )
+    rows = csv_table(client.get(reverse("reports:csv", args=["outcomes"]), WHOLE_HISTORY).content)
     assert rows[1][2] == "2"
-    workers = client.get(reverse("inventory:report_workers"), **EN).content.decode()
+    workers = client.get(reverse("reports:workers"), **EN).content.decode()
     assert f'value="{monday.isoformat()}"' in workers
 
 
@@ -185,14 +183,14 @@ def test_the_reports_screen_costs_the_same_queries_for_one_or_many_devices(
 ):
     client.force_login(manager)
     factories.make_device(site=site, actor=bench_worker)
-    client.get(reverse("inventory:reports"))  # warm the session and the user's roles
+    client.get(reverse("reports:index"))  # warm the session and the user's roles
 
     def count() -> int:
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
         with CaptureQueriesContext(connection) as queries:
-            assert client.get(reverse("inventory:reports")).status_code == 200
+            assert client.get(reverse("reports:index")).status_code == 200
         return len(queries)
 
     one = count()
@@ -302,7 +300,7 @@ def test_closing_with_unresolved_lines_shows_why_on_the_screen(
 def test_the_device_history_lists_every_event_with_who_and_where(client, bench_worker, site, crew):
     device = walked_device(site=site, crew=crew, state=State.SOLD, now=T0)
     client.force_login(bench_worker)
-    page = client.get(reverse("inventory:device_history", args=[device.asset_tag]), **EN)
+    page = client.get(reverse("reports:device_history", args=[device.asset_tag]), **EN)
     text = page.content.decode()
     assert page.status_code == 200
     assert text.count('<td class="num">') == device.event_seq
@@ -317,7 +315,7 @@ def test_the_donor_view_shows_the_outcome_of_every_device(client, manager, site,
     for state in plan:
         walked_device(site=site, crew=crew, state=state, now=T0, collection=collection)
     client.force_login(manager)
-    text = client.get(reverse("inventory:donor_outcomes", args=[donor.pk]), **EN).content.decode()
+    text = client.get(reverse("reports:donor_outcomes", args=[donor.pk]), **EN).content.decode()
     for label in (
         "Reused (sold)",
         "Parts (harvested)",
@@ -332,4 +330,4 @@ def test_the_donor_view_shows_the_outcome_of_every_device(client, manager, site,
 def test_the_donor_view_is_for_managers(client, bench_worker):
     donor = factories.DonorFactory()
     client.force_login(bench_worker)
-    assert client.get(reverse("inventory:donor_outcomes", args=[donor.pk])).status_code == 403
+    assert client.get(reverse("reports:donor_outcomes", args=[donor.pk])).status_code == 403

@@ -11,7 +11,9 @@ from __future__ import annotations
 from functools import wraps
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -205,3 +207,22 @@ def device_context(request, device, *, timeline: bool = True) -> dict:
             )
         )
     return context
+
+
+def roles_required(*roles):
+    """Let in signed-in users holding one of ``roles``; others get a 403."""
+    wanted = frozenset(roles)
+
+    def decorate(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not user_roles(request.user) & wanted:
+                raise PermissionDenied(
+                    _("This page is for: %(roles)s.") % {"roles": ", ".join(sorted(wanted))}
+                )
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorate

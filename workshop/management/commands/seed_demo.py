@@ -15,11 +15,11 @@ from stdnum import luhn
 
 from inventory import services as inventory_services
 from inventory.models import Donor, Location
-from inventory.reports.rollups import refresh_report_rollups
 from labels.models import Printer
 from refurb import services as refurb_services
 from refurb.models import Category, Device
 from refurb.states import State
+from reports.rollups import refresh_report_rollups
 from shop import services as shop_services
 from shop.models import Buyer, SiteLegal
 from workshop import roles

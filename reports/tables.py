@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from inventory import reports
-from inventory.reports.common import Period
+from reports import figures as reports
+from reports.figures.common import Period
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,9 @@ from decimal import Decimal
 from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
 
-from inventory.reports.common import to_decimal, weight_expression
 from refurb.models import Device
 from refurb.states import HELD_STATES, State
+from reports.figures.common import to_decimal, weight_expression
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,10 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from inventory.reports.rollups import bench_weeks, rollup_split, week_moment, worker_weeks
-from inventory.reports.rollups import week_start as monday
 from refurb.models import DeviceEvent
 from reports.models import BenchWeek, WorkerWeek
+from reports.rollups import bench_weeks, rollup_split, week_moment, worker_weeks
+from reports.rollups import week_start as monday
 
 
 @dataclass(frozen=True)

@@ -64,18 +64,6 @@ def rollup_split() -> datetime | None:
     )
 
 
-def stay_record(device, *, state: str, started: datetime, ended: datetime) -> None:
-    """Write the stay ``device`` just finished in ``state`` (called by ``device_transition``,
-    in its transaction): the stays table is kept at write time, one insert per state change."""
-    StayRollup.objects.create(
-        device_id=device.pk,
-        site_id=device.site_id,
-        state=state,
-        ended_at=ended,
-        seconds=round((ended - started).total_seconds(), 3),
-    )
-
-
 def week_expression(field: str = "created_at"):
     return TruncWeek(field, output_field=DateField())
 
@@ -135,7 +123,7 @@ def _bulk(model, rows, make) -> int:
 
 def _insert_stays() -> int:
     """Copy every finished stay from the event log into ``StayRollup``, in the database."""
-    from inventory.reports.flow import stays_from_events
+    from reports.figures.flow import stays_from_events
 
     stays = stays_from_events().annotate(site_id=F("device__site_id"))
     columns = ("device_id", "site_id", "to_state", "next_at", "secs")

@@ -24,10 +24,10 @@ from django.db.models import Count, F, Window
 from django.db.models.functions import Lead, Round
 from django.utils import timezone
 
-from inventory.reports.common import SecondsBetween, period_bounds
-from inventory.reports.rollups import rollup_split
 from refurb.models import Device, DeviceEvent, StayRollup
 from refurb.states import HELD_STATES, State
+from reports.figures.common import SecondsBetween, period_bounds
+from reports.rollups import rollup_split
 
 HOUR = 3600.0
 

@@ -1,86 +1,43 @@
-"""Manager screens of the audit: stocktakes, traceability, reports, recycling shipments.
-
-Views are thin: they read the request, call a service or a report, and render; a refused action
-(``DomainError``) becomes a message on the page (or a JSON error), never a 500.
-"""
+"""Manager screens of the inventory: stocktakes and recycling shipments."""
 
 from __future__ import annotations
 
 import json
-from datetime import timedelta
-from functools import wraps
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, JsonResponse, QueryDict
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from inventory import services
+from inventory.documents.shipment import shipment_slip_pdf
+from inventory.documents.stocktake import (
+    stocktake_csv,
+    stocktake_lines,
+    stocktake_pdf,
+    stocktake_summary,
+)
 from inventory.models import (
-    Donor,
     Location,
     RecyclingShipment,
     RecyclingShipmentLine,
     Stocktake,
     StocktakeLine,
 )
-from inventory.reports import charts
-from inventory.reports.common import Period
-from inventory.reports.donor import (
-    OUTCOME_LABELS,
-    device_certificate_url,
-    donor_certificate_url,
-    donor_devices,
-    donor_outcome_counts,
-)
-from inventory.reports.shipment import shipment_slip_pdf
-from inventory.reports.stocktake import (
-    stocktake_csv,
-    stocktake_lines,
-    stocktake_pdf,
-    stocktake_summary,
-)
-from inventory.reports.tables import COACH_TABLES, TABLES, table_csv
-from refurb.models import Device
-from refurb.selectors import device_timeline
 from refurb.states import State
 from workshop.exceptions import DomainError
 from workshop.models import Site
-from workshop.roles import COACH, MANAGER, user_roles
+from workshop.roles import COACH, MANAGER
+from workshop.views.common import roles_required
 
 ANY_ROLE = frozenset({"bench_worker", COACH, "shop", MANAGER})
 
 
-def roles_required(*roles):
-    """Let in signed-in users holding one of ``roles``; others get a 403."""
-    wanted = frozenset(roles)
-
-    def decorate(view):
-        @login_required
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not user_roles(request.user) & wanted:
-                raise PermissionDenied(
-                    _("This page is for: %(roles)s.") % {"roles": ", ".join(sorted(wanted))}
-                )
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorate
-
-
 def _flash(request, error: DomainError) -> None:
     messages.error(request, error.message)
-
-
-# ------------------------------------------------------------------------------ stocktakes
 
 
 class StocktakeOpenForm(forms.Form):
@@ -266,173 +223,6 @@ def stocktake_report_csv(request, pk: int):
     response = HttpResponse(stocktake_csv(stocktake), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="stocktake-{pk}.csv"'
     return response
-
-
-# --------------------------------------------------------------------------- traceability
-
-
-def _with_details(event):
-    event.details = "; ".join(
-        f"{key}: {value}"
-        for key, value in (event.payload or {}).items()
-        if value not in (None, "", [], {})
-    )
-    return event
-
-
-@roles_required(*ANY_ROLE)
-def device_history(request, asset_tag: str):
-    device = get_object_or_404(
-        Device.objects.select_related("site", "category", "location", "grade", "collection__donor"),
-        asset_tag=asset_tag.upper(),
-    )
-    return render(
-        request,
-        "inventory/audit/device_timeline.html",
-        {
-            "device": device,
-            "events": [_with_details(event) for event in device_timeline(device)],
-            "certificate_url": device_certificate_url(device),
-        },
-    )
-
-
-@roles_required(MANAGER)
-def donor_outcomes(request, pk: int):
-    donor = get_object_or_404(Donor, pk=pk)
-    devices = list(donor_devices(donor))
-    for device in devices:
-        device.certificate_url = device_certificate_url(device)
-        device.outcome_label = OUTCOME_LABELS[device.outcome]
-    counts = donor_outcome_counts(donor)
-    return render(
-        request,
-        "inventory/audit/donor_outcomes.html",
-        {
-            "donor": donor,
-            "devices": devices,
-            "counts": [(OUTCOME_LABELS[key], counts[key]) for key in OUTCOME_LABELS],
-            "total": counts["total"],
-            "certificate_url": donor_certificate_url(donor),
-        },
-    )
-
-
-# -------------------------------------------------------------------------------- reports
-
-
-class PeriodForm(forms.Form):
-    site = forms.ModelChoiceField(Site.objects.all(), required=False, label=gettext_lazy("Site"))
-    date_from = forms.DateField(
-        required=False, label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        required=False, label=gettext_lazy("To"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-
-    def period(self) -> Period:
-        if not self.is_valid():
-            return Period()
-        data = self.cleaned_data
-        return Period(site=data["site"], date_from=data["date_from"], date_to=data["date_to"])
-
-
-DEFAULT_REPORT_WEEKS = 12
-
-
-def period_form(request) -> PeriodForm:
-    """The report filters of ``request``; with none at all, the last 12 whole weeks (empty
-    dates submitted on purpose mean the whole history)."""
-    if request.GET:
-        return PeriodForm(request.GET)
-    today = timezone.localdate()
-    first = today - timedelta(days=today.weekday(), weeks=DEFAULT_REPORT_WEEKS - 1)
-    data = QueryDict(mutable=True)
-    data.update({"date_from": first.isoformat(), "date_to": today.isoformat()})
-    return PeriodForm(data)
-
-
-def _charts(tables) -> dict[str, str]:
-    by_state = tables["stock_by_state"]
-    stays = tables["time_in_state"]
-    outcomes = tables["outcomes"]
-    throughput = tables["throughput"]
-    weeks = sorted({row[0] for row in throughput.rows})
-    benches = sorted({row[1] for row in throughput.rows})
-    per_bench = {
-        bench: [
-            sum(row[2] for row in throughput.rows if row[0] == week and row[1] == bench)
-            for week in weeks
-        ]
-        for bench in benches
-    }
-    return {
-        "stock": charts.bar_chart(
-            _("Devices by state"),
-            [row[0] for row in by_state.rows],
-            {_("devices"): [row[2] for row in by_state.rows]},
-        ),
-        "stays": charts.bar_chart(
-            _("Hours in each state"),
-            [row[0] for row in stays.rows],
-            {
-                _("median"): [row[3] for row in stays.rows],
-                _("90th pct"): [row[4] for row in stays.rows],
-            },
-        ),
-        "outcomes": charts.pie_chart(
-            _("Outcomes by weight (kg)"), {row[0]: row[3] for row in outcomes.rows[:3]}
-        ),
-        "throughput": charts.bar_chart(_("State changes per bench and week"), weeks, per_bench),
-    }
-
-
-@roles_required(MANAGER)
-def report_index(request):
-    form = period_form(request)
-    period = form.period()
-    tables = {name: build(period) for name, build in TABLES.items() if name not in COACH_TABLES}
-    from inventory.reports import sales_by_buyer
-
-    return render(
-        request,
-        "inventory/audit/reports.html",
-        {
-            "form": form,
-            "tables": tables,
-            "charts": _charts(tables),
-            "sales": sales_by_buyer(
-                site=period.site, date_from=period.date_from, date_to=period.date_to
-            ),
-            "query": form.data.urlencode(),
-        },
-    )
-
-
-@roles_required(COACH, MANAGER)
-def report_workers(request):
-    form = period_form(request)
-    table = TABLES["workers"](form.period())
-    return render(
-        request,
-        "inventory/audit/report_workers.html",
-        {"form": form, "table": table, "query": form.data.urlencode()},
-    )
-
-
-@roles_required(COACH, MANAGER)
-def report_csv(request, name: str):
-    if name not in TABLES:
-        return HttpResponse(status=404)
-    if name not in COACH_TABLES and MANAGER not in user_roles(request.user):
-        raise PermissionDenied
-    table = TABLES[name](period_form(request).period())
-    response = HttpResponse(table_csv(table), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    return response
-
-
-# --------------------------------------------------------------------- recycling shipments
 
 
 class ShipmentOpenForm(forms.Form):

@@ -9,18 +9,17 @@ weighed weight, else the category's typical weight.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.apps import apps
-from django.core.exceptions import FieldError
 from django.db.models import Count, DecimalField, F, Q, Sum
 from django.db.models.functions import Coalesce
 
 from inventory.models import Co2Factor
-from inventory.reports.common import ZERO, period_bounds, to_decimal, weight_expression
 from refurb.models import Device
 from refurb.states import State
+from reports.figures.common import ZERO, period_bounds, to_decimal, weight_expression
+from shop.models import Sale
 
 OUTCOMES = {
     "reused": State.SOLD,
@@ -185,39 +184,22 @@ def co2_factors():
     return list(Co2Factor.objects.select_related("category").order_by("category__order"))
 
 
-@dataclass(frozen=True)
-class SalesReport:
-    """Sales by buyer kind and price tier; ``pending`` until the shop's models exist."""
-
-    pending: bool
-    reason: str = ""
-    rows: list[dict] = field(default_factory=list)
-
-
-def sales_by_buyer(*, site=None, date_from=None, date_to=None) -> SalesReport:
+def sales_by_buyer(*, site=None, date_from=None, date_to=None) -> list[dict]:
     """Count sales and sum their amounts by buyer kind and price tier.
 
-    Reads the shop's invoices (``inventory.Sale``): ``buyer__kind``, ``tier``, ``total``,
-    ``site`` and ``completed_at``; credit notes are not deducted (see the returns report).
+    Reads the shop's invoices: ``buyer__kind``, ``tier``, ``total``, ``site`` and
+    ``completed_at``; credit notes are not deducted (see the returns report).
     """
-    try:
-        sale_model = apps.get_model("shop", "Sale")
-    except LookupError:
-        return SalesReport(pending=True, reason="The shop (Sale, Buyer) is not built yet.")
-    sales = sale_model.objects.all()
+    sales = Sale.objects.all()
     start, end = period_bounds(date_from, date_to)
-    try:
-        if start is not None:
-            sales = sales.filter(completed_at__gte=start)
-        if end is not None:
-            sales = sales.filter(completed_at__lt=end)
-        if site is not None:
-            sales = sales.filter(site=site)
-        rows = list(
-            sales.values("buyer__kind", price_tier=F("tier"))
-            .annotate(sales=Count("id"), amount=Sum("total"))
-            .order_by("buyer__kind", "price_tier")
-        )
-    except FieldError as error:
-        return SalesReport(pending=True, reason=f"The shop's Sale model differs: {error}")
-    return SalesReport(pending=False, rows=rows)
+    if start is not None:
+        sales = sales.filter(completed_at__gte=start)
+    if end is not None:
+        sales = sales.filter(completed_at__lt=end)
+    if site is not None:
+        sales = sales.filter(site=site)
+    return list(
+        sales.values("buyer__kind", price_tier=F("tier"))
+        .annotate(sales=Count("id"), amount=Sum("total"))
+        .order_by("buyer__kind", "price_tier")
+    )

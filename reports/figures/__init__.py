@@ -6,16 +6,11 @@ the three always show the same numbers. No report loops over devices in Python: 
 fixed number of queries whatever the number of devices (pinned by tests).
 """
 
-from inventory.reports.activity import throughput_by_bench, worker_activity  # noqa: F401
-from inventory.reports.common import Period, period_bounds  # noqa: F401
-from inventory.reports.flow import stuck_devices, time_in_state  # noqa: F401
-from inventory.reports.outcomes import (  # noqa: F401
-    co2_avoided,
-    outcomes,
-    sales_by_buyer,
-    weee_weights,
-)
-from inventory.reports.stock import (  # noqa: F401
+from reports.figures.activity import throughput_by_bench, worker_activity  # noqa: F401
+from reports.figures.common import Period, period_bounds  # noqa: F401
+from reports.figures.flow import stuck_devices, time_in_state  # noqa: F401
+from reports.figures.outcomes import co2_avoided, outcomes, sales_by_buyer, weee_weights  # noqa: F401
+from reports.figures.stock import (  # noqa: F401
     stock_by_category,
     stock_by_grade,
     stock_by_location,

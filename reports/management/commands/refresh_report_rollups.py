@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from inventory.reports.rollups import refresh_report_rollups
+from reports.rollups import refresh_report_rollups
 
 
 class Command(BaseCommand):

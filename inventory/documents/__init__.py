@@ -1,0 +1,1 @@
+"""Documents the inventory prints: stocktake reports and recycling shipment slips."""

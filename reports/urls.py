@@ -1,0 +1,15 @@
+"""Routes of the manager reports (namespace ``reports``)."""
+
+from django.urls import path
+
+from reports import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("reports/", views.report_index, name="index"),
+    path("reports/workers/", views.report_workers, name="workers"),
+    path("reports/<slug:name>.csv", views.report_csv, name="csv"),
+    path("devices/<str:asset_tag>/history/", views.device_history, name="device_history"),
+    path("donors/<int:pk>/outcomes/", views.donor_outcomes, name="donor_outcomes"),
+]

@@ -1,0 +1,191 @@
+"""Manager screens of the reports: figures, charts and CSV, device histories, donor outcomes."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from inventory.models import (
+    Donor,
+)
+from refurb.models import Device
+from refurb.selectors import device_timeline
+from reports import charts
+from reports.figures import sales_by_buyer
+from reports.figures.common import Period
+from reports.figures.donor import (
+    OUTCOME_LABELS,
+    device_certificate_url,
+    donor_certificate_url,
+    donor_devices,
+    donor_outcome_counts,
+)
+from reports.tables import COACH_TABLES, TABLES, table_csv
+from workshop.models import Site
+from workshop.roles import COACH, MANAGER, user_roles
+from workshop.views.common import roles_required
+
+ANY_ROLE = frozenset({"bench_worker", COACH, "shop", MANAGER})
+
+
+def _with_details(event):
+    event.details = "; ".join(
+        f"{key}: {value}"
+        for key, value in (event.payload or {}).items()
+        if value not in (None, "", [], {})
+    )
+    return event
+
+
+@roles_required(*ANY_ROLE)
+def device_history(request, asset_tag: str):
+    device = get_object_or_404(
+        Device.objects.select_related("site", "category", "location", "grade", "collection__donor"),
+        asset_tag=asset_tag.upper(),
+    )
+    return render(
+        request,
+        "reports/device_timeline.html",
+        {
+            "device": device,
+            "events": [_with_details(event) for event in device_timeline(device)],
+            "certificate_url": device_certificate_url(device),
+        },
+    )
+
+
+@roles_required(MANAGER)
+def donor_outcomes(request, pk: int):
+    donor = get_object_or_404(Donor, pk=pk)
+    devices = list(donor_devices(donor))
+    for device in devices:
+        device.certificate_url = device_certificate_url(device)
+        device.outcome_label = OUTCOME_LABELS[device.outcome]
+    counts = donor_outcome_counts(donor)
+    return render(
+        request,
+        "reports/donor_outcomes.html",
+        {
+            "donor": donor,
+            "devices": devices,
+            "counts": [(OUTCOME_LABELS[key], counts[key]) for key in OUTCOME_LABELS],
+            "total": counts["total"],
+            "certificate_url": donor_certificate_url(donor),
+        },
+    )
+
+
+class PeriodForm(forms.Form):
+    site = forms.ModelChoiceField(Site.objects.all(), required=False, label=gettext_lazy("Site"))
+    date_from = forms.DateField(
+        required=False, label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        required=False, label=gettext_lazy("To"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def period(self) -> Period:
+        if not self.is_valid():
+            return Period()
+        data = self.cleaned_data
+        return Period(site=data["site"], date_from=data["date_from"], date_to=data["date_to"])
+
+
+DEFAULT_REPORT_WEEKS = 12
+
+
+def period_form(request) -> PeriodForm:
+    """The report filters of ``request``; with none at all, the last 12 whole weeks (empty
+    dates submitted on purpose mean the whole history)."""
+    if request.GET:
+        return PeriodForm(request.GET)
+    today = timezone.localdate()
+    first = today - timedelta(days=today.weekday(), weeks=DEFAULT_REPORT_WEEKS - 1)
+    data = QueryDict(mutable=True)
+    data.update({"date_from": first.isoformat(), "date_to": today.isoformat()})
+    return PeriodForm(data)
+
+
+def _charts(tables) -> dict[str, str]:
+    by_state = tables["stock_by_state"]
+    stays = tables["time_in_state"]
+    outcomes = tables["outcomes"]
+    throughput = tables["throughput"]
+    weeks = sorted({row[0] for row in throughput.rows})
+    benches = sorted({row[1] for row in throughput.rows})
+    per_bench = {
+        bench: [
+            sum(row[2] for row in throughput.rows if row[0] == week and row[1] == bench)
+            for week in weeks
+        ]
+        for bench in benches
+    }
+    return {
+        "stock": charts.bar_chart(
+            _("Devices by state"),
+            [row[0] for row in by_state.rows],
+            {_("devices"): [row[2] for row in by_state.rows]},
+        ),
+        "stays": charts.bar_chart(
+            _("Hours in each state"),
+            [row[0] for row in stays.rows],
+            {
+                _("median"): [row[3] for row in stays.rows],
+                _("90th pct"): [row[4] for row in stays.rows],
+            },
+        ),
+        "outcomes": charts.pie_chart(
+            _("Outcomes by weight (kg)"), {row[0]: row[3] for row in outcomes.rows[:3]}
+        ),
+        "throughput": charts.bar_chart(_("State changes per bench and week"), weeks, per_bench),
+    }
+
+
+@roles_required(MANAGER)
+def report_index(request):
+    form = period_form(request)
+    period = form.period()
+    tables = {name: build(period) for name, build in TABLES.items() if name not in COACH_TABLES}
+    return render(
+        request,
+        "reports/reports.html",
+        {
+            "form": form,
+            "tables": tables,
+            "charts": _charts(tables),
+            "sales": sales_by_buyer(
+                site=period.site, date_from=period.date_from, date_to=period.date_to
+            ),
+            "query": form.data.urlencode(),
+        },
+    )
+
+
+@roles_required(COACH, MANAGER)
+def report_workers(request):
+    form = period_form(request)
+    table = TABLES["workers"](form.period())
+    return render(
+        request,
+        "reports/report_workers.html",
+        {"form": form, "table": table, "query": form.data.urlencode()},
+    )
+
+
+@roles_required(COACH, MANAGER)
+def report_csv(request, name: str):
+    if name not in TABLES:
+        return HttpResponse(status=404)
+    if name not in COACH_TABLES and MANAGER not in user_roles(request.user):
+        raise PermissionDenied
+    table = TABLES[name](period_form(request).period())
+    response = HttpResponse(table_csv(table), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
