@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from inventory import services
 from inventory.models import Collection, Donor, Location, RecyclingShipment
+from refurb import services as refurb_services
 from refurb.models import Category, Device, DeviceEvent, Drive
 from workshop.exceptions import DomainError
 
@@ -133,7 +134,7 @@ class DeviceAdmin(admin.ModelAdmin):
         if change:
             return super().save_model(request, obj, form, change)
         try:
-            created = services.device_register(
+            created = refurb_services.device_register(
                 site=obj.site,
                 category=obj.category,
                 actor=request.user,

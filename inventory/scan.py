@@ -3,18 +3,20 @@
 Resolvers are tried in the order of ``RESOLVERS``; the first that recognises the code wins.
 Tag resolvers only look at codes shaped like our tags; a tag-shaped code whose check character
 is wrong is refused (400) unless it happens to be a manufacturer serial number. Add a resolver
-by writing a function ``(code: str) -> ScanResult | None`` and listing it here.
+by writing a function ``(code: str) -> ScanResult | None`` and listing it here, or, from a
+higher app, registering it with ``scan_resolver_register`` (the shop adds kits and invoices).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
 
+from inventory.models import Collection, Location
+from refurb.models import Device, Drive
 from workshop import tags
 from workshop.exceptions import DomainError
 
@@ -26,7 +28,7 @@ class ScanResult:
     obj: Any
 
 
-def _tag_kind(code: str, kind: str) -> tags.Tag | None:
+def tag_of_kind(code: str, kind: str) -> tags.Tag | None:
     if not tags.looks_like_tag(code):
         return None
     try:
@@ -37,9 +39,7 @@ def _tag_kind(code: str, kind: str) -> tags.Tag | None:
 
 
 def resolve_device_tag(code: str) -> ScanResult | None:
-    from refurb.models import Device
-
-    if not _tag_kind(code, tags.DEVICE):
+    if not tag_of_kind(code, tags.DEVICE):
         return None
     device = (
         Device.objects.select_related("category", "site", "location", "grade", "collection")
@@ -50,64 +50,28 @@ def resolve_device_tag(code: str) -> ScanResult | None:
 
 
 def resolve_drive_tag(code: str) -> ScanResult | None:
-    from refurb.models import Drive
-
-    if not _tag_kind(code, tags.DRIVE):
+    if not tag_of_kind(code, tags.DRIVE):
         return None
     drive = Drive.objects.select_related("device").filter(tag=code).first()
     return ScanResult("drive", code, drive) if drive else None
 
 
 def resolve_location_tag(code: str) -> ScanResult | None:
-    from inventory.models import Location
-
-    if not _tag_kind(code, tags.LOCATION):
+    if not tag_of_kind(code, tags.LOCATION):
         return None
     location = Location.objects.select_related("site").filter(tag=code).first()
     return ScanResult("location", code, location) if location else None
 
 
 def resolve_collection_tag(code: str) -> ScanResult | None:
-    from inventory.models import Collection
-
-    if not _tag_kind(code, tags.COLLECTION):
+    if not tag_of_kind(code, tags.COLLECTION):
         return None
     collection = Collection.objects.select_related("donor", "site").filter(tag=code).first()
     return ScanResult("collection", code, collection) if collection else None
 
 
-def resolve_kit_tag(code: str) -> ScanResult | None:
-    from shop.models import Kit
-
-    if not _tag_kind(code, tags.KIT):
-        return None
-    kit = Kit.objects.select_related("site").filter(tag=code).first()
-    return ScanResult("kit", code, kit) if kit else None
-
-
-_INVOICE_RE = re.compile(r"^(?P<site>[A-Z]{2})(?P<credit>AV)?(?P<year>\d{4})(?P<seq>\d{6})$")
-
-
-def resolve_invoice_number(code: str) -> ScanResult | None:
-    """Match an invoice (``LY-2026-000001``) or credit note (``LY-AV-2026-000001``) number."""
-    from shop.models import CreditNote, Sale
-
-    match = _INVOICE_RE.match(code)
-    if not match:
-        return None
-    if match["credit"]:
-        number = f"{match['site']}-AV-{match['year']}-{match['seq']}"
-        note = CreditNote.objects.select_related("sale").filter(number=number).first()
-        return ScanResult("credit_note", number, note) if note else None
-    number = f"{match['site']}-{match['year']}-{match['seq']}"
-    sale = Sale.objects.select_related("buyer").filter(number=number).first()
-    return ScanResult("invoice", number, sale) if sale else None
-
-
 def resolve_serial(code: str) -> ScanResult | None:
     """Match a manufacturer serial number on devices, then on drives."""
-    from refurb.models import Device, Drive
-
     raw = code.strip()
     if not raw:
         return None
@@ -136,16 +100,23 @@ def resolve_serial(code: str) -> ScanResult | None:
     return None
 
 
-RESOLVERS: list[Callable[[str], ScanResult | None]] = [
+Resolver = Callable[[str], ScanResult | None]
+
+RESOLVERS: list[Resolver] = [
     resolve_device_tag,
     resolve_drive_tag,
     resolve_location_tag,
     resolve_collection_tag,
-    resolve_kit_tag,
-    resolve_invoice_number,
 ]
 # Serial numbers come last: anything we printed ourselves wins.
-FALLBACK_RESOLVERS: list[Callable[[str], ScanResult | None]] = [resolve_serial]
+FALLBACK_RESOLVERS: list[Resolver] = [resolve_serial]
+
+
+def scan_resolver_register(resolver: Resolver) -> None:
+    """Try ``resolver`` after the inventory's own tags (a higher app's codes: kits, invoices),
+    and before manufacturer serials. Registering it twice adds it once."""
+    if resolver not in RESOLVERS:
+        RESOLVERS.append(resolver)
 
 
 def scan_resolve(code: str) -> ScanResult:

@@ -22,10 +22,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inventory.services import device_register
 from refurb.events import event_append
 from refurb.models import Category, Device, DeviceEvent, Drive, Erasure, NistMethod, Snapshot
-from refurb.services import drive_add, drive_record_erasure
+from refurb.services import device_register, drive_add, drive_record_erasure
 from refurb.snapshots import ParsedDrive, ParsedErasure, ParsedSnapshot, parse_snapshot
 from refurb.snapshots.erasure import nist_category_for, parse_erasure_record
 from refurb.snapshots.errors import ReportError, UnknownReportFormat

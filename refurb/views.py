@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
-from inventory.models import Collection
+from refurb.certificates.content import collection_model
 from refurb.certificates.pdf import certificate_pdf
 from refurb.certificates.services import certificate_issue, certificate_verify
 from refurb.models import Device
@@ -44,7 +44,7 @@ def certificate_device(request, tag: str):
 @require_GET
 def certificate_collection(request, tag: str):
     """Download the sanitisation certificate of a whole donor collection."""
-    collection = get_object_or_404(Collection, tag=tag)
+    collection = get_object_or_404(collection_model(), tag=tag)
     try:
         certificate = certificate_issue(collection=collection, actor=request.user)
     except DomainError as error:

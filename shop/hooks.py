@@ -4,15 +4,20 @@ The life cycle (refurb) prices a device put on sale and sells it only on an invo
 (inventory) finds kits, invoices and credit notes; reference data gets the starting price grid.
 """
 
+from inventory.scan import scan_resolver_register
 from refurb.states import State
 from refurb.transitions import move_rules_register
 from shop.guards import return_recorded, sale_recorded
+from shop.scan import resolve_invoice_number, resolve_kit_tag
 from shop.services.pricing import apply_price
 from workshop.reference import reference_seed_register
 
 move_rules_register(into=State.ON_SALE, sources=[State.GRADED], effects=(apply_price,))
 move_rules_register(into=State.SOLD, guards=(sale_recorded,))
 move_rules_register(into=State.RETURNED, guards=(return_recorded,))
+
+scan_resolver_register(resolve_kit_tag)
+scan_resolver_register(resolve_invoice_number)
 
 # The starting price grid was seeded when the shop lived in the inventory app.
 reference_seed_register(

@@ -6,8 +6,8 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from inventory import services as inventory_services
 from inventory.models import Donor
+from refurb import services as refurb_services
 from refurb.models import Category, ChecklistItem, Grade
 from workshop.models import Site, Workstation, WorkstationKind
 
@@ -67,7 +67,7 @@ def grade(code: str = "A") -> Grade:
 def make_device(*, site=None, category_code="laptop", actor=None, **kwargs):
     """Register a device through the intake service (so it has its first event)."""
     site = site or SiteFactory()
-    return inventory_services.device_register(
+    return refurb_services.device_register(
         site=site, category=category(category_code), actor=actor, **kwargs
     )
 

@@ -23,6 +23,8 @@ ROLES = {
 }
 
 ALL_ROLES = frozenset(ROLES)
+# Who works at the benches (registering, erasing, testing, grading).
+BENCH_ROLES = frozenset({BENCH_WORKER, COACH, MANAGER})
 
 # Which permissions each role holds: "app_label.action_model" patterns, "*" for every model of
 # the app. Managers hold everything in the project's apps.

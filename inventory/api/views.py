@@ -20,9 +20,8 @@ from workshop import tags
 from workshop.api.auth import request_actor, request_roles, request_workstation
 from workshop.api.base import CursorPagination, ReadCreateViewSet
 from workshop.exceptions import DomainError
-from workshop.roles import ALL_ROLES, BENCH_WORKER, COACH, MANAGER, SHOP
+from workshop.roles import ALL_ROLES, BENCH_ROLES, COACH, MANAGER, SHOP
 
-BENCH_ROLES = frozenset({BENCH_WORKER, COACH, MANAGER})
 STOCK_ROLES = frozenset({COACH, SHOP, MANAGER})
 
 
@@ -159,7 +158,7 @@ class DeviceViewSet(ReadCreateViewSet):
                 _("Some fields are not valid: correct them and try again."),
                 fields={"site": [str(_("This field is required."))]},
             )
-        return services.device_register(
+        return refurb_services.device_register(
             site=site, actor=request_actor(self.request), workstation=workstation, **data
         )
 

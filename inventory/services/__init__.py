@@ -10,7 +10,6 @@ from inventory.services.audit import (  # noqa: F401, E402
 from inventory.services.core import (  # noqa: F401
     collection_create,
     device_move,
-    device_register,
     donor_create,
     location_create,
 )

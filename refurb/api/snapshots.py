@@ -18,7 +18,6 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from inventory.api.views import BENCH_ROLES
 from refurb.ingest import erasure_import, report_error, snapshot_ingest
 from refurb.selectors import device_failing_drives
 from refurb.snapshots import parse_snapshot
@@ -28,6 +27,7 @@ from workshop.api.base import ApiViewMixin
 from workshop.api.errors import ErrorSerializer
 from workshop.exceptions import DomainError
 from workshop.models import Site
+from workshop.roles import BENCH_ROLES
 
 MAX_SNAPSHOT_BYTES = 10 * 1024 * 1024
 

@@ -6,13 +6,13 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 
-from inventory.api.views import BENCH_ROLES
 from refurb import services
 from refurb.api import filters
 from refurb.api import serializers as s
 from refurb.models import Destruction, DeviceEvent, Drive, Erasure, TestResult
 from workshop.api.auth import request_actor, request_workstation
 from workshop.api.base import ApiViewMixin, CursorPagination, ReadCreateViewSet
+from workshop.roles import BENCH_ROLES
 
 
 class _BenchRecordViewSet(ReadCreateViewSet):

@@ -14,7 +14,6 @@ import json
 
 from django.db.models import Prefetch
 
-from inventory.models import Collection, Donor
 from refurb.models import Destruction, Device, Drive, Erasure
 from refurb.selectors import device_data_safety
 from workshop.exceptions import DomainError
@@ -122,9 +121,19 @@ def device_facts(device: Device) -> dict:
     }
 
 
-def _donor(collection: Collection) -> dict:
+# Donors named on a certificate: organisations; a person who gave stays unnamed.
+PUBLIC_DONOR_KINDS = frozenset({"company", "public_body"})
+
+
+def collection_model():
+    """The model of a device's collection (``inventory.Collection``), without importing the
+    inventory: refurb certifies a lot through the device's own relation."""
+    return Device._meta.get_field("collection").related_model
+
+
+def _donor(collection) -> dict:
     donor = collection.donor
-    public = donor.kind in (Donor.Kind.COMPANY, Donor.Kind.PUBLIC_BODY)
+    public = donor.kind in PUBLIC_DONOR_KINDS
     return {"kind": donor.kind, "name": donor.name if public else ""}
 
 
@@ -172,9 +181,9 @@ def device_content(device: Device, *, check: bool = True) -> dict:
     }
 
 
-def collection_content(collection: Collection, *, check: bool = True) -> dict:
+def collection_content(collection, *, check: bool = True) -> dict:
     """Return the canonical facts of a collection certificate; refuse if a drive is unsafe."""
-    collection = Collection.objects.select_related("donor", "site").get(pk=collection.pk)
+    collection = collection_model().objects.select_related("donor", "site").get(pk=collection.pk)
     devices = list(_devices_queryset().filter(collection=collection).order_by("asset_tag"))
     if check:
         _check_safe(devices)

@@ -9,11 +9,10 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from bench.seed import SeedContext, seed
-from inventory.services import device_register
 from refurb.guards import checklist_passed
 from refurb.models import Device, DeviceEvent, Drive, NistMethod
 from refurb.selectors import device_data_safety
-from refurb.services import device_transition, drive_record_erasure
+from refurb.services import device_register, device_transition, drive_record_erasure
 from refurb.states import State
 from refurb.transitions import find_move
 from tests import factories

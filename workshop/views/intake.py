@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from inventory import services as inventory_services
 from inventory.models import Collection
+from refurb import services as refurb_services
 from refurb.models import Category
 from workshop import selectors
 from workshop.exceptions import DomainError
@@ -141,7 +142,7 @@ def device_register(request):
         )
     data = form.cleaned_data
     try:
-        device = inventory_services.device_register(
+        device = refurb_services.device_register(
             site=request.workstation.site,
             category=data["category"],
             actor=request.user,

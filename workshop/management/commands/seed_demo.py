@@ -223,7 +223,7 @@ class Command(BaseCommand):
             start = timezone.make_aware(
                 timezone.datetime.combine(collection.received_on, timezone.datetime.min.time())
             ) + timedelta(hours=9)
-            device = inventory_services.device_register(
+            device = refurb_services.device_register(
                 site=site,
                 category=categories[code],
                 actor=crew.bench,

@@ -1,0 +1,221 @@
+"""Writes about drives: recorded in a device, erased (with the tool's evidence) or destroyed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from refurb.events import event_append
+from refurb.models import (
+    Destruction,
+    Device,
+    DeviceEvent,
+    Drive,
+    Erasure,
+    NistMethod,
+)
+from refurb.services.lifecycle import _lock, _sync
+from workshop.exceptions import DomainError, validate
+from workshop.services import tag_allocate
+from workshop.tags import DRIVE
+
+
+def drive_add(
+    *,
+    device: Device,
+    actor,
+    kind: str = Drive.Kind.HDD,
+    serial_number: str = "",
+    model: str = "",
+    capacity_bytes: int | None = None,
+    smart: dict | None = None,
+    failing: bool = False,
+    power_on_hours: int | None = None,
+    reallocated: int | None = None,
+    pending: int | None = None,
+    media_errors: int | None = None,
+    smart_passed: bool | None = None,
+    workstation=None,
+    now: datetime | None = None,
+) -> Drive:
+    """Record a drive found in ``device``, with its own printable tag and SMART health."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _lock(device)
+        drive = Drive(
+            device=locked,
+            tag=tag_allocate(site=locked.site, kind=DRIVE),
+            serial_number=(serial_number or "").strip(),
+            model=(model or "").strip(),
+            kind=kind,
+            capacity_bytes=capacity_bytes,
+            smart=smart or {},
+            failing=failing,
+            power_on_hours=power_on_hours,
+            reallocated=reallocated,
+            pending=pending,
+            media_errors=media_errors,
+            smart_passed=smart_passed,
+            created_at=now,
+        )
+        validate(drive)
+        drive.save()
+        locked.no_storage_confirmed = False
+        event_append(
+            device=locked,
+            code=DeviceEvent.Code.DRIVE_ADDED,
+            actor=actor,
+            workstation=workstation,
+            payload={
+                "drive": drive.tag,
+                "serial": drive.serial_number,
+                "kind": drive.kind,
+                "failing": drive.failing,
+            },
+            now=now,
+            device_fields=["no_storage_confirmed"],
+        )
+    _sync(device, locked)
+    return drive
+
+
+def _lock_drive(drive: Drive) -> tuple[Device, Drive]:
+    device = _lock(drive.device)
+    locked = Drive.objects.select_for_update().get(pk=drive.pk)
+    return device, locked
+
+
+def drive_record_erasure(
+    *,
+    drive: Drive,
+    method: str,
+    tool: str,
+    result: str,
+    verified: bool,
+    actor,
+    passes: int = 1,
+    standard: str = "",
+    started_at: datetime | None = None,
+    finished_at: datetime | None = None,
+    log: str = "",
+    workstation=None,
+    now: datetime | None = None,
+) -> Erasure:
+    """Record an erasure run: a verified success marks the drive erased, else destroy it."""
+    now = now or timezone.now()
+    if method == NistMethod.DESTROY:
+        raise DomainError(
+            "use_destruction",
+            _("A destroyed drive is recorded as a destruction, not as an erasure."),
+            fields={"method": [_("Record a destruction instead.")]},
+        )
+    with transaction.atomic():
+        device, locked = _lock_drive(drive)
+        if locked.status == Drive.Status.DESTROYED:
+            raise DomainError(
+                "drive_destroyed",
+                _("Drive %(tag)s is already destroyed: there is nothing left to erase.")
+                % {"tag": locked.tag},
+                status=409,
+            )
+        erasure = Erasure(
+            drive=locked,
+            method=method,
+            standard=standard,
+            tool=tool,
+            passes=passes,
+            verified=verified,
+            result=result,
+            started_at=started_at,
+            finished_at=finished_at or now,
+            operator=actor if getattr(actor, "is_authenticated", False) else None,
+            workstation=workstation,
+            log=log,
+            created_at=now,
+        )
+        validate(erasure)
+        if started_at and erasure.finished_at and started_at > erasure.finished_at:
+            raise DomainError(
+                "invalid",
+                _("The erasure cannot finish before it started: check the times."),
+                fields={"finished_at": [_("Before the start time.")]},
+            )
+        erasure.save()
+        if erasure.is_proof:
+            locked.status = Drive.Status.ERASED
+        elif locked.status != Drive.Status.ERASED:
+            locked.status = Drive.Status.FAILED
+        locked.save(update_fields=["status"])
+        event_append(
+            device=device,
+            code=DeviceEvent.Code.ERASURE,
+            actor=actor,
+            workstation=workstation,
+            payload={
+                "drive": locked.tag,
+                "serial": locked.serial_number,
+                "method": method,
+                "standard": standard,
+                "tool": tool,
+                "passes": passes,
+                "verified": verified,
+                "result": result,
+                "drive_status": locked.status,
+            },
+            now=now,
+        )
+    drive.status = locked.status
+    return erasure
+
+
+def drive_record_destruction(
+    *,
+    drive: Drive,
+    method: str,
+    witness: str,
+    actor,
+    certificate_ref: str = "",
+    workstation=None,
+    now: datetime | None = None,
+) -> Destruction:
+    """Record that a drive was physically destroyed in front of a witness."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        device, locked = _lock_drive(drive)
+        if locked.status == Drive.Status.DESTROYED:
+            raise DomainError(
+                "drive_destroyed",
+                _("Drive %(tag)s is already recorded as destroyed.") % {"tag": locked.tag},
+                status=409,
+            )
+        destruction = Destruction(
+            drive=locked,
+            method=method,
+            witness=(witness or "").strip(),
+            operator=actor if getattr(actor, "is_authenticated", False) else None,
+            workstation=workstation,
+            destroyed_at=now,
+            certificate_ref=certificate_ref,
+        )
+        validate(destruction)
+        destruction.save()
+        locked.status = Drive.Status.DESTROYED
+        locked.save(update_fields=["status"])
+        event_append(
+            device=device,
+            code=DeviceEvent.Code.DESTRUCTION,
+            actor=actor,
+            workstation=workstation,
+            payload={
+                "drive": locked.tag,
+                "serial": locked.serial_number,
+                "method": method,
+                "witness": destruction.witness,
+            },
+            now=now,
+        )
+    drive.status = locked.status
+    return destruction

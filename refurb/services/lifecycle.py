@@ -1,0 +1,115 @@
+"""The one code that changes a device's state: ``device_transition`` applies the table.
+
+Every function of ``refurb.services`` runs in one transaction, locks the device row first,
+validates, writes, and appends exactly one event per change through
+``refurb.events.event_append``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from refurb.events import event_append
+from refurb.models import (
+    Device,
+    DeviceEvent,
+)
+from refurb.stays import stay_record
+from refurb.transitions import MoveContext, check_permission, find_move, parse_state
+from workshop.exceptions import DomainError
+from workshop.roles import user_roles
+
+
+def _lock(device: Device) -> Device:
+    return (
+        Device.objects.select_for_update(of=("self",))
+        .select_related("category", "grade")
+        .get(pk=device.pk)
+    )
+
+
+def _sync(target: Device, source: Device) -> None:
+    for name in (
+        "state",
+        "state_changed_at",
+        "grade_id",
+        "event_seq",
+        "event_head",
+        "updated_at",
+        "no_storage_confirmed",
+    ):
+        setattr(target, name, getattr(source, name))
+    if Device.grade.is_cached(source):
+        target.grade = source.grade
+
+
+def device_transition(
+    *,
+    device: Device,
+    to: str,
+    actor,
+    workstation=None,
+    reason: str = "",
+    payload: dict | None = None,
+    now: datetime | None = None,
+    roles: frozenset[str] | None = None,
+) -> DeviceEvent:
+    """Move ``device`` to state ``to`` if the table allows it; append one ``transition`` event.
+
+    ``roles`` overrides the actor's roles (a workstation token acts with its kind's roles).
+    Raises ``DomainError`` and changes nothing when the move is unknown, forbidden or guarded.
+    """
+    target = parse_state(to)
+    now = now or timezone.now()
+    reason = (reason or "").strip()
+    payload = dict(payload or {})
+    with transaction.atomic():
+        locked = _lock(device)
+        move = find_move(locked.state, target)
+        check_permission(
+            move, roles=user_roles(actor) if roles is None else roles, workstation=workstation
+        )
+        if move.needs_reason and not reason:
+            raise DomainError(
+                "reason_required",
+                _("Say why in a few words: this move needs a reason."),
+                fields={"reason": [_("This field is required.")]},
+            )
+        ctx = MoveContext(
+            actor=actor,
+            workstation=workstation,
+            target=target,
+            reason=reason,
+            payload=payload,
+            now=now,
+        )
+        fields = ["state", "state_changed_at"]
+        for effect in move.effects:
+            fields.extend(effect(locked, ctx))
+        for guard in move.guards:
+            guard(locked, ctx)
+        source, stay_started = locked.state, locked.state_changed_at
+        locked.state = target
+        locked.state_changed_at = now
+        if locked.grade_id:
+            payload["grade"] = locked.grade.code
+        event = event_append(
+            device=locked,
+            code=DeviceEvent.Code.TRANSITION,
+            actor=actor,
+            workstation=workstation,
+            from_state=source,
+            to_state=target,
+            reason=reason,
+            payload=payload,
+            now=now,
+            device_fields=fields,
+        )
+        if stay_started is not None:
+            stay_record(locked, state=source, started=stay_started, ended=now)
+    _sync(device, locked)
+    return event
