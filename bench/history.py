@@ -2,7 +2,7 @@
 
 ``DeviceMaker.make`` appends to a ``Chunk`` the rows of one device: the device, its drives,
 erasures, destructions, test results, repairs and events. Histories follow ``PATHS`` of
-``workshop.demo`` (the shortest legal route to each final state), so every event sequence is a
+``demo.walks`` (the shortest legal route to each final state), so every event sequence is a
 valid walk through the transition table, with increasing timestamps and ``event_seq`` = k.
 """
 
@@ -14,8 +14,10 @@ from decimal import Decimal
 
 from django.db.models import Max
 from django.utils import timezone
+from demo.management.commands.seed_demo import MODELS
 
 from bench.writers import columns
+from demo.walks import PATHS, REASONS, ROLE_FOR, STATION_FOR
 from refurb.events import event_hash
 from refurb.models import (
     Category,
@@ -45,8 +47,6 @@ from shop.models import (
 from shop.selectors import add_months
 from shop.services.sales import credit_note_number, invoice_number
 from workshop import roles
-from workshop.demo import PATHS, REASONS, STATION_FOR
-from workshop.management.commands.seed_demo import MODELS
 from workshop.models import WorkstationKind as WK
 from workshop.tags import DEVICE, DRIVE, KIT, make_tag
 
@@ -625,13 +625,9 @@ class DeviceMaker:
 
     @staticmethod
     def _actor(crew, state, bench):
-        if state in (State.HARVESTED, State.RECYCLED):
-            return crew[roles.COACH]
-        if state in (State.ON_SALE, State.RESERVED, State.SOLD, State.RETURNED):
-            return crew[roles.SHOP]
-        if state == State.WRITTEN_OFF:
-            return crew[roles.MANAGER]
-        return bench
+        """The walkers' role for the move into ``state`` (bench workers take turns)."""
+        role = ROLE_FOR[state]
+        return bench if role == roles.BENCH_WORKER else crew[role]
 
     def _erase(self, chunk, drive, drive_kind, moment, crew, bench, stations, event):
         drive_id, drive_tag, drive_serial, _status = drive

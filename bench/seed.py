@@ -7,7 +7,7 @@ statistics). Add a step by writing one function and listing it in ``STEPS``.
 
 Devices are written in chunks, each in its own transaction, through a writer
 (``bench.writers``: ``bulk_create`` or PostgreSQL ``COPY``). Every history is one the real
-services would have written: ``workshop.demo.PATHS`` gives the legal path to each final state,
+services would have written: ``demo.walks.PATHS`` gives the legal path to each final state,
 events are numbered 1..k with consistent ``from``/``to`` states and increasing timestamps,
 drives are erased (or destroyed) before a device leaves ``received``, tested devices passed
 every mandatory check of their category, and ``event_seq`` equals the number of events.

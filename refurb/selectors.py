@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.utils import timezone
 
-from refurb.models import ChecklistItem, DeviceEvent, Drive, TestResult
-from refurb.states import State
+from refurb.models import ChecklistItem, Device, DeviceEvent, Drive, TestResult
+from refurb.states import HELD_STATES, State
 
 
 @dataclass(frozen=True)
@@ -105,3 +107,79 @@ def device_failing_drives(device) -> list[Drive]:
     worker does not sell a device with a dying disk.
     """
     return list(device.drives.filter(failing=True).order_by("id"))
+
+
+# --- bench screens: a fixed number of queries whatever the amount of data
+
+SUGGESTIONS = 200
+
+
+STUCK_LIMIT = 200
+
+
+def intake_suggestions(site) -> dict[str, list[str]]:
+    """Return the makes and models already typed at ``site``, most frequent first."""
+    rows = (
+        Device.objects.filter(site=site)
+        .exclude(make="", model="")
+        .values("make", "model")
+        .annotate(uses=Count("id"))
+        .order_by("-uses", "make", "model")[:SUGGESTIONS]
+    )
+    makes: dict[str, None] = {}
+    models: dict[str, None] = {}
+    for row in rows:
+        if row["make"]:
+            makes[row["make"]] = None
+        if row["model"]:
+            models[row["model"]] = None
+    return {"makes": list(makes), "models": list(models)}
+
+
+@dataclass(frozen=True)
+class BenchActivity:
+    by_workstation: list[dict]
+    by_worker: list[dict]
+    total: int
+
+
+def bench_activity(*, site, day_start: datetime, day_end: datetime) -> BenchActivity:
+    """Count the events of ``site`` between two instants, per workstation and per worker."""
+    events = DeviceEvent.objects.filter(
+        device__site=site, created_at__gte=day_start, created_at__lt=day_end
+    )
+    counts = {
+        "events": Count("id"),
+        "devices": Count("device", distinct=True),
+        "transitions": Count("id", filter=Q(code=DeviceEvent.Code.TRANSITION)),
+        "erasures": Count(
+            "id", filter=Q(code__in=[DeviceEvent.Code.ERASURE, DeviceEvent.Code.DESTRUCTION])
+        ),
+        "tests": Count("id", filter=Q(code=DeviceEvent.Code.TEST)),
+        "registered": Count("id", filter=Q(code=DeviceEvent.Code.REGISTERED)),
+    }
+    by_workstation = list(
+        events.values("workstation__name", "workstation__kind")
+        .annotate(**counts)
+        .order_by("workstation__kind", "workstation__name")
+    )
+    by_worker = list(
+        events.values("actor__username", "actor__first_name", "actor__last_name")
+        .annotate(**counts)
+        .order_by("-events", "actor__username")
+    )
+    return BenchActivity(by_workstation, by_worker, sum(row["events"] for row in by_workstation))
+
+
+def devices_stuck(*, site, days: int, now: datetime | None = None):
+    """Return devices of ``site`` held in the same state for more than ``days`` days."""
+    now = now or timezone.now()
+    return (
+        Device.objects.filter(
+            site=site,
+            state__in=sorted(HELD_STATES),
+            state_changed_at__lt=now - timedelta(days=days),
+        )
+        .select_related("category", "location")
+        .order_by("state_changed_at", "id")[:STUCK_LIMIT]
+    )

@@ -247,3 +247,43 @@ def allowed_targets(state: str, *, roles: frozenset[str], workstation=None) -> l
             continue
         targets.append(target)
     return targets
+
+
+# Which workstation kind the walkers (demo data, tests, benchmark) use for a move, when it may
+# be made at several: the bench a real workshop would make it at.
+STATION_PREFERENCE = (WK.ERASURE, WK.SHOP, WK.STOCK, WK.TEST, WK.GRADING, WK.INTAKE)
+# Which role the walkers make a move as: the least privileged one allowed.
+ROLE_PREFERENCE = (BENCH_WORKER, SHOP, COACH, MANAGER)
+
+
+def path_to(target: str, *, start: str = State.RECEIVED) -> list[Move]:
+    """Return the shortest legal sequence of moves from ``start`` to ``target`` (breadth first,
+    in the table's order; moves out of ``written_off`` are never taken on the way)."""
+    if target == start:
+        return []
+    paths: dict[str, list[Move]] = {start: []}
+    frontier = [start]
+    while frontier:
+        following = []
+        for state in frontier:
+            if state == State.WRITTEN_OFF:
+                continue
+            for next_state, move in moves_from(state).items():
+                if next_state in paths:
+                    continue
+                paths[next_state] = paths[state] + [move]
+                if next_state == target:
+                    return paths[next_state]
+                following.append(next_state)
+        frontier = following
+    raise ValueError(f"no legal path from {start} to {target}")
+
+
+def walker_station(move: Move) -> str | None:
+    """The workstation kind the walkers make ``move`` at (None: made from anywhere)."""
+    return next((kind for kind in STATION_PREFERENCE if kind in move.stations), None)
+
+
+def walker_role(move: Move) -> str:
+    """The role the walkers make ``move`` as: the least privileged one the table allows."""
+    return next(role for role in ROLE_PREFERENCE if role in move.roles)

@@ -2,8 +2,8 @@
 
 from django.urls import path
 
-from refurb import views
 from refurb.api import snapshots
+from refurb.views import certificates as views
 
 app_name = "refurb"
 urlpatterns = [

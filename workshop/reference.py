@@ -67,6 +67,8 @@ def ensure_reference_data_after_migrate(sender, app_config=None, using="default"
 
     if using != "default" or app_config is None:
         return
-    if app_config.label != list(apps.get_app_configs())[-1].label:
+    # post_migrate is sent for apps with models only.
+    with_models = [config for config in apps.get_app_configs() if config.models_module]
+    if app_config.label != with_models[-1].label:
         return
     ensure_reference_data()

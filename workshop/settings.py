@@ -56,7 +56,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 # The project's apps, lowest layer first: each imports only from those before it
 # (docs/design.md, "Layers"; `lint-imports` checks it).
-PROJECT_APPS = ["workshop", "refurb", "inventory", "shop", "labels", "reports"]
+PROJECT_APPS = ["workshop", "refurb", "inventory", "shop", "labels", "reports", "demo"]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -195,14 +195,14 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
-        "DeviceStateEnum": "workshop.api.enums.DEVICE_STATE",
-        "DriveKindEnum": "workshop.api.enums.DRIVE_KIND",
-        "LocationKindEnum": "workshop.api.enums.LOCATION_KIND",
-        "DonorKindEnum": "workshop.api.enums.DONOR_KIND",
+        "DeviceStateEnum": "refurb.api.enums.DEVICE_STATE",
+        "DriveKindEnum": "refurb.api.enums.DRIVE_KIND",
+        "LocationKindEnum": "inventory.api.enums.LOCATION_KIND",
+        "DonorKindEnum": "inventory.api.enums.DONOR_KIND",
         "WorkstationKindEnum": "workshop.api.enums.WORKSTATION_KIND",
-        "NistMethodEnum": "workshop.api.enums.NIST_METHOD",
-        "DestructionMethodEnum": "workshop.api.enums.DESTRUCTION_METHOD",
-        "DriveStatusEnum": "workshop.api.enums.DRIVE_STATUS",
+        "NistMethodEnum": "refurb.api.enums.NIST_METHOD",
+        "DestructionMethodEnum": "refurb.api.enums.DESTRUCTION_METHOD",
+        "DriveStatusEnum": "refurb.api.enums.DRIVE_STATUS",
         "PrintJobStatusEnum": "labels.api.serializers.PRINT_JOB_STATUS",
     },
 }

@@ -1,9 +1,22 @@
-"""Top-level URL routes."""
+"""Top-level URL routes: every app's routes, included by name so the project imports no app.
+
+The bench screens of several apps share the ``bench`` namespace: each app's ``bench_urls`` has
+no namespace of its own and is included inside this one.
+"""
 
 from django.contrib import admin
 from django.urls import include, path
 
 from workshop.health import health
+
+BENCH = (
+    [
+        path("", include("workshop.bench_urls")),
+        path("", include("refurb.bench_urls")),
+        path("", include("inventory.bench_urls")),
+    ],
+    "bench",
+)
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -15,7 +28,7 @@ urlpatterns = [
     path("", include("shop.urls")),
     path("", include("inventory.urls")),
     path("", include("reports.urls")),
-    path("", include("workshop.bench_urls")),
+    path("", include(BENCH)),
 ]
 
 handler404 = "workshop.api.errors.page_not_found"

@@ -148,7 +148,7 @@ def test_query_count_does_not_grow_with_rows(
 
 @pytest.fixture
 def crew(bench_worker, coach, shop_staff, manager, station):
-    from workshop.demo import Crew
+    from demo.walks import Crew
     from workshop.models import WorkstationKind
 
     return Crew(
@@ -164,8 +164,8 @@ def crew(bench_worker, coach, shop_staff, manager, station):
 def test_a_transition_reads_the_device_once_and_its_drives_once_after_the_write(
     laptop, crew, client_as, django_assert_num_queries
 ):
+    from demo.walks import device_advance
     from refurb.states import State
-    from workshop.demo import device_advance
 
     device_advance(laptop, State.TESTED, crew)
     client = client_as(crew.bench)

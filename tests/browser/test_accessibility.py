@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
+from demo.walks import Crew, device_advance
 from inventory import services as inventory_services
 from refurb.states import State
 from tests import factories
 from tests.browser.conftest import axe_violations, screenshot
 from workshop import roles
-from workshop.demo import Crew, device_advance
 from workshop.models import WorkstationKind as WK
 
 pytestmark = [

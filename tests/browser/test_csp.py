@@ -11,12 +11,12 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
+from demo.walks import device_advance
 from inventory import services as inventory_services
 from inventory.models import Donor
 from refurb.states import State
 from tests import factories
 from tests.browser.test_accessibility import PAGES, sign_in, workshop_data  # noqa: F401
-from workshop.demo import device_advance
 from workshop.models import WorkerProfile
 from workshop.services import badge_create
 

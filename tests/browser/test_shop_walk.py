@@ -7,6 +7,7 @@ import itertools
 
 import pytest
 
+from demo.walks import Crew, device_advance
 from inventory import services as inventory_services
 from refurb import services as refurb_services
 from refurb.states import State
@@ -16,7 +17,6 @@ from tests import factories
 from tests.browser.conftest import axe_violations, focused, screenshot, settle, tab_to
 from tests.inventory.shop.support import buyer, make_grid
 from workshop import roles
-from workshop.demo import Crew, device_advance
 from workshop.models import WorkerProfile
 from workshop.models import WorkstationKind as WK
 from workshop.services import badge_create

@@ -6,8 +6,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from demo.walks import Crew, device_advance
 from tests import factories
-from workshop.demo import Crew, device_advance
 from workshop.models import WorkstationKind
 
 

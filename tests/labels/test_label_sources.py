@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.test import override_settings
 
+from demo.walks import Crew, device_advance
 from inventory import services as inventory_services
 from labels import sources
 from labels.selectors import label_items
@@ -13,7 +14,6 @@ from refurb import services as refurb_services
 from refurb.states import State
 from tests import factories
 from workshop import roles, tags
-from workshop.demo import Crew, device_advance
 from workshop.exceptions import DomainError
 from workshop.models import WorkstationKind
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from demo.walks import Crew, device_advance, device_pass_checklist, device_sell
 from refurb import services
 from refurb.models import ChecklistItem, DeviceEvent
 from refurb.states import State
 from tests import factories
-from workshop.demo import Crew, device_advance, device_pass_checklist, device_sell
 from workshop.exceptions import DomainError
 
 

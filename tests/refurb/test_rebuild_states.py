@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from django.core.management import CommandError, call_command
 
+from demo.walks import Crew, device_advance
 from refurb.models import Device
 from refurb.states import State
 from tests import factories
-from workshop.demo import Crew, device_advance
 
 pytestmark = pytest.mark.django_db
 

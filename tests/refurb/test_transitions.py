@@ -6,13 +6,7 @@ import itertools
 
 import pytest
 
-from refurb import transitions
-from refurb.models import DeviceEvent
-from refurb.services import device_transition
-from refurb.states import HELD_STATES, State
-from tests import factories
-from workshop import roles
-from workshop.demo import (
+from demo.walks import (
     STATION_FOR,
     Crew,
     demo_buyer,
@@ -20,6 +14,12 @@ from workshop.demo import (
     device_make_safe,
     device_pass_checklist,
 )
+from refurb import transitions
+from refurb.models import DeviceEvent
+from refurb.services import device_transition
+from refurb.states import HELD_STATES, State
+from tests import factories
+from workshop import roles
 from workshop.exceptions import DomainError
 
 ROLE_CODES = sorted(roles.ALL_ROLES)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from workshop.demo import Crew
+from demo.walks import Crew
 from workshop.models import WorkstationKind
 
 

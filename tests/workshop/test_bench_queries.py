@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from demo.walks import device_advance
 from inventory import services as inventory_services
 from refurb import services as refurb_services
 from refurb.models import ChecklistItem
 from refurb.states import State
 from tests import factories
-from workshop.demo import device_advance
 from workshop.models import WorkstationKind as WK
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 from django.utils import translation
 
-from workshop.templatetags.bench import event_summary
+from refurb.templatetags.lifecycle import event_summary
 
 
 def _event(code: str, **payload) -> SimpleNamespace:

@@ -8,13 +8,13 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
+from demo.walks import device_advance, device_make_safe
 from inventory import services as inventory_services
 from inventory.models import Collection, Donor
 from refurb import services as refurb_services
 from refurb.models import ChecklistItem, Device, DeviceEvent, Drive
 from refurb.states import State
 from tests import factories
-from workshop.demo import device_advance, device_make_safe
 from workshop.models import WorkstationKind as WK
 from workshop.services import badge_create
 from workshop.views.common import WORKSTATION_COOKIE

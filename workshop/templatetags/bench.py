@@ -1,12 +1,9 @@
-"""Template helpers of the bench screens: roles, the current workstation, event summaries."""
+"""Template helpers of every screen: roles and the current workstation."""
 
 from __future__ import annotations
 
 from django import template
-from django.utils.translation import gettext as _
 
-from refurb.models import Destruction, Drive, Erasure
-from refurb.states import State
 from workshop.roles import user_roles
 
 register = template.Library()
@@ -26,62 +23,3 @@ def bench_workstation(context):
 
     request = context.get("request")
     return current_workstation(request) if request is not None else None
-
-
-@register.filter
-def state_label(value: str) -> str:
-    try:
-        return State(value).label
-    except ValueError:
-        return value or ""
-
-
-@register.filter
-def drive_status_label(value: str) -> str:
-    try:
-        return Drive.Status(value).label
-    except ValueError:
-        return value or ""
-
-
-def _choice_label(choices, value) -> str:
-    """The translated label of a stored choice code (payloads keep codes, screens show labels)."""
-    try:
-        return str(choices(value).label)
-    except ValueError:
-        return str(value or "")
-
-
-@register.filter
-def event_summary(event, check_labels=None) -> str:
-    """Return one line saying what an event changed, from its payload (checks by label)."""
-    data = event.payload or {}
-    code = event.code
-    if code == "transition":
-        text = f"{state_label(event.from_state)} → {state_label(event.to_state)}"
-        if data.get("grade") and event.to_state == State.GRADED:
-            text += " · " + _("grade %(grade)s") % {"grade": data["grade"]}
-        return text
-    if code == "registered":
-        parts = [data.get("make"), data.get("model"), data.get("serial")]
-        return " ".join(part for part in parts if part)
-    if code == "moved":
-        return _("to %(place)s") % {"place": data.get("to_name") or data.get("to") or "?"}
-    if code == "drive_added":
-        return str(data.get("drive", ""))
-    if code == "erasure":
-        verified = _("verified") if data.get("verified") else _("not verified")
-        result = _choice_label(Erasure.Result, data.get("result"))
-        parts = [data.get("drive", ""), str(data.get("method", "")).capitalize(), result, verified]
-        return " · ".join(str(part) for part in parts)
-    if code == "destruction":
-        method = _choice_label(Destruction.Method, data.get("method"))
-        return f"{data.get('drive', '')} · {method} · {data.get('witness', '')}"
-    if code == "test":
-        outcome = _("pass") if data.get("passed") else _("fail")
-        note = f" · {data['note']}" if data.get("note") else ""
-        item = (check_labels or {}).get(data.get("item"), data.get("item", ""))
-        return _("%(item)s: %(outcome)s") % {"item": item, "outcome": outcome} + note
-    if code == "updated" and data.get("no_storage_confirmed"):
-        return _("no storage")
-    return ""

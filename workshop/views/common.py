@@ -14,17 +14,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseLocation
 
-from refurb.models import ChecklistItem, Device, Grade
-from refurb.selectors import device_data_safety, device_timeline
-from refurb.states import State
-from refurb.transitions import MoveContext, allowed_targets, moves_from
 from workshop import selectors
 from workshop.exceptions import DomainError
 from workshop.models import WorkstationKind as WK
@@ -138,75 +133,6 @@ def bench_view(view=None, *, roles: frozenset[str] | None = None, workstation: b
         return wrapper
 
     return decorate(view) if view is not None else decorate
-
-
-def device_get(tag: str) -> Device:
-    """Return the device with ``tag`` and what its card shows, or raise 404."""
-    device = (
-        Device.objects.select_related("category", "site", "location", "grade", "collection__donor")
-        .prefetch_related("drives")
-        .filter(asset_tag=tag)
-        .first()
-    )
-    if device is None:
-        raise Http404(tag)
-    return device
-
-
-def device_moves(request, device) -> list[dict]:
-    """Return the next states this user may try from this workstation, with what each needs.
-
-    The table's guards only read, so they run here too: a move they would refuse comes back
-    with ``blocked`` set to the reason, and screens show why instead of offering the button.
-    """
-    targets = allowed_targets(
-        device.state, roles=user_roles(request.user), workstation=request.workstation
-    )
-    table = moves_from(device.state)
-    moves = []
-    for target in targets:
-        move = table[target]
-        blocked = ""
-        if not move.effects:
-            ctx = MoveContext(actor=request.user, workstation=request.workstation, target=target)
-            try:
-                for guard in move.guards:
-                    guard(device, ctx)
-            except DomainError as error:
-                blocked = error.message
-        moves.append(
-            {
-                "target": target,
-                "label": State(target).label,
-                "needs_reason": move.needs_reason,
-                "needs_grade": target == State.GRADED,
-                "blocked": blocked,
-            }
-        )
-    return moves
-
-
-def device_context(request, device, *, timeline: bool = True) -> dict:
-    """Return what the shared device card needs: drives, data safety, moves and timeline."""
-    moves = device_moves(request, device)
-    context = {
-        "device": device,
-        "drives": list(device.drives.all()),
-        "safety": device_data_safety(device),
-        "moves": moves,
-        "grades": list(Grade.objects.all()) if any(m["needs_grade"] for m in moves) else [],
-        "open_moves": [move for move in moves if not move["blocked"]],
-        "blocked_moves": [move for move in moves if move["blocked"]],
-        "device_url": bench_device_url(request.workstation, device),
-    }
-    if timeline:
-        context["timeline"] = list(device_timeline(device))
-        context["check_labels"] = dict(
-            ChecklistItem.objects.filter(category_id=device.category_id).values_list(
-                "code", "label"
-            )
-        )
-    return context
 
 
 def roles_required(*roles):

@@ -2,10 +2,10 @@
 
 import pytest
 
+from demo.walks import Crew, device_advance
 from refurb.states import State
 from tests import factories
 from tests.inventory.shop.support import NOW, SERIALS, legal_for, make_grid
-from workshop.demo import Crew, device_advance
 from workshop.models import WorkerProfile, WorkstationKind
 
 

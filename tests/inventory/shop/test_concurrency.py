@@ -55,7 +55,7 @@ def run_threads(count: int, work) -> list:
 
 def devices_on_sale(site, count: int) -> list:
     """Register devices and put them on sale quickly (the walk is tested elsewhere)."""
-    from workshop.demo import Crew, device_advance
+    from demo.walks import Crew, device_advance
 
     crew = Crew(
         bench=factories.UserFactory(username="bench", roles=["bench_worker"]),

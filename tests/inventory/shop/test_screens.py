@@ -25,8 +25,8 @@ EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
 def test_the_public_page_shows_a_device_on_sale_without_signing_in(client, on_sale, legal, crew):
+    from demo.walks import device_advance
     from refurb import services as refurb_services
-    from workshop.demo import device_advance
 
     device = on_sale(
         grade="A", specs={"ram_gb": 8, "storage_gb": 256, "cpu_generation": 6}, state=State.RECEIVED
@@ -93,7 +93,7 @@ def test_the_public_page_runs_a_constant_number_of_queries(
     device = on_sale(state=State.RECEIVED)
     for _index in range(drives):
         refurb_services.drive_add(device=device, actor=crew.bench, kind="ssd")
-    from workshop.demo import device_advance
+    from demo.walks import device_advance
 
     device_advance(device, State.ON_SALE, crew, now=NOW)
     with django_assert_num_queries(5):

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from stdnum import luhn
 
+from demo.walks import Crew, device_advance, device_make_safe
 from inventory import services as inventory_services
 from inventory.models import Donor, Location
 from labels.models import Printer
@@ -23,7 +24,6 @@ from reports.rollups import refresh_report_rollups
 from shop import services as shop_services
 from shop.models import Buyer, SiteLegal
 from workshop import roles
-from workshop.demo import Crew, device_advance, device_make_safe
 from workshop.models import Site, WorkerProfile, Workstation, WorkstationKind
 
 DEMO_PASSWORD = "atelier-demo-2026"

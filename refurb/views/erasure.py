@@ -9,17 +9,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from refurb import services as refurb_services
+from refurb.forms import DestructionForm, DriveAddForm, ErasureForm
 from refurb.models import Drive
+from refurb.views.common import device_context, device_get
 from workshop.exceptions import DomainError
-from workshop.forms import DestructionForm, DriveAddForm, ErasureForm, form_errors
-from workshop.views.common import (
-    bench_view,
-    device_context,
-    device_get,
-    done,
-    render_bench,
-    show_error,
-)
+from workshop.forms import form_errors
+from workshop.views.common import bench_view, done, render_bench, show_error
 
 
 def _back(request, device) -> str:
@@ -28,7 +23,7 @@ def _back(request, device) -> str:
 
 @bench_view
 def erasure(request):
-    return render_bench(request, "workshop/bench/erasure.html")
+    return render_bench(request, "refurb/bench/erasure.html")
 
 
 @bench_view
@@ -42,7 +37,7 @@ def erasure_device(request, tag):
             "destruction_form": DestructionForm(),
         }
     )
-    return render_bench(request, "workshop/bench/erasure.html", context)
+    return render_bench(request, "refurb/bench/erasure.html", context)
 
 
 def _run(request, device, action, success: str):

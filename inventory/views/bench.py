@@ -1,4 +1,4 @@
-"""The scan field, the shared device card with its timeline, and the one transition view."""
+"""The scan field of every bench, and the lookup screen of benches without their own."""
 
 from __future__ import annotations
 
@@ -9,17 +9,14 @@ from django.views.decorators.http import require_POST
 
 from inventory import services as inventory_services
 from inventory.scan import scan_resolve
-from refurb import services as refurb_services
 from refurb.models import Device
 from workshop.exceptions import DomainError
-from workshop.forms import ScanForm, TransitionForm, form_errors
+from workshop.forms import ScanForm
 from workshop.models import WorkstationKind as WK
 from workshop.views.common import (
     bench_device_url,
     bench_home_url,
     bench_view,
-    device_context,
-    device_get,
     done,
     render_bench,
     safe_next,
@@ -93,42 +90,4 @@ def scan(request):
 @bench_view
 def lookup(request):
     """The bench screen of workstations without their own (shop, stock): scan to open a card."""
-    return render_bench(request, "workshop/bench/lookup.html")
-
-
-@bench_view
-def device_card(request, tag):
-    """Show a device: specs, drives, location, state, next moves and its whole history."""
-    device = device_get(tag)
-    return render_bench(request, "workshop/bench/device.html", device_context(request, device))
-
-
-@require_POST
-@bench_view
-def transition(request, tag):
-    """Apply one move of the transition table to the device (the buttons of every card)."""
-    device = device_get(tag)
-    back = safe_next(request, bench_device_url(request.workstation, device))
-    form = TransitionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, form_errors(form))
-        return done(request, back)
-    data = form.cleaned_data
-    try:
-        refurb_services.device_transition(
-            device=device,
-            to=data["to"],
-            actor=request.user,
-            workstation=request.workstation,
-            reason=data["reason"],
-            payload={"grade": data["grade"]} if data["grade"] else None,
-        )
-    except DomainError as error:
-        show_error(request, error)
-        return done(request, back)
-    messages.success(
-        request,
-        _("%(tag)s is now “%(state)s”.")
-        % {"tag": device.asset_tag, "state": device.get_state_display()},
-    )
-    return done(request, back)
+    return render_bench(request, "inventory/bench/lookup.html")

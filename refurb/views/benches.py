@@ -9,29 +9,25 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from refurb import selectors as refurb_selectors
 from refurb import services as refurb_services
+from refurb.forms import TestResultForm
 from refurb.models import ChecklistItem, Grade
 from refurb.selectors import device_checklist
 from refurb.states import State
+from refurb.views.common import device_context, device_get
 from workshop import selectors
 from workshop.exceptions import DomainError
-from workshop.forms import TestResultForm, form_errors
+from workshop.forms import form_errors
 from workshop.roles import COACH, MANAGER
-from workshop.views.common import (
-    bench_view,
-    device_context,
-    device_get,
-    done,
-    render_bench,
-    show_error,
-)
+from workshop.views.common import bench_view, done, render_bench, show_error
 
 STUCK_DEFAULT_DAYS = 7
 
 
 @bench_view
 def test_bench(request):
-    return render_bench(request, "workshop/bench/test.html")
+    return render_bench(request, "refurb/bench/test.html")
 
 
 @bench_view
@@ -50,7 +46,7 @@ def test_device(request, tag):
             "untested": sum(1 for line in lines if line.result is None),
         }
     )
-    return render_bench(request, "workshop/bench/test.html", context)
+    return render_bench(request, "refurb/bench/test.html", context)
 
 
 @require_POST
@@ -79,7 +75,7 @@ def test_result(request, tag, item_id):
 
 @bench_view
 def grading(request):
-    return render_bench(request, "workshop/bench/grading.html")
+    return render_bench(request, "refurb/bench/grading.html")
 
 
 @bench_view
@@ -96,7 +92,7 @@ def grading_device(request, tag):
             "open_moves": [m for m in context["open_moves"] if m["target"] != State.GRADED],
         }
     )
-    return render_bench(request, "workshop/bench/grading.html", context)
+    return render_bench(request, "refurb/bench/grading.html", context)
 
 
 def _days(request) -> int:
@@ -117,10 +113,10 @@ def coach(request):
     days = _days(request)
     return render_bench(
         request,
-        "workshop/bench/coach.html",
+        "refurb/bench/coach.html",
         {
-            "activity": selectors.bench_activity(site=site, day_start=start, day_end=end),
-            "stuck": list(selectors.devices_stuck(site=site, days=days, now=now)),
+            "activity": refurb_selectors.bench_activity(site=site, day_start=start, day_end=end),
+            "stuck": list(refurb_selectors.devices_stuck(site=site, days=days, now=now)),
             "days": days,
             "today": start,
             "now": now,

@@ -15,43 +15,18 @@ from django.utils import timezone
 from refurb import services as refurb_services
 from refurb.models import ChecklistItem, Drive, Grade, NistMethod
 from refurb.states import State
+from refurb.transitions import path_to, walker_role, walker_station
 from workshop.models import WorkstationKind as WK
+from workshop.roles import BENCH_WORKER, COACH, MANAGER, SHOP
 
-PATHS: dict[str, list[str]] = {
-    State.RECEIVED: [],
-    State.WIPED: [State.WIPED],
-    State.TESTED: [State.WIPED, State.TESTED],
-    State.IN_REPAIR: [State.WIPED, State.IN_REPAIR],
-    State.HARVESTED: [State.WIPED, State.IN_REPAIR, State.HARVESTED],
-    State.RECYCLED: [State.WIPED, State.IN_REPAIR, State.RECYCLED],
-    State.GRADED: [State.WIPED, State.TESTED, State.GRADED],
-    State.ON_SALE: [State.WIPED, State.TESTED, State.GRADED, State.ON_SALE],
-    State.RESERVED: [State.WIPED, State.TESTED, State.GRADED, State.ON_SALE, State.RESERVED],
-    State.SOLD: [State.WIPED, State.TESTED, State.GRADED, State.ON_SALE, State.SOLD],
-    State.RETURNED: [
-        State.WIPED,
-        State.TESTED,
-        State.GRADED,
-        State.ON_SALE,
-        State.SOLD,
-        State.RETURNED,
-    ],
-    State.WRITTEN_OFF: [State.WRITTEN_OFF],
+# The walkers follow the table itself: the shortest legal path to each state, each move made at
+# the bench and by the role a real workshop would use (refurb.transitions).
+_LAST_MOVE = {state: path_to(state)[-1] for state in State if state != State.RECEIVED}
+PATHS: dict[str, list[str]] = {state: [move.target for move in path_to(state)] for state in State}
+STATION_FOR: dict[str, str | None] = {
+    state: walker_station(move) for state, move in _LAST_MOVE.items()
 }
-
-STATION_FOR = {
-    State.WIPED: WK.ERASURE,
-    State.TESTED: WK.TEST,
-    State.IN_REPAIR: WK.TEST,
-    State.HARVESTED: WK.TEST,
-    State.RECYCLED: WK.STOCK,
-    State.GRADED: WK.GRADING,
-    State.ON_SALE: WK.SHOP,
-    State.RESERVED: WK.SHOP,
-    State.SOLD: WK.SHOP,
-    State.RETURNED: WK.SHOP,
-    State.WRITTEN_OFF: WK.STOCK,
-}
+ROLE_FOR: dict[str, str] = {state: walker_role(move) for state, move in _LAST_MOVE.items()}
 
 REASONS = {
     State.WRITTEN_OFF: "Introuvable lors de l'inventaire",
@@ -70,13 +45,13 @@ class Crew:
     stations: dict[str, object] = field(default_factory=dict)
 
     def actor_for(self, target: str):
-        if target in (State.HARVESTED, State.RECYCLED):
-            return self.coach
-        if target in (State.ON_SALE, State.RESERVED, State.SOLD, State.RETURNED):
-            return self.shop
-        if target == State.WRITTEN_OFF:
-            return self.manager
-        return self.bench
+        """The crew member who makes the move into ``target`` on the walkers' path."""
+        return {
+            BENCH_WORKER: self.bench,
+            COACH: self.coach,
+            SHOP: self.shop,
+            MANAGER: self.manager,
+        }[ROLE_FOR[target]]
 
 
 def device_make_safe(device, crew: Crew, *, now: datetime, failed_first: bool = False) -> None:

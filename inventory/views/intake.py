@@ -8,22 +8,18 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from inventory import selectors as inventory_selectors
 from inventory import services as inventory_services
+from inventory.forms import CollectionForm, DeviceRegisterForm
 from inventory.models import Collection
+from inventory.views.bench import INTAKE_COLLECTION
+from refurb import selectors as refurb_selectors
 from refurb import services as refurb_services
 from refurb.models import Category
-from workshop import selectors
+from refurb.views.common import device_context, device_get
 from workshop.exceptions import DomainError
-from workshop.forms import CollectionForm, DeviceRegisterForm, form_errors
-from workshop.views.common import (
-    bench_view,
-    device_context,
-    device_get,
-    done,
-    render_bench,
-    show_error,
-)
-from workshop.views.device import INTAKE_COLLECTION
+from workshop.forms import form_errors
+from workshop.views.common import bench_view, done, render_bench, show_error
 
 
 def _open_collection(request):
@@ -41,9 +37,9 @@ def _intake_context(request, register_form=None, collection_form=None) -> dict:
     site = request.workstation.site
     return {
         "collection": _open_collection(request),
-        "collections": selectors.collections_recent(site),
+        "collections": inventory_selectors.collections_recent(site),
         "categories": list(Category.objects.all()),
-        "suggestions": selectors.intake_suggestions(site),
+        "suggestions": refurb_selectors.intake_suggestions(site),
         "register_form": register_form or DeviceRegisterForm(),
         "collection_form": collection_form or CollectionForm(),
     }
@@ -52,7 +48,7 @@ def _intake_context(request, register_form=None, collection_form=None) -> dict:
 @bench_view
 def intake(request):
     """Show the open collection, the registration form and the recent collections."""
-    return render_bench(request, "workshop/bench/intake.html", _intake_context(request))
+    return render_bench(request, "inventory/bench/intake.html", _intake_context(request))
 
 
 @bench_view
@@ -64,7 +60,7 @@ def intake_device(request, tag):
     context["register_form"] = DeviceRegisterForm(
         initial={"category": device.category_id, "make": device.make}
     )
-    return render_bench(request, "workshop/bench/intake.html", context)
+    return render_bench(request, "inventory/bench/intake.html", context)
 
 
 @require_POST
@@ -102,7 +98,7 @@ def collection_create(request):
     if not form.is_valid():
         messages.error(request, form_errors(form))
         return render_bench(
-            request, "workshop/bench/intake.html", _intake_context(request, collection_form=form)
+            request, "inventory/bench/intake.html", _intake_context(request, collection_form=form)
         )
     data = form.cleaned_data
     try:
@@ -119,7 +115,7 @@ def collection_create(request):
     except DomainError as error:
         show_error(request, error)
         return render_bench(
-            request, "workshop/bench/intake.html", _intake_context(request, collection_form=form)
+            request, "inventory/bench/intake.html", _intake_context(request, collection_form=form)
         )
     request.session[INTAKE_COLLECTION] = collection.pk
     messages.success(
@@ -138,7 +134,7 @@ def device_register(request):
     if not form.is_valid():
         messages.error(request, form_errors(form))
         return render_bench(
-            request, "workshop/bench/intake.html", _intake_context(request, register_form=form)
+            request, "inventory/bench/intake.html", _intake_context(request, register_form=form)
         )
     data = form.cleaned_data
     try:
@@ -156,7 +152,7 @@ def device_register(request):
     except DomainError as error:
         show_error(request, error)
         return render_bench(
-            request, "workshop/bench/intake.html", _intake_context(request, register_form=form)
+            request, "inventory/bench/intake.html", _intake_context(request, register_form=form)
         )
     messages.success(
         request, _("%(tag)s registered: stick its label on it.") % {"tag": device.asset_tag}

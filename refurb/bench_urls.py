@@ -1,0 +1,23 @@
+"""URL names of refurb's bench screens: the device card, erasure, test, grading and the coach
+(namespace ``bench``, put together in ``workshop/urls.py``)."""
+
+from django.urls import path
+
+from refurb.views import benches, device, erasure
+
+urlpatterns = [
+    path("device/<str:tag>/", device.device_card, name="device"),
+    path("device/<str:tag>/transition/", device.transition, name="transition"),
+    path("erasure/", erasure.erasure, name="erasure"),
+    path("erasure/<str:tag>/", erasure.erasure_device, name="erasure-device"),
+    path("erasure/<str:tag>/drives/", erasure.drive_add, name="drive-add"),
+    path("erasure/<str:tag>/no-storage/", erasure.no_storage, name="no-storage"),
+    path("drive/<str:drive_tag>/erasure/", erasure.drive_erasure, name="drive-erasure"),
+    path("drive/<str:drive_tag>/destruction/", erasure.drive_destruction, name="drive-destruction"),
+    path("test/", benches.test_bench, name="test"),
+    path("test/<str:tag>/", benches.test_device, name="test-device"),
+    path("test/<str:tag>/check/<int:item_id>/", benches.test_result, name="test-result"),
+    path("grading/", benches.grading, name="grading"),
+    path("grading/<str:tag>/", benches.grading_device, name="grading-device"),
+    path("coach/", benches.coach, name="coach"),
+]

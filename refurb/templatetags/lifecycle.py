@@ -1,0 +1,62 @@
+"""Template helpers of the device screens: what an event changed, in the screen's language."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.translation import gettext as _
+
+from refurb.models import Destruction, Erasure
+from refurb.states import State
+
+register = template.Library()
+
+
+@register.filter
+def state_label(value: str) -> str:
+    try:
+        return State(value).label
+    except ValueError:
+        return value or ""
+
+
+def _choice_label(choices, value) -> str:
+    """The translated label of a stored choice code (payloads keep codes, screens show labels)."""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return str(value or "")
+
+
+@register.filter
+def event_summary(event, check_labels=None) -> str:
+    """Return one line saying what an event changed, from its payload (checks by label)."""
+    data = event.payload or {}
+    code = event.code
+    if code == "transition":
+        text = f"{state_label(event.from_state)} → {state_label(event.to_state)}"
+        if data.get("grade") and event.to_state == State.GRADED:
+            text += " · " + _("grade %(grade)s") % {"grade": data["grade"]}
+        return text
+    if code == "registered":
+        parts = [data.get("make"), data.get("model"), data.get("serial")]
+        return " ".join(part for part in parts if part)
+    if code == "moved":
+        return _("to %(place)s") % {"place": data.get("to_name") or data.get("to") or "?"}
+    if code == "drive_added":
+        return str(data.get("drive", ""))
+    if code == "erasure":
+        verified = _("verified") if data.get("verified") else _("not verified")
+        result = _choice_label(Erasure.Result, data.get("result"))
+        parts = [data.get("drive", ""), str(data.get("method", "")).capitalize(), result, verified]
+        return " · ".join(str(part) for part in parts)
+    if code == "destruction":
+        method = _choice_label(Destruction.Method, data.get("method"))
+        return f"{data.get('drive', '')} · {method} · {data.get('witness', '')}"
+    if code == "test":
+        outcome = _("pass") if data.get("passed") else _("fail")
+        note = f" · {data['note']}" if data.get("note") else ""
+        item = (check_labels or {}).get(data.get("item"), data.get("item", ""))
+        return _("%(item)s: %(outcome)s") % {"item": item, "outcome": outcome} + note
+    if code == "updated" and data.get("no_storage_confirmed"):
+        return _("no storage")
+    return ""
