@@ -14,9 +14,9 @@ from decimal import Decimal
 
 from django.db.models import Max
 from django.utils import timezone
-from demo.management.commands.seed_demo import MODELS
 
 from bench.writers import columns
+from demo.management.commands.seed_demo import MODELS
 from demo.walks import PATHS, REASONS, ROLE_FOR, STATION_FOR
 from refurb.events import event_hash
 from refurb.models import (

@@ -30,6 +30,7 @@ from django.db import connection
 from bench.scenarios import BenchEnv, admin_list_url, api_list_path, url_exists
 from bench.stats import summary
 from refurb.states import State
+from reports.tables import COACH_TABLES, TABLES
 
 MIX = {"scan": 60, "transition": 25, "list": 10, "report": 5}
 HOST = "127.0.0.1"
@@ -98,8 +99,6 @@ def request_makers(env: BenchEnv) -> tuple[dict, dict]:
         )
         used["list"] = "GET admin changelist with 3 filters"
     if url_exists("/reports/stock_by_state.csv"):
-        from reports.tables import COACH_TABLES, TABLES
-
         names = sorted(name for name in TABLES if name not in COACH_TABLES)
 
         def report(rng, st):

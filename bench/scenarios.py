@@ -23,10 +23,22 @@ from django.db.models import Exists, OuterRef
 from django.test import Client
 from django.urls import Resolver404, resolve
 
+import reports.figures as reports
+from inventory.models import Location, StocktakeLine, StocktakeScan
+from inventory.scan import scan_resolve
+from inventory.services import stocktake_open, stocktake_reconcile
+from labels.models import Printer
+from labels.render.pdf import render_pdf
+from labels.stocks import get_stock
+from labels.templates import DeviceTagInput, device_tag
 from refurb.models import Category, Device
-from refurb.states import State
-from workshop.models import Site
+from refurb.selectors import device_timeline
+from refurb.services import device_transition
+from refurb.states import HELD_STATES, State
+from workshop.models import Site, Workstation
 from workshop.models import WorkstationKind as WK
+from workshop.roles import BENCH_WORKER
+from workshop.services import workstation_token_create
 
 LIST_FILTERS = ("state", "site", "category")
 
@@ -91,7 +103,6 @@ def _check(response, expected=(200,)):
 
 
 def setup_scan_service(env: BenchEnv):
-    from inventory.scan import scan_resolve
 
     def run(i):
         result = scan_resolve(env.tags[i % len(env.tags)])
@@ -101,7 +112,6 @@ def setup_scan_service(env: BenchEnv):
 
 
 def setup_scan_serial_service(env: BenchEnv):
-    from inventory.scan import scan_resolve
 
     def run(i):
         result = scan_resolve(env.serials[i % len(env.serials)])
@@ -111,7 +121,6 @@ def setup_scan_serial_service(env: BenchEnv):
 
 
 def setup_transition_service(env: BenchEnv):
-    from refurb.services import device_transition
 
     def run(i):
         device = env.sale_devices[i % len(env.sale_devices)]
@@ -124,7 +133,6 @@ def setup_transition_service(env: BenchEnv):
 
 
 def setup_timeline_service(env: BenchEnv):
-    from refurb.selectors import device_timeline
 
     def run(i):
         device = Device.objects.select_related("category", "site", "location", "grade").get(
@@ -216,9 +224,6 @@ def _label_pdf(count: int, stock_code: str):
     def setup(env: BenchEnv):
         if not module_exists("labels.render.pdf"):
             return None
-        from labels.render.pdf import render_pdf
-        from labels.stocks import get_stock
-        from labels.templates import DeviceTagInput, device_tag
 
         stock = get_stock(stock_code)
         total = Device.objects.count()
@@ -253,7 +258,6 @@ def setup_print_job_1000(env: BenchEnv):
     """POST /api/print-jobs/ for 1,000 device tags to a download printer (PDF + 1,000 events)."""
     if not url_exists("/api/print-jobs/") or env.shop_station is None:
         return None
-    from labels.models import Printer
 
     printer, _ = Printer.objects.get_or_create(
         site_id=env.shop_station.site_id,
@@ -287,10 +291,6 @@ def setup_stocktake(env: BenchEnv):
     reconcile does the whole comparison and writes every difference again.
     """
     from django.db.models import Count
-
-    from inventory.models import Location, StocktakeLine, StocktakeScan
-    from inventory.services import stocktake_open, stocktake_reconcile
-    from refurb.states import HELD_STATES
 
     held = [str(state) for state in HELD_STATES]
     site_id = (
@@ -348,7 +348,6 @@ def _report(name: str):
     def setup(env: BenchEnv):
         if not module_exists("reports.figures"):
             return None
-        import reports.figures as reports
 
         function = getattr(reports, name, None)
         if function is None:
@@ -372,9 +371,7 @@ def setup_snapshot_ingest(env: BenchEnv):
     from django.contrib.auth.models import Group
     from rest_framework.authtoken.models import Token
 
-    from refurb.snapshots.bench import _template, snapshot_payload
-    from workshop.models import Site
-    from workshop.roles import BENCH_WORKER
+    from bench.snapshots import _template, snapshot_payload
 
     if not url_exists("/api/snapshots/"):
         return None
@@ -521,8 +518,6 @@ def make_env(*, samples: int, seed: int = 7) -> BenchEnv:
     """Pick sample devices at random across the data set and log a superuser in."""
     from django.contrib.auth import get_user_model
 
-    from workshop.models import Workstation
-
     rng = random.Random(seed)
     User = get_user_model()
     admin = User.objects.filter(is_superuser=True).order_by("pk").first()
@@ -560,8 +555,6 @@ def make_env(*, samples: int, seed: int = 7) -> BenchEnv:
     # DEFAULT_AUTHENTICATION_CLASSES). Admin pages ignore it and use the superuser's session.
     api_token = ""
     if shop_station is not None and module_exists("workshop.services"):
-        from workshop.services import workstation_token_create
-
         _token, api_token = workstation_token_create(workstation=shop_station, label="bench")
     headers = {"HTTP_AUTHORIZATION": f"Token {api_token}"} if api_token else {}
     client = Client(HTTP_ACCEPT_LANGUAGE="en", **headers)

@@ -45,6 +45,7 @@ from bench.history import (
 from bench.writers import columns, writer_for
 from inventory.models import Collection, Donor, Location
 from refurb.models import Device, Drive, Repair
+from reports.rollups import refresh_report_rollups
 from shop.models import (
     Buyer,
     CreditNote,
@@ -399,7 +400,6 @@ def step_counters(ctx: SeedContext) -> None:
 
 def step_rollups(ctx: SeedContext) -> None:
     """Fold the seeded history into the report rollups, as the nightly job would."""
-    from reports.rollups import refresh_report_rollups
 
     refresh_report_rollups(progress=lambda text: ctx.log(f"  {text}"))
 

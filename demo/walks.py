@@ -16,6 +16,8 @@ from refurb import services as refurb_services
 from refurb.models import ChecklistItem, Drive, Grade, NistMethod
 from refurb.states import State
 from refurb.transitions import path_to, walker_role, walker_station
+from shop.models import Buyer, SaleLine
+from shop.services import buyer_create, reservation_create, sale_complete, sale_return
 from workshop.models import WorkstationKind as WK
 from workshop.roles import BENCH_WORKER, COACH, MANAGER, SHOP
 
@@ -121,8 +123,6 @@ def device_pass_checklist(device, crew: Crew, *, now: datetime) -> None:
 
 def demo_buyer(site, crew: Crew):
     """Return the site's walk-in customer (general public), created on first use."""
-    from shop.models import Buyer
-    from shop.services import buyer_create
 
     buyer = Buyer.objects.filter(kind=Buyer.Kind.PUBLIC, name="Client au comptoir").first()
     return buyer or buyer_create(
@@ -132,7 +132,6 @@ def demo_buyer(site, crew: Crew):
 
 def device_reserve(device, crew: Crew, *, now: datetime, buyer=None):
     """Reserve a device on sale for the demo buyer for a week."""
-    from shop.services import reservation_create
 
     return reservation_create(
         device=device,
@@ -146,7 +145,6 @@ def device_reserve(device, crew: Crew, *, now: datetime, buyer=None):
 
 def device_sell(device, crew: Crew, *, now: datetime, buyer=None):
     """Sell one device at the counter, with its invoice, as the shop would."""
-    from shop.services import sale_complete
 
     return sale_complete(
         site=device.site,
@@ -161,8 +159,6 @@ def device_sell(device, crew: Crew, *, now: datetime, buyer=None):
 
 def device_take_back(device, crew: Crew, *, now: datetime):
     """Take a sold device back under warranty, with a credit note."""
-    from shop.models import SaleLine
-    from shop.services import sale_return
 
     line = SaleLine.objects.select_related("sale").filter(device=device).latest("id")
     note = sale_return(

@@ -29,6 +29,8 @@ from labels.render.zpl import render_zpl
 from labels.selectors import LabelItem, label_items, label_items_for_objects
 from labels.stocks import STOCKS, Stock
 from labels.templates import build
+from refurb.events import event_append
+from refurb.models import Device, DeviceEvent
 from workshop.exceptions import DomainError, validate
 
 MAX_COPIES = 100
@@ -350,8 +352,6 @@ def _send(job: PrintJob, data: bytes, items: list[LabelItem], *, actor, now) -> 
 
 
 def _append_printed_events(job: PrintJob, items: list[LabelItem], *, actor, now) -> None:
-    from refurb.events import event_append
-    from refurb.models import Device, DeviceEvent
 
     device_ids = sorted({item.device.pk for item in items if item.device is not None})
     if not device_ids:

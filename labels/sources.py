@@ -29,6 +29,7 @@ from labels.templates import (
     LocationInput,
     ShopInput,
 )
+from shop.selectors import device_price as shop_device_price
 
 SPEC_KEYS = (
     "cpu_model",
@@ -88,28 +89,13 @@ def public_url(asset_tag: str, *, base_url: str | None = None) -> str:
 def device_price(device) -> tuple[Decimal | None, Decimal | None]:
     """(solidarity, standard) price from the shop's pricing, or (None, None) when unpriced.
 
-    Reads ``inventory.selectors.device_price`` (a ``DevicePrice`` or None; select ``price``
-    with the device to keep it query-free). It may also return a Decimal (the solidarity
-    price) or a mapping with ``solidarity_price``/``standard_price``.
+    Reads ``shop.selectors.device_price`` (select ``price`` with the device to keep it
+    query-free).
     """
-    try:
-        from shop.selectors import device_price as shop_device_price
-    except ImportError:
-        return None, None
     price = shop_device_price(device)
     if price is None:
         return None, None
-    if isinstance(price, int | float | Decimal | str):
-        return Decimal(str(price)), None
-
-    def pick(*names):
-        for name in names:
-            value = price.get(name) if isinstance(price, dict) else getattr(price, name, None)
-            if value is not None:
-                return Decimal(str(value))
-        return None
-
-    return pick("solidarity_price", "solidarity"), pick("standard_price", "standard")
+    return price.solidarity_price, price.standard_price
 
 
 # --------------------------------------------------------------------------- adapters

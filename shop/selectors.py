@@ -16,10 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inventory.models import Co2Factor
-from refurb.models import Device
+from refurb.models import Device, DeviceEvent, Erasure, NistMethod
 from refurb.states import State
 from shop.models import Buyer, DevicePrice, Kit, KitItem, PriceRule, Sale, SiteLegal, SpecTier
 from workshop.exceptions import DomainError
+from workshop.selectors import sees_every_site, user_site
 
 SPEC_KEYS = ("cpu_generation", "ram_gb", "storage_gb")
 
@@ -232,7 +233,6 @@ PUBLIC_STEPS = (State.RECEIVED, State.WIPED, State.TESTED, State.GRADED, State.O
 
 def device_public(tag: str) -> PublicDevice | None:
     """Return what the public page may show about a device: no names, no donor, no person."""
-    from refurb.models import DeviceEvent, Erasure, NistMethod
 
     device = (
         Device.objects.select_related("category", "grade", "price", "site__legal")
@@ -288,7 +288,6 @@ def sale_for_document(pk: int, *, user=None) -> Sale:
 
 def buyers_visible_to(user):
     """Buyers ``user`` may see: every buyer for a manager, else only their site's."""
-    from workshop.selectors import sees_every_site, user_site
 
     if sees_every_site(user):
         return Buyer.objects.all()
@@ -298,7 +297,6 @@ def buyers_visible_to(user):
 
 def sales_visible_to(user):
     """Sales ``user`` may see: every sale for a manager, else only their site's."""
-    from workshop.selectors import sees_every_site, user_site
 
     if sees_every_site(user):
         return Sale.objects.all()

@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 
 from inventory.models import Location, Stocktake, StocktakeLine, StocktakeScan
 from refurb.models import Device
+from refurb.selectors import device_state_before_write_off
+from refurb.services import device_transition
 from refurb.states import HELD_STATES, State
 from workshop.exceptions import DomainError, validate
 from workshop.models import Site
@@ -352,8 +354,6 @@ def stocktake_resolve_line(
 
 def _apply_line(line: StocktakeLine, *, actor, now: datetime) -> None:
     from inventory.services.core import device_move
-    from refurb.selectors import device_state_before_write_off
-    from refurb.services import device_transition
 
     device = line.device
     R = StocktakeLine.Resolution

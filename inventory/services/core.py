@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inventory.models import Collection, Donor, Location
-from refurb.models import Device
+from refurb.events import event_append
+from refurb.models import Device, DeviceEvent
 from workshop import tags
 from workshop.exceptions import DomainError, validate
 from workshop.models import Site
@@ -71,8 +72,6 @@ def location_create(*, site: Site, name: str, kind: str = Location.Kind.SHELF) -
 
 def device_move(*, device: Device, location: Location, actor, workstation=None, now=None):
     """Put a device at a location and log where it was and where it went."""
-    from refurb.events import event_append
-    from refurb.models import DeviceEvent
 
     if not location.is_active:
         raise DomainError(

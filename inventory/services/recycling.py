@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 
 from inventory.models import RecyclingShipment, RecyclingShipmentLine
 from refurb.models import Device
+from refurb.selectors import device_data_safety
+from refurb.services import device_transition
 from refurb.states import State
 from workshop.exceptions import DomainError, validate
 from workshop.models import Site
@@ -131,8 +133,6 @@ def shipment_ship(
     """Mark the shipment as gone: every device must be data-safe; those in repair become
     ``recycled`` through ``device_transition``. All or nothing: one unsafe device refuses the
     whole shipment, naming it."""
-    from refurb.selectors import device_data_safety
-    from refurb.services import device_transition
 
     now = now or timezone.now()
     with transaction.atomic():

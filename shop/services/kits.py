@@ -9,7 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from refurb.models import Device
+from refurb.events import event_append
+from refurb.models import Device, DeviceEvent
 from refurb.states import State
 from shop.models import DevicePrice, Kit, KitItem
 from workshop import tags
@@ -20,8 +21,6 @@ from workshop.units import ZERO
 
 
 def _kit_event(device: Device, kit: Kit, action: str, actor, workstation, now) -> None:
-    from refurb.events import event_append
-    from refurb.models import DeviceEvent
 
     event_append(
         device=device,

@@ -9,7 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from refurb.models import Device
+from refurb.events import event_append
+from refurb.models import Device, DeviceEvent
 from refurb.states import State
 from shop.models import DevicePrice
 from shop.selectors import price_rule_for
@@ -70,8 +71,6 @@ def device_price_override(
     now: datetime | None = None,
 ) -> DevicePrice:
     """Let a manager set a device's prices by hand, with a reason; logs a ``price`` event."""
-    from refurb.events import event_append
-    from refurb.models import DeviceEvent
 
     now = now or timezone.now()
     if MANAGER not in user_roles(actor):

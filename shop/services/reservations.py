@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from refurb.models import Device
+from refurb.services import device_transition
 from refurb.states import State
 from shop.models import Buyer, KitItem, Reservation, SiteLegal
 from workshop.exceptions import DomainError
@@ -28,7 +29,6 @@ def reservation_create(
     now: datetime | None = None,
 ) -> Reservation:
     """Hold a device on sale for one buyer until ``expires_at`` (default: the site's days)."""
-    from refurb.services import device_transition
 
     now = now or timezone.now()
     with transaction.atomic():
@@ -75,7 +75,6 @@ def reservation_release(
     now: datetime | None = None,
 ) -> Reservation:
     """End a reservation and put the device back on sale."""
-    from refurb.services import device_transition
 
     now = now or timezone.now()
     with transaction.atomic():

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from refurb.models import Device
+from refurb.services import device_transition
 from refurb.states import State
 from shop.models import (
     CreditNote,
@@ -32,7 +33,6 @@ def sale_return(
     now: datetime | None = None,
 ) -> CreditNote:
     """Take devices back under warranty: ``sold → returned`` and a numbered credit note."""
-    from refurb.services import device_transition
 
     now = now or timezone.now()
     reason = (reason or "").strip()

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from refurb.models import Device
+from refurb.services import device_transition
 from refurb.states import State
 from shop.models import (
     NORMAL_VAT_RATE,
@@ -178,7 +179,6 @@ def sale_complete(
     refusal, per the site's settings); quotas are checked. ``payment_hook(sale)`` runs last,
     after the number is taken: if it raises (payment refused), nothing is kept, no number used.
     """
-    from refurb.services import device_transition
 
     now = now or timezone.now()
     if payment_method not in PaymentMethod.values:

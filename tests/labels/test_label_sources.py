@@ -98,13 +98,14 @@ def test_shop_label_without_pricing_shows_no_price_line(laptop):
     assert "Prix" not in label.text()
 
 
-def test_shop_label_shows_the_shops_prices_when_the_selector_exists(laptop, monkeypatch):
-    import sys
-    import types
+def test_shop_label_shows_the_price_the_shop_set(laptop):
+    from django.utils import timezone
 
-    module = types.ModuleType("shop.selectors")
-    module.device_price = lambda device: {"solidarity_price": "149", "standard_price": 349}
-    monkeypatch.setitem(sys.modules, "shop.selectors", module)
+    from shop.models import DevicePrice
+
+    DevicePrice.objects.create(
+        device=laptop, solidarity_price=Decimal("149"), standard_price=349, set_at=timezone.now()
+    )
     assert sources.device_price(laptop) == (Decimal("149"), Decimal("349"))
     text = shop_label(sources.shop_input(laptop, base_url="http://x")).text()
     assert "Prix solidaire 149\u00a0€" in text and "Prix standard 349\u00a0€" in text

@@ -1,4 +1,4 @@
-"""Measure snapshot ingestion: ``python -m refurb.snapshots.bench [N]`` or ``ingest_many(n)``.
+"""Measure snapshot ingestion: ``python -m bench.snapshots [N]`` or ``ingest_many(n)``.
 
 Each snapshot is the bench agent's report of the ThinkPad X1 Carbon samples (lshw, dmidecode,
 smartctl, battery) with its system and drive serials made unique, so every one registers a
@@ -15,7 +15,11 @@ import statistics
 import time
 from pathlib import Path
 
-FIXTURES = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "hw"
+from refurb.ingest import snapshot_ingest
+from workshop.models import Site
+from workshop.roles import BENCH_WORKER
+
+FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "hw"
 SYSTEM_SERIAL = "PF0QMY5N"
 DRIVE_SERIAL = "S35ANX0J401001"
 
@@ -69,10 +73,6 @@ def ingest_many(n: int = 1000, *, client: bool = True, prefix: str = "BN") -> di
     from django.contrib.auth.models import Group
     from django.test import Client
     from rest_framework.authtoken.models import Token
-
-    from refurb.ingest import snapshot_ingest
-    from workshop.models import Site
-    from workshop.roles import BENCH_WORKER
 
     site, _ = Site.objects.get_or_create(code="ZB", defaults={"name": "Bench site"})
     user, _ = get_user_model().objects.get_or_create(username="snapshot-bench")

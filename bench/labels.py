@@ -1,4 +1,4 @@
-"""Measure PDF rendering speed: ``python -m labels.bench``; ``bench_django`` for the service.
+"""Measure PDF rendering speed: ``python -m bench.labels``; ``bench_django`` for the service.
 
 Device tags and shop labels (with QR code), on A4 Avery L7651 sheets and on
 Brother 62 × 29 mm die-cut labels; every label has its own data, as in a real
@@ -10,9 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import time
 
+from labels.models import Printer
 from labels.render.pdf import render_pdf
+from labels.services import print_job_create
 from labels.stocks import get_stock
 from labels.templates import DeviceTagInput, ShopInput, device_tag, shop_label
+from refurb.models import Category, Device
+from workshop.models import Site
+from workshop.tags import make_tag
 
 STOCKS = ("avery-l7651", "brother-62x29")
 
@@ -83,12 +88,6 @@ def bench_django(n: int = 1000) -> list[dict]:
     ``printed`` event per device.
     """
     from django.db import transaction
-
-    from labels.models import Printer
-    from labels.services import print_job_create
-    from refurb.models import Category, Device
-    from workshop.models import Site
-    from workshop.tags import make_tag
 
     results: list[dict] = []
     try:

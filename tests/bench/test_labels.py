@@ -1,4 +1,4 @@
-from labels.bench import bench_django
+from bench.labels import bench_django
 from labels.models import PrintJob
 from refurb.models import Device, DeviceEvent
 

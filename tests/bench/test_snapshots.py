@@ -2,8 +2,8 @@
 
 import pytest
 
+from bench.snapshots import ingest_many
 from refurb.models import Device, Snapshot
-from refurb.snapshots.bench import ingest_many
 
 
 @pytest.mark.django_db
