@@ -70,6 +70,7 @@ bench-smoke: install
 lint: install-test
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: install-test
 	$(PY) -m ruff format .

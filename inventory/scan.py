@@ -17,8 +17,12 @@ from django.utils.translation import gettext as _
 
 from inventory.models import Collection, Location
 from refurb.models import Device, Drive
+from refurb.selectors import devices_by_serial, drives_by_serial
 from workshop import tags
 from workshop.exceptions import DomainError
+
+# What every scanned device's answer shows.
+DEVICE_RELATED = ("category", "site", "location", "grade", "collection")
 
 
 @dataclass(frozen=True)
@@ -41,11 +45,7 @@ def tag_of_kind(code: str, kind: str) -> tags.Tag | None:
 def resolve_device_tag(code: str) -> ScanResult | None:
     if not tag_of_kind(code, tags.DEVICE):
         return None
-    device = (
-        Device.objects.select_related("category", "site", "location", "grade", "collection")
-        .filter(asset_tag=code)
-        .first()
-    )
+    device = Device.objects.select_related(*DEVICE_RELATED).filter(asset_tag=code).first()
     return ScanResult("device", code, device) if device else None
 
 
@@ -75,11 +75,7 @@ def resolve_serial(code: str) -> ScanResult | None:
     raw = code.strip()
     if not raw:
         return None
-    devices = list(
-        Device.objects.select_related("category", "site", "location", "grade", "collection").filter(
-            serial_number__in={raw, raw.upper()}
-        )[:5]
-    )
+    devices = devices_by_serial(raw, related=DEVICE_RELATED)
     if len(devices) > 1:
         raise DomainError(
             "serial_ambiguous",
@@ -92,9 +88,7 @@ def resolve_serial(code: str) -> ScanResult | None:
         )
     if devices:
         return ScanResult("device", raw, devices[0])
-    drives = list(
-        Drive.objects.select_related("device").filter(serial_number__in={raw, raw.upper()})[:2]
-    )
+    drives = drives_by_serial(raw)
     if len(drives) == 1:
         return ScanResult("drive", raw, drives[0])
     return None

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from refurb.events import event_append
 from refurb.models import Category, Device, DeviceEvent, Drive, Erasure, NistMethod, Snapshot
+from refurb.selectors import devices_by_serial
 from refurb.services import device_register, drive_add, drive_record_erasure
 from refurb.snapshots import ParsedDrive, ParsedErasure, ParsedSnapshot, parse_snapshot
 from refurb.snapshots.erasure import nist_category_for, parse_erasure_record
@@ -377,7 +378,7 @@ def _device_by_tag(tag: str) -> Device:
 def _device_by_serial(serial: str | None) -> Device | None:
     if not serial:
         return None
-    found = list(Device.objects.filter(serial_number__iexact=serial.strip()).order_by("id")[:5])
+    found = devices_by_serial(serial)
     if len(found) > 1:
         tags = [d.asset_tag for d in found]
         raise DomainError(

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Upper
+from django.db.models.lookups import Exact
 from django.utils import timezone
 
 from refurb.models import ChecklistItem, Device, DeviceEvent, Drive, TestResult
@@ -183,3 +185,34 @@ def devices_stuck(*, site, days: int, now: datetime | None = None):
         .select_related("category", "location")
         .order_by("state_changed_at", "id")[:STUCK_LIMIT]
     )
+
+
+# --- identity: one rule for matching a manufacturer serial (scans, snapshot ingestion)
+
+SERIAL_MATCHES = 5
+
+
+def devices_by_serial(serial: str | None, *, related: tuple[str, ...] = ()) -> list[Device]:
+    """Return the devices recorded with manufacturer serial ``serial`` (surrounding spaces and
+    case ignored), oldest first, at most a few: callers refuse an ambiguous serial.
+
+    Compares ``UPPER(serial_number)``, which the ``device_serial_upper`` index answers on every
+    database.
+    """
+    value = (serial or "").strip().upper()
+    if not value:
+        return []
+    devices = Device.objects.filter(Exact(Upper("serial_number"), value))
+    if related:
+        devices = devices.select_related(*related)
+    return list(devices.order_by("id")[:SERIAL_MATCHES])
+
+
+def drives_by_serial(serial: str | None, *, limit: int = 2) -> list[Drive]:
+    """Return the drives recorded with serial ``serial`` (surrounding spaces and case
+    ignored), with their device."""
+    value = (serial or "").strip().upper()
+    if not value:
+        return []
+    drives = Drive.objects.filter(Exact(Upper("serial_number"), value)).select_related("device")
+    return list(drives.order_by("id")[:limit])

@@ -33,5 +33,9 @@ HELD_STATES = frozenset(
     }
 )
 
-# States that mean the device (or its parts) left, or will leave, the building.
+# States that mean the device (or its parts) left, or will leave, the building: it never
+# comes back to the shop (a sold device comes back only through a return).
 EXIT_STATES = frozenset({State.SOLD, State.RECYCLED, State.HARVESTED})
+
+# States a device can be sold from (a reserved one only to the buyer it is reserved for).
+SELLABLE_STATES = frozenset({State.ON_SALE, State.RESERVED})

@@ -17,8 +17,19 @@ from django.utils.translation import gettext as _
 
 from inventory.models import Co2Factor
 from refurb.models import Device, DeviceEvent, Erasure, NistMethod
-from refurb.states import State
-from shop.models import Buyer, DevicePrice, Kit, KitItem, PriceRule, Sale, SiteLegal, SpecTier
+from refurb.states import SELLABLE_STATES, State
+from shop.models import (
+    Buyer,
+    DevicePrice,
+    Kit,
+    KitItem,
+    PriceRule,
+    Reservation,
+    Sale,
+    SiteLegal,
+    SpecTier,
+)
+from shop.rules import kit_sale_refusal, sale_refusal
 from workshop.exceptions import DomainError
 from workshop.selectors import sees_every_site, user_site
 
@@ -152,8 +163,9 @@ class Basket:
         return sum((line.price or Decimal("0.00") for line in self.lines), Decimal("0.00"))
 
 
-def basket_lines(codes: list[str], *, tier: str, site) -> Basket:
-    """Price each scanned code for ``tier``; lines that cannot be sold say why."""
+def basket_lines(codes: list[str], *, tier: str, site, buyer=None) -> Basket:
+    """Price each scanned code for ``tier``; lines that cannot be sold say why, with the very
+    refusal ``sale_complete`` would raise (``shop.rules``)."""
     devices = {
         device.asset_tag: device
         for device in Device.objects.filter(asset_tag__in=codes).select_related(
@@ -172,11 +184,21 @@ def basket_lines(codes: list[str], *, tier: str, site) -> Basket:
             )
         )
     }
+    ids = [device.pk for device in devices.values()]
+    in_kits = dict(
+        KitItem.objects.filter(device_id__in=ids, active=True).values_list("device_id", "kit__tag")
+    )
+    reservations = {
+        reservation.device_id: reservation
+        for reservation in Reservation.objects.filter(
+            device_id__in=ids, status=Reservation.Status.ACTIVE
+        )
+    }
     basket = Basket(tier=tier)
     for code in codes:
         if code in kits:
             kit = kits[code]
-            problem = "" if kit.status == Kit.Status.ASSEMBLED else _("This kit is not for sale.")
+            refused = kit_sale_refusal(kit, site=site)
             basket.lines.append(
                 BasketLine(
                     code,
@@ -184,17 +206,20 @@ def basket_lines(codes: list[str], *, tier: str, site) -> Basket:
                     kit,
                     [item.device for item in kit.active_items],
                     kit.price_for(tier),
-                    problem,
+                    refused.message if refused else "",
                 )
             )
         elif code in devices:
             device = devices[code]
             price = device_price(device)
-            problem = ""
-            if device.state not in (State.ON_SALE, State.RESERVED):
-                problem = _("Not on sale (%(state)s).") % {"state": device.get_state_display()}
-            elif price is None:
-                problem = _("No price set.")
+            refused = sale_refusal(
+                device,
+                site=site,
+                buyer=buyer,
+                price=price,
+                kit_tag=in_kits.get(device.pk, ""),
+                reservation=reservations.get(device.pk),
+            )
             basket.lines.append(
                 BasketLine(
                     code,
@@ -202,7 +227,7 @@ def basket_lines(codes: list[str], *, tier: str, site) -> Basket:
                     device,
                     [device],
                     price.for_tier(tier) if price else None,
-                    problem,
+                    refused.message if refused else "",
                 )
             )
     return basket
@@ -241,7 +266,7 @@ def device_public(tag: str) -> PublicDevice | None:
     )
     if device is None:
         return None
-    if device.state not in (State.ON_SALE, State.RESERVED):
+    if device.state not in SELLABLE_STATES:
         return PublicDevice(device=device, available=False)
     proofs = list(
         Erasure.objects.filter(

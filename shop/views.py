@@ -98,7 +98,9 @@ def counter(request):
             tier, tier_note = found.tier, found.reason
     except DomainError as refused:
         error = refused.message
-    basket = basket_lines(request.session.get(BASKET, []), tier=tier, site=station.site)
+    basket = basket_lines(
+        request.session.get(BASKET, []), tier=tier, site=station.site, buyer=buyer
+    )
     query = request.GET.get("q", "")
     return render_bench(
         request,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -72,6 +73,8 @@ class Drive(models.Model):
         ordering = ["id"]
         indexes = [
             models.Index(fields=["serial_number"], name="drive_serial"),
+            # Serials are matched whatever their case (refurb.selectors.drives_by_serial).
+            models.Index(Upper("serial_number"), name="drive_serial_upper"),
             models.Index(fields=["device", "status"], name="drive_device_status"),
         ]
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from refurb.events import event_append
 from refurb.models import Device, DeviceEvent
-from refurb.states import State
+from refurb.states import EXIT_STATES
 from shop.models import DevicePrice
 from shop.selectors import price_rule_for
 from workshop.exceptions import DomainError, validate
@@ -86,7 +86,7 @@ def device_price_override(
         )
     with transaction.atomic():
         locked = Device.objects.select_for_update().get(pk=device.pk)
-        if locked.state in (State.SOLD, State.RECYCLED, State.HARVESTED):
+        if locked.state in EXIT_STATES:
             raise DomainError(
                 "not_priceable", _("This device has left the shop: its price is final."), status=409
             )

@@ -33,6 +33,7 @@ from shop.models import (
     SaleLine,
     VatRegime,
 )
+from shop.rules import kit_sale_refusal, sale_refusal
 from shop.selectors import add_months, buyer_tier, site_legal
 from workshop import tags
 from workshop.exceptions import DomainError
@@ -197,13 +198,9 @@ def sale_complete(
         )
         kit_devices: dict[int, list[int]] = {}
         for kit in kits:
-            if kit.status != Kit.Status.ASSEMBLED or kit.site_id != site.pk:
-                raise DomainError(
-                    "kit_not_for_sale",
-                    _("Kit %(tag)s is %(status)s: it cannot be sold.")
-                    % {"tag": kit.tag, "status": kit.get_status_display()},
-                    status=409,
-                )
+            refused = kit_sale_refusal(kit, site=site)
+            if refused is not None:
+                raise refused
             kit_devices[kit.pk] = list(
                 kit.items.filter(active=True)
                 .order_by("position", "id")
@@ -230,45 +227,16 @@ def sale_complete(
             )
         }
         for pk in ids:
-            device = locked[pk]
-            if pk in in_kits:
-                raise DomainError(
-                    "in_kit",
-                    _("%(tag)s is part of kit %(kit)s: scan the kit, or dismantle it first.")
-                    % {"tag": device.asset_tag, "kit": in_kits[pk]},
-                    status=409,
-                )
-            reservation = reservations.get(pk)
-            if device.site_id != site.pk:
-                raise DomainError(
-                    "wrong_site",
-                    _("%(tag)s belongs to another site.") % {"tag": device.asset_tag},
-                    status=409,
-                )
-            if device.state == State.RESERVED and (
-                reservation is None or reservation.buyer_id != buyer.pk
-            ):
-                until = timezone.localdate(reservation.expires_at) if reservation else "?"
-                raise DomainError(
-                    "reserved_for_other",
-                    _("%(tag)s is reserved for another buyer until %(date)s.")
-                    % {"tag": device.asset_tag, "date": until},
-                    status=409,
-                )
-            if device.state not in (State.ON_SALE, State.RESERVED):
-                raise DomainError(
-                    "not_on_sale",
-                    _("%(tag)s is not on sale (it is “%(state)s”).")
-                    % {"tag": device.asset_tag, "state": device.get_state_display()},
-                    status=409,
-                )
-            if pk not in prices:
-                raise DomainError(
-                    "no_price",
-                    _("%(tag)s has no price: put it on sale again or ask a manager.")
-                    % {"tag": device.asset_tag},
-                    status=409,
-                )
+            refused = sale_refusal(
+                locked[pk],
+                site=site,
+                buyer=buyer,
+                price=prices.get(pk),
+                kit_tag=in_kits.get(pk, ""),
+                reservation=reservations.get(pk),
+            )
+            if refused is not None:
+                raise refused
         # (device, kit, price) in invoice order.
         planned: list[tuple[Device, Kit | None, Decimal]] = [
             (locked[d.pk], None, prices[d.pk].for_tier(tier.tier)) for d in loose
