@@ -30,6 +30,8 @@ from refurb.snapshots import ParsedDrive, ParsedErasure, ParsedSnapshot, parse_s
 from refurb.snapshots.erasure import nist_category_for, parse_erasure_record
 from refurb.snapshots.errors import ReportError, UnknownReportFormat
 from refurb.snapshots.normalize import AGENT_FORMAT
+from refurb.snapshots.normalize.drives import nwipe_erasures
+from refurb.snapshots.normalize.sources import tz_from_offset
 from refurb.snapshots.nwipe import parse_nwipe_log
 from workshop.exceptions import DomainError
 from workshop.models import Site
@@ -587,10 +589,8 @@ def erasure_import(
     blkdiscard). Results are tied to the device's drives by serial; a drive named by serial
     and not yet recorded is added. Writes nothing when any part cannot be read.
     """
-    from refurb.snapshots.normalize import _nwipe_erasures, _tz
-
     now = now or timezone.now()
-    tz = _tz(utc_offset) or UTC
+    tz = tz_from_offset(utc_offset) or UTC
     if not nwipe_log and not records:
         raise DomainError(
             "nothing_to_import",
@@ -619,7 +619,7 @@ def erasure_import(
                 )
                 for d in drives
             ]
-            erasures.extend(_nwipe_erasures(log, known, warnings))
+            erasures.extend(nwipe_erasures(log, known, warnings))
         outcome = IngestOutcome(warnings=warnings)
         by_key = {_serial_key(d.serial_number): d for d in drives if d.serial_number}
         _record_erasures(
