@@ -27,7 +27,9 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
 
-from bench.scenarios import BenchEnv, admin_list_url, api_list_path, url_exists
+from bench.scenarios.admin import admin_list_url
+from bench.scenarios.api import api_list_path
+from bench.scenarios.base import BenchEnv, url_exists
 from bench.stats import summary
 from refurb.states import State
 from reports.tables import COACH_TABLES, TABLES

@@ -23,7 +23,7 @@ def stocktake_summary(stocktake: Stocktake) -> dict[str, int]:
     )
     counts["scans"] = stocktake.scans.count()
     if stocktake.is_open:
-        from inventory.services.audit import stocktake_found_count
+        from inventory.services.stocktake_reconcile import stocktake_found_count
 
         counts[StocktakeLine.Kind.FOUND] = stocktake_found_count(stocktake)
     return counts

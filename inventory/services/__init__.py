@@ -1,12 +1,5 @@
 """Inventory services, one module per area; import them from ``inventory.services``."""
 
-from inventory.services.audit import (  # noqa: F401, E402
-    stocktake_close,
-    stocktake_open,
-    stocktake_reconcile,
-    stocktake_record_scan,
-    stocktake_resolve_line,
-)
 from inventory.services.core import (  # noqa: F401
     collection_create,
     device_move,
@@ -20,4 +13,13 @@ from inventory.services.recycling import (  # noqa: F401, E402
     shipment_record_certificate,
     shipment_remove_line,
     shipment_ship,
+)
+from inventory.services.stocktake_close import (  # noqa: F401
+    stocktake_close,
+    stocktake_resolve_line,
+)
+from inventory.services.stocktake_reconcile import stocktake_reconcile  # noqa: F401
+from inventory.services.stocktake_scans import (  # noqa: F401
+    stocktake_open,
+    stocktake_record_scan,
 )

@@ -27,6 +27,7 @@ from inventory.models import (
     Stocktake,
     StocktakeLine,
 )
+from inventory.services.stocktake_close import ALLOWED_RESOLUTIONS
 from refurb.states import State
 from workshop.exceptions import DomainError
 from workshop.models import Site
@@ -82,7 +83,7 @@ def stocktake_detail(request, pk: int):
             "stocktake": stocktake,
             "summary": stocktake_summary(stocktake),
             "lines": lines,
-            "resolutions": services.audit.ALLOWED_RESOLUTIONS,
+            "resolutions": ALLOWED_RESOLUTIONS,
             "kinds": StocktakeLine.Kind,
             "written_off": State.WRITTEN_OFF,
         },

@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from labels.content import Label
-from labels.layout import LabelLayout, code128_codes, layout
+from labels.layout import LabelLayout, layout
+from labels.layout.barcodes import code128_codes
 from labels.stocks import Stock, mm_to_dots
 
 _START = {103: ("A", ">9"), 104: ("B", ">:"), 105: ("C", ">;")}

@@ -50,7 +50,7 @@ def test_the_stocktake_scenario_reconciles_its_scans_again_at_every_sample(env):
 
 
 def test_every_manager_report_is_timed(env):
-    from bench.scenarios import REPORTS
+    from bench.scenarios.reports import REPORTS
 
     names = {f"report_{name}" for name in REPORTS}
     results, _raw = measure_all(env, samples=1, warmup=0, only=names, log=lambda _text: None)

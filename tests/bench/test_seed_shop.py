@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from bench import history
+from bench.history import devices as history
 from bench.seed import SeedContext, seed
 from refurb.models import Device
 from refurb.states import State

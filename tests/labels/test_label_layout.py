@@ -3,7 +3,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from labels.content import Barcode, Label, Role, TextLine
-from labels.layout import MIN_TEXT_PT, ellipsize, layout, wrap
+from labels.layout import layout
+from labels.layout.text import MIN_TEXT_PT, ellipsize, wrap
 from labels.stocks import get_stock
 from labels.templates import ShopInput, shop_label
 from tests.labels.label_samples import SAMPLES, sample_label

@@ -75,12 +75,12 @@ def test_a_mistyped_asset_tag_is_refused(post, unchanged):
 
 
 def test_a_failure_half_way_rolls_everything_back(post, laptop, monkeypatch):
-    import refurb.ingest
+    import refurb.ingest.erasures
 
     def explode(**kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(refurb.ingest, "drive_record_erasure", explode)
+    monkeypatch.setattr(refurb.ingest.erasures, "drive_record_erasure", explode)
     before = counts()
     record = {"tool": "hdparm", "action": "security-erase-enhanced", "exit_code": 0,
               "verified": True, "serial": "S35ANX0J401001"}  # fmt: skip

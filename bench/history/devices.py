@@ -1,4 +1,4 @@
-"""One device's whole history, built as the real services would have written it.
+"""Build one device's whole history, as the real services would have written it.
 
 ``DeviceMaker.make`` appends to a ``Chunk`` the rows of one device: the device, its drives,
 erasures, destructions, test results, repairs and events. Histories follow ``PATHS`` of
@@ -8,47 +8,29 @@ valid walk through the transition table, with increasing timestamps and ``event_
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import timedelta
-from decimal import Decimal
 
 from django.db.models import Max
-from django.utils import timezone
 
-from bench.writers import columns
+from bench.history.drives import erase_drive
+from bench.history.sales import ShopHistory
+from bench.history.tables import Chunk
 from demo.management.commands.seed_demo import MODELS
 from demo.walks import PATHS, REASONS, ROLE_FOR, STATION_FOR
 from refurb.events import event_hash
 from refurb.models import (
     Category,
     ChecklistItem,
-    Destruction,
     Device,
     DeviceEvent,
     Drive,
-    Erasure,
     Grade,
     Repair,
-    TestResult,
 )
 from refurb.states import State
-from shop.models import (
-    Buyer,
-    CreditNote,
-    CreditNoteLine,
-    DevicePrice,
-    Kit,
-    KitItem,
-    PaymentMethod,
-    PriceRule,
-    Sale,
-    SaleLine,
-)
-from shop.selectors import add_months
-from shop.services.sales import credit_note_number, invoice_number
 from workshop import roles
 from workshop.models import WorkstationKind as WK
-from workshop.tags import DEVICE, DRIVE, KIT, make_tag
+from workshop.tags import DEVICE, DRIVE, make_tag
 
 CATEGORY_MIX = {
     "laptop": 34, "desktop": 20, "screen": 14, "phone": 8, "tablet": 5, "all_in_one": 4,
@@ -73,164 +55,7 @@ CPUS = [
     "Intel Core i5-4590",
 ]
 
-
-DEVICE_COLS = [
-    "id", "asset_tag", "site_id", "collection_id", "category_id", "make", "model",
-    "serial_number", "specs", "weight_kg", "location_id", "state", "grade_id",
-    "no_storage_confirmed", "received_at", "state_changed_at", "updated_at", "event_seq",
-    "event_head", "created_by_id",
-]  # fmt: skip
-DRIVE_COLS = [
-    "id",
-    "device_id",
-    "tag",
-    "serial_number",
-    "model",
-    "kind",
-    "capacity_bytes",
-    "status",
-    "smart",
-    "failing",
-    "power_on_hours",
-    "reallocated",
-    "pending",
-    "media_errors",
-    "smart_passed",
-    "created_at",
-]
-ERASURE_COLS = [
-    "drive_id",
-    "method",
-    "standard",
-    "tool",
-    "passes",
-    "verified",
-    "result",
-    "started_at",
-    "finished_at",
-    "operator_id",
-    "workstation_id",
-    "log",
-    "created_at",
-]
-DESTRUCTION_COLS = [
-    "drive_id",
-    "method",
-    "witness",
-    "operator_id",
-    "workstation_id",
-    "destroyed_at",
-    "certificate_ref",
-]
-TEST_COLS = [
-    "device_id",
-    "item_id",
-    "passed",
-    "note",
-    "operator_id",
-    "workstation_id",
-    "created_at",
-]
-REPAIR_COLS = [
-    "id",
-    "device_id",
-    "fault",
-    "work_done",
-    "parts_used",
-    "status",
-    "opened_by_id",
-    "opened_at",
-    "closed_at",
-]
-EVENT_COLS = [
-    "device_id",
-    "seq",
-    "code",
-    "from_state",
-    "to_state",
-    "actor_id",
-    "workstation_id",
-    "reason",
-    "payload",
-    "created_at",
-    "prev_hash",
-    "hash",
-]
-SALE_COLS = [
-    "id", "site_id", "number", "year", "seq", "buyer_id", "tier", "payment_method",
-    "vat_regime", "total", "vat_total", "warranty_until", "seller", "buyer_snapshot",
-    "completed_at", "actor_id", "workstation_id",
-]  # fmt: skip
-SALE_LINE_COLS = [
-    "id", "sale_id", "device_id", "kit_id", "position", "asset_tag", "serial_number",
-    "description", "category_code", "price", "vat", "returned",
-]  # fmt: skip
-CREDIT_NOTE_COLS = [
-    "id", "site_id", "number", "year", "seq", "sale_id", "reason", "total", "vat_total",
-    "created_at", "actor_id",
-]  # fmt: skip
-CREDIT_LINE_COLS = ["credit_note_id", "sale_line_id", "amount", "vat"]
-KIT_COLS = [
-    "id", "site_id", "tag", "name", "solidarity_price", "standard_price", "status",
-    "created_at", "created_by_id",
-]  # fmt: skip
-KIT_ITEM_COLS = ["kit_id", "device_id", "position", "active"]
-PRICE_COLS = [
-    "device_id", "rule_id", "spec_tier_name", "solidarity_price", "standard_price",
-    "free_of_charge", "overridden", "override_reason", "set_at",
-]  # fmt: skip
-
-# Written in this order inside a chunk's transaction (foreign keys point backwards).
-CHUNK_TABLES = [
-    ("devices", Device, DEVICE_COLS),
-    ("drives", Drive, DRIVE_COLS),
-    ("erasures", Erasure, ERASURE_COLS),
-    ("destructions", Destruction, DESTRUCTION_COLS),
-    ("tests", TestResult, TEST_COLS),
-    ("repairs", Repair, REPAIR_COLS),
-    ("events", DeviceEvent, EVENT_COLS),
-    ("prices", DevicePrice, PRICE_COLS),
-    ("kits", Kit, KIT_COLS),
-    ("kit_items", KitItem, KIT_ITEM_COLS),
-    ("sales", Sale, SALE_COLS),
-    ("sale_lines", SaleLine, SALE_LINE_COLS),
-    ("credit_notes", CreditNote, CREDIT_NOTE_COLS),
-    ("credit_lines", CreditNoteLine, CREDIT_LINE_COLS),
-]
-SKIP_ID = {Erasure, Destruction, TestResult, DeviceEvent, DevicePrice, KitItem, CreditNoteLine}
-FALLBACK_PRICE = (Decimal("30.00"), Decimal("60.00"))
 KIT_SHARE = 0.04  # of the devices left on sale, the share sold as a pair under a kit tag
-
-
-def check_columns() -> None:
-    """Fail loudly when a model gains or loses a column the seeder does not write."""
-    for _name, model, cols in CHUNK_TABLES:
-        skip_id = model in SKIP_ID
-        expected = columns(model)[1:] if skip_id else columns(model)
-        # The writers name every column, so only the set of columns must match.
-        if sorted(expected) != sorted(cols):
-            raise RuntimeError(
-                f"The bench seeder is out of date for {model.__name__}: it writes {cols}, "
-                f"the model has {expected}. Update bench/seed.py."
-            )
-
-
-@dataclass
-class Chunk:
-    devices: list = field(default_factory=list)
-    drives: list = field(default_factory=list)
-    erasures: list = field(default_factory=list)
-    destructions: list = field(default_factory=list)
-    tests: list = field(default_factory=list)
-    repairs: list = field(default_factory=list)
-    events: list = field(default_factory=list)
-    prices: list = field(default_factory=list)
-    kits: list = field(default_factory=list)
-    kit_items: list = field(default_factory=list)
-    sales: list = field(default_factory=list)
-    sale_lines: list = field(default_factory=list)
-    credit_notes: list = field(default_factory=list)
-    credit_lines: list = field(default_factory=list)
 
 
 class DeviceMaker:
@@ -259,15 +84,8 @@ class DeviceMaker:
         self.next_device = (Device.objects.aggregate(m=Max("id"))["m"] or 0) + 1
         self.next_drive = (Drive.objects.aggregate(m=Max("id"))["m"] or 0) + 1
         self.next_repair = (Repair.objects.aggregate(m=Max("id"))["m"] or 0) + 1
-        self.next_sale = (Sale.objects.aggregate(m=Max("id"))["m"] or 0) + 1
-        self.next_line = (SaleLine.objects.aggregate(m=Max("id"))["m"] or 0) + 1
-        self.next_note = (CreditNote.objects.aggregate(m=Max("id"))["m"] or 0) + 1
-        self.next_kit = (Kit.objects.aggregate(m=Max("id"))["m"] or 0) + 1
+        self.shop = ShopHistory(self.grades)
         self.kits_allowed = True
-        self.rules = {
-            (rule.category_id, rule.grade_id): rule
-            for rule in PriceRule.objects.filter(is_active=True, spec_tier__isnull=True)
-        }
 
     def make(self, chunk: Chunk, site, kit: tuple | None = None) -> int:
         """Append one device (and its kit partner when it opens a kit pair); return how many."""
@@ -356,7 +174,7 @@ class DeviceMaker:
                         payload={"no_storage_confirmed": True},
                     )
                 for drive in drives:
-                    self._erase(chunk, drive, drive_kind, moment, crew, bench, stations, event)
+                    erase_drive(chunk, drive, drive_kind, moment, crew, bench, stations, event)
                 location = site.locations[f"Étagère A{1 + device_id % 6}"]
             elif next_state == State.TESTED:
                 for item_id, item_code in self.checks.get(category.pk, []):
@@ -397,15 +215,15 @@ class DeviceMaker:
                 grade_code = rng.choice("AABBC")
             elif next_state == State.ON_SALE:
                 location = site.locations["Boutique"]
-                price = self._price(chunk, device_id, category, grade_code, moment)
+                price = self.shop.price(chunk, device_id, category, grade_code, moment)
             elif next_state == State.RESERVED:
                 location = site.locations["Boutique"]
             elif next_state == State.SOLD:
-                sale_payload = self._sold(
+                sale_payload = self.shop.sold(
                     chunk, site, (device_id, tag, serial, category, make, model), price, moment
                 )
             elif next_state == State.RETURNED:
-                return_payload = self._returned(chunk, site, moment)
+                return_payload = self.shop.returned(chunk, site, moment)
                 location = site.locations["Boutique"]
             elif next_state in (State.HARVESTED, State.RECYCLED):
                 repair_id = self.next_repair
@@ -466,7 +284,7 @@ class DeviceMaker:
             and self.kits_allowed
             and rng.random() < KIT_SHARE
         ):
-            kit = self._kit_open(site, moment)
+            kit = self.shop.kit_open(site, moment)
         if kit is not None:
             moment += timedelta(minutes=10)
             event(
@@ -544,193 +362,11 @@ class DeviceMaker:
             return 1
         if len(kit[3]) == 1:
             return 1 + self.make(chunk, site, kit)
-        self._kit_close(chunk, site, kit)
+        self.shop.kit_close(chunk, site, kit)
         return 1
-
-    def _price(self, chunk, device_id, category, grade_code, moment):
-        rule = self.rules.get((category.pk, self.grades.get(grade_code)))
-        if rule is None:
-            rule_id, (solidarity, standard) = None, FALLBACK_PRICE
-        else:
-            solidarity = Decimal("0.00") if rule.free_of_charge else rule.solidarity_price
-            rule_id, standard = rule.pk, rule.standard_price
-        chunk.prices.append(
-            (device_id, rule_id, "", solidarity, standard, solidarity == 0, False, "", moment)
-        )
-        return rule_id, solidarity, standard
-
-    def _sold(self, chunk, site, device, price, moment):
-        """Write a one-line sale, its invoice numbered gaplessly per site and year."""
-        device_id, tag, serial, category, make, model = device
-        year = timezone.localtime(moment).year
-        seq = site.invoices[year] = site.invoices.get(year, 0) + 1
-        number = invoice_number(site.code, year, seq)
-        buyer_id, snapshot = site.buyers[device_id % len(site.buyers)]
-        amount = price[1]
-        sale_id, line_id = self.next_sale, self.next_line
-        self.next_sale += 1
-        self.next_line += 1
-        chunk.sales.append(
-            (
-                sale_id, site.id, number, year, seq, buyer_id, Buyer.Tier.SOLIDARITY,
-                PaymentMethod.CASH if amount else PaymentMethod.FREE, site.vat_regime, amount,
-                Decimal("0.00"), add_months(timezone.localtime(moment).date(), 12), site.seller,
-                snapshot, moment, site.crew[roles.SHOP], site.stations[WK.SHOP],
-            )
-        )  # fmt: skip
-        chunk.sale_lines.append(
-            [
-                line_id, sale_id, device_id, None, 1, tag, serial, f"{make} {model}".strip(),
-                category.code, amount, Decimal("0.00"), False,
-            ]
-        )  # fmt: skip
-        self._last_sale = (sale_id, number, line_id, amount)
-        return {"invoice": number, "price": str(amount), "kit": None}
-
-    def _returned(self, chunk, site, moment):
-        """Take the device just sold back with a credit note (numbered per site and year)."""
-        sale_id, number, line_id, amount = self._last_sale
-        chunk.sale_lines[-1][-1] = True
-        year = timezone.localtime(moment).year
-        seq = site.credit_notes[year] = site.credit_notes.get(year, 0) + 1
-        note_number = credit_note_number(site.code, year, seq)
-        note_id = self.next_note
-        self.next_note += 1
-        chunk.credit_notes.append(
-            (
-                note_id, site.id, note_number, year, seq, sale_id, REASONS.get(State.RETURNED, ""),
-                amount, Decimal("0.00"), moment, site.crew[roles.SHOP],
-            )
-        )  # fmt: skip
-        chunk.credit_lines.append((note_id, line_id, amount, Decimal("0.00")))
-        return {"invoice": number, "credit_note": note_number}
-
-    def _kit_open(self, site, moment):
-        site.next_kit += 1
-        kit_id = self.next_kit
-        self.next_kit += 1
-        return (kit_id, make_tag(site.code, KIT, site.next_kit), moment, [])
-
-    def _kit_close(self, chunk, site, kit):
-        kit_id, kit_tag, _opened, members = kit
-        chunk.kits.append(
-            (
-                kit_id, site.id, kit_tag, "Poste complet", sum(m[1][1] for m in members),
-                sum(m[1][2] for m in members), Kit.Status.ASSEMBLED, max(m[2] for m in members),
-                site.crew[roles.SHOP],
-            )
-        )  # fmt: skip
-        for position, (device_id, _price, _moment) in enumerate(members):
-            chunk.kit_items.append((kit_id, device_id, position, True))
 
     @staticmethod
     def _actor(crew, state, bench):
         """The walkers' role for the move into ``state`` (bench workers take turns)."""
         role = ROLE_FOR[state]
         return bench if role == roles.BENCH_WORKER else crew[role]
-
-    def _erase(self, chunk, drive, drive_kind, moment, crew, bench, stations, event):
-        drive_id, drive_tag, drive_serial, _status = drive
-        station = stations[WK.ERASURE]
-        started = moment - timedelta(hours=2)
-        if drive_id % 20 == 0:  # one drive in twenty fails its erasure and is shredded
-            chunk.erasures.append(
-                (
-                    drive_id,
-                    "clear",
-                    "DoD short",
-                    "nwipe 0.34",
-                    3,
-                    False,
-                    "failed",
-                    started,
-                    moment - timedelta(hours=1),
-                    bench,
-                    station,
-                    "",
-                    moment,
-                )
-            )
-            event(
-                DeviceEvent.Code.ERASURE,
-                moment,
-                bench,
-                station,
-                payload={
-                    "drive": drive_tag,
-                    "serial": drive_serial,
-                    "method": "clear",
-                    "standard": "DoD short",
-                    "tool": "nwipe 0.34",
-                    "passes": 3,
-                    "verified": False,
-                    "result": "failed",
-                    "drive_status": Drive.Status.FAILED,
-                },
-            )
-            chunk.destructions.append(
-                (
-                    drive_id,
-                    "shredding",
-                    "Encadrant technique",
-                    crew[roles.COACH],
-                    station,
-                    moment,
-                    "",
-                )
-            )
-            event(
-                DeviceEvent.Code.DESTRUCTION,
-                moment,
-                crew[roles.COACH],
-                station,
-                payload={
-                    "drive": drive_tag,
-                    "serial": drive_serial,
-                    "method": "shredding",
-                    "witness": "Encadrant technique",
-                },
-            )
-            drive[3] = Drive.Status.DESTROYED
-            return
-        purge = drive_kind in (Drive.Kind.SSD, Drive.Kind.NVME)
-        method, tool, standard, passes = (
-            ("purge", "nvme-cli sanitize", "crypto erase", 1)
-            if purge
-            else ("clear", "nwipe 0.34", "DoD short", 3)
-        )
-        chunk.erasures.append(
-            (
-                drive_id,
-                method,
-                standard,
-                tool,
-                passes,
-                True,
-                "success",
-                started,
-                moment - timedelta(minutes=5),
-                bench,
-                station,
-                "",
-                moment,
-            )
-        )
-        event(
-            DeviceEvent.Code.ERASURE,
-            moment,
-            bench,
-            station,
-            payload={
-                "drive": drive_tag,
-                "serial": drive_serial,
-                "method": method,
-                "standard": standard,
-                "tool": tool,
-                "passes": passes,
-                "verified": True,
-                "result": "success",
-                "drive_status": Drive.Status.ERASED,
-            },
-        )
-        drive[3] = Drive.Status.ERASED

@@ -1,0 +1,95 @@
+"""Measure the REST API through the whole Django stack, request by request.
+
+Each API scenario waits for its URL: it is skipped (its setup returns ``None``) until that URL
+resolves on this branch. Snapshot ingestion posts a bench-agent report of a new machine per
+sample, as a bench would.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.test import Client
+from rest_framework.authtoken.models import Token
+
+from bench.scenarios.base import BenchEnv, check_response, url_exists
+from bench.snapshots import _template, snapshot_payload
+from refurb.states import State
+from workshop.models import Site
+from workshop.roles import BENCH_WORKER
+
+
+def api_scenario(path_for: Callable[[BenchEnv, int], str], method: str = "get", body=None):
+    """Return the setup of an API scenario: GET (or POST ``body``) ``path_for(env, i)``."""
+
+    def setup(env: BenchEnv):
+        probe = path_for(env, 0)
+        if not url_exists(probe.split("?")[0]):
+            return None
+
+        def run(i):
+            path = path_for(env, i)
+            if method == "get":
+                return check_response(env.client.get(path, HTTP_ACCEPT="application/json"))
+            data = body(env, i)
+            return check_response(
+                env.client.post(path, json.dumps(data), content_type="application/json"),
+                (200, 201),
+            )
+
+        return run
+
+    return setup
+
+
+def api_transition_body(env: BenchEnv, i: int) -> dict:
+    """Return the body moving sample device ``i`` between on sale and reserved."""
+    device = env.sale_devices[i % len(env.sale_devices)]
+    target = State.RESERVED if device.state == State.ON_SALE else State.ON_SALE
+    device.state = target
+    return {"to": target}
+
+
+def api_list_path(filters: dict) -> str:
+    """The API device list filtered like the admin list (the API filters by codes)."""
+    return (
+        f"/api/devices/?state={filters['state']}&site={filters['site_code']}"
+        f"&category={filters['category_code']}"
+    )
+
+
+def api_transition_path(env: BenchEnv, i: int) -> str:
+    """Return the transitions URL of sample device ``i``."""
+    return f"/api/devices/{env.sale_devices[i % len(env.sale_devices)].asset_tag}/transitions/"
+
+
+def api_list_path_at(env: BenchEnv, i: int) -> str:
+    """Return the API device list filtered like sample filter ``i``."""
+    f = env.list_filters[i % len(env.list_filters)]
+    return api_list_path(f)
+
+
+def setup_snapshot_ingest(env: BenchEnv):
+    """POST one bench-agent snapshot of a new machine (unique serials) per sample."""
+    if not url_exists("/api/snapshots/"):
+        return None
+    site = Site.objects.order_by("code").first()
+    user, _created = get_user_model().objects.get_or_create(username="bench-agent")
+    user.groups.add(Group.objects.get(name=BENCH_WORKER))
+    token, _created = Token.objects.get_or_create(user=user)
+    agent = Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+    template = _template()
+    stamp = f"B{int(time.time()) % 10**6:06d}"
+
+    def run(i):
+        raw = snapshot_payload(f"{stamp}{i:06d}", template)
+        return check_response(
+            agent.post(f"/api/snapshots/?site={site.code}", raw, content_type="application/json"),
+            (201,),
+        )
+
+    return run

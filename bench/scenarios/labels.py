@@ -1,0 +1,78 @@
+"""Measure label rendering: device tags to PDF in-process, over the API, and print jobs.
+
+One label and a thousand labels are timed apart: the first is what a bench waits for, the
+second what printing a whole shelf costs (PDF plus one event per device).
+"""
+
+from __future__ import annotations
+
+from bench.scenarios.base import BenchEnv, check_response, module_exists, url_exists
+from labels.models import Printer
+from labels.render.pdf import render_pdf
+from labels.stocks import get_stock
+from labels.templates import DeviceTagInput, device_tag
+from refurb.models import Device
+
+
+def label_pdf(count: int, stock_code: str):
+    """Render device tags of ``count`` seeded devices (read from the database) to one PDF."""
+
+    def setup(env: BenchEnv):
+        if not module_exists("labels.render.pdf"):
+            return None
+
+        stock = get_stock(stock_code)
+        total = Device.objects.count()
+        last = Device.objects.order_by("-pk").values_list("pk", flat=True).first()
+
+        def run(i):
+            start = min(env.device_ids[i % len(env.device_ids)], last - count + 1)
+            devices = (
+                Device.objects.filter(pk__gte=start)
+                .select_related("category", "site")
+                .order_by("pk")[:count]
+            )
+            labels = [
+                device_tag(
+                    DeviceTagInput(d.asset_tag, d.category.name, d.received_at.date(), d.site.name)
+                )
+                for d in devices
+            ]
+            pdf = render_pdf(labels, stock)
+            assert pdf.startswith(b"%PDF") and len(labels) == min(count, total)
+
+        return run
+
+    return setup
+
+
+def api_label_pdf_path(env: BenchEnv, i: int) -> str:
+    """Return the PDF URL of sample device ``i``'s tag."""
+    return f"/api/labels/device_tag/{env.tags[i % len(env.tags)]}.pdf"
+
+
+def setup_print_job_1000(env: BenchEnv):
+    """POST /api/print-jobs/ for 1,000 device tags to a download printer (PDF + 1,000 events)."""
+    if not url_exists("/api/print-jobs/") or env.shop_station is None:
+        return None
+
+    printer, _ = Printer.objects.get_or_create(
+        site_id=env.shop_station.site_id,
+        name="Bench download",
+        defaults={"kind": Printer.Kind.DOWNLOAD, "default_stock": "avery-l7651"},
+    )
+    last = Device.objects.order_by("-pk").values_list("pk", flat=True).first()
+
+    def run(i):
+        start = min(env.device_ids[i % len(env.device_ids)], last - 999)
+        codes = list(
+            Device.objects.filter(pk__gte=start)
+            .order_by("pk")
+            .values_list("asset_tag", flat=True)[:1000]
+        )
+        body = {"template": "device_tag", "codes": codes, "printer": printer.pk}
+        check_response(
+            env.client.post("/api/print-jobs/", body, content_type="application/json"), (201,)
+        )
+
+    return run

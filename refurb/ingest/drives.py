@@ -1,0 +1,99 @@
+"""Create or update a device's drives from the drives a report lists.
+
+A report's drives are matched with the recorded ones by serial number (spaces, dashes and case
+ignored): a known drive gets its SMART health refreshed and its gaps filled, an unknown one is
+added through ``drive_add``, which tags it and writes its event.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.utils.translation import gettext as _
+
+from refurb.ingest.outcome import IngestOutcome
+from refurb.models import Drive
+from refurb.services import drive_add
+from refurb.snapshots import ParsedDrive
+
+KIND_MAP = {
+    "HDD": Drive.Kind.HDD,
+    "SSD": Drive.Kind.SSD,
+    "NVMe": Drive.Kind.NVME,
+    "eMMC": Drive.Kind.EMMC,
+    "other": Drive.Kind.OTHER,
+}
+HEALTH_FIELDS = ("power_on_hours", "reallocated", "pending", "media_errors", "smart_passed")
+
+
+def serial_key(serial: str | None) -> str:
+    """Return the form of a drive serial that matches however it was typed or reported."""
+    return re.sub(r"[\s_-]", "", serial or "").casefold()
+
+
+def _smart(drive: ParsedDrive) -> dict:
+    return {
+        "source": drive.source,
+        "device": drive.device,
+        "failing_reasons": list(drive.failing_reasons),
+    }
+
+
+def record_drives(
+    device,
+    parsed_drives,
+    *,
+    actor,
+    workstation,
+    now,
+    outcome: IngestOutcome,
+    new_device=False,
+) -> dict:
+    """Create or update the device's drives from a report; return them by serial key."""
+    drives = [] if new_device else device.drives.all()
+    by_key: dict[str, Drive] = {serial_key(d.serial_number): d for d in drives if d.serial_number}
+    for parsed in parsed_drives:
+        key = serial_key(parsed.serial)
+        health = {name: getattr(parsed, name) for name in HEALTH_FIELDS}
+        drive = by_key.get(key) if key else None
+        if drive is None:
+            drive = drive_add(
+                device=device,
+                actor=actor,
+                kind=KIND_MAP.get(parsed.kind, Drive.Kind.OTHER),
+                serial_number=(parsed.serial or "")[:80],
+                model=(parsed.model or "")[:120],
+                capacity_bytes=parsed.capacity_bytes,
+                smart=_smart(parsed),
+                failing=parsed.failing,
+                workstation=workstation,
+                now=now,
+                **health,
+            )
+            outcome.drives_added.append(drive.tag)
+            if not key:
+                outcome.warnings.append(
+                    _("Drive %(tag)s has no serial number: check its label by hand.")
+                    % {"tag": drive.tag}
+                )
+        else:
+            changed = ["smart", "failing"]
+            drive.smart = _smart(parsed)
+            drive.failing = parsed.failing
+            for name, value in health.items():
+                if value is not None:
+                    setattr(drive, name, value)
+                    changed.append(name)
+            if parsed.capacity_bytes and not drive.capacity_bytes:
+                drive.capacity_bytes = parsed.capacity_bytes
+                changed.append("capacity_bytes")
+            if parsed.model and not drive.model:
+                drive.model = parsed.model[:120]
+                changed.append("model")
+            drive.save(update_fields=changed)
+            outcome.drives_updated.append(drive.tag)
+        if key:
+            by_key[key] = drive
+        if drive.failing:
+            outcome.failing.append(drive.tag)
+    return by_key
