@@ -15,7 +15,7 @@ from shop import services as shop_services
 from shop.models import CreditNote, Sale
 from tests import factories
 from tests.browser.conftest import axe_violations, focused, screenshot, settle, tab_to
-from tests.inventory.shop.support import buyer, make_grid
+from tests.shop.support import buyer, make_grid
 from workshop import roles
 from workshop.models import WorkerProfile
 from workshop.models import WorkstationKind as WK

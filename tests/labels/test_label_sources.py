@@ -171,7 +171,7 @@ def test_codes_that_cannot_be_printed_say_why(laptop, template, make_code, error
 
 
 def test_shop_label_prints_the_price_the_device_was_put_on_sale_at(site):
-    from tests.inventory.shop.support import make_grid
+    from tests.shop.support import make_grid
 
     make_grid()
     device = on_sale_device(site)
@@ -184,7 +184,7 @@ def test_shop_label_prints_the_price_the_device_was_put_on_sale_at(site):
 
 def test_kit_label_lists_the_kit_devices(site):
     from shop.services import kit_assemble
-    from tests.inventory.shop.support import make_grid
+    from tests.shop.support import make_grid
 
     make_grid()
     devices = [

@@ -7,7 +7,7 @@ import pytest
 
 from shop import services
 from shop.invoices import EXEMPT_MENTION, credit_note_pdf, invoice_pdf, money
-from tests.inventory.shop.support import NOW, buyer, legal_for
+from tests.shop.support import NOW, buyer, legal_for
 from workshop.models import WorkstationKind as WK
 
 pytestmark = pytest.mark.django_db

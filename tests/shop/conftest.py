@@ -5,7 +5,7 @@ import pytest
 from demo.walks import Crew, device_advance
 from refurb.states import State
 from tests import factories
-from tests.inventory.shop.support import NOW, SERIALS, legal_for, make_grid
+from tests.shop.support import NOW, SERIALS, legal_for, make_grid
 from workshop.models import WorkerProfile, WorkstationKind
 
 

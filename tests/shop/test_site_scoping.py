@@ -14,7 +14,7 @@ from shop import services
 from shop.models import PaymentMethod
 from shop.selectors import buyers_visible_to, sales_visible_to
 from tests import factories
-from tests.inventory.shop.support import buyer
+from tests.shop.support import buyer
 from workshop.models import WorkerProfile
 
 pytestmark = pytest.mark.django_db

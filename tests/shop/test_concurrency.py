@@ -18,7 +18,7 @@ from refurb.states import State
 from shop import services
 from shop.models import DevicePrice, DocumentCounter, PriceRule, Sale
 from tests import factories
-from tests.inventory.shop.support import NOW, buyer, make_grid
+from tests.shop.support import NOW, buyer, make_grid
 from workshop.exceptions import DomainError
 from workshop.models import WorkstationKind as WK
 
@@ -79,7 +79,7 @@ def devices_on_sale(site, count: int) -> list:
 
 @pytest.fixture
 def shop_site(db):
-    from tests.inventory.shop.support import legal_for
+    from tests.shop.support import legal_for
 
     site = factories.SiteFactory(code="LY")
     legal_for(site)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from refurb.states import State
 from shop import services
 from shop.models import CreditNote
-from tests.inventory.shop.support import buyer
+from tests.shop.support import buyer
 from workshop.models import WorkstationKind as WK
 
 pytestmark = pytest.mark.django_db

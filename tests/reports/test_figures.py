@@ -203,7 +203,7 @@ def test_reports_of_another_site_are_empty(workshop):
 def test_sales_are_counted_and_summed_by_buyer_kind_and_price_tier(site, crew):
     from demo.walks import device_advance, device_sell
     from tests import factories
-    from tests.inventory.shop.support import buyer, make_grid
+    from tests.shop.support import buyer, make_grid
 
     make_grid()  # laptop grade B: 70 € solidarity, 120 € standard
     association = buyer("association", actor=crew.shop, site=site)

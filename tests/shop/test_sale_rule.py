@@ -9,7 +9,7 @@ from refurb.states import State
 from shop import services
 from shop.selectors import basket_lines
 from tests import factories
-from tests.inventory.shop.support import NOW, buyer, legal_for
+from tests.shop.support import NOW, buyer, legal_for
 from workshop.exceptions import DomainError
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,7 @@ from inventory.scan import scan_resolve
 from refurb.states import State
 from shop import services
 from shop.models import Reservation, Sale
-from tests.inventory.shop.support import NOW, buyer
+from tests.shop.support import NOW, buyer
 from workshop.models import WorkstationKind as WK
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,7 @@ from shop import services
 from shop.models import Buyer, PaymentMethod, Sale
 from shop.services.personal_data import pseudonym
 from tests import factories
-from tests.inventory.shop.support import buyer as make_buyer
+from tests.shop.support import buyer as make_buyer
 
 pytestmark = pytest.mark.django_db
 

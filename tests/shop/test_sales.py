@@ -11,7 +11,7 @@ from refurb.states import State
 from shop import services
 from shop.models import DocumentCounter, Kit, QuotaRule, Reservation, Sale, SaleLine
 from shop.services.sales import share_out
-from tests.inventory.shop.support import NOW, buyer, legal_for
+from tests.shop.support import NOW, buyer, legal_for
 from workshop.exceptions import DomainError
 from workshop.models import WorkstationKind as WK
 

@@ -10,7 +10,7 @@ from refurb.states import State
 from shop import services
 from shop.models import PriceRule
 from shop.selectors import device_price, price_rule_for
-from tests.inventory.shop.support import NOW
+from tests.shop.support import NOW
 from workshop.exceptions import DomainError
 
 pytestmark = pytest.mark.django_db

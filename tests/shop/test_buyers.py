@@ -8,7 +8,7 @@ from django.utils import timezone
 from shop import services
 from shop.models import Buyer
 from shop.selectors import buyer_tier
-from tests.inventory.shop.support import NOW, buyer, legal_for, siren_valid, siret_valid
+from tests.shop.support import NOW, buyer, legal_for, siren_valid, siret_valid
 from workshop.exceptions import DomainError
 
 pytestmark = pytest.mark.django_db

@@ -20,7 +20,7 @@ from refurb.chain import chains_verify
 from refurb.states import State
 from shop import services
 from shop.models import DocumentCounter, PaymentMethod, Reservation, Sale
-from tests.inventory.shop.support import buyer as make_buyer
+from tests.shop.support import buyer as make_buyer
 from tests.subproc import ROOT, child_env, current_database_url
 from tests.workshop.test_faults import kill_when_paused
 from workshop.reference import ensure_reference_data
