@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-test migrate demo serve bench bench-load bench-smoke bench-reset docs-performance lint format messages clean
+.PHONY: run test install install-test migrate demo serve bench bench-load bench-smoke bench-reset docs-performance docs-screenshot lint format messages clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Atelier needs Python 3.11 or newer"'
@@ -81,6 +81,10 @@ bench-smoke: install
 # Regenerate the tables of docs/performance.md from the runs saved in docs/performance/.
 docs-performance: install
 	$(PY) -m bench.markdown --write docs/performance.md $(PERF_JSON)/*.json
+
+# The README's picture of the erasure bench (demo data in a sandbox, Debian's Chromium).
+docs-screenshot: install-test
+	$(PY) -m tests.browser.docs_screenshot
 
 lint: install-test
 	$(PY) -m ruff check .
