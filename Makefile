@@ -105,7 +105,7 @@ messages: install
 I18N_IGNORE := --ignore=.venv/* --ignore=var/*.* --ignore=tests/*.* --ignore=agent/*.* --ignore=bench/*.*
 
 # Production server: gunicorn behind a TLS-terminating proxy; static files served by whitenoise.
-# Needs SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL in the environment (README "Operations").
+# Needs SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL in the environment (docs/operations.md).
 WORKERS ?= 3
 serve: install
 	$(PY) manage.py migrate --no-input
