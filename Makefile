@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-test migrate demo serve bench bench-load bench-smoke bench-reset lint format messages clean
+.PHONY: run test install install-test migrate demo serve bench bench-load bench-smoke bench-reset docs-performance docs-screenshot lint format messages clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Atelier needs Python 3.11 or newer"'
@@ -35,21 +35,31 @@ run: demo
 test: install-test
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-# Benchmark (README, "Performance"). Never the demo database: SQLite in var/bench.sqlite3
+# Benchmark (docs/performance.md). Never the demo database: SQLite in var/bench.sqlite3
 # unless BENCH_DATABASE_URL (or DATABASE_URL) names another one.
 BENCH_DEVICES ?= 100000
 BENCH_DATABASE_URL ?= $(or $(DATABASE_URL),sqlite:///$(CURDIR)/var/bench.sqlite3)
 BENCH_ENV = DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=atelier-bench-only-not-a-secret DEBUG=0 ATELIER_SSL_REDIRECT=0
+# The bench command writes each run's JSON under $(ATELIER_VAR_DIR or var)/bench/. With
+# BENCH_SAVE=1 the run's file is also copied into docs/performance/ and the tables of
+# docs/performance.md are generated again from every file there (commit both).
+BENCH_OUT ?= $(or $(ATELIER_VAR_DIR),$(CURDIR)/var)/bench
+PERF_JSON = docs/performance
+bench_save = $(if $(filter 1 yes true,$(BENCH_SAVE)),mkdir -p $(PERF_JSON) \
+	&& cp "$$(ls -t $(1)/bench-*.json | head -n 1)" $(PERF_JSON)/ \
+	&& $(MAKE) --no-print-directory docs-performance,@true)
 
 bench: install
 	$(BENCH_ENV) $(PY) manage.py migrate --no-input -v0
 	$(BENCH_ENV) $(PY) manage.py collectstatic --no-input -v0
-	$(BENCH_ENV) $(PY) manage.py bench --devices $(BENCH_DEVICES) $(BENCH_ARGS)
+	$(BENCH_ENV) $(PY) manage.py bench --devices $(BENCH_DEVICES) --out $(BENCH_OUT) $(BENCH_ARGS)
+	$(call bench_save,$(BENCH_OUT))
 
 bench-load: install
 	$(BENCH_ENV) $(PY) manage.py migrate --no-input -v0
 	$(BENCH_ENV) $(PY) manage.py collectstatic --no-input -v0
-	$(BENCH_ENV) $(PY) manage.py bench --devices $(BENCH_DEVICES) --load $(BENCH_ARGS)
+	$(BENCH_ENV) $(PY) manage.py bench --devices $(BENCH_DEVICES) --load --out $(BENCH_OUT) $(BENCH_ARGS)
+	$(call bench_save,$(BENCH_OUT))
 
 bench-reset: install
 	$(PY) -m bench.resetdb $(BENCH_DATABASE_URL)
@@ -65,7 +75,16 @@ bench-smoke: install
 		$(PY) manage.py collectstatic --no-input -v0
 	DATABASE_URL=$(BENCH_SMOKE_URL) SECRET_KEY=atelier-bench-only-not-a-secret DEBUG=0 ATELIER_SSL_REDIRECT=0 \
 		$(PY) manage.py bench --devices $(BENCH_SMOKE_DEVICES) --samples 5 --warmup 2 --batch-samples 1 \
-		--load --load-seconds 3 --load-clients 2 --load-workers 2 --out var/bench/smoke
+		--load --load-seconds 3 --load-clients 2 --load-workers 2 --out $(BENCH_OUT)/smoke
+	$(call bench_save,$(BENCH_OUT)/smoke)
+
+# Regenerate the tables of docs/performance.md from the runs saved in docs/performance/.
+docs-performance: install
+	$(PY) -m bench.markdown --write docs/performance.md $(PERF_JSON)/*.json
+
+# The README's picture of the erasure bench (demo data in a sandbox, Debian's Chromium).
+docs-screenshot: install-test
+	$(PY) -m tests.browser.docs_screenshot
 
 lint: install-test
 	$(PY) -m ruff check .
@@ -86,7 +105,7 @@ messages: install
 I18N_IGNORE := --ignore=.venv/* --ignore=var/*.* --ignore=tests/*.* --ignore=agent/*.* --ignore=bench/*.*
 
 # Production server: gunicorn behind a TLS-terminating proxy; static files served by whitenoise.
-# Needs SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL in the environment (README "Operations").
+# Needs SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL in the environment (docs/operations.md).
 WORKERS ?= 3
 serve: install
 	$(PY) manage.py migrate --no-input

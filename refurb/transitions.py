@@ -4,7 +4,7 @@ Each ``Move`` names its source and target states, the roles allowed to make it, 
 workstation it may be made from (none: any, or none at all), whether a reason is required, the
 guards that must hold and the effects applied first (e.g. setting the grade from the request).
 ``refurb.services.device_transition`` is the only code that applies it. Read the table, not
-the code, to know the rules; DESIGN.md §2 draws the same graph.
+the code, to know the rules; docs/design.md draws the same graph.
 """
 
 from __future__ import annotations

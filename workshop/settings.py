@@ -218,7 +218,7 @@ if TESTING:
     # Hashing test users' passwords with PBKDF2 would dominate the suite's run time.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-# --- Production hardening (README "Security"). PRODUCTION: not DEBUG and not under pytest.
+# --- Production hardening (docs/operations.md, "Security"). PRODUCTION: not DEBUG and not pytest.
 PRODUCTION = not DEBUG and not TESTING
 
 STORAGES = {

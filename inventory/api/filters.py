@@ -63,7 +63,7 @@ class DeviceFilter(django_filters.FilterSet):
 
         Comparing the foreign key to a scalar subquery (not ``site__code`` through the join)
         lets PostgreSQL walk the ``device_list_filter`` index backwards and stop after one page
-        instead of reading and sorting every match (README, "Performance").
+        instead of reading and sorting every match (docs/performance.md).
         """
         related = Device._meta.get_field(name.removesuffix("_id")).related_model
         code = Subquery(related.objects.filter(code=value).order_by().values("pk")[:1])

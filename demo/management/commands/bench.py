@@ -1,4 +1,4 @@
-"""Seed a network-scale data set, then measure latency, queries and load (README: Performance)."""
+"""Seed a network-scale data set, then measure latency, queries and load (docs/performance.md)."""
 
 from __future__ import annotations
 
