@@ -18,8 +18,15 @@ from refurb.models import (
     Device,
     DeviceEvent,
 )
+from refurb.proofs import Proof
 from refurb.stays import stay_record
-from refurb.transitions import MoveContext, check_permission, find_move, parse_state
+from refurb.transitions import (
+    MoveContext,
+    check_permission,
+    check_service,
+    find_move,
+    parse_state,
+)
 from workshop.exceptions import DomainError
 from workshop.roles import user_roles
 
@@ -57,10 +64,13 @@ def device_transition(
     payload: dict | None = None,
     now: datetime | None = None,
     roles: frozenset[str] | None = None,
+    proof: Proof | None = None,
 ) -> DeviceEvent:
     """Move ``device`` to state ``to`` if the table allows it; append one ``transition`` event.
 
     ``roles`` overrides the actor's roles (a workstation token acts with its kind's roles).
+    A service-only move (``Move.service``) needs ``proof``, issued by its owning service in this
+    transaction (``refurb.proofs``); without it the move is refused with ``service_only``.
     Raises ``DomainError`` and changes nothing when the move is unknown, forbidden or guarded.
     """
     target = parse_state(to)
@@ -70,6 +80,15 @@ def device_transition(
     with transaction.atomic():
         locked = _lock(device)
         move = find_move(locked.state, target)
+        ctx = MoveContext(
+            actor=actor,
+            workstation=workstation,
+            target=target,
+            reason=reason,
+            payload=payload,
+            now=now,
+        )
+        check_service(move, locked, proof, ctx)
         check_permission(
             move, roles=user_roles(actor) if roles is None else roles, workstation=workstation
         )
@@ -79,14 +98,6 @@ def device_transition(
                 _("Say why in a few words: this move needs a reason."),
                 fields={"reason": [_("This field is required.")]},
             )
-        ctx = MoveContext(
-            actor=actor,
-            workstation=workstation,
-            target=target,
-            reason=reason,
-            payload=payload,
-            now=now,
-        )
         fields = ["state", "state_changed_at"]
         for effect in move.effects:
             fields.extend(effect(locked, ctx))
