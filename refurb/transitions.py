@@ -52,6 +52,9 @@ class Move:
     # The proof kind of a move only its owning service may make (``refurb.proofs``): "" for a
     # move anyone with the role may ask for.
     service: str = ""
+    # The input fields a caller (API, screen) may send with the move, e.g. ``grade``; anything
+    # else is refused (``check_inputs``). Services add their own record to the event payload.
+    inputs: frozenset[str] = frozenset()
 
 
 # What to do instead of asking for a service-only move, by proof kind.
@@ -120,6 +123,7 @@ MOVES: tuple[Move, ...] = (
         (guards.grade_set,),
         (apply_grade,),
         stations=frozenset({WK.GRADING}),
+        inputs=frozenset({"grade"}),
     ),
     Move(
         State.GRADED,
@@ -263,6 +267,20 @@ def check_service(move: Move, device, proof, ctx: MoveContext) -> None:
             status=409,
         )
     verifier(device, proof.obj, ctx)
+
+
+def check_inputs(move: Move, inputs: dict) -> None:
+    """Refuse (400, one error per field) any input field ``move`` does not declare."""
+    unknown = sorted(str(name) for name in inputs if name not in move.inputs)
+    if unknown:
+        declared = ", ".join(sorted(move.inputs)) or "—"
+        raise DomainError(
+            "invalid",
+            _("This move takes no field %(fields)s. Its fields: %(declared)s.")
+            % {"fields": ", ".join(unknown), "declared": declared},
+            fields={name: [_("Not a field of this move.")] for name in unknown},
+            status=400,
+        )
 
 
 def check_permission(move: Move, *, roles: frozenset[str], workstation) -> None:

@@ -6,6 +6,7 @@ invoices and credit notes; reference data gets the starting price grid.
 """
 
 from inventory.scan import scan_resolver_register
+from refurb.events import event_fields_register
 from refurb.proofs import proof_verifier_register
 from refurb.states import State
 from refurb.transitions import move_rules_register
@@ -20,6 +21,17 @@ from shop.services.pricing import apply_price
 from workshop.reference import reference_seed_register
 
 move_rules_register(into=State.ON_SALE, sources=[State.GRADED], effects=(apply_price,))
+# What the shop's moves record in their transition events.
+event_fields_register(
+    "transition",
+    invoice=(str,),
+    price=(str, dict),
+    kit=(str, type(None)),
+    credit_note=(str,),
+    buyer=(int,),
+    until=(str,),
+    reservation=(str,),
+)
 proof_verifier_register("sale", sale_line_proves)
 proof_verifier_register("return", credit_note_line_proves)
 proof_verifier_register("reservation", reservation_proves)

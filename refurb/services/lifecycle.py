@@ -22,6 +22,7 @@ from refurb.proofs import Proof
 from refurb.stays import stay_record
 from refurb.transitions import (
     MoveContext,
+    check_inputs,
     check_permission,
     check_service,
     find_move,
@@ -65,18 +66,23 @@ def device_transition(
     now: datetime | None = None,
     roles: frozenset[str] | None = None,
     proof: Proof | None = None,
+    inputs: dict | None = None,
 ) -> DeviceEvent:
     """Move ``device`` to state ``to`` if the table allows it; append one ``transition`` event.
 
     ``roles`` overrides the actor's roles (a workstation token acts with its kind's roles).
     A service-only move (``Move.service``) needs ``proof``, issued by its owning service in this
     transaction (``refurb.proofs``); without it the move is refused with ``service_only``.
+    ``inputs`` is what a client sent (API, screens): only the move's declared fields
+    (``Move.inputs``) are accepted, anything else is a 400. ``payload`` is the calling
+    service's own record, trusted and stored in the event.
     Raises ``DomainError`` and changes nothing when the move is unknown, forbidden or guarded.
     """
     target = parse_state(to)
     now = now or timezone.now()
     reason = (reason or "").strip()
     payload = dict(payload or {})
+    inputs = dict(inputs or {})
     with transaction.atomic():
         locked = _lock(device)
         move = find_move(locked.state, target)
@@ -89,6 +95,8 @@ def device_transition(
             now=now,
         )
         check_service(move, locked, proof, ctx)
+        check_inputs(move, inputs)
+        payload.update(inputs)
         check_permission(
             move, roles=user_roles(actor) if roles is None else roles, workstation=workstation
         )
