@@ -48,7 +48,25 @@ def user_site(user):
 
 
 def sees_every_site(user) -> bool:
-    """Managers see every site's buyers and sales; everyone else only their own site's."""
+    """Superusers and network managers (managers with no site) see every site's records.
+
+    A manager with a site sees that site's only, like everyone else (``workshop/access.py``).
+    """
     from workshop.roles import MANAGER, user_roles
 
-    return MANAGER in user_roles(user)
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if getattr(user, "is_superuser", False):
+        return True
+    return MANAGER in user_roles(user) and user_site(user) is None
+
+
+def user_site_ids(user) -> frozenset[int] | None:
+    """The sites ``user`` may see and act on: None for every site, else a set (maybe empty)."""
+    workstation = getattr(user, "workstation", None)
+    if workstation is not None:  # a workstation token acts at its workstation's site only
+        return frozenset({workstation.site_id})
+    if sees_every_site(user):
+        return None
+    site = user_site(user)
+    return frozenset({site.pk}) if site else frozenset()

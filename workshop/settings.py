@@ -59,7 +59,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 PROJECT_APPS = ["workshop", "refurb", "inventory", "shop", "labels", "reports", "demo"]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "workshop.admin_site.AtelierAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -126,10 +126,15 @@ class Command(BaseCommand):
         User = get_user_model()
         made = {}
         for username, first, last, role, superuser in USERS:
+            # The admin is for managers and superusers only (workshop/admin_site.py).
+            staff = superuser or role == roles.MANAGER
             user, created = User.objects.get_or_create(
                 username=username,
-                defaults={"first_name": first, "last_name": last, "is_staff": True},
+                defaults={"first_name": first, "last_name": last, "is_staff": staff},
             )
+            if not created and user.is_staff != staff:
+                user.is_staff = staff
+                user.save(update_fields=["is_staff"])
             if created:
                 user.is_superuser = superuser
                 user.set_password(DEMO_PASSWORD)
