@@ -74,7 +74,7 @@ def snapshot_ingest(
             now=now,
             outcome=outcome,
         )
-        if outcome.erasures:
+        if outcome.erasures or outcome.checks:
             # drive_record_erasure appended events to its own copy of the device row.
             device.refresh_from_db(fields=["event_seq", "event_head", "no_storage_confirmed"])
         changed = fill_identity(device, parsed, outcome.warnings)
@@ -106,6 +106,7 @@ def snapshot_ingest(
                 "drives_added": outcome.drives_added,
                 "drives_updated": outcome.drives_updated,
                 "erasures": outcome.erasures,
+                "checks": outcome.checks,
                 "failing": outcome.failing,
                 "to_destroy": outcome.to_destroy,
             },

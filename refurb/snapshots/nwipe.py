@@ -36,6 +36,7 @@ from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from .errors import MalformedReport
+from .methods import classify
 
 _TS_RE = re.compile(r"^\[(\d{4})/(\d{2})/(\d{2}) (\d{2}):(\d{2}):(\d{2})\]")
 _OPT_RE = re.compile(r"notice:\s+(\w[\w ]*?)\s*=\s*(.+?)\s*$")
@@ -47,28 +48,20 @@ _GEOM_RE = re.compile(r"notice: (/dev/\S+): Device geometry")
 _TOTAL_BYTES_RE = re.compile(r"Total device bytes\s*=\s*(\d+)")
 _INVOKE_RE = re.compile(r"Invoking method '([^']+)' on (/dev/\S+)")
 _PASS_RE = re.compile(r"Starting pass \d+/(\d+), round \d+/\d+, on (/dev/\S+)")
-_THROUGHPUT_RE = re.compile(r"Total Throughput\s+.*?,\s*([^,]+?),\s*(\d+)R(\+B)?(\+V([AL]))?\s*$")
+_THROUGHPUT_RE = re.compile(
+    r"Total Throughput\s+.*?,\s*([^,]+?),\s*(\d+)R(?:\+(N?B))?(?:\+V([AL]))?\s*$"
+)
+_HIDDEN_RE = re.compile(r"\b(HPA|DCO)\b", re.IGNORECASE)
+_HIDDEN_NONE_RE = re.compile(
+    r"no hidden|not enabled|disabled|not applicable|\[GOOD\]|hidden sectors = 0", re.IGNORECASE
+)
+_HIDDEN_FOUND_RE = re.compile(
+    r"hidden (area|sectors?)[^.]*\b(detected|found|present)|\[BAD\]|HPA is enabled|"
+    r"DCO is enabled|\bis enabled\b",
+    re.IGNORECASE,
+)
 _MESSAGE_RE = re.compile(r"\b(error|fatal):|Please install|hdparm command")
 _TABLE_ROW_RE = re.compile(r"^[!\s]\s*(\S+)\s*\|(.*)$")
-
-# Method names printed by nwipe -> (canonical name, passes per round, NIST category)
-METHODS = {
-    "fill with zeros": ("zero", 1, "clear"),
-    "zero fill": ("zero", 1, "clear"),
-    "fill with ones": ("one", 1, "clear"),
-    "one fill": ("one", 1, "clear"),
-    "dod short": ("dodshort", 3, "clear"),
-    "dod 5220.22-m": ("dod522022m", 7, "clear"),
-    "dod 5220.22m": ("dod522022m", 7, "clear"),
-    "gutmann wipe": ("gutmann", 35, "clear"),
-    "prng stream": ("random", 1, "clear"),
-    "rcmp tssit ops-ii": ("ops2", 8, "clear"),
-    "hmg is5 enhanced": ("is5enh", 3, "clear"),
-    "bruce schneier 7-pass mixed pattern": ("bruce7", 7, "clear"),
-    "bmb21-2019": ("bmb", 6, "clear"),
-    "verify zeros": ("verify_zero", 0, None),
-    "verify ones": ("verify_one", 0, None),
-}
 
 
 @dataclass(frozen=True)
@@ -88,6 +81,7 @@ class NwipeDisk:
     bytes_erased: int | None
     percent_erased: float | None
     verified: bool
+    hidden_area: bool | None = None  # HPA/DCO: True hidden sectors left, False none, None unknown
 
     @property
     def errors(self) -> int:
@@ -111,6 +105,7 @@ class NwipeLog:
     messages: tuple[str, ...]  # error/fatal/"Please install" lines
     started_at: datetime | None
     finished_at: datetime | None
+    read_only: bool = False  # a verify-only method: nothing was written (a check, not a proof)
 
 
 def _ts(line: str, tz: tzinfo) -> datetime | None:
@@ -149,6 +144,15 @@ def _tables(lines: list[str]) -> dict[str, dict[str, list[str]]]:
     return tables
 
 
+def _serial(text: str | None) -> str | None:
+    """A serial nwipe printed, or None when it is empty or garbage (nwipe 0.30 prints
+    uninitialised bytes for loop devices): garbage is never an identity."""
+    text = (text or "").strip()
+    if not text or any(not (32 < ord(c) < 127) for c in text.replace(" ", "_")):
+        return None
+    return text
+
+
 def _int(text: str | None) -> int:
     m = re.match(r"^\s*(\d+)", text or "")
     return int(m.group(1)) if m else 0
@@ -175,6 +179,7 @@ def parse_nwipe_log(text: Any, tz: tzinfo = UTC) -> NwipeLog:
     started: dict[str, datetime | None] = {}
     passes_seen: dict[str, int] = {}
     messages: list[str] = []
+    hidden: dict[str, bool] = {}
     geometry_dev = None
     method_from_invoke = None
     first_ts = last_ts = None
@@ -208,7 +213,7 @@ def parse_nwipe_log(text: Any, tz: tzinfo = UTC) -> NwipeLog:
             found[m.group(1)] = {
                 "bus": m.group(2).strip() or None,
                 "model": m.group(3).strip() or None,
-                "serial": m.group(5).strip() or None,
+                "serial": _serial(m.group(5)),
             }
         m = _SECT_RE.search(line)
         if m:
@@ -228,7 +233,13 @@ def parse_nwipe_log(text: Any, tz: tzinfo = UTC) -> NwipeLog:
             passes_seen[m.group(2)] = max(passes_seen.get(m.group(2), 0), int(m.group(1)))
         m = _THROUGHPUT_RE.search(line)
         if m:
-            throughput = (ts, m.group(1).strip(), int(m.group(2)), bool(m.group(3)), m.group(5))
+            throughput = (ts, m.group(1).strip(), int(m.group(2)), m.group(3) == "B", m.group(4))
+        if _HIDDEN_RE.search(line):
+            dm = re.search(r"(/dev/[\w/.-]+\w)", line)
+            if dm and _HIDDEN_NONE_RE.search(line):
+                hidden.setdefault(dm.group(1), False)
+            elif dm and _HIDDEN_FOUND_RE.search(line):
+                hidden[dm.group(1)] = True
         if re.search(r"\b(error|fatal):", line) or re.search(
             r"Please install|hdparm command", line
         ):
@@ -238,9 +249,12 @@ def parse_nwipe_log(text: Any, tz: tzinfo = UTC) -> NwipeLog:
         m = re.search(r"(\d[\w.]*)", options["banner"])
         version = m.group(1) if m else None
     method = options.get("method") or method_from_invoke or (throughput[1] if throughput else None)
-    key, per_round, nist = METHODS.get((method or "").lower(), (None, None, None))
-    if method and key is None:
-        nist = "clear"  # any other nwipe overwrite method is still an overwrite
+    info = classify("nwipe", method)
+    # An unknown method is not trusted as a sanitisation (doubt never reads as proof).
+    key = info.key if info else None
+    per_round = info.passes if info else None
+    nist = info.category if info and info.writes else None
+    read_only = info is not None and not info.writes
     verify_opt = options.get("verify", "")
     verify = {"0": "off", "1": "last", "2": "all"}.get(verify_opt[:1])
     if throughput and throughput[4]:
@@ -249,7 +263,7 @@ def parse_nwipe_log(text: Any, tz: tzinfo = UTC) -> NwipeLog:
         verify = "off"
     rounds = _int(options.get("rounds")) or (throughput[2] if throughput else None)
     blanking = throughput[3] if throughput else None
-    if passes_seen:
+    if passes_seen and not read_only:
         per_round = max(passes_seen.values())
 
     tables = _tables(lines)
@@ -277,7 +291,7 @@ def parse_nwipe_log(text: Any, tz: tzinfo = UTC) -> NwipeLog:
         if status_cells and len(status_cells) >= 4 and "/" in status_cells[3]:
             t_model, _, t_serial = status_cells[3].rpartition("/")
             model = model or (t_model.strip() or None)
-            serial = serial or (t_serial.strip() or None)
+            serial = serial or _serial(t_serial)
 
         low = (status or "").lower()
         if status is None:
@@ -307,7 +321,8 @@ def parse_nwipe_log(text: Any, tz: tzinfo = UTC) -> NwipeLog:
                 sync_errors=sync_e,
                 bytes_erased=bytes_erased,
                 percent_erased=percent,
-                verified=result == "erased" and verify in ("last", "all"),
+                verified=result == "erased" and verify in ("last", "all") and not read_only,
+                hidden_area=hidden.get(dev),
             )
         )
 
@@ -336,4 +351,5 @@ def parse_nwipe_log(text: Any, tz: tzinfo = UTC) -> NwipeLog:
         messages=tuple(messages),
         started_at=first_ts,
         finished_at=end_ts,
+        read_only=read_only,
     )

@@ -175,7 +175,11 @@ def nwipe_erasures(log: NwipeLog, drives: list[ParsedDrive], warnings: list[str]
                 drive_serial=serial,
                 tool="nwipe",
                 method=log.method,
-                nist_category=log.nist_category if disk.result == "erased" else None,
+                nist_category=(
+                    log.nist_category
+                    if disk.result == "erased" and not disk.hidden_area and not log.read_only
+                    else None
+                ),
                 passes=(log.passes * log.rounds) if log.passes and log.rounds else log.passes,
                 verified=disk.verified,
                 result=disk.result,
@@ -187,6 +191,8 @@ def nwipe_erasures(log: NwipeLog, drives: list[ParsedDrive], warnings: list[str]
                 ),
                 device=disk.device,
                 drive_model=disk.model or (drive.model if drive else None),
+                writes=not log.read_only,
+                hidden_area=disk.hidden_area,
             )
         )
     return out
