@@ -13,6 +13,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from refurb.events import event_append
 from refurb.ingest.devices import device_for_report, fill_identity
@@ -56,6 +57,16 @@ def snapshot_ingest(
         device, registered = device_for_report(
             parsed, workstation=workstation, site=site, actor=actor, now=now
         )
+        if registered and not parsed.asset_tag and not parsed.identity.serial:
+            outcome.warnings.append(
+                _(
+                    "This report names no usable system serial number (missing or a firmware "
+                    "placeholder): it was registered as a new device, %(tag)s, and not matched "
+                    "to another machine. Stick the asset tag on it and send the next reports "
+                    "with --asset-tag."
+                )
+                % {"tag": device.asset_tag}
+            )
         drives_by_key = record_drives(
             device,
             parsed.drives,
