@@ -8,6 +8,8 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from refurb.snapshots.methods import is_read_only
+
 
 class Grade(models.Model):
     """A cosmetic and functional grade with the written criteria shown at the grading bench."""
@@ -152,7 +154,12 @@ class Erasure(BenchRecord):
 
     @property
     def is_proof(self) -> bool:
-        return self.result == self.Result.SUCCESS and self.verified
+        """A finished, verified run of a method that writes (never a read-only check)."""
+        return (
+            self.result == self.Result.SUCCESS
+            and self.verified
+            and not is_read_only(self.tool, self.standard)
+        )
 
 
 class Destruction(BenchRecord):

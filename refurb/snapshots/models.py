@@ -75,6 +75,8 @@ class ParsedErasure:
     raw_excerpt: str = ""
     device: str | None = None
     drive_model: str | None = None
+    writes: bool | None = True  # False: a read-only method (a check, never an erasure)
+    hidden_area: bool | None = None  # True: HPA/DCO hides sectors the run did not reach
 
 
 @dataclass(frozen=True)

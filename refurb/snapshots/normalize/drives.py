@@ -169,24 +169,36 @@ def nwipe_erasures(log: NwipeLog, drives: list[ParsedDrive], warnings: list[str]
         drive = by_device.get(disk.device)
         serial = disk.serial or (drive.serial if drive else None)
         if serial is None:
-            warnings.append(f"nwipe result for {disk.device} cannot be tied to a drive serial")
+            warnings.append(
+                f"nwipe result for {disk.device} names no usable drive serial: say which drive "
+                "it was (send the snapshot of this machine first, or record the erasure at the "
+                "bench)"
+            )
         out.append(
             ParsedErasure(
                 drive_serial=serial,
                 tool="nwipe",
                 method=log.method,
-                nist_category=log.nist_category if disk.result == "erased" else None,
+                nist_category=(
+                    log.nist_category
+                    if disk.result == "erased" and not disk.hidden_area and not log.read_only
+                    else None
+                ),
                 passes=(log.passes * log.rounds) if log.passes and log.rounds else log.passes,
                 verified=disk.verified,
                 result=disk.result,
                 started=disk.started_at,
                 finished=disk.finished_at,
                 raw_excerpt=(
-                    f"nwipe {log.version or '?'} {disk.device} status={disk.status} "
-                    f"errors={disk.errors} verify={log.verify} blank={log.blanking}"
+                    f"nwipe {log.version or '?'} ({log.log_format}) {disk.device} "
+                    f"status={disk.status} errors={disk.errors} io_error={disk.io_error} "
+                    f"verify={log.verify} blank={log.blanking} hidden_area={disk.hidden_area}"
+                    + (f" cause={disk.cause}" if disk.cause else "")
                 ),
                 device=disk.device,
                 drive_model=disk.model or (drive.model if drive else None),
+                writes=not log.read_only,
+                hidden_area=disk.hidden_area,
             )
         )
     return out
