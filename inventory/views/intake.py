@@ -19,6 +19,7 @@ from refurb.models import Category
 from refurb.views.common import device_context, device_get
 from workshop.exceptions import DomainError
 from workshop.forms import form_errors
+from workshop.labelprint import bench_print
 from workshop.views.common import bench_view, done, render_bench, show_error
 
 
@@ -157,4 +158,5 @@ def device_register(request):
     messages.success(
         request, _("%(tag)s registered: stick its label on it.") % {"tag": device.asset_tag}
     )
+    bench_print(request, template="device_tag", obj=device, action_key=f"register:{device.pk}")
     return done(request, reverse("bench:intake-device", args=[device.asset_tag]))

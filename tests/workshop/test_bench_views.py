@@ -314,10 +314,11 @@ def test_intake_refuses_a_negative_weight_on_screen(at_bench, bench_worker):
     assert not Device.objects.exists()
 
 
-def test_the_print_label_hook_stays_hidden_until_labels_provides_it(at_bench, bench_worker, laptop):
+def test_the_new_tag_screen_offers_to_reprint_the_label(at_bench, bench_worker, laptop):
     client = at_bench(bench_worker, WK.INTAKE)
     response = client.get(reverse("bench:intake-device", args=[laptop.asset_tag]))
-    assert b'data-label-hook="missing"' in response.content
+    assert b"data-label-hook" in response.content
+    assert reverse("labels:device-tag", args=[laptop.asset_tag]).encode() in response.content
 
 
 # Erasure
