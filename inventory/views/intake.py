@@ -138,6 +138,24 @@ def device_register(request):
             request, "inventory/bench/intake.html", _intake_context(request, register_form=form)
         )
     data = form.cleaned_data
+    same_serial = (
+        refurb_selectors.devices_by_serial(data["serial_number"], related=("category",))
+        if data["serial_number"] and not request.POST.get("duplicate_ok")
+        else []
+    )
+    if same_serial:
+        messages.warning(
+            request,
+            _(
+                "A device with serial number %(serial)s is already registered (%(tag)s). Open "
+                "it, or register this one anyway if it is really another device."
+            )
+            % {"serial": data["serial_number"], "tag": same_serial[0].asset_tag},
+            extra_tags="serial_exists",
+        )
+        context = _intake_context(request, register_form=form)
+        context["same_serial"] = same_serial
+        return render_bench(request, "inventory/bench/intake.html", context)
     try:
         device = refurb_services.device_register(
             site=request.workstation.site,
