@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "workshop.middleware.DatabaseUnavailableMiddleware",
+    "workshop.views.errors.PublicRefusalMiddleware",
     # django-axes must stay last.
     "axes.middleware.AxesMiddleware",
 ]
