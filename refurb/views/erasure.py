@@ -85,7 +85,19 @@ def drive_add(request, tag):
 @require_POST
 @bench_view
 def no_storage(request, tag):
+    """Confirm a device has no storage: asked twice, since a wrong "no" lets data out."""
     device = device_get(tag)
+    if request.POST.get("confirm") != "1":
+        context = device_context(request, device)
+        context.update(
+            {
+                "drive_form": DriveAddForm(),
+                "erasure_form": ErasureForm(),
+                "destruction_form": DestructionForm(),
+                "confirm_no_storage": True,
+            }
+        )
+        return render_bench(request, "refurb/bench/erasure.html", context)
     return _run(
         request,
         device,

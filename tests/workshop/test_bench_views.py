@@ -338,8 +338,8 @@ def test_erasure_bench_records_a_drive_and_its_verified_erasure(at_bench, bench_
             "method": "purge",
             "tool": "nvme-cli",
             "passes": "1",
-            "verified": "on",
-            "result": "success",
+            "finished": "yes",
+            "verification": "yes",
         },
     )
     drive.refresh_from_db()
@@ -365,7 +365,7 @@ def test_erasure_bench_confirms_no_storage_then_offers_wiped(at_bench, bench_wor
     url = reverse("bench:erasure-device", args=[laptop.asset_tag])
     before = client.get(url)
     assert [m["target"] for m in before.context["blocked_moves"]] == [State.WIPED]
-    client.post(reverse("bench:no-storage", args=[laptop.asset_tag]))
+    client.post(reverse("bench:no-storage", args=[laptop.asset_tag]), {"confirm": "1"})
     after = client.get(url)
     assert [m["target"] for m in after.context["open_moves"]] == [State.WIPED]
 
