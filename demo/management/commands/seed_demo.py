@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 from datetime import timedelta
 from decimal import Decimal
@@ -27,6 +28,9 @@ from workshop import roles
 from workshop.models import Site, WorkerProfile, Workstation, WorkstationKind
 
 DEMO_PASSWORD = "atelier-demo-2026"
+DEMO_PRINTER_NAME = "Étiqueteuse démo (port 9100)"
+DEMO_PRINTER_PORT = int(os.environ.get("ATELIER_DEMO_PRINTER_PORT", "9100"))
+PRINTING_KINDS = (WorkstationKind.INTAKE, WorkstationKind.ERASURE, WorkstationKind.SHOP)
 
 USERS = [
     ("admin", "Admin", "Atelier", None, True),
@@ -116,6 +120,7 @@ class Command(BaseCommand):
         else:
             with transaction.atomic():
                 self.load(users, random.Random(options["seed"]))
+        self.ensure_printers()
         refresh_report_rollups()  # as the nightly job would: the demo history is backdated
         first_site = Site.objects.order_by("pk").first()
         for user in users.values():
@@ -185,6 +190,22 @@ class Command(BaseCommand):
             if index == 0:
                 self.load_shop(site, crew, now)
             self.stdout.write(f"[{index + 1}/{len(SITES)}] {name}: {count} devices")
+
+    def ensure_printers(self) -> None:
+        """Give intake, erasure and shop the demo's raw-9100 printer (``make run`` starts it)."""
+        for site in Site.objects.all():
+            printer, _created = Printer.objects.update_or_create(
+                site=site,
+                name=DEMO_PRINTER_NAME,
+                defaults={
+                    "kind": Printer.Kind.RAW9100,
+                    "host": "127.0.0.1",
+                    "port": DEMO_PRINTER_PORT,
+                    "default_stock": "zebra-57x32",
+                    "timeout_seconds": 3,
+                },
+            )
+            Workstation.objects.filter(site=site, kind__in=PRINTING_KINDS).update(printer=printer)
 
     def make_donors(self) -> list[Donor]:
         return [
