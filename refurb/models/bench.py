@@ -216,7 +216,8 @@ class ChecklistItem(models.Model):
 
 
 class TestResult(BenchRecord):
-    """The outcome of one checklist item on one device; the latest per item counts."""
+    """The outcome of one checklist item on one device; the latest per item of the device's
+    current test cycle counts."""
 
     __test__ = False  # not a pytest test class
 
@@ -232,6 +233,8 @@ class TestResult(BenchRecord):
     passed = models.BooleanField(_("passed"))
     note = models.CharField(_("note"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("tested at"), default=timezone.now)
+    # The device's test cycle when the result was recorded (``Device.test_cycle``).
+    cycle = models.PositiveIntegerField(_("test cycle"), default=0, db_default=0, editable=False)
 
     class Meta:
         verbose_name = _("test result")

@@ -19,6 +19,7 @@ from refurb.models import (
     DeviceEvent,
 )
 from refurb.proofs import Proof
+from refurb.states import TEST_CYCLE_STATES
 from refurb.stays import stay_record
 from refurb.transitions import (
     MoveContext,
@@ -49,6 +50,7 @@ def _sync(target: Device, source: Device) -> None:
         "event_head",
         "updated_at",
         "no_storage_confirmed",
+        "test_cycle",
     ):
         setattr(target, name, getattr(source, name))
     if Device.grade.is_cached(source):
@@ -114,6 +116,10 @@ def device_transition(
         source, stay_started = locked.state, locked.state_changed_at
         locked.state = target
         locked.state_changed_at = now
+        if target in TEST_CYCLE_STATES:
+            locked.test_cycle += 1
+            fields.append("test_cycle")
+            payload["cycle"] = locked.test_cycle
         if locked.grade_id:
             payload["grade"] = locked.grade.code
         event = event_append(
