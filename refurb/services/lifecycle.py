@@ -20,6 +20,7 @@ from refurb.models import (
 )
 from refurb.stays import stay_record
 from refurb.transitions import MoveContext, check_permission, find_move, parse_state
+from workshop.access import site_check
 from workshop.exceptions import DomainError
 from workshop.roles import user_roles
 
@@ -69,6 +70,7 @@ def device_transition(
     payload = dict(payload or {})
     with transaction.atomic():
         locked = _lock(device)
+        site_check(locked.site_id, actor=actor, workstation=workstation)
         move = find_move(locked.state, target)
         check_permission(
             move, roles=user_roles(actor) if roles is None else roles, workstation=workstation
