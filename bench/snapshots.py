@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from refurb.ingest import snapshot_ingest
-from workshop.models import Site
+from workshop.models import Site, WorkerProfile
 from workshop.roles import BENCH_WORKER
 
 FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "hw"
@@ -77,6 +77,8 @@ def ingest_many(n: int = 1000, *, client: bool = True, prefix: str = "BN") -> di
     site, _ = Site.objects.get_or_create(code="ZB", defaults={"name": "Bench site"})
     user, _ = get_user_model().objects.get_or_create(username="snapshot-bench")
     user.groups.add(Group.objects.get(name=BENCH_WORKER))
+    # A person acts at their own site only (workshop/access.py).
+    WorkerProfile.objects.update_or_create(user=user, defaults={"site": site})
     token, _ = Token.objects.get_or_create(user=user)
     template = _template()
     stamp = f"{prefix}{int(time.time()) % 100000:05d}"

@@ -28,6 +28,7 @@ from datetime import UTC, datetime
 from django.utils import timezone
 
 from refurb.models import DeviceEvent
+from workshop.access import site_check
 from workshop.faults import fault_point
 
 CHAIN_VERSION = 1
@@ -163,6 +164,9 @@ def event_append(
     now = now or timezone.now()
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
+    # Every change to a device goes through here: none is made from another site's bench, by a
+    # token of another site or by a person of another site (workshop/access.py).
+    site_check(device.site_id, actor=actor, workstation=workstation)
     event_payload_check(code, payload or {})
     event = DeviceEvent(
         device=device,

@@ -36,7 +36,7 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("device", "scan"): EVERYONE,
     ("drive", "add"): BENCH,
     ("erasure", "record"): BENCH,
-    ("device", "reserve"): frozenset({SHOP, MANAGER}),
+    ("device", "reserve"): frozenset({COACH, SHOP, MANAGER}),
     ("donor_person", "read"): MANAGERS,
     ("buyer", "read"): frozenset({SHOP, MANAGER}),
     ("sale", "read"): frozenset({SHOP, MANAGER}),
@@ -68,6 +68,10 @@ def site_allowed(site_id, *, actor=None, workstation=None) -> bool:
 
 
 def site_refusal(site=None) -> DomainError:
+    if site is not None and not hasattr(site, "code"):
+        from workshop.models import Site
+
+        site = Site.objects.filter(pk=site).first()
     code = getattr(site, "code", None)
     message = (
         _("This belongs to the site %(site)s: it can only be handled at that site.")
@@ -82,7 +86,7 @@ def site_check(site, *, actor=None, workstation=None) -> None:
     """Raise a 403 ``DomainError`` (``other_site``) unless the caller may act at ``site``."""
     site_id = getattr(site, "pk", site)
     if not site_allowed(site_id, actor=actor, workstation=workstation):
-        raise site_refusal(site if hasattr(site, "code") else None)
+        raise site_refusal(site)
 
 
 def access_check(resource: str, action: str, *, site, actor=None, workstation=None) -> None:

@@ -18,15 +18,11 @@ from workshop.models import (
 from workshop.selectors import user_site_ids
 
 
-class ManagerActionsMixin:
-    """Actions declared ``allowed_permissions=("manage",)``: managers (and superusers) only,
-    and only on the rows of their own site (``site_lookup``; every site for a network manager).
-    """
+class SiteScopedAdminMixin:
+    """Rows of the signed-in manager's own site only (``site_lookup``; every site for a network
+    manager or a superuser)."""
 
     site_lookup = "site"
-
-    def has_manage_permission(self, request) -> bool:
-        return is_manager(request.user)
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -34,6 +30,14 @@ class ManagerActionsMixin:
         if site_ids is None:
             return queryset
         return queryset.filter(**{f"{self.site_lookup}__in": site_ids})
+
+
+class ManagerActionsMixin(SiteScopedAdminMixin):
+    """Actions declared ``permissions=("manage",)``: managers (and superusers) only, and only
+    on the rows of their own site."""
+
+    def has_manage_permission(self, request) -> bool:
+        return is_manager(request.user)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -18,10 +18,20 @@ def workstations_active():
     return Workstation.objects.filter(is_active=True).select_related("site")
 
 
-def workstation_get(pk) -> Workstation | None:
-    """Return the active workstation ``pk`` with its site, or ``None``."""
+def workstations_for(user):
+    """The active workstations ``user`` may work at: those of their sites (every site for a
+    superuser or a network manager, none for a person with no site)."""
+    site_ids = user_site_ids(user)
+    stations = workstations_active()
+    return stations if site_ids is None else stations.filter(site_id__in=site_ids)
+
+
+def workstation_get(pk, *, user=None) -> Workstation | None:
+    """Return the active workstation ``pk`` with its site, or ``None``; with ``user``, only
+    one of the workstations that person may work at."""
+    stations = workstations_active() if user is None else workstations_for(user)
     try:
-        return workstations_active().filter(pk=int(pk)).first()
+        return stations.filter(pk=int(pk)).first()
     except (TypeError, ValueError):
         return None
 

@@ -19,7 +19,7 @@ from rest_framework.authtoken.models import Token
 from bench.scenarios.base import BenchEnv, check_response, url_exists
 from bench.snapshots import _template, snapshot_payload
 from refurb.states import State
-from workshop.models import Site
+from workshop.models import Site, WorkerProfile
 from workshop.roles import BENCH_WORKER
 
 
@@ -83,6 +83,8 @@ def setup_snapshot_ingest(env: BenchEnv):
     site = Site.objects.order_by("code").first()
     user, _created = get_user_model().objects.get_or_create(username="bench-agent")
     user.groups.add(Group.objects.get(name=BENCH_WORKER))
+    # A person acts at their own site only (workshop/access.py).
+    WorkerProfile.objects.update_or_create(user=user, defaults={"site": site})
     token, _created = Token.objects.get_or_create(user=user)
     agent = Client(HTTP_AUTHORIZATION=f"Token {token.key}")
     template = _template()

@@ -29,6 +29,7 @@ from refurb.transitions import (
     find_move,
     parse_state,
 )
+from workshop.access import site_check
 from workshop.exceptions import DomainError
 from workshop.roles import user_roles
 
@@ -87,6 +88,7 @@ def device_transition(
     inputs = dict(inputs or {})
     with transaction.atomic():
         locked = _lock(device)
+        site_check(locked.site_id, actor=actor, workstation=workstation)
         move = find_move(locked.state, target)
         ctx = MoveContext(
             actor=actor,

@@ -13,6 +13,7 @@ from refurb.proofs import proof_issue
 from refurb.services import device_transition
 from refurb.states import State
 from shop.models import Buyer, KitItem, Reservation, SiteLegal
+from workshop.access import site_check
 from workshop.exceptions import DomainError
 from workshop.roles import MANAGER
 
@@ -32,6 +33,14 @@ def reservation_create(
     """Hold a device on sale for one buyer until ``expires_at`` (default: the site's days)."""
 
     now = now or timezone.now()
+    site_check(device.site_id, actor=actor, workstation=workstation)
+    if buyer.site_id is not None and buyer.site_id != device.site_id:
+        raise DomainError(
+            "other_site",
+            _("This buyer is registered at another site: reserve for a buyer of this site."),
+            fields={"buyer": [_("Another site's buyer.")]},
+            status=403,
+        )
     with transaction.atomic():
         if KitItem.objects.filter(device=device, active=True).exists():
             raise DomainError(

@@ -117,7 +117,7 @@ def test_drive_status_matches_its_erasures_and_destructions(seeded):
 
 def shop_crew(device):
     station = Workstation.objects.get(site=device.site, kind=WorkstationKind.SHOP)
-    user = factories.UserFactory(roles=["shop"], username="bench-test-shop")
+    user = factories.UserFactory(roles=["shop"], username="bench-test-shop", site=device.site)
     return user, station
 
 
@@ -134,7 +134,9 @@ def test_a_seeded_device_on_sale_can_be_reserved_by_the_service(seeded):
 def test_a_seeded_received_device_is_erased_and_wiped_by_the_services(seeded):
     device = Device.objects.filter(state=State.RECEIVED, drives__isnull=False).distinct().first()
     assert device is not None, "the seed should hold received devices with drives"
-    bench = factories.UserFactory(roles=["bench_worker"], username="bench-test-worker")
+    bench = factories.UserFactory(
+        roles=["bench_worker"], username="bench-test-worker", site=device.site
+    )
     station = Workstation.objects.filter(site=device.site, kind=WorkstationKind.ERASURE).first()
     for drive in device.drives.all():
         drive_record_erasure(

@@ -14,6 +14,7 @@ from shop import services
 from shop.models import PaymentMethod
 from shop.selectors import buyers_visible_to, sales_visible_to
 from tests import factories
+from tests.factories import NO_SITE
 from tests.shop.support import buyer
 from workshop.models import WorkerProfile
 
@@ -36,7 +37,7 @@ def lyon_sale(site, crew, on_sale, legal):
 def grenoble_clerk(make_user):
     other = factories.SiteFactory(code="GR", name="Atelier de Grenoble")
     clerk = make_user("shop", username="gr-clerk")
-    WorkerProfile.objects.create(user=clerk, site=other)
+    WorkerProfile.objects.update_or_create(user=clerk, defaults={"site": other})
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(clerk)
     return clerk, client
@@ -61,7 +62,7 @@ def test_staff_of_the_site_and_managers_see_its_buyers_and_sales(lyon_sale, crew
 
 
 def test_a_seller_without_a_site_sees_no_buyer(lyon_sale, make_user):
-    assert not buyers_visible_to(make_user("shop", username="nowhere")).exists()
+    assert not buyers_visible_to(make_user("shop", username="nowhere", site=NO_SITE)).exists()
 
 
 @pytest.mark.parametrize("name", ["shop:sale", "shop:sale_invoice"])

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 def staff(make_user, role, *, username, site=None):
     user = make_user(role, username=username, is_staff=True)
     if site is not None:
-        WorkerProfile.objects.create(user=user, site=site)
+        WorkerProfile.objects.update_or_create(user=user, defaults={"site": site})
     return user
 
 
@@ -83,7 +83,7 @@ def test_the_token_service_refuses_a_manager_of_another_site(make_user, two_site
         )
     assert refused.value.status == 403
     bench = make_user(roles.BENCH_WORKER, username="karim")
-    WorkerProfile.objects.create(user=bench, site=lyon)
+    WorkerProfile.objects.update_or_create(user=bench, defaults={"site": lyon})
     with pytest.raises(DomainError):
         workstation_token_create(
             workstation=factories.WorkstationFactory(site=lyon), created_by=bench
@@ -96,7 +96,7 @@ def test_a_manager_unlocks_badges_of_their_own_site_only(make_user, two_sites):
 
     lyon, other = two_sites
     worker = make_user(roles.BENCH_WORKER, username="far")
-    WorkerProfile.objects.create(user=worker, site=other)
+    WorkerProfile.objects.update_or_create(user=worker, defaults={"site": other})
     WorkerBadge.objects.create(user=worker, code="B-900", pin_hash="x")
     manager = staff(make_user, roles.MANAGER, username="nadia", site=lyon)
     with pytest.raises(DomainError):
