@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from ..models import ParsedDrive, ParsedErasure
 from ..nwipe import NwipeLog
-from ..smartctl import SmartctlNotADisk
+from ..smartctl import SmartctlNotADisk, is_raid_volume
 from .sources import Sources
 
 _WB_DRIVE_KINDS = {"HardDrive": "HDD", "SolidStateDrive": "SSD", "DataStorage": "other"}
@@ -30,6 +30,7 @@ _FILLABLE = (
     "media_errors",
     "smart_passed",
     "device",
+    "reported_uncorrect",
 )
 
 
@@ -51,6 +52,8 @@ def _fill(strong: ParsedDrive, weak: ParsedDrive) -> ParsedDrive:
         changes["failing_reasons"] = tuple(
             dict.fromkeys(strong.failing_reasons + weak.failing_reasons)
         )
+    if weak.raid_volume:
+        changes["raid_volume"] = True
     if changes:
         changes["source"] = f"{strong.source}+{weak.source}"
     return replace(strong, **changes)
@@ -65,10 +68,13 @@ def merge_drives(src: Sources) -> list[ParsedDrive]:
     def add(drive: ParsedDrive) -> None:
         k = _key(drive.serial)
         index = by_serial.get(k) if k else None
-        if index is None and drive.device and drive.device in by_device:
-            other = drives[by_device[drive.device]]
+        # Behind a RAID controller every disk reports the controller's /dev/sda: the place
+        # of a drive is its device name AND its port ("megaraid,0").
+        place = (drive.device, drive.port) if drive.device else None
+        if index is None and place and place in by_device:
+            other = drives[by_device[place]]
             if other.serial is None or drive.serial is None:
-                index = by_device[drive.device]
+                index = by_device[place]
             else:
                 src.warnings.append(
                     f"{drive.device} reported with two serials ({other.serial} by "
@@ -80,8 +86,8 @@ def merge_drives(src: Sources) -> list[ParsedDrive]:
             return
         if k:
             by_serial[k] = len(drives)
-        if drive.device and drive.device not in by_device:
-            by_device[drive.device] = len(drives)
+        if place and place not in by_device:
+            by_device[place] = len(drives)
         drives.append(drive)
 
     for rep in src.smart:
@@ -103,8 +109,17 @@ def merge_drives(src: Sources) -> list[ParsedDrive]:
                 source="smartctl",
                 device=rep.device_name,
                 failing_reasons=rep.failing_reasons,
+                controller=rep.controller,
+                port=rep.port,
+                raid_volume=rep.raid_volume,
+                reported_uncorrect=rep.reported_uncorrect,
             )
         )
+        if rep.raid_volume:
+            src.warnings.append(
+                f"{rep.device_name} ({rep.model or rep.serial}) is a RAID volume, not a "
+                "physical disk: erase the physical disks behind the controller"
+            )
     if src.lshw:
         for disk in src.lshw.disks:
             if disk.usb:
@@ -123,6 +138,7 @@ def merge_drives(src: Sources) -> list[ParsedDrive]:
                     capacity_bytes=disk.size_bytes,
                     source="lshw",
                     device=disk.logical_name,
+                    raid_volume=is_raid_volume(disk.model, disk.serial, {}),
                 )
             )
     if src.ereuse:
@@ -159,8 +175,14 @@ def merge_drives(src: Sources) -> list[ParsedDrive]:
 
 
 def nwipe_erasures(log: NwipeLog, drives: list[ParsedDrive], warnings: list[str]):
-    """Return one erasure per disk of an nwipe log, tied to ``drives`` by device name."""
-    by_device = {d.device: d for d in drives if d.device}
+    """Return one erasure per disk of an nwipe log, tied to ``drives`` by device name.
+
+    A device name shared by several drives (disks behind a RAID controller) names none.
+    """
+    by_device: dict[str, ParsedDrive | None] = {}
+    for d in drives:
+        if d.device:
+            by_device[d.device] = None if d.device in by_device else d
     out = []
     if not log.disks:
         detail = "; ".join(log.messages) or "no device was wiped"
