@@ -63,6 +63,7 @@ class ParsedDrive:
     port: str | None = None  # "megaraid,0": with ``device``, the drive's place
     raid_volume: bool = False  # a RAID volume, not a physical disk: never erased as one
     reported_uncorrect: int | None = None
+    kind_certain: bool = False  # kind read (rotation rate, NVMe, Workbench type), not guessed
 
 
 @dataclass(frozen=True)

@@ -45,8 +45,13 @@ def _fill(strong: ParsedDrive, weak: ParsedDrive) -> ParsedDrive:
         for name in _FILLABLE
         if getattr(strong, name) is None and getattr(weak, name) is not None
     }
-    if strong.kind == "other" and weak.kind != "other":
+    if weak.kind != "other" and (
+        strong.kind == "other" or (weak.kind_certain and not strong.kind_certain)
+    ):
+        # The best source of the kind: smartctl's rotation rate or NVMe, Workbench's
+        # SolidStateDrive/HardDrive, before lshw's or smartctl's guess from a name.
         changes["kind"] = weak.kind
+        changes["kind_certain"] = weak.kind_certain
     if weak.failing:
         changes["failing"] = True
         changes["failing_reasons"] = tuple(
@@ -111,6 +116,7 @@ def merge_drives(src: Sources) -> list[ParsedDrive]:
                 failing_reasons=rep.failing_reasons,
                 controller=rep.controller,
                 port=rep.port,
+                kind_certain=rep.rotation_rate is not None or rep.kind == "NVMe",
                 raid_volume=rep.raid_volume,
                 reported_uncorrect=rep.reported_uncorrect,
             )
@@ -139,6 +145,7 @@ def merge_drives(src: Sources) -> list[ParsedDrive]:
                     source="lshw",
                     device=disk.logical_name,
                     raid_volume=is_raid_volume(disk.model, disk.serial, {}),
+                    kind_certain=disk.kind in ("NVMe", "eMMC"),
                 )
             )
     if src.ereuse:
@@ -169,6 +176,7 @@ def merge_drives(src: Sources) -> list[ParsedDrive]:
                     failing=bool(reasons),
                     source="workbench",
                     failing_reasons=tuple(reasons),
+                    kind_certain=comp.type in ("HardDrive", "SolidStateDrive"),
                 )
             )
     return drives
