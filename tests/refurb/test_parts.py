@@ -144,3 +144,9 @@ def test_the_toshiba_first_generation_core_i5_gets_its_generation():
         sample_json("hw2", "ereuse_wb11_toshiba_satellite_l655_oem_define_battery_node.json")
     )
     assert specs_from_snapshot(snap)["cpu_generation"] == 1
+
+
+def test_the_probook_450s_5009_reported_uncorrectable_errors_make_its_drive_failing():
+    [drive] = parse_snapshot(sample_json("ereuse", "hp_probook_450.json")).drives
+    assert (drive.serial, drive.reported_uncorrect, drive.failing) == ("S3P9A80F", 5009, True)
+    assert "reported_uncorrect" in drive.failing_reasons

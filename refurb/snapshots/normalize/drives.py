@@ -160,6 +160,7 @@ def merge_drives(src: Sources) -> list[ParsedDrive]:
                 ("reallocated_sectors", test.reallocated if test else None),
                 ("pending_sectors", test.pending if test else None),
                 ("offline_uncorrectable", test.offline_uncorrectable if test else None),
+                ("reported_uncorrect", test.reported_uncorrect if test else None),
             ):
                 if value:
                     reasons.append(name)
@@ -173,6 +174,7 @@ def merge_drives(src: Sources) -> list[ParsedDrive]:
                     reallocated=test.reallocated if test else None,
                     pending=test.pending if test else None,
                     smart_passed=test.assessment if test else None,
+                    reported_uncorrect=test.reported_uncorrect if test else None,
                     failing=bool(reasons),
                     source="workbench",
                     failing_reasons=tuple(reasons),
