@@ -4,8 +4,8 @@ Each snapshot is the bench agent's report of the ThinkPad X1 Carbon samples (lsh
 smartctl, battery, read in place from ``../shared/samples/hw/``) with its system and drive
 serials made unique, so every one registers a new device with one drive. ``ingest_many``
 times ``snapshot_ingest`` (parse + one transaction) and, unless ``client=False``, the same
-through ``POST /api/snapshots/`` with Django's test client. It needs a migrated database: run from ``make bench`` or the ``__main__`` below, which
-uses a throw-away SQLite file.
+through ``POST /api/snapshots/`` with Django's test client. It needs a migrated database:
+run from ``make bench`` or the ``__main__`` below, which uses a throw-away SQLite file.
 """
 
 from __future__ import annotations
