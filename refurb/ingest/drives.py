@@ -39,11 +39,17 @@ def serial_key(serial: str | None) -> str:
 
 
 def _smart(drive: ParsedDrive) -> dict:
-    return {
+    smart = {
         "source": drive.source,
         "device": drive.device,
         "failing_reasons": list(drive.failing_reasons),
     }
+    for name in ("controller", "port", "reported_uncorrect"):
+        if getattr(drive, name) is not None:
+            smart[name] = getattr(drive, name)
+    if drive.raid_volume:
+        smart["raid_volume"] = True
+    return smart
 
 
 def record_drives(

@@ -95,6 +95,15 @@ def record_erasures(
             )
             drives_by_key[key] = drive
             outcome.drives_added.append(drive.tag)
+        if (drive.smart or {}).get("raid_volume"):
+            outcome.warnings.append(
+                _(
+                    "%(tag)s is a RAID volume, not a physical disk: its erasure by %(tool)s "
+                    "was not recorded. Erase the physical disks behind the controller."
+                )
+                % {"tag": drive.tag, "tool": parsed.tool}
+            )
+            continue
         if drive.status == Drive.Status.DESTROYED:
             outcome.warnings.append(
                 _("Drive %(tag)s is already destroyed: its erasure log was not recorded.")

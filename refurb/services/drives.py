@@ -148,6 +148,16 @@ def drive_record_erasure(
 ) -> Erasure:
     """Record an erasure run: a verified success marks the drive erased, else destroy it."""
     now = now or timezone.now()
+    if (drive.smart or {}).get("raid_volume"):
+        raise DomainError(
+            "raid_volume",
+            _(
+                "%(tag)s is a RAID volume, not a physical disk: erasing it leaves data on the "
+                "disks. Erase the physical disks behind the controller."
+            )
+            % {"tag": drive.tag},
+            fields={"drive": [_("A RAID volume is not an erasure target.")]},
+        )
     if is_read_only(tool, standard):
         raise DomainError(
             "read_only_method",

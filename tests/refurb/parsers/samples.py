@@ -37,16 +37,16 @@ def sample_json(folder: str, name: str):
 
 
 def hw_path(name: str) -> Path:
-    return FIXTURES / "hw" / name
+    return sample_path("hw", name)
 
 
 def hw_text(name: str) -> str:
-    return hw_path(name).read_text(encoding="utf-8")
+    return sample_text("hw", name)
 
 
 def hw_json(name: str):
-    return json.loads(hw_text(name))
+    return sample_json("hw", name)
 
 
 def ereuse_json(name: str) -> dict:
-    return json.loads((FIXTURES / "ereuse" / name).read_text(encoding="utf-8"))
+    return sample_json("ereuse", name)
