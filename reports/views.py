@@ -23,9 +23,10 @@ from reports.figures.common import Period
 from reports.figures.donor import (
     OUTCOME_LABELS,
     device_certificate_url,
-    donor_certificate_url,
+    donor_collections,
     donor_devices,
     donor_outcome_counts,
+    donors_list,
 )
 from reports.tables import COACH_TABLES, TABLES, table_csv
 from workshop.models import Site
@@ -62,7 +63,19 @@ def device_history(request, asset_tag: str):
 
 
 @roles_required(MANAGER)
+def donor_list(request):
+    """``reports:donors``: every donor, searchable, with collections and devices."""
+    query = request.GET.get("q", "").strip()
+    return render(
+        request,
+        "reports/donor_list.html",
+        {"donors": donors_list(query)[:500], "query": query},
+    )
+
+
+@roles_required(MANAGER)
 def donor_outcomes(request, pk: int):
+    """``reports:donor``: a donor's collections, devices, outcomes and certificates."""
     donor = get_object_or_404(Donor, pk=pk)
     devices = list(donor_devices(donor))
     for device in devices:
@@ -75,9 +88,9 @@ def donor_outcomes(request, pk: int):
         {
             "donor": donor,
             "devices": devices,
+            "collections": donor_collections(donor, devices),
             "counts": [(OUTCOME_LABELS[key], counts[key]) for key in OUTCOME_LABELS],
             "total": counts["total"],
-            "certificate_url": donor_certificate_url(donor),
         },
     )
 
