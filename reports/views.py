@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from inventory.models import (
     Donor,
 )
-from refurb.models import Device
+from refurb.models import ChecklistItem, Device
 from refurb.selectors import device_timeline
 from reports import charts
 from reports.figures import sales_by_buyer
@@ -36,15 +36,6 @@ from workshop.views.common import roles_required
 ANY_ROLE = frozenset({"bench_worker", COACH, "shop", MANAGER})
 
 
-def _with_details(event):
-    event.details = "; ".join(
-        f"{key}: {value}"
-        for key, value in (event.payload or {}).items()
-        if value not in (None, "", [], {})
-    )
-    return event
-
-
 @roles_required(*ANY_ROLE)
 def device_history(request, asset_tag: str):
     device = get_object_or_404(
@@ -56,7 +47,12 @@ def device_history(request, asset_tag: str):
         "reports/device_timeline.html",
         {
             "device": device,
-            "events": [_with_details(event) for event in device_timeline(device)],
+            "events": list(device_timeline(device)),
+            "check_labels": dict(
+                ChecklistItem.objects.filter(category_id=device.category_id).values_list(
+                    "code", "label"
+                )
+            ),
             "certificate_url": device_certificate_url(device),
         },
     )
