@@ -88,6 +88,7 @@ class PublicRefusalMiddleware:
         if (
             response.status_code == 404
             and request.path.startswith(self.paths)
+            and getattr(request, "resolver_match", None) is None
             and not getattr(response, "atelier_refusal", False)
         ):  # no route matched (``/d/LY0000423/``): with DEBUG, Django's technical page
             return page_not_found(request)

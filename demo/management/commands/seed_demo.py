@@ -25,7 +25,8 @@ from reports.rollups import refresh_report_rollups
 from shop import services as shop_services
 from shop.models import Buyer, SiteLegal
 from workshop import roles
-from workshop.models import Site, WorkerProfile, Workstation, WorkstationKind
+from workshop.models import Site, WorkerBadge, WorkerProfile, Workstation, WorkstationKind
+from workshop.services import badge_create
 
 DEMO_PASSWORD = "atelier-demo-2026"
 DEMO_PRINTER_NAME = "Étiqueteuse démo (port 9100)"
@@ -44,6 +45,16 @@ USERS = [
 # Where each demo person works (their WorkerProfile). nadia, the manager, has no site: she is
 # the network manager and sees both sites; admin is a superuser.
 USER_SITES = {"salome": "LY", "claire": "LY", "lucas": "LY", "karim": "SE"}
+
+# Every demo worker signs in at the benches with a badge and a PIN (printed by `make run`).
+BADGES = {
+    "admin": ("BADGE-ADMIN", "9024"),
+    "salome": ("BADGE-SALOME", "2580"),
+    "karim": ("BADGE-KARIM", "1470"),
+    "claire": ("BADGE-CLAIRE", "3691"),
+    "lucas": ("BADGE-LUCAS", "4826"),
+    "nadia": ("BADGE-NADIA", "7315"),
+}
 
 SITES = [
     ("LY", "Atelier solidaire de Lyon", "12 rue de Gerland, 69007 Lyon"),
@@ -156,6 +167,9 @@ class Command(BaseCommand):
                 user.save()
                 if role:
                     user.groups.add(Group.objects.get(name=role))
+            code, pin = BADGES[username]
+            if not WorkerBadge.objects.filter(code=code).exists():
+                badge_create(user=user, code=code, pin=pin)
             made[username] = user
         return made
 
@@ -345,4 +359,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, first, last, role, superuser in USERS:
             label = "superuser" if superuser else str(roles.ROLES[role])
-            self.stdout.write(f"  {username:<8} {first} {last} — {label}")
+            code, pin = BADGES[username]
+            self.stdout.write(
+                f"  {username:<8} {first} {last} — {label} · badge {code} · PIN {pin}"
+            )
+        self.stdout.write("At a bench: scan (or type) the badge, then the PIN.")

@@ -67,7 +67,7 @@
   }
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (!(form instanceof HTMLFormElement) || (form.method || "").toLowerCase() !== "post") return;
+    if (!(form instanceof HTMLFormElement) || (form.getAttribute("method") || "").toLowerCase() !== "post") return;
     var submitter = event.submitter;
     if (form.classList.contains("is-busy")) {
       event.preventDefault();
