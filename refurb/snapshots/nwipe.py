@@ -332,13 +332,13 @@ def parse_nwipe_log(text: Any, tz: tzinfo = UTC) -> NwipeLog:
                 named = current  # 0.26 prints the method where the device belongs
             else:
                 pm = _PATH_IN_LINE_RE.search(body)
+                path = (pm.group(1) or pm.group(2)) if pm else ""
                 if (
-                    pm
-                    and "entropy" not in body
-                    and "config" not in body
-                    and "nwipe" not in (pm.group(1) or pm.group(2) or "")
+                    path
+                    and not path.startswith(("/etc/", "/proc/", "/sys/"))
+                    and not (path.endswith((".conf", ".csv", ".log", ".pdf")) or "entropy" in body)
                 ):
-                    named = pm.group(1) or pm.group(2)
+                    named = path  # a regular file given as a target: "'/x/disk1.img' is not..."
         is_error = bool(re.search(r"\b(error|fatal):", body))
         if is_error or re.search(r"Please install|hdparm command", body):
             messages.append(body.strip())
