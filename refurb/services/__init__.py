@@ -12,5 +12,6 @@ from refurb.services.lifecycle import device_transition  # noqa: F401
 from refurb.services.verification import (  # noqa: F401
     verification_draw,
     verification_record,
+    verification_sampling_report,
     verification_share,
 )

@@ -132,3 +132,31 @@ def verification_record(
                 now=now,
             )
     return [d.tag for d in reopened]
+
+
+def verification_sampling_report(*, site=None, start: datetime | None = None, end=None) -> dict:
+    """What the erasure report says of the sampling: proofs, drawn, checked, passed, failed.
+
+    Over the proofs of erasure recorded between ``start`` and ``end`` (all when None), at
+    ``site`` (every site when None): ``share`` is the configured share, ``drawn_share`` the
+    share actually drawn, ``pending`` the drawn drives not checked yet.
+    """
+    proofs = Erasure.objects.filter(result=Erasure.Result.SUCCESS, verified=True)
+    if site is not None:
+        proofs = proofs.filter(drive__device__site=site)
+    if start is not None:
+        proofs = proofs.filter(created_at__gte=start)
+    if end is not None:
+        proofs = proofs.filter(created_at__lt=end)
+    samples = VerificationSample.objects.filter(erasure__in=proofs)
+    counts = {
+        "proofs": proofs.count(),
+        "drawn": samples.count(),
+        "passed": samples.filter(passed=True).count(),
+        "failed": samples.filter(passed=False).count(),
+    }
+    counts["checked"] = counts["passed"] + counts["failed"]
+    counts["pending"] = counts["drawn"] - counts["checked"]
+    counts["share"] = verification_share()
+    counts["drawn_share"] = round(counts["drawn"] / counts["proofs"], 4) if counts["proofs"] else 0
+    return counts

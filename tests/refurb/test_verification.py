@@ -107,3 +107,18 @@ def test_a_failed_check_puts_the_drive_and_its_batch_back_to_erasure(
         assert drive.status == status
     events = DeviceEvent.objects.filter(code=DeviceEvent.Code.DRIVE_CHECK)
     assert sorted(e.payload["drive"] for e in events) == sorted([sampled.tag, same_batch.tag])
+
+
+def test_the_erasure_report_tells_the_sampling(settings, laptop, bench_worker, checker):
+    settings.ATELIER_ERASURE_VERIFICATION_SHARE = 1.0
+    first = _erase(laptop, bench_worker, "S1")
+    _erase(laptop, bench_worker, "S2")
+    settings.ATELIER_ERASURE_VERIFICATION_SHARE = 0.0
+    _erase(laptop, bench_worker, "S3")
+    sample = VerificationSample.objects.get(erasure__drive=first)
+    services.verification_record(sample=sample, actor=checker, passed=True)
+    settings.ATELIER_ERASURE_VERIFICATION_SHARE = 0.05
+    assert services.verification_sampling_report(site=laptop.site) == {
+        "proofs": 3, "drawn": 2, "checked": 1, "passed": 1, "failed": 0, "pending": 1,
+        "share": 0.05, "drawn_share": 0.6667,
+    }  # fmt: skip
