@@ -293,7 +293,7 @@ def parse_nwipe_log(text: Any, tz: tzinfo = UTC) -> NwipeLog:
             d = disk(m.group(1))
             d.found = True
             d.bus, d.model = _bus_model(m.group(2))
-            cut = len(line.rstrip("\n")) >= _LOG_WIDTH and not line.rstrip().endswith(")")
+            cut = len(line.rstrip("\r\n")) == _LOG_WIDTH  # a line cut at 80 columns
             d.serial = None if cut else _serial(m.group(4))
             continue
         m = _LEGACY_FOUND_RE.search(body)
