@@ -14,6 +14,7 @@ from refurb.models import (
     Snapshot,
     StayRollup,
     TestResult,
+    VerificationSample,
 )
 from workshop.admin import ReadOnlyAdmin
 
@@ -64,6 +65,14 @@ class ErasureAdmin(ReadOnlyAdmin):
     list_filter = ["method", "result", "verified", "tool"]
     search_fields = ["drive__tag", "drive__serial_number", "drive__device__asset_tag"]
     list_select_related = ["drive", "operator"]
+
+
+@admin.register(VerificationSample)
+class VerificationSampleAdmin(ReadOnlyAdmin):
+    list_display = ["erasure", "drawn_at", "passed", "checked_by", "checked_at"]
+    list_filter = ["passed"]
+    search_fields = ["erasure__drive__tag", "erasure__drive__serial_number"]
+    list_select_related = ["erasure__drive", "checked_by"]
 
 
 @admin.register(Destruction)

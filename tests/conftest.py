@@ -20,6 +20,12 @@ def default_language():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(autouse=True)
+def no_verification_sampling(settings):
+    """Draw no erased drive for R2v3 sampling unless a test asks (a random draw adds a row)."""
+    settings.ATELIER_ERASURE_VERIFICATION_SHARE = 0.0
+
+
 @pytest.fixture
 def site(db):
     site = factories.SiteFactory(code="LY", name="Atelier de Lyon")

@@ -175,6 +175,10 @@ ATELIER_PRINTER_NETWORKS = env_list(
 
 # Base of the public device pages that shop labels' QR codes point to (``<base>/d/<tag>``).
 ATELIER_PUBLIC_BASE_URL = os.environ.get("ATELIER_PUBLIC_BASE_URL", "")
+# R2v3 verification sampling: the share of proofs of erasure drawn for an independent check.
+ATELIER_ERASURE_VERIFICATION_SHARE = float(
+    os.environ.get("ATELIER_ERASURE_VERIFICATION_SHARE", "0.05")
+)
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "workshop.api.schema.AtelierAutoSchema",

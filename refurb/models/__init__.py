@@ -10,6 +10,7 @@ from refurb.models.bench import (  # noqa: F401
     NistMethod,
     Repair,
     TestResult,
+    VerificationSample,
 )
 from refurb.models.device import Category, Device  # noqa: F401
 from refurb.models.evidence import Certificate, Snapshot  # noqa: F401

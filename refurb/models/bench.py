@@ -162,6 +162,39 @@ class Erasure(BenchRecord):
         )
 
 
+class VerificationSample(models.Model):
+    """An erased drive drawn at random for an independent check (R2v3 verification sampling).
+
+    Drawn when a proof of erasure is recorded (``ATELIER_ERASURE_VERIFICATION_SHARE``, 5 % by
+    default); checked by a different person than the one who erased it. ``passed`` is None
+    until the check is recorded.
+    """
+
+    erasure = models.OneToOneField(
+        Erasure, on_delete=models.PROTECT, related_name="verification", verbose_name=_("erasure")
+    )
+    drawn_at = models.DateTimeField(_("drawn at"), default=timezone.now)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("checked by"),
+    )
+    checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
+    passed = models.BooleanField(_("check passed"), null=True, blank=True)
+    note = models.TextField(_("check notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("verification sample")
+        verbose_name_plural = _("verification samples")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.erasure.drive} · {self.passed}"
+
+
 class Destruction(BenchRecord):
     """A drive physically destroyed, with the witness who saw it done."""
 

@@ -9,3 +9,9 @@ from refurb.services.drives import (  # noqa: F401
 )
 from refurb.services.intake import device_confirm_no_storage, device_register  # noqa: F401
 from refurb.services.lifecycle import device_transition  # noqa: F401
+from refurb.services.verification import (  # noqa: F401
+    verification_draw,
+    verification_record,
+    verification_sampling_report,
+    verification_share,
+)

@@ -18,6 +18,7 @@ from refurb.models import (
     NistMethod,
 )
 from refurb.services.lifecycle import _lock, _sync
+from refurb.services.verification import verification_draw
 from refurb.snapshots.methods import classify, is_read_only
 from workshop.exceptions import DomainError, validate
 from workshop.services import tag_allocate
@@ -216,6 +217,7 @@ def drive_record_erasure(
             )
         erasure.save()
         if erasure.is_proof:
+            verification_draw(erasure, now=now)
             locked.status = Drive.Status.ERASED
         elif locked.status != Drive.Status.ERASED:
             locked.status = Drive.Status.FAILED

@@ -293,7 +293,7 @@ def parse_nwipe_log(text: Any, tz: tzinfo = UTC) -> NwipeLog:
             d = disk(m.group(1))
             d.found = True
             d.bus, d.model = _bus_model(m.group(2))
-            cut = len(line.rstrip("\n")) >= _LOG_WIDTH and not line.rstrip().endswith(")")
+            cut = len(line.rstrip("\r\n")) == _LOG_WIDTH  # a line cut at 80 columns
             d.serial = None if cut else _serial(m.group(4))
             continue
         m = _LEGACY_FOUND_RE.search(body)
@@ -332,13 +332,13 @@ def parse_nwipe_log(text: Any, tz: tzinfo = UTC) -> NwipeLog:
                 named = current  # 0.26 prints the method where the device belongs
             else:
                 pm = _PATH_IN_LINE_RE.search(body)
+                path = (pm.group(1) or pm.group(2)) if pm else ""
                 if (
-                    pm
-                    and "entropy" not in body
-                    and "config" not in body
-                    and "nwipe" not in (pm.group(1) or pm.group(2) or "")
+                    path
+                    and not path.startswith(("/etc/", "/proc/", "/sys/"))
+                    and not (path.endswith((".conf", ".csv", ".log", ".pdf")) or "entropy" in body)
                 ):
-                    named = pm.group(1) or pm.group(2)
+                    named = path  # a regular file given as a target: "'/x/disk1.img' is not..."
         is_error = bool(re.search(r"\b(error|fatal):", body))
         if is_error or re.search(r"Please install|hdparm command", body):
             messages.append(body.strip())

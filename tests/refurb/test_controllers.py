@@ -108,3 +108,19 @@ def test_a_raid_volume_is_recorded_flagged_and_refused_as_an_erasure_target(site
     assert (
         "effacez les disques physiques derrière le contrôleur" in str(error.value.message).lower()
     )
+
+
+OTHER_HW2 = [
+    ("smartctl_nvme_kingston_snv3s_null_temp_sensor.json",
+     {"model": "KINGSTON SNV3S1000G", "serial": "50026B768716CACC", "kind": "NVMe",
+      "capacity_bytes": 1000204886016, "power_on_hours": 8940, "media_errors": 0,
+      "failing": False}),
+    ("smartctl_usb_sd_card_reader_macbook_no_media_exit2.json",
+     {"device_name": "/dev/sdb", "reason": "open_failed", "is_disk_report": False}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("name, expected", OTHER_HW2, ids=[r[0] for r in OTHER_HW2])
+def test_a_null_temperature_sensor_and_an_empty_card_reader_read_as_they_are(name, expected):
+    report = parse_smartctl(sample_json("hw2", name))
+    assert {k: getattr(report, k) for k in expected} == expected

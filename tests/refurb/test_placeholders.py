@@ -136,3 +136,12 @@ def test_two_machines_whose_only_identity_is_a_placeholder_are_two_devices(site,
             "", "", ""
         )  # fmt: skip
         assert any(snapshot.device.asset_tag in w for w in snapshot.outcome.warnings)
+
+
+def test_the_windows_dmidecode_reads_its_identity_after_the_double_blank_line():
+    report = parse_dmidecode(
+        sample_text("hw2", "dmidecode_windows_hp_elitebook_2570p_extracted.txt")
+    )
+    assert (report.manufacturer, report.model, report.serial, report.sku, report.ram_bytes) == (
+        "Hewlett-Packard", "HP EliteBook 2570p", "CNU4069Y46", "A1L17AV", 8 * 2**30
+    )  # fmt: skip

@@ -119,3 +119,22 @@ def test_the_pre_028_log_is_not_reported_as_erasing_nothing():
     warnings = []
     nwipe_erasures(log, [], warnings)
     assert not any("did not erase any disk" in w for w in warnings)
+
+
+def test_a_real_serial_on_a_long_found_line_is_read():
+    """Synthetic variant of the 0.42 log: a drive with a real serial (the line is 103 wide)."""
+    text = sample_text("hw", "local_nwipe042_success_dodshort_verified.log").replace(
+        "Loopback device,   67 MB, S/N=", "WDC WD3200BEVT-22A23T0,   67 MB, S/N=WD-WXE1A80R1234"
+    )
+    [disk] = parse_nwipe_log(text).disks
+    assert (disk.model, disk.serial) == ("WDC WD3200BEVT-22A23T0", "WD-WXE1A80R1234")
+
+
+def test_a_found_line_cut_at_80_columns_gives_no_serial():
+    """The 0.28 development log cut "S/N=W..." at 80 columns: "W" is not a serial."""
+    log = parse_nwipe_log(
+        sample_text(
+            "hw2", "nwipe_excerpt_2020_medion_80col_truncated_lines_smbios_placeholders.log"
+        )
+    )
+    assert [d.serial for d in log.disks] == [None]
