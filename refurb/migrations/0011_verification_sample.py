@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('refurb', '0009_drive_serial_upper'),
+        ('refurb', '0010_test_cycles'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
