@@ -288,6 +288,11 @@ AXES_ENABLED = env_bool("ATELIER_LOGIN_THROTTLING", True)
 AXES_FAILURE_LIMIT = int(os.environ.get("ATELIER_LOGIN_FAILURE_LIMIT", 5))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("ATELIER_LOGIN_COOLOFF_MINUTES", 15)))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# How many reverse proxies (each appending to X-Forwarded-For) stand in front of the server:
+# the client address failures are counted under is taken that many entries from the right
+# (workshop.security.client_ip; docs/operations.md, "Security"). 0: REMOTE_ADDR.
+ATELIER_TRUSTED_PROXY_COUNT = int(os.environ.get("ATELIER_TRUSTED_PROXY_COUNT", 0))
+AXES_CLIENT_IP_CALLABLE = "workshop.security.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_USERNAME_CALLABLE = "workshop.security.login_identity"
