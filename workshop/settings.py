@@ -195,8 +195,17 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "EXCEPTION_HANDLER": "workshop.api.errors.api_exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["workshop.api.throttles.TokenRateThrottle"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+
+# API request rates (workshop/api/throttles.py); None switches one off.
+ATELIER_THROTTLE_RATES = {
+    "token": os.environ.get("ATELIER_THROTTLE_TOKEN", "1200/minute"),
+    "snapshots": os.environ.get("ATELIER_THROTTLE_SNAPSHOTS", "120/minute"),
+}
+if TESTING:  # the suite's own traffic is not throttled; tests/api/test_tokens.py turns it on
+    ATELIER_THROTTLE_RATES = {"token": None, "snapshots": None}
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Atelier API",
@@ -298,6 +307,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # How many reverse proxies (each appending to X-Forwarded-For) stand in front of the server:
 # the client address failures are counted under is taken that many entries from the right
 # (workshop.security.client_ip; docs/operations.md, "Security"). 0: REMOTE_ADDR.
+# User API tokens (manage.py create_user_token): hashed, valid this many days.
+ATELIER_USER_TOKEN_DAYS = int(os.environ.get("ATELIER_USER_TOKEN_DAYS", 90))
 ATELIER_TRUSTED_PROXY_COUNT = int(os.environ.get("ATELIER_TRUSTED_PROXY_COUNT", 0))
 AXES_CLIENT_IP_CALLABLE = "workshop.security.client_ip"
 AXES_RESET_ON_SUCCESS = True

@@ -24,6 +24,7 @@ from workshop.api.auth import request_actor, request_workstation
 from workshop.api.base import ApiViewMixin
 from workshop.api.errors import ErrorSerializer
 from workshop.api.parsers import JsonLimitError, json_loads_checked
+from workshop.api.throttles import SnapshotRateThrottle, TokenRateThrottle
 from workshop.exceptions import DomainError
 from workshop.models import Site
 from workshop.roles import BENCH_ROLES
@@ -126,6 +127,7 @@ def _site(request):
 class SnapshotCreateView(ApiViewMixin, APIView):
     """Receive one hardware snapshot; answer the device's tag and what the bench must do."""
 
+    throttle_classes = [TokenRateThrottle, SnapshotRateThrottle]
     write_roles = BENCH_ROLES
 
     @extend_schema(
@@ -172,6 +174,7 @@ class SnapshotCreateView(ApiViewMixin, APIView):
 class ErasureImportView(ApiViewMixin, APIView):
     """Receive erasure evidence for one device: ``{"asset_tag", "nwipe_log", "records"}``."""
 
+    throttle_classes = [TokenRateThrottle, SnapshotRateThrottle]
     write_roles = BENCH_ROLES
 
     @extend_schema(

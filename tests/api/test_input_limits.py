@@ -12,7 +12,8 @@ import json
 
 import pytest
 from django.test import Client
-from rest_framework.authtoken.models import Token
+
+from workshop.services import user_token_create
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,7 @@ DEEP_OBJECT = ('{"a":' * 100_000 + "1" + "}" * 100_000).encode()
 
 @pytest.fixture
 def api(bench_worker, site):
-    token = Token.objects.create(user=bench_worker).key
+    token = user_token_create(user=bench_worker)[1]
     return Client(HTTP_AUTHORIZATION=f"Token {token}", HTTP_ACCEPT_LANGUAGE="en")
 
 
