@@ -25,12 +25,17 @@ install-test: $(VENV)/.installed-test
 migrate: install
 	DEBUG=1 $(PY) manage.py migrate --no-input
 
-demo: migrate
-	DEBUG=1 $(PY) manage.py seed_demo
+# The demo's label printer (demo/printer.py) listens on PRINTER_PORT beside the server and
+# saves every label it gets under var/printed/ (PNG previews with the test extras installed).
+PRINTER_PORT ?= 9100
 
+demo: migrate
+	DEBUG=1 ATELIER_DEMO_PRINTER_PORT=$(PRINTER_PORT) $(PY) manage.py seed_demo
 run: demo
 	@echo "Atelier is served on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"
-	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=1 $(PY) manage.py demo_printer --port $(PRINTER_PORT) & printer=$$!; \
+	trap 'kill $$printer 2>/dev/null' EXIT INT TERM; \
+	DEBUG=1 ATELIER_DEMO_PRINTER_PORT=$(PRINTER_PORT) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install-test
 	$(PY) -m pytest $(PYTEST_ARGS)

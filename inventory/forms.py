@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from inventory.models import Donor
 from refurb.models import Category
+from workshop.forms import DecimalCommaField
 
 
 class CollectionForm(forms.Form):
@@ -19,7 +20,7 @@ class CollectionForm(forms.Form):
     donor_kind = forms.ChoiceField(
         label=_("New donor is a"), choices=Donor.Kind.choices, initial=Donor.Kind.PERSON
     )
-    gross_weight_kg = forms.DecimalField(
+    gross_weight_kg = DecimalCommaField(
         label=_("Weight of the lot (kg)"),
         max_digits=10,
         decimal_places=3,
@@ -46,7 +47,7 @@ class DeviceRegisterForm(forms.Form):
     serial_number = forms.CharField(
         label=_("Serial number (scan the maker's barcode)"), max_length=80, required=False
     )
-    weight_kg = forms.DecimalField(
+    weight_kg = DecimalCommaField(
         label=_("Weight (kg)"),
         max_digits=8,
         decimal_places=3,

@@ -202,6 +202,13 @@ class PrintJob(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    action_key = models.CharField(
+        _("action"),
+        max_length=160,
+        blank=True,
+        editable=False,
+        help_text=_("The screen action that printed this job: one action prints once."),
+    )
     reprint_of = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -218,6 +225,13 @@ class PrintJob(models.Model):
         indexes = [
             models.Index(fields=["status", "created_at"], name="printjob_status_created"),
             models.Index(fields=["template", "codes_key"], name="printjob_template_key"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action_key"],
+                condition=~models.Q(action_key=""),
+                name="printjob_unique_action",
+            )
         ]
 
     def __str__(self) -> str:

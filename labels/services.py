@@ -10,12 +10,13 @@ no row lock. A failure is recorded on the job and raised as a ``DomainError`` wi
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -223,13 +224,23 @@ def print_job_create(
     actor,
     now: datetime | None = None,
     base_url: str | None = None,
+    action_key: str = "",
 ) -> PrintJob:
     """Print ``template`` labels for ``objects`` or scanned ``codes``; return the sent job.
 
     The printer is ``printer``, else the workstation's. Raises ``DomainError`` before
     anything is recorded for bad input, and ``print_failed`` after recording a failed job.
     A ``download`` printer's bytes are on ``job.document``.
+
+    ``action_key`` names the screen action that prints (registering device 42, adding drive
+    7, one click on "reprint"): a job already recorded for it is returned (or its failure
+    raised again) without sending anything, so one action prints once, even when the
+    request is repeated or two arrive together.
     """
+    if action_key:
+        previous = _job_for_action(action_key)
+        if previous is not None:
+            return previous
     codes = [str(code) for code in codes] if codes is not None else None
     printer = _resolve_printer(printer, workstation)
     stock_obj = _resolve_stock(printer, stock)
@@ -254,6 +265,60 @@ def print_job_create(
     )
     job_codes = codes if objects is None else [item.code for item in items]
     now = now or timezone.now()
+    try:
+        job = _job_record(
+            template,
+            items,
+            job_codes,
+            stock_obj,
+            printer,
+            workstation,
+            copies,
+            start_at,
+            label_format,
+            actor,
+            now,
+            action_key,
+        )
+    except IntegrityError:
+        if not action_key:
+            raise
+        return _job_for_action(action_key, wait=True)
+    return _send(job, data, items, actor=actor, now=now)
+
+
+def _job_for_action(action_key: str, *, wait: bool = False) -> PrintJob | None:
+    """The job recorded for ``action_key`` (its failure raised again), or None.
+
+    With ``wait``, a job another request is still sending is waited for (up to 5 s)."""
+    deadline = time.monotonic() + (5.0 if wait else 0.0)
+    while True:
+        job = PrintJob.objects.select_related("printer").filter(action_key=action_key).first()
+        if job is None or job.status != PrintJob.Status.QUEUED or time.monotonic() >= deadline:
+            break
+        time.sleep(0.1)
+    if job is None:
+        return None
+    if job.status == PrintJob.Status.FAILED:
+        raise print_failed_error(job)
+    job.document = None
+    return job
+
+
+def _job_record(
+    template,
+    items,
+    job_codes,
+    stock_obj,
+    printer,
+    workstation,
+    copies,
+    start_at,
+    label_format,
+    actor,
+    now,
+    action_key,
+) -> PrintJob:
     with transaction.atomic():
         key = codes_key(item.code for item in items)
         job = PrintJob(
@@ -271,6 +336,7 @@ def print_job_create(
             status=PrintJob.Status.QUEUED,
             attempts=1,
             created_at=now,
+            action_key=action_key[:160],
             reprint_of=PrintJob.objects.filter(
                 template=template, codes_key=key, status=PrintJob.Status.SENT
             )
@@ -279,7 +345,7 @@ def print_job_create(
         )
         validate(job)
         job.save()
-    return _send(job, data, items, actor=actor, now=now)
+    return job
 
 
 def print_job_retry(

@@ -5,12 +5,17 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from labels import services
+from labels.bench import job_notice
 from labels.forms import PrintForm
 from labels.models import PrintJob
+from refurb.models import Device
 from workshop.exceptions import DomainError
+from workshop.labelprint import bench_print, form_token, notices_add
+from workshop.views.common import bench_view, done, safe_next
 
 
 def _base_url(request) -> str:
@@ -73,10 +78,16 @@ def job_detail(request, pk: int):
 @require_POST
 def job_retry(request, pk: int):
     job = get_object_or_404(PrintJob.objects.select_related("printer"), pk=pk)
+    code = ", ".join(job.codes)
     try:
-        services.print_job_retry(job=job, actor=request.user, base_url=_base_url(request))
-    except DomainError:
-        pass  # the job page shows the recorded failure and its advice
+        job = services.print_job_retry(job=job, actor=request.user, base_url=_base_url(request))
+        notice = job_notice(job, code)
+    except DomainError as error:
+        # the job page shows the recorded failure and its advice
+        notice = job_notice(getattr(error, "job", None) or job, code, error=error)
+    if request.POST.get("next"):  # retried from a bench notice: back to the bench
+        notices_add(request, notice)
+        return done(request, safe_next(request, reverse("bench:home")))
     return redirect("labels:job", pk=job.pk)
 
 
@@ -91,3 +102,29 @@ def job_document(request, pk: int):
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = f'inline; filename="{name}"'
     return response
+
+
+REPRINTABLE = ("device_tag", "shop_label", "erasure_sticker")
+
+
+@bench_view
+def device_tag(request, tag: str):
+    """``labels:device-tag``: reprint a device's label at this workstation's printer.
+
+    GET opens the print screen filled in; POST prints (once per click: the form's one-time
+    token is the action) and goes back to the card, the outcome shown as a notice there.
+    """
+    device = get_object_or_404(Device, asset_tag=tag)
+    template = request.POST.get("template") or request.GET.get("template") or "device_tag"
+    if template not in REPRINTABLE:
+        template = "device_tag"
+    if request.method != "POST":
+        return redirect(f"{reverse('labels:print')}?template={template}&codes={device.asset_tag}")
+    token = form_token(request)
+    bench_print(
+        request,
+        template=template,
+        obj=device,
+        action_key=f"reprint:{template}:{device.pk}:{token}" if token else "",
+    )
+    return done(request, safe_next(request, reverse("bench:device", args=[device.asset_tag])))

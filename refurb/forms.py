@@ -16,6 +16,13 @@ class DriveAddForm(forms.Form):
 
 
 class ErasureForm(forms.Form):
+    """An erasure typed in by hand: each question in plain words, none answered in advance.
+
+    ``verified`` and ``result`` (what the service records) come from the two answers. An
+    erasure whose verification was not done is not recorded at all: the worker is told to
+    run the verification first, instead of the drive silently becoming "to destroy".
+    """
+
     method = forms.ChoiceField(
         label=_("Method (NIST SP 800-88)"),
         choices=[
@@ -25,8 +32,34 @@ class ErasureForm(forms.Form):
     )
     tool = forms.CharField(label=_("Tool"), max_length=80, initial="nwipe")
     passes = forms.IntegerField(label=_("Passes"), min_value=1, max_value=99, initial=1)
-    verified = forms.BooleanField(label=_("Verified after erasure"), required=False)
-    result = forms.ChoiceField(label=_("Result"), choices=Erasure.Result.choices)
+    finished = forms.ChoiceField(
+        label=_("Did the tool finish without an error?"),
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Answer: did the tool finish without an error?")},
+    )
+    verification = forms.ChoiceField(
+        label=_("Did the verification succeed?"),
+        choices=[("yes", _("Yes")), ("no", _("No")), ("not_done", _("Not done"))],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Answer: did the verification succeed?")},
+    )
+
+    def clean(self):
+        data = super().clean()
+        finished, verification = data.get("finished"), data.get("verification")
+        if finished == "yes" and verification == "not_done":
+            raise forms.ValidationError(
+                _(
+                    "Nothing recorded: run the tool's verification first (nwipe: “Verify” "
+                    "on the last pass), then answer again."
+                ),
+                code="verification_not_done",
+            )
+        if finished and verification:
+            data["result"] = Erasure.Result.SUCCESS if finished == "yes" else Erasure.Result.FAILED
+            data["verified"] = finished == "yes" and verification == "yes"
+        return data
 
 
 class DestructionForm(forms.Form):

@@ -11,5 +11,7 @@ urlpatterns = [
     path("reports/workers/", views.report_workers, name="workers"),
     path("reports/<slug:name>.csv", views.report_csv, name="csv"),
     path("devices/<str:asset_tag>/history/", views.device_history, name="device_history"),
+    path("donors/", views.donor_list, name="donors"),
+    path("donors/<int:pk>/", views.donor_outcomes, name="donor"),
     path("donors/<int:pk>/outcomes/", views.donor_outcomes, name="donor_outcomes"),
 ]

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from inventory.models import (
     Donor,
 )
-from refurb.models import Device
+from refurb.models import ChecklistItem, Device
 from refurb.selectors import device_timeline
 from reports import charts
 from reports.figures import sales_by_buyer
@@ -23,9 +23,10 @@ from reports.figures.common import Period
 from reports.figures.donor import (
     OUTCOME_LABELS,
     device_certificate_url,
-    donor_certificate_url,
+    donor_collections,
     donor_devices,
     donor_outcome_counts,
+    donors_list,
 )
 from reports.tables import COACH_TABLES, TABLES, table_csv
 from workshop.models import Site
@@ -33,15 +34,6 @@ from workshop.roles import COACH, MANAGER, user_roles
 from workshop.views.common import roles_required
 
 ANY_ROLE = frozenset({"bench_worker", COACH, "shop", MANAGER})
-
-
-def _with_details(event):
-    event.details = "; ".join(
-        f"{key}: {value}"
-        for key, value in (event.payload or {}).items()
-        if value not in (None, "", [], {})
-    )
-    return event
 
 
 @roles_required(*ANY_ROLE)
@@ -55,14 +47,31 @@ def device_history(request, asset_tag: str):
         "reports/device_timeline.html",
         {
             "device": device,
-            "events": [_with_details(event) for event in device_timeline(device)],
+            "events": list(device_timeline(device)),
+            "check_labels": dict(
+                ChecklistItem.objects.filter(category_id=device.category_id).values_list(
+                    "code", "label"
+                )
+            ),
             "certificate_url": device_certificate_url(device),
         },
     )
 
 
 @roles_required(MANAGER)
+def donor_list(request):
+    """``reports:donors``: every donor, searchable, with collections and devices."""
+    query = request.GET.get("q", "").strip()
+    return render(
+        request,
+        "reports/donor_list.html",
+        {"donors": donors_list(query)[:500], "query": query},
+    )
+
+
+@roles_required(MANAGER)
 def donor_outcomes(request, pk: int):
+    """``reports:donor``: a donor's collections, devices, outcomes and certificates."""
     donor = get_object_or_404(Donor, pk=pk)
     devices = list(donor_devices(donor))
     for device in devices:
@@ -75,9 +84,9 @@ def donor_outcomes(request, pk: int):
         {
             "donor": donor,
             "devices": devices,
+            "collections": donor_collections(donor, devices),
             "counts": [(OUTCOME_LABELS[key], counts[key]) for key in OUTCOME_LABELS],
             "total": counts["total"],
-            "certificate_url": donor_certificate_url(donor),
         },
     )
 

@@ -2,8 +2,33 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+_SPACES = re.compile(r"[\s\u00a0\u202f]+")
+
+
+class DecimalCommaField(forms.DecimalField):
+    """A decimal typed the French way or the English way: "2,1", "2.1", "1 250,5" all read.
+
+    A single comma is the decimal separator (numbers are never typed with a thousands comma
+    at the benches); spaces, no-break spaces and a trailing unit-less blank are ignored.
+    """
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+        )
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = _SPACES.sub("", value)
+            if value.count(",") == 1 and "." not in value:
+                value = value.replace(",", ".")
+        return super().to_python(value)
 
 
 class BadgeSignInForm(forms.Form):

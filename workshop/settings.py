@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Before sessions and messages: a replayed answer carries the cookies they set.
+    "workshop.formtokens.FormTokenMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "workshop.middleware.RequestSizeLimitMiddleware",
@@ -92,6 +94,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "workshop.middleware.DatabaseUnavailableMiddleware",
+    "workshop.views.errors.PublicRefusalMiddleware",
     # django-axes must stay last.
     "axes.middleware.AxesMiddleware",
 ]

@@ -31,5 +31,6 @@ urlpatterns = [
     path("", include(BENCH)),
 ]
 
-handler404 = "workshop.api.errors.page_not_found"
+handler404 = "workshop.views.errors.page_not_found"
+handler403 = "workshop.views.errors.permission_denied"
 handler500 = "workshop.middleware.server_error"

@@ -23,7 +23,12 @@ from workshop.roles import BENCH_WORKER
 from workshop.services import user_token_create
 
 
-def api_scenario(path_for: Callable[[BenchEnv, int], str], method: str = "get", body=None):
+def api_scenario(
+    path_for: Callable[[BenchEnv, int], str],
+    method: str = "get",
+    body=None,
+    expected=(200, 201),
+):
     """Return the setup of an API scenario: GET (or POST ``body``) ``path_for(env, i)``."""
 
     def setup(env: BenchEnv):
@@ -38,7 +43,7 @@ def api_scenario(path_for: Callable[[BenchEnv, int], str], method: str = "get", 
             data = body(env, i)
             return check_response(
                 env.client.post(path, json.dumps(data), content_type="application/json"),
-                (200, 201),
+                expected,
             )
 
         return run
@@ -47,11 +52,9 @@ def api_scenario(path_for: Callable[[BenchEnv, int], str], method: str = "get", 
 
 
 def api_transition_body(env: BenchEnv, i: int) -> dict:
-    """Return the body moving sample device ``i`` between on sale and reserved."""
-    device = env.sale_devices[i % len(env.sale_devices)]
-    target = State.RESERVED if device.state == State.ON_SALE else State.ON_SALE
-    device.state = target
-    return {"to": target}
+    """Return the body asking to reserve sample device ``i``: a service-only move, so the API
+    refuses it (409 ``service_only``) after loading and locking the device, every time."""
+    return {"to": State.RESERVED}
 
 
 def api_list_path(filters: dict) -> str:

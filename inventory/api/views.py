@@ -183,7 +183,7 @@ class DeviceViewSet(ReadCreateViewSet):
             actor=request_actor(request),
             workstation=request_workstation(request),
             reason=body.validated_data["reason"],
-            payload=body.validated_data.get("payload") or {},
+            inputs=body.validated_data.get("payload") or {},
             roles=request_roles(request),
         )
         return Response(

@@ -19,6 +19,7 @@ from refurb.models import Category
 from refurb.views.common import device_context, device_get
 from workshop.exceptions import DomainError
 from workshop.forms import form_errors
+from workshop.labelprint import bench_print
 from workshop.views.common import bench_view, done, render_bench, show_error
 
 
@@ -137,6 +138,24 @@ def device_register(request):
             request, "inventory/bench/intake.html", _intake_context(request, register_form=form)
         )
     data = form.cleaned_data
+    same_serial = (
+        refurb_selectors.devices_by_serial(data["serial_number"], related=("category",))
+        if data["serial_number"] and not request.POST.get("duplicate_ok")
+        else []
+    )
+    if same_serial:
+        messages.warning(
+            request,
+            _(
+                "A device with serial number %(serial)s is already registered (%(tag)s). Open "
+                "it, or register this one anyway if it is really another device."
+            )
+            % {"serial": data["serial_number"], "tag": same_serial[0].asset_tag},
+            extra_tags="serial_exists",
+        )
+        context = _intake_context(request, register_form=form)
+        context["same_serial"] = same_serial
+        return render_bench(request, "inventory/bench/intake.html", context)
     try:
         device = refurb_services.device_register(
             site=request.workstation.site,
@@ -157,4 +176,5 @@ def device_register(request):
     messages.success(
         request, _("%(tag)s registered: stick its label on it.") % {"tag": device.asset_tag}
     )
+    bench_print(request, template="device_tag", obj=device, action_key=f"register:{device.pk}")
     return done(request, reverse("bench:intake-device", args=[device.asset_tag]))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 from datetime import datetime
 
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from reportlab.lib import colors
@@ -73,7 +73,10 @@ def destruction_label(method: str) -> str:
 def _date(value: str | None) -> str:
     if not value:
         return ""
-    return formats.date_format(datetime.fromisoformat(value), "SHORT_DATE_FORMAT")
+    moment = datetime.fromisoformat(value)
+    if timezone.is_aware(moment):  # stored in UTC: printed in the workshop's time
+        moment = timezone.localtime(moment)
+    return formats.date_format(moment, "SHORT_DATE_FORMAT")
 
 
 def _capacity(value: int | None) -> str:
@@ -147,7 +150,7 @@ def _render(certificate, verify_url: str) -> bytes:
         author=content["site"]["name"],
     )
     story: list = []
-    issued = formats.date_format(certificate.issued_at, "DATETIME_FORMAT")
+    issued = formats.date_format(timezone.localtime(certificate.issued_at), "DATETIME_FORMAT")
     intro = [
         paragraph(_("Data sanitisation certificate"), title),
         paragraph(_("Certificate code: %(code)s") % {"code": certificate.code}, heading),

@@ -60,3 +60,11 @@ def event_summary(event, check_labels=None) -> str:
     if code == "updated" and data.get("no_storage_confirmed"):
         return _("no storage")
     return ""
+
+
+@register.filter(name="event_sentence")
+def event_sentence_filter(event, check_labels=None) -> str:
+    """One sentence saying what an event did (``refurb.eventtext``)."""
+    from refurb.eventtext import event_sentence
+
+    return event_sentence(event, check_labels)

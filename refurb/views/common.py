@@ -6,6 +6,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from refurb.models import ChecklistItem, Device, Grade
+from refurb.nextstep import device_next_step
 from refurb.selectors import device_data_safety, device_timeline
 from refurb.states import State
 from refurb.transitions import MoveContext, allowed_targets, moves_from
@@ -84,7 +85,14 @@ def device_context(request, device, *, timeline: bool = True) -> dict:
     """
     site_check_device(request, device)
     moves = device_moves(request, device)
+    open_targets = [move["target"] for move in moves if not move["blocked"]]
+    next_step = device_next_step(device, open_targets=open_targets)
+    if next_step["here"]:  # the usual next move first: the one the sentence names
+        moves.sort(key=lambda move: move["target"] != next_step["target"])
+    for move in moves:
+        move["main"] = move["target"] == next_step["target"]
     context = {
+        "next_step": next_step,
         "device": device,
         "drives": list(device.drives.all()),
         "safety": device_data_safety(device),

@@ -7,9 +7,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from refurb import services as refurb_services
+from refurb.states import State
 from refurb.views.common import device_context, device_get
 from workshop.exceptions import DomainError
 from workshop.forms import TransitionForm, form_errors
+from workshop.labelprint import bench_print
 from workshop.views.common import (
     bench_device_url,
     bench_view,
@@ -39,13 +41,13 @@ def transition(request, tag):
         return done(request, back)
     data = form.cleaned_data
     try:
-        refurb_services.device_transition(
+        event = refurb_services.device_transition(
             device=device,
             to=data["to"],
             actor=request.user,
             workstation=request.workstation,
             reason=data["reason"],
-            payload={"grade": data["grade"]} if data["grade"] else None,
+            inputs={"grade": data["grade"]} if data["grade"] else None,
         )
     except DomainError as error:
         show_error(request, error)
@@ -55,4 +57,11 @@ def transition(request, tag):
         _("%(tag)s is now “%(state)s”.")
         % {"tag": device.asset_tag, "state": device.get_state_display()},
     )
+    if device.state == State.ON_SALE:
+        bench_print(
+            request,
+            template="shop_label",
+            obj=device,
+            action_key=f"on_sale:{event.pk}",
+        )
     return done(request, back)

@@ -14,6 +14,7 @@ from refurb.models import Drive
 from refurb.views.common import device_context, device_get
 from workshop.exceptions import DomainError
 from workshop.forms import form_errors
+from workshop.labelprint import bench_print
 from workshop.views.common import bench_view, done, render_bench, show_error
 
 
@@ -40,13 +41,15 @@ def erasure_device(request, tag):
     return render_bench(request, "refurb/bench/erasure.html", context)
 
 
-def _run(request, device, action, success: str):
+def _run(request, device, action, success: str, *, then=None):
     try:
-        action()
+        result = action()
     except DomainError as error:
         show_error(request, error)
     else:
         messages.success(request, success)
+        if then is not None:
+            then(result)
     return done(request, _back(request, device))
 
 
@@ -73,13 +76,28 @@ def drive_add(request, tag):
             workstation=request.workstation,
         ),
         _("Drive recorded."),
+        then=lambda drive: bench_print(
+            request, template="drive_tag", obj=drive, action_key=f"drive:{drive.pk}"
+        ),
     )
 
 
 @require_POST
 @bench_view
 def no_storage(request, tag):
+    """Confirm a device has no storage: asked twice, since a wrong "no" lets data out."""
     device = device_get(tag)
+    if request.POST.get("confirm") != "1":
+        context = device_context(request, device)
+        context.update(
+            {
+                "drive_form": DriveAddForm(),
+                "erasure_form": ErasureForm(),
+                "destruction_form": DestructionForm(),
+                "confirm_no_storage": True,
+            }
+        )
+        return render_bench(request, "refurb/bench/erasure.html", context)
     return _run(
         request,
         device,

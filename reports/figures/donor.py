@@ -1,18 +1,19 @@
 """What became of a donor's equipment: every device of every collection, with its outcome.
 
 Outcomes: reused (sold), on sale (graded, on sale or reserved: it will be reused), parts
-(harvested), recycled, written off, in progress (anything else). Certificates are built
-elsewhere: ``certificate_url`` links to them when their URL exists (the hook below).
+(harvested), recycled, written off, in progress (anything else). A certificate can be issued
+for a device once it is data-safe, and for a collection once all its devices are.
 """
 
 from __future__ import annotations
 
-from django.db.models import Case, CharField, Count, Value, When
-from django.urls import NoReverseMatch, reverse
+from django.db.models import Case, CharField, Count, Max, Q, Value, When
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from inventory.models import Donor
+from inventory.models import Collection, Donor
 from refurb.models import Device
+from refurb.selectors import device_data_safety
 from refurb.states import State
 
 OUTCOME_LABELS = {
@@ -34,28 +35,13 @@ OUTCOME = Case(
     output_field=CharField(),
 )
 
-# The certificate engineer names these URLs; each takes the keyword argument shown.
-DEVICE_CERTIFICATE_URL = ("erasure-certificate", "asset_tag")
-DONOR_CERTIFICATE_URL = ("donor-certificate", "pk")
-
-
-def _reverse_or_none(name: str, **kwargs) -> str | None:
-    try:
-        return reverse(name, kwargs=kwargs)
-    except NoReverseMatch:
-        return None
-
 
 def device_certificate_url(device) -> str | None:
-    """Return the link to the device's erasure certificate, once certificates exist."""
-    name, kwarg = DEVICE_CERTIFICATE_URL
-    return _reverse_or_none(name, **{kwarg: device.asset_tag})
-
-
-def donor_certificate_url(donor) -> str | None:
-    """Return the link to the donor's summary certificate, once certificates exist."""
-    name, kwarg = DONOR_CERTIFICATE_URL
-    return _reverse_or_none(name, **{kwarg: donor.pk})
+    """The link that issues the device's sanitisation certificate, or None while it still
+    holds data (the certificate would be refused). Reads the prefetched drives."""
+    if not device_data_safety(device).safe:
+        return None
+    return reverse("refurb:certificate-device", args=[device.asset_tag])
 
 
 def donor_devices(donor: Donor):
@@ -63,9 +49,49 @@ def donor_devices(donor: Donor):
     return (
         Device.objects.filter(collection__donor=donor)
         .select_related("collection", "category", "grade")
+        .prefetch_related("drives")
         .annotate(outcome=OUTCOME)
         .order_by("collection__received_on", "collection_id", "asset_tag")
     )
+
+
+def donor_collections(donor: Donor, devices: list) -> list[dict]:
+    """The donor's collections, each with its devices, how many are not data-safe yet and
+    the link that issues its certificate once none is."""
+    by_collection: dict[int, list] = {}
+    for device in devices:
+        by_collection.setdefault(device.collection_id, []).append(device)
+    rows = []
+    for collection in (
+        Collection.objects.filter(donor=donor).select_related("site").order_by("-received_on")
+    ):
+        members = by_collection.get(collection.pk, [])
+        pending = [device for device in members if device.certificate_url is None]
+        rows.append(
+            {
+                "collection": collection,
+                "devices": len(members),
+                "pending": pending,
+                "certificate_url": (
+                    reverse("refurb:certificate-collection", args=[collection.tag])
+                    if members and not pending
+                    else None
+                ),
+            }
+        )
+    return rows
+
+
+def donors_list(query: str = ""):
+    """Donors with their number of collections and devices and their last collection date."""
+    donors = Donor.objects.annotate(
+        collection_count=Count("collections", distinct=True),
+        device_count=Count("collections__devices", distinct=True),
+        last_received=Max("collections__received_on"),
+    ).order_by("name", "pk")
+    if query:
+        donors = donors.filter(Q(name__icontains=query) | Q(siret__icontains=query))
+    return donors
 
 
 def donor_outcome_counts(donor: Donor) -> dict[str, int]:

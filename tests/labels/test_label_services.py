@@ -283,7 +283,7 @@ def test_shop_labels_of_every_device_on_sale_from_a_queryset(site, bench_worker,
     assert all(len(_printed(d)) == 1 for d in devices)
 
 
-def test_demo_intake_workstations_print_to_a_download_printer_of_their_site(db):
+def test_demo_intake_erasure_and_shop_print_to_the_loopback_printer_of_their_site(db):
     import io
 
     from django.core.management import call_command
@@ -291,9 +291,14 @@ def test_demo_intake_workstations_print_to_a_download_printer_of_their_site(db):
     from workshop.models import Workstation, WorkstationKind
 
     call_command("seed_demo", stdout=io.StringIO())
-    intake = list(Workstation.objects.filter(kind=WorkstationKind.INTAKE).select_related("printer"))
-    assert intake and all(
-        w.printer.kind == Printer.Kind.DOWNLOAD and w.printer.site_id == w.site_id for w in intake
+    kinds = (WorkstationKind.INTAKE, WorkstationKind.ERASURE, WorkstationKind.SHOP)
+    printing = list(Workstation.objects.filter(kind__in=kinds).select_related("printer"))
+    assert {w.kind for w in printing} == set(kinds)
+    assert all(
+        w.printer.kind == Printer.Kind.RAW9100
+        and w.printer.host == "127.0.0.1"
+        and w.printer.site_id == w.site_id
+        for w in printing
     )
 
 

@@ -68,13 +68,6 @@ ROWS = {
         {"to": "wiped"},
         {BENCH, COACH, MANAGER, NETWORK, WS_ERASE},
     ),
-    "reserve a device on sale": (
-        ("device", "reserve"),
-        "post",
-        "/api/devices/{on_sale}/transitions/",
-        {"to": "reserved"},
-        {COACH, SHOP, MANAGER, NETWORK, WS_SHOP},
-    ),
     "register a device": (
         ("device", "register"),
         "post",
@@ -215,6 +208,35 @@ def test_a_refused_erasure_at_the_other_site_writes_nothing(worlds, client_for):
     assert response.status_code == 403
     assert not Erasure.objects.filter(drive=drive).exists()
     assert drive.device.events.count() == events
+
+
+def test_a_reservation_is_made_by_the_shop_service_of_the_devices_site_only(
+    worlds, client_for, make_user, sites
+):
+    """A reservation is not a bare transition (issue 15), and never crosses sites (issue 16)."""
+    from refurb.models import Device
+    from shop.models import Buyer
+    from shop.services import reservation_create
+    from workshop.exceptions import DomainError
+
+    ask = client_for(WS_SHOP)
+    own = ask.post(f"/api/devices/{worlds['own']['on_sale']}/transitions/", {"to": "reserved"},
+                   format="json")  # fmt: skip
+    assert own.status_code == 409 and own.json()["code"] == "service_only"
+    other = ask.post(f"/api/devices/{worlds['other']['on_sale']}/transitions/",
+                     {"to": "reserved"}, format="json")  # fmt: skip
+    assert other.status_code == 403 and other.json()["code"] == "other_site"
+    lyon, _other = sites
+    device = Device.objects.get(asset_tag=worlds["other"]["on_sale"])
+    with pytest.raises(DomainError) as refused:
+        reservation_create(
+            device=device,
+            buyer=Buyer.objects.get(site=device.site),
+            actor=make_user(roles.SHOP, username="ly-seller", site=lyon),
+        )
+    assert refused.value.code == "other_site"
+    device.refresh_from_db()
+    assert device.state == "on_sale"
 
 
 def test_the_matrix_names_known_roles_and_always_lets_managers_in():

@@ -231,17 +231,20 @@ def test_transitions_during_a_full_refresh_write_their_stays_once(
         for n in range(30)
     ]
     refresh_report_rollups(now=T0 + 30 * D)
+    from shop.services import buyer_create
+
+    buyer = buyer_create(kind="public", name="Client", actor=shop_staff)
     stop = threading.Event()
     errors, moved = [], []
 
     def shop_clerk():
-        from refurb.services import device_transition
+        from shop.services import reservation_create
 
         try:
             for device in devices:
                 if stop.is_set():
                     break
-                device_transition(device=device, to=State.RESERVED, actor=shop_staff)
+                reservation_create(device=device, buyer=buyer, actor=shop_staff)
                 moved.append(device)
         except Exception as error:  # reported below
             errors.append(error)

@@ -316,10 +316,11 @@ def test_intake_refuses_a_negative_weight_on_screen(at_bench, bench_worker):
     assert not Device.objects.exists()
 
 
-def test_the_print_label_hook_stays_hidden_until_labels_provides_it(at_bench, bench_worker, laptop):
+def test_the_new_tag_screen_offers_to_reprint_the_label(at_bench, bench_worker, laptop):
     client = at_bench(bench_worker, WK.INTAKE)
     response = client.get(reverse("bench:intake-device", args=[laptop.asset_tag]))
-    assert b'data-label-hook="missing"' in response.content
+    assert b"data-label-hook" in response.content
+    assert reverse("labels:device-tag", args=[laptop.asset_tag]).encode() in response.content
 
 
 # Erasure
@@ -339,8 +340,8 @@ def test_erasure_bench_records_a_drive_and_its_verified_erasure(at_bench, bench_
             "method": "purge",
             "tool": "nvme-cli",
             "passes": "1",
-            "verified": "on",
-            "result": "success",
+            "finished": "yes",
+            "verification": "yes",
         },
     )
     drive.refresh_from_db()
@@ -366,7 +367,7 @@ def test_erasure_bench_confirms_no_storage_then_offers_wiped(at_bench, bench_wor
     url = reverse("bench:erasure-device", args=[laptop.asset_tag])
     before = client.get(url)
     assert [m["target"] for m in before.context["blocked_moves"]] == [State.WIPED]
-    client.post(reverse("bench:no-storage", args=[laptop.asset_tag]))
+    client.post(reverse("bench:no-storage", args=[laptop.asset_tag]), {"confirm": "1"})
     after = client.get(url)
     assert [m["target"] for m in after.context["open_moves"]] == [State.WIPED]
 

@@ -23,3 +23,21 @@ def test_the_demo_histories_rebuild_to_the_same_states(capsys):
     call_command("seed_demo")
     call_command("rebuild_states", "--quiet")
     assert "matches its event log" in capsys.readouterr().out
+
+
+def test_every_demo_worker_gets_a_badge_and_pin_printed_that_sign_them_in(client, capsys):
+    from django.urls import reverse
+
+    from demo.management.commands.seed_demo import BADGES, USERS
+
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    for username, *_rest in USERS:
+        code, pin = BADGES[username]
+        assert f"badge {code} · PIN {pin}" in out
+    code, pin = BADGES["salome"]
+    response = client.post(
+        reverse("bench:signin"), {"method": "badge", "badge-badge": code, "badge-pin": pin}
+    )
+    assert response.status_code == 302
+    assert client.session.get("_auth_user_id")

@@ -23,3 +23,31 @@ def bench_workstation(context):
 
     request = context.get("request")
     return current_workstation(request) if request is not None else None
+
+
+@register.simple_tag(takes_context=True)
+def bench_print_notices(context):
+    """The print notices not shown yet (sent, or what to check with a retry button)."""
+    from workshop.labelprint import notices_pop
+
+    request = context.get("request")
+    return notices_pop(request) if request is not None else []
+
+
+@register.simple_tag(takes_context=True)
+def form_token(context):
+    """The CSRF field and a one-time form token (``workshop.formtokens``): a second submit
+    of the same form answers what the first did instead of doing it again."""
+    from django.middleware.csrf import get_token
+    from django.utils.html import format_html
+
+    from workshop.formtokens import new_token
+
+    request = context.get("request")
+    csrf = get_token(request) if request is not None else context.get("csrf_token", "")
+    return format_html(
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+        '<input type="hidden" name="form_token" value="{}">',
+        csrf,
+        new_token(),
+    )

@@ -155,9 +155,11 @@ def roles_required(*roles):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             if not user_roles(request.user) & wanted:
-                raise PermissionDenied(
+                refused = PermissionDenied(
                     _("This page is for: %(roles)s.") % {"roles": ", ".join(sorted(wanted))}
                 )
+                refused.roles = wanted  # the 403 page names them (workshop.views.errors)
+                raise refused
             return view(request, *args, **kwargs)
 
         return wrapped

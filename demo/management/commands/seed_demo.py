@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 from datetime import timedelta
 from decimal import Decimal
@@ -24,9 +25,13 @@ from reports.rollups import refresh_report_rollups
 from shop import services as shop_services
 from shop.models import Buyer, SiteLegal
 from workshop import roles
-from workshop.models import Site, WorkerProfile, Workstation, WorkstationKind
+from workshop.models import Site, WorkerBadge, WorkerProfile, Workstation, WorkstationKind
+from workshop.services import badge_create
 
 DEMO_PASSWORD = "atelier-demo-2026"
+DEMO_PRINTER_NAME = "Étiqueteuse démo (port 9100)"
+DEMO_PRINTER_PORT = int(os.environ.get("ATELIER_DEMO_PRINTER_PORT", "9100"))
+PRINTING_KINDS = (WorkstationKind.INTAKE, WorkstationKind.ERASURE, WorkstationKind.SHOP)
 
 USERS = [
     ("admin", "Admin", "Atelier", None, True),
@@ -40,6 +45,16 @@ USERS = [
 # Where each demo person works (their WorkerProfile). nadia, the manager, has no site: she is
 # the network manager and sees both sites; admin is a superuser.
 USER_SITES = {"salome": "LY", "claire": "LY", "lucas": "LY", "karim": "SE"}
+
+# Every demo worker signs in at the benches with a badge and a PIN (printed by `make run`).
+BADGES = {
+    "admin": ("BADGE-ADMIN", "9024"),
+    "salome": ("BADGE-SALOME", "2580"),
+    "karim": ("BADGE-KARIM", "1470"),
+    "claire": ("BADGE-CLAIRE", "3691"),
+    "lucas": ("BADGE-LUCAS", "4826"),
+    "nadia": ("BADGE-NADIA", "7315"),
+}
 
 SITES = [
     ("LY", "Atelier solidaire de Lyon", "12 rue de Gerland, 69007 Lyon"),
@@ -120,6 +135,7 @@ class Command(BaseCommand):
         else:
             with transaction.atomic():
                 self.load(users, random.Random(options["seed"]))
+        self.ensure_printers()
         refresh_report_rollups()  # as the nightly job would: the demo history is backdated
         self.ensure_profiles(users)
         self.print_logins()
@@ -151,6 +167,9 @@ class Command(BaseCommand):
                 user.save()
                 if role:
                     user.groups.add(Group.objects.get(name=role))
+            code, pin = BADGES[username]
+            if not WorkerBadge.objects.filter(code=code).exists():
+                badge_create(user=user, code=code, pin=pin)
             made[username] = user
         return made
 
@@ -198,6 +217,22 @@ class Command(BaseCommand):
             if index == 0:
                 self.load_shop(site, crew, now)
             self.stdout.write(f"[{index + 1}/{len(SITES)}] {name}: {count} devices")
+
+    def ensure_printers(self) -> None:
+        """Give intake, erasure and shop the demo's raw-9100 printer (``make run`` starts it)."""
+        for site in Site.objects.all():
+            printer, _created = Printer.objects.update_or_create(
+                site=site,
+                name=DEMO_PRINTER_NAME,
+                defaults={
+                    "kind": Printer.Kind.RAW9100,
+                    "host": "127.0.0.1",
+                    "port": DEMO_PRINTER_PORT,
+                    "default_stock": "zebra-57x32",
+                    "timeout_seconds": 3,
+                },
+            )
+            Workstation.objects.filter(site=site, kind__in=PRINTING_KINDS).update(printer=printer)
 
     def make_donors(self) -> list[Donor]:
         return [
@@ -324,4 +359,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, first, last, role, superuser in USERS:
             label = "superuser" if superuser else str(roles.ROLES[role])
-            self.stdout.write(f"  {username:<8} {first} {last} — {label}")
+            code, pin = BADGES[username]
+            self.stdout.write(
+                f"  {username:<8} {first} {last} — {label} · badge {code} · PIN {pin}"
+            )
+        self.stdout.write("At a bench: scan (or type) the badge, then the PIN.")

@@ -53,6 +53,63 @@
     if (pin && !pin.value) { event.preventDefault(); pin.focus(); }
   });
 
+  /* A submitted form shows that it is working and cannot be sent twice: its buttons are
+     disabled (after the browser has read the clicked button's value) until the page changes,
+     the htmx request ends, or 15 s pass. The server's one-time form token is the real guard. */
+  function release(form) {
+    form.removeAttribute("aria-busy");
+    form.classList.remove("is-busy");
+    form.querySelectorAll("[data-busy-disabled]").forEach(function (button) {
+      button.disabled = false;
+      button.removeAttribute("data-busy-disabled");
+      button.classList.remove("is-busy");
+    });
+  }
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement) || (form.getAttribute("method") || "").toLowerCase() !== "post") return;
+    var submitter = event.submitter;
+    if (form.classList.contains("is-busy")) {
+      event.preventDefault();
+      event.stopImmediatePropagation();  /* htmx listens on the form: it must not see it */
+      return;
+    }
+    form.classList.add("is-busy");
+    form.setAttribute("aria-busy", "true");
+    window.setTimeout(function () {
+      form.querySelectorAll("button[type=submit], button:not([type]), input[type=submit]").forEach(function (button) {
+        if (button.disabled) return;
+        button.disabled = true;
+        button.setAttribute("data-busy-disabled", "");
+        if (button === submitter) button.classList.add("is-busy");
+      });
+    }, 0);
+    window.setTimeout(function () { release(form); }, 15000);
+  }, true);
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.target && event.target.closest ? event.target.closest("form") : null;
+    if (form && document.body.contains(form)) release(form);
+  });
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form.is-busy").forEach(release);
+  });
+
+  /* A scanner ends with Enter: in a form's scanned or typed fields, Enter goes to the next
+     empty field and submits only when none is left. */
+  document.addEventListener("keydown", function (event) {
+    var field = event.target;
+    if (event.key !== "Enter" || !field.hasAttribute || !field.hasAttribute("data-enter-next")) return;
+    var fields = Array.prototype.slice.call(field.form.querySelectorAll("[data-enter-next]"));
+    var after = fields.slice(fields.indexOf(field) + 1);
+    for (var i = 0; i < after.length; i++) {
+      if (!after[i].value && !after[i].disabled) {
+        event.preventDefault();
+        after[i].focus();
+        return;
+      }
+    }
+  });
+
   /* Tell assistive technologies (and the CSS) when a request is running. */
   document.addEventListener("htmx:beforeRequest", function (event) {
     document.body.setAttribute("aria-busy", "true");

@@ -1,0 +1,248 @@
+"""Each event of a device's history as one sentence in the screen's language.
+
+Payloads keep codes (``nvme``, ``purge``, ``passed: false``); people read sentences: "Disque
+LYD000028L enregistré (NVMe, n° S3Z9NB0K)." One function per event code, fed by its payload;
+an unknown code or key never breaks the page (it gives the code's label alone).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from refurb.models import Destruction, Drive, Erasure, NistMethod
+from refurb.states import State
+
+NBSP = "\u00a0"
+
+
+def _label(choices, value) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return str(value or "")
+
+
+def _state(value) -> str:
+    return _label(State, value)
+
+
+def _euros(value) -> str:
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    return f"{number_format(amount, 2)}{NBSP}€"
+
+
+def _join(parts) -> str:
+    return ", ".join(str(part) for part in parts if part)
+
+
+def _registered(event, data, labels) -> str:
+    what = " ".join(str(p) for p in (data.get("make"), data.get("model")) if p)
+    details = []
+    if data.get("serial"):
+        details.append(_("serial %(serial)s") % {"serial": data["serial"]})
+    if data.get("weight_kg"):
+        try:
+            weight = number_format(Decimal(str(data["weight_kg"])).normalize(), use_l10n=True)
+        except (InvalidOperation, ValueError):
+            weight = data["weight_kg"]
+        details.append(f"{weight}{NBSP}kg")
+    if data.get("collection"):
+        details.append(_("collection %(tag)s") % {"tag": data["collection"]})
+    text = _("Registered") + (f": {what}" if what else "")
+    if details:
+        text += f" ({_join(details)})"
+    return text + "."
+
+
+def _transition(event, data, labels) -> str:
+    text = _("Moved from “%(from)s” to “%(to)s”.") % {
+        "from": _state(event.from_state) or "—",
+        "to": _state(event.to_state),
+    }
+    if data.get("grade") and event.to_state == State.GRADED:
+        text += " " + _("Grade %(grade)s.") % {"grade": data["grade"]}
+    if data.get("invoice") and event.to_state == State.SOLD:
+        text += " " + _("Invoice %(invoice)s, %(price)s.") % {
+            "invoice": data["invoice"],
+            "price": _euros(data.get("price", "0")),
+        }
+    if data.get("credit_note"):
+        text += " " + _("Credit note %(note)s.") % {"note": data["credit_note"]}
+    return text
+
+
+def _moved(event, data, labels) -> str:
+    return _("Put at %(place)s.") % {"place": data.get("to_name") or data.get("to") or "?"}
+
+
+def _drive_added(event, data, labels) -> str:
+    details = [_label(Drive.Kind, data.get("kind"))]
+    if data.get("serial"):
+        details.append(_("serial %(serial)s") % {"serial": data["serial"]})
+    text = _("Drive %(drive)s recorded (%(details)s).") % {
+        "drive": data.get("drive", ""),
+        "details": _join(details),
+    }
+    if data.get("failing"):
+        text += " " + _("Its SMART health says it is failing.")
+    return text
+
+
+def _erasure(event, data, labels) -> str:
+    passes = int(data.get("passes") or 1)
+    text = _("Drive %(drive)s erased by %(method)s with %(tool)s, %(passes)s.") % {
+        "drive": data.get("drive", ""),
+        "method": _label(NistMethod, data.get("method")).split(" (")[0],
+        "tool": data.get("tool") or "?",
+        "passes": ngettext("%(n)d pass", "%(n)d passes", passes) % {"n": passes},
+    }
+    ok = data.get("result") == Erasure.Result.SUCCESS
+    if ok and data.get("verified"):
+        return text + " " + _("Verified: the data is gone.")
+    if ok:
+        return text + " " + _("Not verified: erase it again or destroy it.")
+    return (
+        text
+        + " "
+        + _("The erasure failed (%(result)s): erase it again or destroy it.")
+        % {"result": _label(Erasure.Result, data.get("result")).lower()}
+    )
+
+
+def _check(event, data, labels) -> str:
+    text = _("Drive %(drive)s read back by %(tool)s (%(method)s), without writing to it.") % {
+        "drive": data.get("drive", ""),
+        "tool": data.get("tool") or "?",
+        "method": data.get("method") or "?",
+    }
+    if data.get("result") == "passed":
+        return text + " " + _("It read as blank; a check is not an erasure.")
+    return text + " " + _("The check did not pass: erase the drive or destroy it.")
+
+
+def _destruction(event, data, labels) -> str:
+    return _("Drive %(drive)s destroyed (%(method)s), witnessed by %(witness)s.") % {
+        "drive": data.get("drive", ""),
+        "method": _label(Destruction.Method, data.get("method")).lower(),
+        "witness": data.get("witness") or "?",
+    }
+
+
+def _test(event, data, labels) -> str:
+    item = (labels or {}).get(data.get("item"), data.get("item", ""))
+    if data.get("passed"):
+        text = _("Check “%(item)s” passed.") % {"item": item}
+    else:
+        text = _("Check “%(item)s” failed.") % {"item": item}
+    if data.get("note"):
+        text += " " + _("Note: %(note)s") % {"note": data["note"]}
+    return text
+
+
+def _repair(event, data, labels) -> str:
+    if data.get("fault"):
+        return _("Repair opened: %(fault)s") % {"fault": data["fault"]}
+    if data.get("status") == "abandoned":
+        return _("Repair abandoned.")
+    text = _("Repair done.")
+    if data.get("work_done"):
+        text += " " + _("Work: %(work)s") % {"work": data["work_done"]}
+    if data.get("parts_used"):
+        text += " " + _("Parts: %(parts)s") % {"parts": data["parts_used"]}
+    return text
+
+
+def _updated(event, data, labels) -> str:
+    if data.get("no_storage_confirmed"):
+        return _("Checked by hand: this device has no storage.")
+    if data.get("kit"):
+        if data.get("action") == "dismantled":
+            return _("Taken out of kit %(kit)s.") % {"kit": data["kit"]}
+        return _("Put in kit %(kit)s.") % {"kit": data["kit"]}
+    return _("Details updated.")
+
+
+def _snapshot(event, data, labels) -> str:
+    text = _("Hardware read by the bench agent (%(format)s).") % {
+        "format": data.get("format") or "?"
+    }
+    counts = []
+    if data.get("drives_added"):
+        n = int(data["drives_added"])
+        counts.append(ngettext("%(n)d drive added", "%(n)d drives added", n) % {"n": n})
+    if data.get("erasures"):
+        n = int(data["erasures"]) if str(data["erasures"]).isdigit() else len(data["erasures"])
+        counts.append(ngettext("%(n)d erasure recorded", "%(n)d erasures recorded", n) % {"n": n})
+    if counts:
+        text += " " + _join(counts).capitalize() + "."
+    return text
+
+
+TEMPLATE_NAMES = {
+    "device_tag": lambda: _("Device label"),
+    "drive_tag": lambda: _("Drive label"),
+    "erasure_sticker": lambda: _("Erasure sticker"),
+    "shop_label": lambda: _("Shop label"),
+    "kit_label": lambda: _("Kit label"),
+}
+
+
+def _printed(event, data, labels) -> str:
+    name = TEMPLATE_NAMES.get(data.get("template"), lambda: _("Label"))()
+    text = _("%(label)s printed on “%(printer)s”.") % {
+        "label": name,
+        "printer": data.get("printer") or "?",
+    }
+    if data.get("reprint"):
+        text += " " + _("(reprint)")
+    return text
+
+
+def _price(event, data, labels) -> str:
+    if data.get("free_of_charge"):
+        return _("Given free of charge.")
+    return _("Price set: %(solidarity)s solidarity, %(standard)s standard.") % {
+        "solidarity": _euros(data.get("solidarity", "0")),
+        "standard": _euros(data.get("standard", "0")),
+    }
+
+
+def _sale(event, data, labels) -> str:
+    return _("Sold on invoice %(invoice)s.") % {"invoice": data.get("invoice") or "?"}
+
+
+SENTENCES: dict[str, Callable] = {
+    "registered": _registered,
+    "transition": _transition,
+    "moved": _moved,
+    "drive_added": _drive_added,
+    "erasure": _erasure,
+    "drive_check": _check,
+    "destruction": _destruction,
+    "test": _test,
+    "repair": _repair,
+    "updated": _updated,
+    "snapshot": _snapshot,
+    "printed": _printed,
+    "price": _price,
+    "sale": _sale,
+}
+
+
+def event_sentence(event, check_labels: dict | None = None) -> str:
+    """One sentence saying what ``event`` did, from its payload, in the active language."""
+    build = SENTENCES.get(event.code)
+    if build is None:
+        return str(getattr(event, "code_label", "") or event.code)
+    try:
+        return build(event, event.payload or {}, check_labels)
+    except (KeyError, TypeError, ValueError):  # an old or odd payload: still a readable line
+        return str(getattr(event, "code_label", "") or event.code)

@@ -1,0 +1,95 @@
+"""What comes next for a device, in one sentence: which step, at which workstation, by whom.
+
+Read from the transition table (``refurb.transitions``): each state has one usual next state
+(the main path of the workshop), the table says which roles may make that move and at which
+kinds of workstation, and the site's workstations give the names people know. The device card
+shows the sentence and, when the person reading it may make the move here, offers it first.
+"""
+
+from __future__ import annotations
+
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from refurb.states import State
+from refurb.transitions import moves_from
+from workshop.models import Workstation
+from workshop.models import WorkstationKind as WK
+from workshop.roles import BENCH_WORKER, COACH, MANAGER, SHOP
+
+# The usual next state of each state (the other moves are exceptions: repair, recycling…).
+MAIN_PATH = {
+    State.RECEIVED: State.WIPED,
+    State.WIPED: State.TESTED,
+    State.IN_REPAIR: State.TESTED,
+    State.RETURNED: State.TESTED,
+    State.TESTED: State.GRADED,
+    State.GRADED: State.ON_SALE,
+    State.ON_SALE: State.SOLD,
+    State.RESERVED: State.SOLD,
+}
+
+STEP_NAMES = {
+    State.WIPED: gettext_lazy("erase its data (or record that it has no storage)"),
+    State.TESTED: gettext_lazy("test it against its checklist"),
+    State.GRADED: gettext_lazy("give it a grade"),
+    State.ON_SALE: gettext_lazy("put it on sale"),
+    State.SOLD: gettext_lazy("sell it at the counter"),
+}
+
+# Who is named: the first role of this list that the move allows.
+WHO = (
+    (BENCH_WORKER, gettext_lazy("a bench worker")),
+    (SHOP, gettext_lazy("the shop staff")),
+    (COACH, gettext_lazy("a technical coach")),
+    (MANAGER, gettext_lazy("a manager")),
+)
+
+DONE = {
+    State.SOLD: gettext_lazy("Sold: nothing more to do, unless the buyer brings it back."),
+    State.RECYCLED: gettext_lazy("Recycled: nothing more to do."),
+    State.HARVESTED: gettext_lazy("Harvested for parts: nothing more to do."),
+    State.WRITTEN_OFF: gettext_lazy(
+        "Written off: a manager finds it again from the stock workstation if it turns up."
+    ),
+}
+
+KIND_ORDER = [WK.INTAKE, WK.ERASURE, WK.TEST, WK.GRADING, WK.SHOP, WK.STOCK]
+
+
+def device_next_step(device, *, open_targets=()) -> dict:
+    """``{"text", "target", "here"}``: the device's next step in one sentence.
+
+    ``open_targets`` are the moves the reader may make from here (``device_moves``): when the
+    usual next move is one of them, ``here`` is true and the card offers it first.
+    """
+    state = State(device.state)
+    target = MAIN_PATH.get(state)
+    if target is None:
+        return {"text": str(DONE.get(state, "")), "target": None, "here": False}
+    move = moves_from(state).get(target)
+    if move is None:
+        return {"text": "", "target": None, "here": False}
+    who = next((str(label) for role, label in WHO if role in move.roles), "")
+    stations = [
+        ws.name
+        for ws in sorted(
+            Workstation.objects.filter(
+                site_id=device.site_id, kind__in=move.stations, is_active=True
+            ),
+            key=lambda ws: (KIND_ORDER.index(ws.kind) if ws.kind in KIND_ORDER else 99, ws.name),
+        )
+    ]
+    if stations:
+        where = _(" or ").join(stations)
+        text = format_lazy(
+            _("Next step: {step}, at the workstation {where}, by {who}."),
+            step=STEP_NAMES[target],
+            where=where,
+            who=who,
+        )
+    else:
+        text = format_lazy(_("Next step: {step}, by {who}."), step=STEP_NAMES[target], who=who)
+    here = target in set(open_targets)
+    return {"text": str(text), "target": str(target), "here": here}

@@ -1,0 +1,139 @@
+"""One-time form tokens: a screen form submitted twice does its work once.
+
+Every screen form carries ``{% form_token %}`` (``workshop/templatetags/bench.py``): the CSRF
+field and a random ``form_token``. ``FormTokenMiddleware`` claims the token for the signed-in
+user in its own committed row (the API's ``IdempotencyKey`` table, principal ``form:<user>``)
+before the view runs, and stores the answer after it: status, redirect and htmx headers,
+body and cookies. A second POST of the same token (a double click, the scanner's Enter, a
+reload) waits for the first answer when it is still running, then gets that answer back and
+changes nothing. A token posted to another path is an error of the page: the second request
+runs as if it had no token. Answers of 500 and above release the claim so a retry can run.
+
+The middleware sits before the session and message middleware, so the stored answer holds
+the cookies they set (the messages of the first request reach the browser with the replay).
+It checks CSRF itself before claiming anything.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.http import HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import CsrfViewMiddleware
+
+from workshop.models import IdempotencyKey
+
+FIELD = "form_token"
+WAIT_SECONDS = 15.0
+MAX_BODY = 512 * 1024
+REPLAYED_HEADERS = ("Content-Type", "Location", "Cache-Control", "Vary", "Content-Language")
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(18)
+
+
+def _principal(request) -> str | None:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    return f"form:{user.pk}"
+
+
+class FormTokenMiddleware:
+    """Replay the first answer to a screen POST whose ``form_token`` was already used."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.csrf = CsrfViewMiddleware(get_response)
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        claim = getattr(request, "_form_token_claim", None)
+        if claim is not None:
+            request._form_token_claim = None
+            if response.status_code >= 500 or getattr(response, "streaming", False):
+                IdempotencyKey.objects.filter(pk=claim.pk).delete()
+            else:
+                IdempotencyKey.objects.filter(pk=claim.pk).update(
+                    status=response.status_code, body=_answer(response)
+                )
+        return response
+
+    def process_view(self, request, view, args, kwargs):
+        if request.method != "POST" or request.path.startswith("/api/"):
+            return None
+        token = request.POST.get(FIELD, "").strip()[:255]
+        principal = _principal(request)
+        if not token or principal is None:
+            return None
+        refused = self.csrf.process_view(request, view, args, kwargs)
+        if refused is not None:
+            return refused
+        try:
+            with transaction.atomic():
+                request._form_token_claim = IdempotencyKey.objects.create(
+                    key=token,
+                    principal=principal,
+                    method="POST",
+                    path=request.path[:500],
+                    fingerprint="form",
+                )
+            return None
+        except IntegrityError:
+            pass
+        deadline = time.monotonic() + getattr(settings, "ATELIER_FORM_TOKEN_WAIT", WAIT_SECONDS)
+        while True:
+            previous = IdempotencyKey.objects.filter(key=token, principal=principal).first()
+            if previous is None or previous.path != request.path[:500]:
+                return None  # released (the first one failed) or another form: run it
+            if previous.status is not None:
+                return _replay(previous)
+            if time.monotonic() >= deadline:
+                return None
+            time.sleep(0.05)
+
+
+def _answer(response) -> dict:
+    content = response.content if len(response.content) <= MAX_BODY else b""
+    return {
+        "headers": {
+            name: response[name]
+            for name in response.headers
+            if name in REPLAYED_HEADERS or name.lower().startswith("hx-")
+        },
+        "content": content.decode(response.charset or "utf-8", "replace"),
+        "cookies": [
+            {
+                "key": morsel.key,
+                "value": morsel.value,
+                "max_age": morsel["max-age"] or None,
+                "expires": morsel["expires"] or None,
+                "path": morsel["path"] or "/",
+                "domain": morsel["domain"] or None,
+                "secure": bool(morsel["secure"]),
+                "httponly": bool(morsel["httponly"]),
+                "samesite": morsel["samesite"] or None,
+            }
+            for morsel in response.cookies.values()
+        ],
+    }
+
+
+def _replay(previous: IdempotencyKey) -> HttpResponse:
+    body = previous.body or {}
+    headers = dict(body.get("headers", {}))
+    if 300 <= previous.status < 400 and "Location" in headers:
+        response = HttpResponseRedirect(headers.pop("Location"), status=previous.status)
+    else:
+        response = HttpResponse(body.get("content", ""), status=previous.status)
+    for name, value in headers.items():
+        response[name] = value
+    for cookie in body.get("cookies", []):
+        max_age = cookie.pop("max_age")
+        response.set_cookie(max_age=int(max_age) if max_age not in (None, "") else None, **cookie)
+    response["X-Form-Replayed"] = "true"
+    return response
