@@ -129,3 +129,14 @@ def test_collections_name_a_private_donor_only_to_the_sites_manager(two_sites, d
 
     assert names(token_client) == {None}
     assert names(manager) == {"Mme Dupont", None}
+
+
+def test_the_donor_pages_show_a_site_manager_only_their_sites_private_donors(
+    two_sites, donors, make_user
+):
+    client = Client()
+    client.force_login(make_user(roles.MANAGER, username="nadia", site=two_sites[0]))
+    page = client.get(reverse("reports:donors")).content.decode()
+    assert "Mme Dupont" in page and "M. Nguyen" not in page and "Banque" in page
+    assert client.get(reverse("reports:donor", args=[donors["SE"].pk])).status_code == 404
+    assert client.get(reverse("reports:donor", args=[donors["LY"].pk])).status_code == 200
