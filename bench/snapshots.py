@@ -18,6 +18,7 @@ from pathlib import Path
 from refurb.ingest import snapshot_ingest
 from workshop.models import Site, WorkerProfile
 from workshop.roles import BENCH_WORKER
+from workshop.services import user_token_create
 
 # The real reports are read in place from the shared corpus beside the repository.
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples" / "hw"
@@ -79,14 +80,13 @@ def ingest_many(n: int = 1000, *, client: bool = True, prefix: str = "BN") -> di
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
     from django.test import Client
-    from rest_framework.authtoken.models import Token
 
     site, _ = Site.objects.get_or_create(code="ZB", defaults={"name": "Bench site"})
     user, _ = get_user_model().objects.get_or_create(username="snapshot-bench")
     user.groups.add(Group.objects.get(name=BENCH_WORKER))
     # A person acts at their own site only (workshop/access.py).
     WorkerProfile.objects.update_or_create(user=user, defaults={"site": site})
-    token, _ = Token.objects.get_or_create(user=user)
+    _token, key = user_token_create(user=user, label="bench")
     template = _template()
     stamp = f"{prefix}{int(time.time()) % 100000:05d}"
 
@@ -103,7 +103,7 @@ def ingest_many(n: int = 1000, *, client: bool = True, prefix: str = "BN") -> di
         seconds.append(time.perf_counter() - start)
     results["service"] = _stats(seconds, time.process_time() - cpu)
     if client:
-        http = Client(HTTP_AUTHORIZATION=f"Token {token.key}", HTTP_HOST="localhost")
+        http = Client(HTTP_AUTHORIZATION=f"Token {key}", HTTP_HOST="localhost")
         seconds = []
         cpu = time.process_time()
         for i in range(n):

@@ -35,3 +35,14 @@ def donors_visible_to(user):
         "pk"
     )
     return Donor.objects.filter(pk__in=people) | organisations
+
+
+def donor_name_visible(user, donor, site_id) -> bool:
+    """Whether ``user`` may read the name of ``donor`` shown with a record of ``site_id``:
+    always for an organisation; for a private person, as ``donors_visible_to`` says."""
+    if donor.kind != Donor.Kind.PERSON:
+        return True
+    if MANAGER not in user_roles(user) or getattr(user, "workstation", None) is not None:
+        return False
+    site_ids = user_site_ids(user)
+    return site_ids is None or site_id in site_ids

@@ -1,8 +1,9 @@
 """Check the tamper-evident hash chains of device histories (see ``refurb.events``).
 
 Reads devices by id ranges and their events through a chunked iterator, so memory stays
-bounded whatever the size of the log; stops at the first broken link, because every later
-hash of that device depends on it.
+bounded whatever the size of the log. Each device's check stops at its first broken link,
+because every later hash of that device depends on it, and goes on with the next device:
+the report names every broken device.
 """
 
 from __future__ import annotations
@@ -50,11 +51,16 @@ class ChainBreak:
 class ChainReport:
     devices: int
     events: int
-    broken: ChainBreak | None
+    breaks: tuple[ChainBreak, ...] = ()
+
+    @property
+    def broken(self) -> ChainBreak | None:
+        """The first broken link found (devices in id order), or None."""
+        return self.breaks[0] if self.breaks else None
 
     @property
     def ok(self) -> bool:
-        return self.broken is None
+        return not self.breaks
 
 
 def _check_device(tag: str, event_seq: int, head: str, events) -> tuple[int, ChainBreak | None]:
@@ -120,13 +126,14 @@ def chains_verify(
     devices_per_batch: int = 500,
     progress: Callable[[int, int], None] | None = None,
 ) -> ChainReport:
-    """Check every device's chain (or one device's) and return the first break, if any."""
+    """Check every device's chain (or one device's) and return every device's first break."""
     devices = Device.objects.order_by("pk")
     if asset_tag:
         devices = devices.filter(asset_tag=asset_tag)
     total = devices.count()
     seen = events_seen = 0
     last_id = 0
+    breaks: list[ChainBreak] = []
     while True:
         batch = list(
             devices.filter(pk__gt=last_id).values_list(
@@ -151,13 +158,13 @@ def chains_verify(
                 count, broken = _check_device(tag, event_seq, head, mine)
                 events_seen += count
                 if broken:
-                    return ChainReport(seen + 1, events_seen, broken)
+                    breaks.append(broken)
                 seen += 1
                 if pk == device_id:
                     break
         if progress:
             progress(seen, total)
-    return ChainReport(seen, events_seen, None)
+    return ChainReport(seen, events_seen, tuple(breaks))
 
 
 def chains_links(asset_tags: list[str]) -> dict[str, tuple[ChainBreak | None, dict[int, str]]]:

@@ -3,7 +3,6 @@ export writes, from the same rows, so the two never disagree."""
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from reports import figures as reports
 from reports.figures.common import Period
+from workshop.csvsafe import csv_writer
 
 
 @dataclass(frozen=True)
@@ -208,7 +208,7 @@ COACH_TABLES = frozenset({"workers"})
 def table_csv(table: Table) -> str:
     """Write a table as CSV, values as the screen shows them (dot decimals)."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(table.header)
     for row in table.rows:
         writer.writerow(["" if value is None else value for value in row])

@@ -12,9 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from inventory.models import (
-    Donor,
-)
+from inventory.selectors import donors_visible_to
 from refurb.models import ChecklistItem, Device
 from refurb.selectors import device_timeline
 from reports import charts
@@ -65,14 +63,20 @@ def donor_list(request):
     return render(
         request,
         "reports/donor_list.html",
-        {"donors": donors_list(query)[:500], "query": query},
+        {
+            # Private persons only for managers of a site where they gave (personal data).
+            "donors": donors_list(query).filter(
+                pk__in=donors_visible_to(request.user).values("pk")
+            )[:500],
+            "query": query,
+        },
     )
 
 
 @roles_required(MANAGER)
 def donor_outcomes(request, pk: int):
     """``reports:donor``: a donor's collections, devices, outcomes and certificates."""
-    donor = get_object_or_404(Donor, pk=pk)
+    donor = get_object_or_404(donors_visible_to(request.user), pk=pk)
     devices = list(donor_devices(donor))
     for device in devices:
         device.certificate_url = device_certificate_url(device)

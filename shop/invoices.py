@@ -19,6 +19,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
 
 from shop.models import CreditNote, PaymentMethod, Sale, VatRegime
+from workshop.pdftext import pdf_plain
 
 MARGIN_MENTION = "Régime particulier – Biens d'occasion (art. 297 A du CGI) : TVA sur la marge"
 EXEMPT_MENTION = "TVA non applicable, art. 293 B du CGI"
@@ -50,12 +51,14 @@ class _Page:
             self.pdf.showPage()
             self.y = A4[1] - 20 * mm
         self.pdf.setFont("Helvetica-Bold" if bold else "Helvetica", size)
-        self.pdf.drawString(x, self.y, text)
+        self.pdf.drawString(x, self.y, pdf_plain(text))
         self.y -= size * 0.45 * mm + 2 * mm
 
     def right(self, text: str, *, size: int = 10, bold: bool = False):
         self.pdf.setFont("Helvetica-Bold" if bold else "Helvetica", size)
-        self.pdf.drawRightString(A4[0] - 20 * mm, self.y + size * 0.45 * mm + 2 * mm, text)
+        self.pdf.drawRightString(
+            A4[0] - 20 * mm, self.y + size * 0.45 * mm + 2 * mm, pdf_plain(text)
+        )
 
     def gap(self, millimetres: float = 4):
         self.y -= millimetres * mm

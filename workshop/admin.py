@@ -10,6 +10,7 @@ from workshop.models import (
     IdempotencyKey,
     Site,
     TagSequence,
+    UserToken,
     WorkerBadge,
     WorkerProfile,
     Workstation,
@@ -126,6 +127,27 @@ class WorkstationTokenAdmin(ManagerActionsMixin, admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # tokens are created by the workstation action or the command
+
+
+@admin.action(description=gettext_lazy("Revoke the selected tokens"), permissions=("manage",))
+def revoke_user_tokens(modeladmin, request, queryset):
+    from django.utils import timezone
+
+    queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+@admin.register(UserToken)
+class UserTokenAdmin(ManagerActionsMixin, admin.ModelAdmin):
+    """People's API tokens (created by ``manage.py create_user_token``): only digests."""
+
+    site_lookup = "user__worker_profile__site"
+    list_display = ["prefix", "user", "label", "created_at", "expires_at", "revoked_at"]
+    readonly_fields = ["user", "label", "prefix", "created_at", "expires_at", "last_used_at"]
+    fields = [*readonly_fields, "revoked_at"]
+    actions = [revoke_user_tokens]
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(IdempotencyKey)

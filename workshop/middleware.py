@@ -88,6 +88,34 @@ class RequestSizeLimitMiddleware:
         )
 
 
+class NulRefusalMiddleware:
+    """Answer 400 when the path or the query string holds a NUL character (``%00``).
+
+    PostgreSQL cannot compare a text with NUL in it: ``/api/scan/%00`` or ``/d/%00`` would reach
+    the database as an error (500) there, while SQLite answers 404. Both now answer 400 at once,
+    in the API's error shape under ``/api/`` and as a short page elsewhere.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        has_nul = "\x00" in request.path or any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in request.GET.lists()
+        )
+        if has_nul:
+            message = _("The address may not contain the NUL character (code 0).")
+            if request.path.startswith("/api/"):
+                return error_json_response("nul_character", message, status=400)
+            html = render_to_string(
+                "errors/plain.html",
+                {"title": _("Bad request"), "message": message, "LANGUAGE_CODE": get_language()},
+            )
+            return HttpResponse(html, status=400)
+        return self.get_response(request)
+
+
 def close_broken_connections() -> None:
     """Close every connection outside a transaction, so the next query reconnects."""
     for connection in connections.all(initialized_only=True):

@@ -224,3 +224,31 @@ class WorkerProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.site.code if self.site else '-'}"
+
+
+class UserToken(models.Model):
+    """A person's API token: stored as a SHA-256 digest with a short prefix, shown once, and
+    valid until ``expires_at`` (``ATELIER_USER_TOKEN_DAYS`` after creation) or its revocation.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("user"),
+    )
+    label = models.CharField(_("label"), max_length=80, blank=True)
+    prefix = models.CharField(_("prefix"), max_length=12, editable=False)
+    digest = models.CharField(_("SHA-256 digest"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("user API token")
+        verbose_name_plural = _("user API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… · {self.user}"

@@ -6,15 +6,23 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from workshop import tags
 from workshop.exceptions import DomainError, validate
-from workshop.models import Site, TagSequence, WorkerBadge, Workstation, WorkstationToken
+from workshop.models import (
+    Site,
+    TagSequence,
+    UserToken,
+    WorkerBadge,
+    Workstation,
+    WorkstationToken,
+)
 
 TOKEN_PREFIX = "ws_"
 
@@ -22,6 +30,31 @@ TOKEN_PREFIX = "ws_"
 def token_digest(key: str) -> str:
     """Return the SHA-256 hex digest under which a workstation token is stored."""
     return hashlib.sha256(key.encode()).hexdigest()
+
+
+USER_TOKEN_PREFIX = "ut_"
+
+
+def user_token_create(*, user, days: int | None = None, label: str = "", now=None):
+    """Create an API token for ``user``; return it with its key, which is never shown again.
+
+    It expires after ``days`` (default ``ATELIER_USER_TOKEN_DAYS``); only its digest is kept.
+    """
+    if not getattr(user, "is_active", False):
+        raise DomainError("user_inactive", _("This user is inactive."), status=409)
+    days = settings.ATELIER_USER_TOKEN_DAYS if days is None else days
+    if days < 1:
+        raise DomainError("invalid", _("A token lasts at least one day."))
+    now = now or timezone.now()
+    key = USER_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = UserToken.objects.create(
+        user=user,
+        label=(label or "").strip(),
+        prefix=key[:10],
+        digest=token_digest(key),
+        expires_at=now + timedelta(days=days),
+    )
+    return token, key
 
 
 def site_create(*, code: str, name: str, address: str = "") -> Site:

@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "workshop.middleware.RequestSizeLimitMiddleware",
+    "workshop.middleware.NulRefusalMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -187,6 +188,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["workshop.api.auth.RolePermission"],
+    # JSON with depth, number-range and NUL limits (workshop/api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "workshop.api.parsers.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "workshop.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
@@ -195,8 +202,17 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "EXCEPTION_HANDLER": "workshop.api.errors.api_exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["workshop.api.throttles.TokenRateThrottle"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+
+# API request rates (workshop/api/throttles.py); None switches one off.
+ATELIER_THROTTLE_RATES = {
+    "token": os.environ.get("ATELIER_THROTTLE_TOKEN", "1200/minute"),
+    "snapshots": os.environ.get("ATELIER_THROTTLE_SNAPSHOTS", "120/minute"),
+}
+if TESTING:  # the suite's own traffic is not throttled; tests/api/test_tokens.py turns it on
+    ATELIER_THROTTLE_RATES = {"token": None, "snapshots": None}
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Atelier API",
@@ -295,6 +311,13 @@ AXES_ENABLED = env_bool("ATELIER_LOGIN_THROTTLING", True)
 AXES_FAILURE_LIMIT = int(os.environ.get("ATELIER_LOGIN_FAILURE_LIMIT", 5))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("ATELIER_LOGIN_COOLOFF_MINUTES", 15)))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# How many reverse proxies (each appending to X-Forwarded-For) stand in front of the server:
+# the client address failures are counted under is taken that many entries from the right
+# (workshop.security.client_ip; docs/operations.md, "Security"). 0: REMOTE_ADDR.
+# User API tokens (manage.py create_user_token): hashed, valid this many days.
+ATELIER_USER_TOKEN_DAYS = int(os.environ.get("ATELIER_USER_TOKEN_DAYS", 90))
+ATELIER_TRUSTED_PROXY_COUNT = int(os.environ.get("ATELIER_TRUSTED_PROXY_COUNT", 0))
+AXES_CLIENT_IP_CALLABLE = "workshop.security.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_USERNAME_CALLABLE = "workshop.security.login_identity"

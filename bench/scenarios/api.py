@@ -14,13 +14,13 @@ from collections.abc import Callable
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
 from bench.scenarios.base import BenchEnv, check_response, url_exists
 from bench.snapshots import _template, snapshot_payload
 from refurb.states import State
 from workshop.models import Site, WorkerProfile
 from workshop.roles import BENCH_WORKER
+from workshop.services import user_token_create
 
 
 def api_scenario(
@@ -85,8 +85,8 @@ def setup_snapshot_ingest(env: BenchEnv):
     user.groups.add(Group.objects.get(name=BENCH_WORKER))
     # A person acts at their own site only (workshop/access.py).
     WorkerProfile.objects.update_or_create(user=user, defaults={"site": site})
-    token, _created = Token.objects.get_or_create(user=user)
-    agent = Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+    _token, key = user_token_create(user=user, label="bench")
+    agent = Client(HTTP_AUTHORIZATION=f"Token {key}")
     template = _template()
     stamp = f"B{int(time.time()) % 10**6:06d}"
 

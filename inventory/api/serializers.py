@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from inventory.models import Collection, Donor, Location
+from inventory.selectors import donor_name_visible
 from refurb.api.serializers import EventSerializer
 from refurb.models import Category, Device, Drive
 from refurb.states import State
@@ -43,7 +44,16 @@ class DonorSerializer(StrictFieldsMixin, serializers.ModelSerializer):
 
 class CollectionSerializer(serializers.ModelSerializer):
     site = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    donor_name = serializers.CharField(source="donor.name", read_only=True)
+    donor_name = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_donor_name(self, collection) -> str | None:
+        """A private donor's name only for managers of the collection's site."""
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if donor_name_visible(user, collection.donor, collection.site_id):
+            return collection.donor.name
+        return None
 
     class Meta:
         model = Collection

@@ -8,6 +8,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from inventory.models import RecyclingShipment
+from workshop.pdftext import paragraph
 
 
 def shipment_slip_pdf(shipment: RecyclingShipment) -> bytes:
@@ -16,7 +17,7 @@ def shipment_slip_pdf(shipment: RecyclingShipment) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
     styles = getSampleStyleSheet()
     buffer = io.BytesIO()
@@ -24,8 +25,8 @@ def shipment_slip_pdf(shipment: RecyclingShipment) -> bytes:
     lines = list(shipment.lines.select_related("device", "device__category"))
     total = shipment.lines.aggregate(total=Sum("weight_kg"))["total"] or 0
     story = [
-        Paragraph(_("Recycling shipment #%(id)s") % {"id": shipment.pk}, styles["Title"]),
-        Paragraph(
+        paragraph(_("Recycling shipment #%(id)s") % {"id": shipment.pk}, styles["Title"]),
+        paragraph(
             _("From %(site)s to %(recycler)s · %(status)s · %(date)s")
             % {
                 "site": shipment.site,
@@ -35,7 +36,7 @@ def shipment_slip_pdf(shipment: RecyclingShipment) -> bytes:
             },
             styles["Normal"],
         ),
-        Paragraph(
+        paragraph(
             _("Recycler's certificate: %(ref)s") % {"ref": shipment.certificate_ref or "—"},
             styles["Normal"],
         ),
@@ -65,6 +66,6 @@ def shipment_slip_pdf(shipment: RecyclingShipment) -> bytes:
         )
     )
     story += [table, Spacer(1, 15 * mm)]
-    story.append(Paragraph(_("Signature of the carrier:") + " " + "_" * 30, styles["Normal"]))
+    story.append(paragraph(_("Signature of the carrier:") + " " + "_" * 30, styles["Normal"]))
     doc.build(story)
     return buffer.getvalue()

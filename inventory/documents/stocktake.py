@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 
 from django.db.models import Count, Q
@@ -10,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inventory.models import Stocktake, StocktakeLine
+from workshop.csvsafe import csv_writer
+from workshop.pdftext import paragraph
 
 
 def stocktake_summary(stocktake: Stocktake) -> dict[str, int]:
@@ -52,7 +53,7 @@ CSV_HEADER = [
 def stocktake_csv(stocktake: Stocktake) -> str:
     """Return every line of the stocktake as CSV (stable English column names)."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(CSV_HEADER)
     for line in stocktake_lines(stocktake):
         writer.writerow(
@@ -78,7 +79,7 @@ def stocktake_pdf(stocktake: Stocktake) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
     styles = getSampleStyleSheet()
     buffer = io.BytesIO()
@@ -93,11 +94,11 @@ def stocktake_pdf(stocktake: Stocktake) -> bytes:
     summary = stocktake_summary(stocktake)
     local = timezone.localtime
     story = [
-        Paragraph(
+        paragraph(
             _("Stocktake #%(id)s · %(site)s") % {"id": stocktake.pk, "site": stocktake.site},
             styles["Title"],
         ),
-        Paragraph(
+        paragraph(
             _("Scope: %(scope)s. Opened %(opened)s by %(by)s. Status: %(status)s%(closed)s.")
             % {
                 "scope": scope,
@@ -133,7 +134,7 @@ def stocktake_pdf(stocktake: Stocktake) -> bytes:
                 line.get_device_state_display() if line.device_state else "",
                 line.expected_location.tag if line.expected_location_id else "",
                 line.scanned_location.tag if line.scanned_location_id else "",
-                Paragraph(
+                paragraph(
                     f"{line.get_resolution_display()}"
                     + (f" — {line.reason}" if line.reason else ""),
                     styles["BodyText"],

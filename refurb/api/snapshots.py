@@ -9,8 +9,6 @@ transaction, and leave every rule to ``refurb.ingest``.
 
 from __future__ import annotations
 
-import json
-
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -25,15 +23,13 @@ from refurb.snapshots.errors import ReportError
 from workshop.api.auth import request_actor, request_workstation
 from workshop.api.base import ApiViewMixin
 from workshop.api.errors import ErrorSerializer
+from workshop.api.parsers import JsonLimitError, json_loads_checked
+from workshop.api.throttles import SnapshotRateThrottle, TokenRateThrottle
 from workshop.exceptions import DomainError
 from workshop.models import Site
 from workshop.roles import BENCH_ROLES
 
 MAX_SNAPSHOT_BYTES = 10 * 1024 * 1024
-
-
-def _reject_constant(name: str):
-    raise ValueError(f"{name} is not a number JSON allows")
 
 
 def read_json_body(request, limit: int = MAX_SNAPSHOT_BYTES) -> tuple[dict, bytes]:
@@ -49,7 +45,9 @@ def read_json_body(request, limit: int = MAX_SNAPSHOT_BYTES) -> tuple[dict, byte
     if len(raw) > limit:
         raise too_large(limit)
     try:
-        payload = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
+        payload = json_loads_checked(raw.decode("utf-8"))
+    except JsonLimitError as exc:
+        raise DomainError("malformed_json", str(exc)) from exc
     except (UnicodeDecodeError, ValueError) as exc:
         raise DomainError(
             "malformed_json",
@@ -134,6 +132,7 @@ def _site(request):
 class SnapshotCreateView(ApiViewMixin, APIView):
     """Receive one hardware snapshot; answer the device's tag and what the bench must do."""
 
+    throttle_classes = [TokenRateThrottle, SnapshotRateThrottle]
     write_roles = BENCH_ROLES
 
     @extend_schema(
@@ -181,6 +180,7 @@ class SnapshotCreateView(ApiViewMixin, APIView):
 class ErasureImportView(ApiViewMixin, APIView):
     """Receive erasure evidence for one device: ``{"asset_tag", "nwipe_log", "records"}``."""
 
+    throttle_classes = [TokenRateThrottle, SnapshotRateThrottle]
     write_roles = BENCH_ROLES
 
     @extend_schema(

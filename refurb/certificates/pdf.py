@@ -17,9 +17,10 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from workshop import fonts
+from workshop.pdftext import paragraph
 from workshop.qr import qr_matrix
 
 
@@ -151,9 +152,9 @@ def _render(certificate, verify_url: str) -> bytes:
     story: list = []
     issued = formats.date_format(timezone.localtime(certificate.issued_at), "DATETIME_FORMAT")
     intro = [
-        Paragraph(_("Data sanitisation certificate"), title),
-        Paragraph(_("Certificate code: %(code)s") % {"code": certificate.code}, heading),
-        Paragraph(
+        paragraph(_("Data sanitisation certificate"), title),
+        paragraph(_("Certificate code: %(code)s") % {"code": certificate.code}, heading),
+        paragraph(
             _("Issued on %(date)s by %(site)s.")
             % {"date": issued, "site": content["site"]["name"]},
             style,
@@ -165,9 +166,9 @@ def _render(certificate, verify_url: str) -> bytes:
         line = _("Collection %(tag)s") % {"tag": collection["tag"]}
         if donor:
             line += " — " + _("donor: %(name)s") % {"name": donor}
-        intro.append(Paragraph(line, style))
+        intro.append(paragraph(line, style))
     intro.append(
-        Paragraph(
+        paragraph(
             _(
                 "We certify that every storage medium listed below was sanitised according to "
                 "NIST SP 800-88 Rev. 1 (Clear or Purge, with verification) or physically "
@@ -177,7 +178,7 @@ def _render(certificate, verify_url: str) -> bytes:
         )
     )
     intro.append(
-        Paragraph(
+        paragraph(
             _("Check this certificate at %(url)s or scan the QR code.") % {"url": verify_url},
             small,
         )
@@ -204,7 +205,7 @@ def _render(certificate, verify_url: str) -> bytes:
         label = " ".join(p for p in (device["make"], device["model"]) if p)
         serial = device["serial"] or "—"
         story.append(
-            Paragraph(
+            paragraph(
                 _("Device %(tag)s — %(label)s — serial %(serial)s")
                 % {"tag": device["tag"], "label": label or device["category"], "serial": serial},
                 heading,
@@ -216,14 +217,14 @@ def _render(certificate, verify_url: str) -> bytes:
             rows.append(
                 [
                     drive["serial"] or drive["tag"],
-                    Paragraph(drive["model"] or "", small),
+                    paragraph(drive["model"] or "", small),
                     _capacity(drive["capacity_bytes"]),
-                    Paragraph(_method(proof), small),
-                    Paragraph(_verification(proof), small),
+                    paragraph(_method(proof), small),
+                    paragraph(_verification(proof), small),
                     _result(drive),
                     _date(proof.get("date")),
                     proof.get("operator", ""),
-                    Paragraph(proof.get("workstation", ""), small),
+                    paragraph(proof.get("workstation", ""), small),
                 ]
             )
         if not device["drives"]:
@@ -232,7 +233,7 @@ def _render(certificate, verify_url: str) -> bytes:
                 if device["no_storage"]
                 else _("This kind of equipment holds no data storage.")
             )
-            rows.append([Paragraph(empty, small), "", "", "", "", "", "", "", ""])
+            rows.append([paragraph(empty, small), "", "", "", "", "", "", "", ""])
             table_span = True
         else:
             table_span = False

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from refurb.certificates.content import collection_content, content_digest, device_content
 from refurb.models import Certificate
+from workshop.access import access_check
 from workshop.exceptions import DomainError
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -55,6 +56,9 @@ def certificate_issue(
     """
     if (device is None) == (collection is None):
         raise DomainError("invalid", "Give either a device or a collection.")
+    if actor is not None:  # managers of the subject's site only (workshop/access.py)
+        subject = device if device is not None else collection
+        access_check("certificate", "issue", site=subject.site_id, actor=actor)
     now = now or timezone.now()
     if device is not None:
         content = device_content(device)

@@ -25,7 +25,8 @@ def _pdf_response(request, certificate, filename: str) -> HttpResponse:
 
 
 def _refused(request, error: DomainError) -> HttpResponse:
-    return render(request, "refurb/certificate_refused.html", {"error": error}, status=409)
+    status = error.status if error.status in (403, 409) else 409
+    return render(request, "refurb/certificate_refused.html", {"error": error}, status=status)
 
 
 @login_required

@@ -37,7 +37,7 @@ SNIPPET = """
 import json
 from django.test import Client
 response = Client().get(
-    "/api/sites/", HTTP_AUTHORIZATION="Token wt_0123456789abcdef", HTTP_ACCEPT_LANGUAGE="en"
+    "/api/sites/", HTTP_AUTHORIZATION="Token ut_0123456789abcdef", HTTP_ACCEPT_LANGUAGE="en"
 )
 print(json.dumps([response.status_code, response.content.decode()]))
 """

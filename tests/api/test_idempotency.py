@@ -84,12 +84,11 @@ def test_purge_deletes_only_old_keys():
 def test_two_identical_requests_at_once_run_once(make_user, site):
     if connection.vendor != "postgresql":
         pytest.skip("concurrency is tested on PostgreSQL (SQLite serialises writers)")
-    from rest_framework.authtoken.models import Token
-
     from workshop import roles
+    from workshop.services import user_token_create
 
     user = make_user(roles.BENCH_WORKER, username="racer")
-    key = Token.objects.create(user=user).key
+    key = user_token_create(user=user)[1]
     barrier = threading.Barrier(4)
     answers = []
 

@@ -7,12 +7,11 @@ import io
 
 import pytest
 from django.core.management import call_command
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from refurb.models import DeviceEvent
 from workshop.models import WorkstationKind, WorkstationToken
-from workshop.services import workstation_token_create, workstation_token_revoke
+from workshop.services import user_token_create, workstation_token_create, workstation_token_revoke
 
 
 def _client(key: str) -> APIClient:
@@ -93,7 +92,7 @@ def test_next_lists_what_the_user_may_do(client_as, bench_worker, manager, scree
 
 @pytest.mark.django_db
 def test_a_user_token_authenticates_as_its_user(bench_worker, screen):
-    key = Token.objects.create(user=bench_worker).key
+    key = user_token_create(user=bench_worker)[1]
     response = _client(key).post(
         f"/api/devices/{screen.asset_tag}/transitions/", {"to": "wiped"}, format="json"
     )

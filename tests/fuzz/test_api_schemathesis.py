@@ -19,7 +19,6 @@ from django.core.management import call_command
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, seed, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import (
     content_type_conformance,
     not_a_server_error,
@@ -27,6 +26,8 @@ from schemathesis.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+
+from workshop.services import user_token_create
 
 pytestmark = [pytest.mark.fuzz, pytest.mark.django_db]
 
@@ -64,7 +65,7 @@ def fuzz_operation(operation, headers: dict, stats: dict) -> None:
 def test_every_api_operation_survives_fuzzing_and_matches_its_schema(capsys, make_user):
     call_command("seed_demo", verbosity=0, stdout=open(os.devnull, "w"))
     manager = make_user("manager", username="fuzz-manager")
-    headers = {"Authorization": f"Token {Token.objects.create(user=manager).key}"}
+    headers = {"Authorization": f"Token {user_token_create(user=manager)[1]}"}
     # Like Django's test client: keep the test's connection (and transaction) across requests.
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)

@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from rest_framework.authtoken.models import Token
 
 from refurb.models import Device, Snapshot
 from tests.refurb.parsers.samples import hw_path
+from workshop.services import user_token_create
 
 AGENT = Path(__file__).resolve().parents[2] / "agent" / "atelier_agent.py"
 SCAN = {
@@ -45,7 +45,7 @@ def fake_dir(tmp_path):
 def test_the_agent_registers_the_device_with_drives_and_specs_on_a_live_server(
     live_server, site, bench_worker, fake_dir, tmp_path
 ):
-    token = Token.objects.create(user=bench_worker).key
+    token = user_token_create(user=bench_worker)[1]
     env = {k: v for k, v in os.environ.items() if not k.startswith("ATELIER_")}
     env["ATELIER_AGENT_FAKE_DIR"] = str(fake_dir)
     result = subprocess.run(

@@ -109,8 +109,8 @@ def test_the_pdf_states_method_standard_passes_tool_and_witness(client, manager,
     assert "holds no data storage" in english
 
 
-def test_certificates_are_issued_in_french_by_default(lot, operator):
-    assert certificate_issue(collection=lot, actor=operator).language == "fr"
+def test_certificates_are_issued_in_french_by_default(lot, operator, manager):
+    assert certificate_issue(collection=lot, actor=manager).language == "fr"
 
 
 def test_the_pdf_shows_operators_by_initials_only(client, manager, lot):
@@ -121,8 +121,8 @@ def test_the_pdf_shows_operators_by_initials_only(client, manager, lot):
     assert "Bernard" not in text and "Jeanne" not in text
 
 
-def test_the_verification_page_says_valid_without_signing_in(client, lot, operator):
-    certificate = certificate_issue(collection=lot, actor=operator, now=NOW)
+def test_the_verification_page_says_valid_without_signing_in(client, lot, operator, manager):
+    certificate = certificate_issue(collection=lot, actor=manager, now=NOW)
     response = client.get(reverse("refurb:verify", args=[certificate.code]),
                           HTTP_ACCEPT_LANGUAGE="en")  # fmt: skip
     html = response.content.decode()
@@ -134,16 +134,18 @@ def test_the_verification_page_says_valid_without_signing_in(client, lot, operat
     assert "Bernard" not in html
 
 
-def test_a_tampered_code_is_unknown(client, lot, operator):
-    certificate = certificate_issue(collection=lot, actor=operator, now=NOW)
+def test_a_tampered_code_is_unknown(client, lot, operator, manager):
+    certificate = certificate_issue(collection=lot, actor=manager, now=NOW)
     tampered = certificate.code[:-1] + ("A" if certificate.code[-1] != "A" else "B")
     response = client.get(reverse("refurb:verify", args=[tampered]), HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 404
     assert 'data-status="unknown"' in response.content.decode()
 
 
-def test_a_fact_changed_after_issuance_makes_the_certificate_altered(client, lot, operator):
-    certificate = certificate_issue(collection=lot, actor=operator, now=NOW)
+def test_a_fact_changed_after_issuance_makes_the_certificate_altered(
+    client, lot, operator, manager
+):
+    certificate = certificate_issue(collection=lot, actor=manager, now=NOW)
     Drive.objects.filter(serial_number="S3P9A80F").update(serial_number="S3P9A80X")
     response = client.get(reverse("refurb:verify", args=[certificate.code]),
                           HTTP_ACCEPT_LANGUAGE="en")  # fmt: skip
@@ -151,21 +153,21 @@ def test_a_fact_changed_after_issuance_makes_the_certificate_altered(client, lot
     assert certificate_verify(certificate.code).status == "altered"
 
 
-def test_a_certificate_edited_in_the_database_is_altered(lot, operator):
-    certificate = certificate_issue(collection=lot, actor=operator, now=NOW)
+def test_a_certificate_edited_in_the_database_is_altered(lot, operator, manager):
+    certificate = certificate_issue(collection=lot, actor=manager, now=NOW)
     content = certificate.content
     content["devices"][0]["drives"][0]["proof"]["verified"] = False
     Certificate.objects.filter(pk=certificate.pk).update(content=content)
     assert certificate_verify(certificate.code).status == "altered"
 
 
-def test_no_certificate_while_a_drive_is_not_safe(site, operator, donor_collection):
+def test_no_certificate_while_a_drive_is_not_safe(site, operator, donor_collection, manager):
     device = factories.make_device(site=site, actor=operator, collection=donor_collection)
     add_drive(device, operator, "SAFE-1")
     unsafe = add_drive(device, operator, "UNVERIFIED-1", verified=False)
     pending = add_drive(device, operator, "PENDING-1", erase=False)
     with pytest.raises(DomainError) as caught:
-        certificate_issue(collection=donor_collection, actor=operator)
+        certificate_issue(collection=donor_collection, actor=manager)
     assert caught.value.code == "certificate_unsafe"
     assert caught.value.fields["drives"] == [unsafe.tag, pending.tag]
     assert Certificate.objects.count() == 0
@@ -187,18 +189,18 @@ def test_a_device_certificate_covers_one_device(client, manager, lot):
     assert "WD-WXE708D44602" in text and "S3P9A80F" not in text
 
 
-def test_downloading_twice_gives_the_same_code(lot, operator):
-    first = certificate_issue(collection=lot, actor=operator)
-    second = certificate_issue(collection=lot, actor=operator)
+def test_downloading_twice_gives_the_same_code(lot, operator, manager):
+    first = certificate_issue(collection=lot, actor=manager)
+    second = certificate_issue(collection=lot, actor=manager)
     assert first.code == second.code
 
 
-def test_a_private_donor_is_not_named(site, operator):
+def test_a_private_donor_is_not_named(site, operator, manager):
     donor = factories.DonorFactory(name="Jean Dupont", kind="person")
     collection = collection_create(donor=donor, site=site)
     device = factories.make_device(site=site, actor=operator, collection=collection)
     add_drive(device, operator, "SAFE-1")
-    certificate = certificate_issue(collection=collection, actor=operator)
+    certificate = certificate_issue(collection=collection, actor=manager)
     assert "Dupont" not in str(certificate.content)
 
 
@@ -207,22 +209,22 @@ def test_the_certificate_pages_need_a_login(client, lot):
     assert response.status_code == 302
 
 
-def collection_of(site, actor, devices: int):
+def collection_of(site, actor, devices: int, *, issuer):
     donor = factories.DonorFactory(kind="company")
     collection = collection_create(donor=donor, site=site)
     for i in range(devices):
         device = factories.make_device(site=site, actor=actor, collection=collection)
         add_drive(device, actor, f"A{i}")
         add_drive(device, actor, f"B{i}")
-    return certificate_issue(collection=collection, actor=actor)
+    return certificate_issue(collection=collection, actor=issuer)
 
 
 def test_the_verification_page_costs_the_same_queries_for_one_or_many_devices(
-    client, site, operator
+    client, site, operator, manager
 ):
     counts = []
     for devices in (1, 5):
-        certificate = collection_of(site, operator, devices)
+        certificate = collection_of(site, operator, devices, issuer=manager)
         with CaptureQueriesContext(connection) as queries:
             response = client.get(reverse("refurb:verify", args=[certificate.code]))
         assert 'data-status="valid"' in response.content.decode()
@@ -239,10 +241,10 @@ def test_screens_can_include_the_certificate_download_links(lot):
     assert reverse("refurb:certificate-collection", args=[lot.tag]) in html
 
 
-def test_a_certificate_embeds_each_devices_chain_head(lot, operator):
+def test_a_certificate_embeds_each_devices_chain_head(lot, operator, manager):
     from refurb.selectors import device_chain_head
 
-    certificate = certificate_issue(collection=lot, actor=operator, now=NOW)
+    certificate = certificate_issue(collection=lot, actor=manager, now=NOW)
     heads = {d["tag"]: d["chain"] for d in certificate.content["devices"]}
     assert len(heads) == 3
     for device in lot.devices.all():
@@ -253,19 +255,19 @@ def test_a_certificate_embeds_each_devices_chain_head(lot, operator):
 def test_later_events_of_a_certified_device_keep_the_certificate_valid(lot, operator, manager):
     from refurb.services import device_transition
 
-    certificate = certificate_issue(collection=lot, actor=operator, now=NOW)
+    certificate = certificate_issue(collection=lot, actor=manager, now=NOW)
     device = lot.devices.order_by("asset_tag").first()
     device_transition(device=device, to="written_off", actor=manager, reason="lost")
     assert certificate_verify(certificate.code).status == "valid"
 
 
 def test_an_event_edited_behind_the_applications_back_makes_the_certificate_altered(
-    client, lot, operator
+    client, lot, operator, manager
 ):
     from refurb.models import DeviceEvent
     from tests.refurb.test_event_chain import tamper
 
-    certificate = certificate_issue(collection=lot, actor=operator, now=NOW)
+    certificate = certificate_issue(collection=lot, actor=manager, now=NOW)
     event = DeviceEvent.objects.filter(device__collection=lot).order_by("id").first()
     tamper("UPDATE refurb_deviceevent SET reason = 'forged' WHERE id = %s", [event.pk])
     assert certificate_verify(certificate.code).status == "altered"
@@ -273,8 +275,8 @@ def test_an_event_edited_behind_the_applications_back_makes_the_certificate_alte
     assert 'data-status="altered"' in response.content.decode()
 
 
-def test_a_certified_chain_head_that_is_gone_makes_the_certificate_altered(lot, operator):
-    certificate = certificate_issue(collection=lot, actor=operator, now=NOW)
+def test_a_certified_chain_head_that_is_gone_makes_the_certificate_altered(lot, operator, manager):
+    certificate = certificate_issue(collection=lot, actor=manager, now=NOW)
     content = certificate.content
     content["devices"][0]["chain"]["head"] = "0" * 64
     from refurb.certificates.content import content_digest

@@ -269,3 +269,20 @@ def test_the_migration_seals_events_stored_before_the_chain_and_keeps_the_trigge
     with pytest.raises(Exception, match="append-only"):
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("UPDATE refurb_deviceevent SET reason = 'forged'")
+
+
+def test_every_broken_device_is_reported_with_an_exit_code(laptop, site, bench_worker, capsys):
+    """Issue 16, hole 11: on main only the first broken device was named."""
+    others = [factories.make_device(site=site, actor=bench_worker) for _ in range(2)]
+    for device in (laptop, others[1]):
+        tamper("UPDATE refurb_deviceevent SET reason = 'x' WHERE device_id = %s", [device.pk])
+    report = chains_verify()
+    assert [b.asset_tag for b in report.breaks] == [laptop.asset_tag, others[1].asset_tag]
+    assert report.devices == 3
+    with pytest.raises(CommandError) as raised:
+        call_command("verify_event_chains", "--quiet")
+    assert raised.value.returncode == 1
+    out = capsys.readouterr().out
+    assert laptop.asset_tag in out and others[1].asset_tag in out
+    assert others[0].asset_tag not in out
+    assert "2 broken device(s) out of 3" in str(raised.value)

@@ -12,7 +12,6 @@ from django.db import transaction
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rest_framework.authtoken.models import Token
 
 from refurb import services
 from refurb.ingest import erasure_import, snapshot_ingest
@@ -23,6 +22,7 @@ from refurb.snapshots.nwipe import parse_nwipe_log
 from tests.refurb.parsers.samples import sample_text
 from tests.refurb.snapshot_payloads import THINKPAD, agent_payload, retarget_nwipe
 from workshop.exceptions import DomainError
+from workshop.services import user_token_create
 
 pytestmark = pytest.mark.django_db
 
@@ -93,7 +93,7 @@ def thinkpad(site, bench_worker):
 
 
 def _client(bench_worker):
-    token = Token.objects.create(user=bench_worker).key
+    _token, token = user_token_create(user=bench_worker)
     return Client(HTTP_AUTHORIZATION=f"Token {token}", HTTP_ACCEPT_LANGUAGE="en")
 
 

@@ -113,3 +113,30 @@ def test_site_bound_shop_records_are_scoped_in_the_admin(label, two_sites, make_
     request.user = make_user(roles.MANAGER, username="nadia", site=two_sites[0])
     sql = str(model_admin.get_queryset(request).query)
     assert "site_id" in sql and "IN" in sql
+
+
+def test_collections_name_a_private_donor_only_to_the_sites_manager(two_sites, donors, make_user):
+    station = factories.WorkstationFactory(site=two_sites[0], kind=WorkstationKind.INTAKE)
+    _token, key = workstation_token_create(workstation=station)
+    token_client = APIClient()
+    token_client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    manager = APIClient()
+    manager.force_login(make_user(roles.MANAGER, username="nadia", site=two_sites[0]))
+
+    def names(client):
+        rows = client.get("/api/collections/", {"page_size": 100}).json()["results"]
+        return {row["donor_name"] for row in rows}
+
+    assert names(token_client) == {None}
+    assert names(manager) == {"Mme Dupont", None}
+
+
+def test_the_donor_pages_show_a_site_manager_only_their_sites_private_donors(
+    two_sites, donors, make_user
+):
+    client = Client()
+    client.force_login(make_user(roles.MANAGER, username="nadia", site=two_sites[0]))
+    page = client.get(reverse("reports:donors")).content.decode()
+    assert "Mme Dupont" in page and "M. Nguyen" not in page and "Banque" in page
+    assert client.get(reverse("reports:donor", args=[donors["SE"].pk])).status_code == 404
+    assert client.get(reverse("reports:donor", args=[donors["LY"].pk])).status_code == 200

@@ -39,7 +39,7 @@ def test_the_third_wrong_pin_locks_the_badge_with_a_message_saying_what_to_do(cl
     page = locked.content.decode()
     assert locked.status_code == 429
     assert LOCKED in page
-    assert "Ask a coach or a manager to unlock it" in page
+    assert "Ask a manager to unlock it" in page
     assert 'name="badge-badge"' in page  # still the sign-in screen, ready for another badge
 
 

@@ -17,9 +17,8 @@ from datetime import timedelta
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions, permissions
-from rest_framework.authtoken.models import Token
 
-from workshop.models import WorkstationKind, WorkstationToken
+from workshop.models import UserToken, WorkstationKind, WorkstationToken
 from workshop.roles import ALL_ROLES, BENCH_WORKER, SHOP, user_roles
 
 # The roles a workstation token acts with, by kind of workstation.
@@ -67,14 +66,27 @@ class AtelierTokenAuthentication(authentication.TokenAuthentication):
     """Authenticate ``Authorization: Token <key>`` as a user token or a workstation token."""
 
     def authenticate_credentials(self, key):
-        from workshop.services import TOKEN_PREFIX, token_digest
+        from workshop.services import TOKEN_PREFIX, USER_TOKEN_PREFIX, token_digest
 
         if not key.startswith(TOKEN_PREFIX):
-            token = Token.objects.select_related("user").filter(key=key).first()
-            if token is not None:
-                if not token.user.is_active:
-                    raise exceptions.AuthenticationFailed(_("This user is inactive."))
-                return token.user, token
+            # A person's token: hashed, expiring (workshop.models.UserToken). The clear-text
+            # tokens of rest_framework.authtoken are no longer accepted.
+            now = timezone.now()
+            token = (
+                UserToken.objects.select_related("user")
+                .filter(digest=token_digest(key), revoked_at__isnull=True)
+                .first()
+                if key.startswith(USER_TOKEN_PREFIX)
+                else None
+            )
+            if token is None or token.expires_at <= now:
+                raise exceptions.AuthenticationFailed(_("Invalid, expired or revoked token."))
+            if not token.user.is_active:
+                raise exceptions.AuthenticationFailed(_("This user is inactive."))
+            if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
+                UserToken.objects.filter(pk=token.pk).update(last_used_at=now)
+                token.last_used_at = now
+            return token.user, token
         ws_token = (
             WorkstationToken.objects.select_related("workstation__site")
             .filter(digest=token_digest(key), revoked_at__isnull=True)

@@ -1,4 +1,4 @@
-"""Check every device's tamper-evident event chain; name the first broken link."""
+"""Check every device's tamper-evident event chain; name every broken device."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from refurb.models import Device
 class Command(BaseCommand):
     help = (
         "Recompute the hash chain of every device's events (or of one device) and compare it "
-        "with the stored hashes. Exits 1 and names the first broken link if one is found."
+        "with the stored hashes. Names the first broken link of every broken device and exits "
+        "1 if there is any."
     )
 
     def add_arguments(self, parser):
@@ -27,8 +28,14 @@ class Command(BaseCommand):
                 self.stderr.write(f"checked {done}/{total} devices")
 
         report = chains_verify(asset_tag=device, progress=progress)
-        if report.broken:
-            raise CommandError(f"Broken event chain: {report.broken}", returncode=1)
+        if report.breaks:
+            for broken in report.breaks:
+                self.stdout.write(f"Broken event chain: {broken}")
+            raise CommandError(
+                f"Broken event chain: {report.breaks[0]} — {len(report.breaks)} broken "
+                f"device(s) out of {report.devices}, each listed above.",
+                returncode=1,
+            )
         self.stdout.write(
             f"All event chains intact: {report.devices} devices, {report.events} events."
         )

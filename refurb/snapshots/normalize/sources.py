@@ -41,7 +41,10 @@ def tz_from_offset(offset: Any) -> tzinfo | None:
     m = re.match(r"^([+-])(\d{2}):?(\d{2})$", clean_str(offset) or "")
     if not m:
         return None
-    delta = timedelta(hours=int(m.group(2)), minutes=int(m.group(3)))
+    hours, minutes = int(m.group(2)), int(m.group(3))
+    if hours > 23 or minutes > 59:  # "+99:99" is no offset (and timezone() would raise)
+        return None
+    delta = timedelta(hours=hours, minutes=minutes)
     return timezone(-delta if m.group(1) == "-" else delta)
 
 

@@ -4,7 +4,8 @@ import json
 
 import pytest
 from django.test import Client
-from rest_framework.authtoken.models import Token
+
+from workshop.services import user_token_create
 
 SNAPSHOTS = "/api/snapshots/"
 ERASURES = "/api/snapshots/erasures/"
@@ -12,7 +13,7 @@ ERASURES = "/api/snapshots/erasures/"
 
 @pytest.fixture
 def token(bench_worker):
-    return Token.objects.create(user=bench_worker).key
+    return user_token_create(user=bench_worker)[1]
 
 
 @pytest.fixture

@@ -132,9 +132,9 @@ def test_an_erasure_import_without_a_tag_is_refused(post, unchanged):
 
 
 def test_shop_staff_may_not_post_snapshots(client, shop_staff, unchanged):
-    from rest_framework.authtoken.models import Token
+    from workshop.services import user_token_create
 
-    key = Token.objects.create(user=shop_staff).key
+    key = user_token_create(user=shop_staff)[1]
     response = client.post(
         "/api/snapshots/",
         data=b"{}",
