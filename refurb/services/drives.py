@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from refurb.events import event_append
+from refurb.integrity import drive_status_recompute
 from refurb.models import (
     Destruction,
     Device,
@@ -143,7 +144,8 @@ def drive_record_erasure(
     workstation=None,
     now: datetime | None = None,
 ) -> Erasure:
-    """Record an erasure run: a verified success marks the drive erased, else destroy it."""
+    """Record an erasure run; the drive's status is then recomputed from all its evidence
+    (a verified success ever recorded: erased; only failures: failed, destroy it)."""
     now = now or timezone.now()
     if method == NistMethod.DESTROY:
         raise DomainError(
@@ -183,10 +185,7 @@ def drive_record_erasure(
                 fields={"finished_at": [_("Before the start time.")]},
             )
         erasure.save()
-        if erasure.is_proof:
-            locked.status = Drive.Status.ERASED
-        elif locked.status != Drive.Status.ERASED:
-            locked.status = Drive.Status.FAILED
+        locked.status = drive_status_recompute(locked)
         locked.save(update_fields=["status"])
         event_append(
             device=device,
@@ -241,7 +240,7 @@ def drive_record_destruction(
         )
         validate(destruction)
         destruction.save()
-        locked.status = Drive.Status.DESTROYED
+        locked.status = drive_status_recompute(locked)
         locked.save(update_fields=["status"])
         event_append(
             device=device,

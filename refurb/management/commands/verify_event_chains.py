@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from refurb.chain import chains_verify
+from refurb.integrity import drive_status_problems
 from refurb.models import Device
 
 
@@ -29,6 +30,14 @@ class Command(BaseCommand):
         report = chains_verify(asset_tag=device, progress=progress)
         if report.broken:
             raise CommandError(f"Broken event chain: {report.broken}", returncode=1)
+        # The drive statuses are derived from evidence the chain covers: check them too.
+        drives = list(drive_status_problems(device))
+        if drives:
+            for problem in drives[:50]:
+                self.stdout.write(str(problem))
+            raise CommandError(
+                f"{len(drives)} drive status(es) contradict their evidence.", returncode=1
+            )
         self.stdout.write(
             f"All event chains intact: {report.devices} devices, {report.events} events."
         )
