@@ -7,14 +7,32 @@ from inventory import services
 from inventory.models import Collection, Donor, Location, RecyclingShipment
 from refurb import services as refurb_services
 from refurb.models import Category, Device, DeviceEvent, Drive
+from workshop.admin import ReadOnlyAdmin
 from workshop.exceptions import DomainError
 
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "holds_data", "weee_category", "default_weight_kg"]
-    list_editable = ["holds_data"]
     search_fields = ["code", "name"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The erasure invariant reads holds_data: never changed silently (docs/design.md).
+        return ["code", "holds_data"] if obj is not None else []
+
+
+# Device fields the rules read: read-only in the change form.
+RULE_FIELDS = [
+    "category",
+    "make",
+    "model",
+    "serial_number",
+    "specs",
+    "weight_kg",
+    "grade",
+    "no_storage_confirmed",
+    "collection",
+]
 
 
 @admin.register(Location)
@@ -132,7 +150,8 @@ class DeviceAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None:
-            fields += ["site", "location"]
+            # What the rules read (identity, specs, grade, storage) is never edited silently.
+            fields += ["site", "location", *RULE_FIELDS]
         return fields
 
     def save_model(self, request, obj, form, change):
@@ -158,7 +177,9 @@ class DeviceAdmin(admin.ModelAdmin):
 
 
 @admin.register(RecyclingShipment)
-class RecyclingShipmentAdmin(admin.ModelAdmin):
+class RecyclingShipmentAdmin(ReadOnlyAdmin):
+    """Written by the shipment services only (its devices, weight and certificate)."""
+
     list_display = ["recycler", "site", "shipped_on", "weight_kg", "certificate_ref"]
     list_filter = ["site", "shipped_on"]
     search_fields = ["recycler", "certificate_ref"]

@@ -23,13 +23,20 @@ from workshop.admin import ReadOnlyAdmin
 class GradeAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "order"]
 
+    def get_readonly_fields(self, request, obj=None):
+        return ["code"] if obj is not None else []
+
 
 @admin.register(ChecklistItem)
 class ChecklistItemAdmin(admin.ModelAdmin):
     list_display = ["label", "category", "code", "mandatory", "order", "is_active"]
     list_filter = ["category", "mandatory", "is_active"]
-    list_editable = ["mandatory", "order", "is_active"]
+    list_editable = ["order"]
     search_fields = ["label", "code"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The checklist guard reads these: never changed silently (docs/design.md).
+        return ["category", "code", "mandatory", "is_active"] if obj is not None else []
 
 
 @admin.register(Drive)

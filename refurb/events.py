@@ -118,7 +118,7 @@ def event_seal(event: DeviceEvent, *, asset_tag: str, prev_hash: str) -> str:
 # their own moves (``event_fields_register``, from their ``hooks``).
 SCALARS = (str, int, bool, type(None))
 EVENT_FIELDS: dict[str, dict[str, tuple[type, ...]]] = {
-    "transition": {"grade": (str,), "cycle": (int,)},
+    "transition": {"grade": (str,), "cycle": (int,), "drive": (str,)},
 }
 
 

@@ -43,3 +43,15 @@ SELLABLE_STATES = frozenset({State.ON_SALE, State.RESERVED})
 # Entering one of these states opens a new test cycle: results recorded before no longer count
 # (a device back from repair, or returned by a buyer, is tested again from scratch).
 TEST_CYCLE_STATES = frozenset({State.WIPED, State.IN_REPAIR, State.RETURNED})
+
+# States a device is sent back to ``received`` from when a drive is recorded in it after the
+# fact (``drive_add``): it is erased again before it moves on. A reserved device keeps its
+# reservation and every exit stays closed (guard ``drives_safe``) until the drive is dealt with.
+DRIVE_FOUND_STATES = (
+    State.WIPED,
+    State.TESTED,
+    State.IN_REPAIR,
+    State.GRADED,
+    State.ON_SALE,
+    State.RETURNED,
+)

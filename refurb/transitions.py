@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from refurb import guards
 from refurb.proofs import VERIFIERS, Proof
-from refurb.states import HELD_STATES, State
+from refurb.states import DRIVE_FOUND_STATES, HELD_STATES, State
 from workshop.exceptions import DomainError
 from workshop.models import WorkstationKind as WK
 from workshop.roles import BENCH_WORKER, COACH, MANAGER, SHOP
@@ -67,6 +67,9 @@ SERVICE_HINTS = {
     "reservation_end": gettext_lazy(
         "A reservation ends at the shop (release it) or when it expires."
     ),
+    "drive_found": gettext_lazy(
+        "A device goes back to received when a drive is recorded in it: record the drive."
+    ),
 }
 
 
@@ -92,6 +95,7 @@ BENCH = frozenset({BENCH_WORKER, COACH, MANAGER})
 COACHES = frozenset({COACH, MANAGER})
 SELLERS = frozenset({SHOP, COACH, MANAGER})
 MANAGERS = frozenset({MANAGER})
+ALL = frozenset({BENCH_WORKER, COACH, SHOP, MANAGER})
 
 TEST_BENCHES = frozenset({WK.TEST, WK.GRADING})
 EXITS = (guards.drives_safe,)
@@ -158,6 +162,11 @@ MOVES: tuple[Move, ...] = (
     ),
     Move(State.RETURNED, State.IN_REPAIR, BENCH, stations=TEST_BENCHES),
     Move(State.RETURNED, State.TESTED, BENCH, (guards.checklist_passed,), stations=TEST_BENCHES),
+    # A drive recorded after the fact sends the device back to be erased (``drive_add``).
+    *(
+        Move(held, State.RECEIVED, ALL, service="drive_found", needs_reason=True)
+        for held in DRIVE_FOUND_STATES
+    ),
     *(
         Move(held, State.WRITTEN_OFF, MANAGERS, stations=frozenset({WK.STOCK}), needs_reason=True)
         for held in sorted(HELD_STATES)

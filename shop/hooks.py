@@ -7,6 +7,7 @@ invoices and credit notes; reference data gets the starting price grid.
 
 from inventory.scan import scan_resolver_register
 from refurb.events import event_fields_register
+from refurb.integrity import integrity_check_register
 from refurb.proofs import proof_verifier_register
 from refurb.states import State
 from refurb.transitions import move_rules_register
@@ -16,6 +17,7 @@ from shop.guards import (
     reservation_proves,
     sale_line_proves,
 )
+from shop.integrity import reservations_problems, sale_lines_problems
 from shop.scan import resolve_invoice_number, resolve_kit_tag
 from shop.services.pricing import apply_price
 from workshop.reference import reference_seed_register
@@ -32,6 +34,8 @@ event_fields_register(
     until=(str,),
     reservation=(str,),
 )
+integrity_check_register("sale_lines", sale_lines_problems)
+integrity_check_register("reservations", reservations_problems)
 proof_verifier_register("sale", sale_line_proves)
 proof_verifier_register("return", credit_note_line_proves)
 proof_verifier_register("reservation", reservation_proves)

@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inventory.models import Co2Factor
-from refurb.models import Device, DeviceEvent, Erasure, NistMethod
+from refurb.models import Device, DeviceEvent, Drive, Erasure, NistMethod
+from refurb.selectors import device_data_safety
 from refurb.states import SELLABLE_STATES, State
 from shop.models import (
     Buyer,
@@ -248,6 +249,7 @@ class PublicDevice:
     erased_on: date | None = None
     erasure_methods: tuple[str, ...] = ()
     destroyed_drives: int = 0
+    data_unsafe: bool = False
     steps: tuple[PublicStep, ...] = ()
     carbon: Co2Factor | None = None
     warranty_months: int = 12
@@ -268,12 +270,17 @@ def device_public(tag: str) -> PublicDevice | None:
         return None
     if device.state not in SELLABLE_STATES:
         return PublicDevice(device=device, available=False)
+    prefetch_related_objects([device], "drives")
+    drives = list(device.drives.all())
+    if not device_data_safety(device).safe:
+        # A drive recorded after the fact: never claim an erasure, never offer it for sale.
+        return PublicDevice(device=device, available=False, data_unsafe=True)
     proofs = list(
         Erasure.objects.filter(
             drive__device=device, result=Erasure.Result.SUCCESS, verified=True
         ).only("method", "finished_at", "created_at")
     )
-    destroyed = device.drives.filter(status="destroyed").count()
+    destroyed = sum(1 for drive in drives if drive.status == Drive.Status.DESTROYED)
     erased_on = max(
         (timezone.localdate(proof.finished_at or proof.created_at) for proof in proofs),
         default=None,

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from refurb.events import event_append
+from refurb.integrity import drive_status_recompute
 from refurb.models import (
     Destruction,
     Device,
@@ -17,12 +18,18 @@ from refurb.models import (
     Erasure,
     NistMethod,
 )
-from refurb.services.lifecycle import _lock, _sync
+from refurb.proofs import proof_issue, proof_verifier_register
+from refurb.services.lifecycle import _lock, _sync, device_transition
 from refurb.services.verification import verification_draw
 from refurb.snapshots.methods import classify, is_read_only
+from refurb.states import DRIVE_FOUND_STATES, State
+from refurb.transitions import ALL
 from workshop.exceptions import DomainError, validate
 from workshop.services import tag_allocate
 from workshop.tags import DRIVE
+
+# Stored as is (reasons are the workers' words, never translated when stored).
+DRIVE_FOUND_REASON = "drive found"
 
 
 def drive_add(
@@ -43,7 +50,11 @@ def drive_add(
     workstation=None,
     now: datetime | None = None,
 ) -> Drive:
-    """Record a drive found in ``device``, with its own printable tag and SMART health."""
+    """Record a drive found in ``device``, with its own printable tag and SMART health.
+
+    A device past ``received`` (``DRIVE_FOUND_STATES``) goes back to ``received`` in the same
+    transaction (reason "drive found"), so it is erased again before it moves on.
+    """
     now = now or timezone.now()
     with transaction.atomic():
         locked = _lock(device)
@@ -80,8 +91,37 @@ def drive_add(
             now=now,
             device_fields=["no_storage_confirmed"],
         )
+        if locked.state in DRIVE_FOUND_STATES:
+            device_transition(
+                device=locked,
+                to=State.RECEIVED,
+                actor=actor,
+                workstation=workstation,
+                reason=DRIVE_FOUND_REASON,
+                payload={"drive": drive.tag},
+                now=now,
+                roles=ALL,
+                proof=proof_issue("drive_found", drive),
+            )
     _sync(device, locked)
     return drive
+
+
+def drive_found_proves(device, drive, ctx) -> None:
+    """Back to ``received`` needs the drive just recorded in this device, not yet safe."""
+    if (
+        not isinstance(drive, Drive)
+        or drive.device_id != device.pk
+        or not Drive.objects.filter(pk=drive.pk, device=device)
+        .exclude(status__in=Drive.SAFE_STATUSES)
+        .exists()
+    ):
+        raise DomainError(
+            "drive_required", _("Record the drive found in the device first."), status=409
+        )
+
+
+proof_verifier_register("drive_found", drive_found_proves)
 
 
 def _lock_drive(drive: Drive) -> tuple[Device, Drive]:
@@ -147,7 +187,8 @@ def drive_record_erasure(
     workstation=None,
     now: datetime | None = None,
 ) -> Erasure:
-    """Record an erasure run: a verified success marks the drive erased, else destroy it."""
+    """Record an erasure run; the drive's status is then recomputed from all its evidence
+    (a verified success ever recorded: erased; only failures: failed, destroy it)."""
     now = now or timezone.now()
     if (drive.smart or {}).get("raid_volume"):
         raise DomainError(
@@ -218,9 +259,7 @@ def drive_record_erasure(
         erasure.save()
         if erasure.is_proof:
             verification_draw(erasure, now=now)
-            locked.status = Drive.Status.ERASED
-        elif locked.status != Drive.Status.ERASED:
-            locked.status = Drive.Status.FAILED
+        locked.status = drive_status_recompute(locked)
         locked.save(update_fields=["status"])
         event_append(
             device=device,
@@ -275,7 +314,7 @@ def drive_record_destruction(
         )
         validate(destruction)
         destruction.save()
-        locked.status = Drive.Status.DESTROYED
+        locked.status = drive_status_recompute(locked)
         locked.save(update_fields=["status"])
         event_append(
             device=device,

@@ -107,6 +107,17 @@ def test_a_failed_check_puts_the_drive_and_its_batch_back_to_erasure(
         assert drive.status == status
     events = DeviceEvent.objects.filter(code=DeviceEvent.Code.DRIVE_CHECK)
     assert sorted(e.payload["drive"] for e in events) == sorted([sampled.tag, same_batch.tag])
+    # The reopened status is what the evidence says, so the integrity check finds nothing, and
+    # an erasure recorded after the failed check counts again.
+    from refurb.integrity import drive_status_problems, drive_status_recompute
+
+    assert list(drive_status_problems()) == []
+    services.drive_record_erasure(
+        drive=sampled, method="clear", tool="nwipe", standard="DoD Short", result="success",
+        verified=True, actor=bench_worker,
+    )  # fmt: skip
+    sampled.refresh_from_db()
+    assert sampled.status == drive_status_recompute(sampled) == "erased"
 
 
 def test_the_erasure_report_tells_the_sampling(settings, laptop, bench_worker, checker):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from refurb.chain import chains_verify
+from refurb.integrity import drive_status_problems
 from refurb.models import Device
 
 
@@ -35,6 +36,14 @@ class Command(BaseCommand):
                 f"Broken event chain: {report.breaks[0]} — {len(report.breaks)} broken "
                 f"device(s) out of {report.devices}, each listed above.",
                 returncode=1,
+            )
+        # The drive statuses are derived from evidence the chain covers: check them too.
+        drives = list(drive_status_problems(device))
+        if drives:
+            for problem in drives[:50]:
+                self.stdout.write(str(problem))
+            raise CommandError(
+                f"{len(drives)} drive status(es) contradict their evidence.", returncode=1
             )
         self.stdout.write(
             f"All event chains intact: {report.devices} devices, {report.events} events."
