@@ -99,7 +99,7 @@ def test_a_badge_locked_after_wrong_pins_says_so_on_the_sign_in_screen(csp_page,
         csp_page.press("#id_badge-pin", "Enter")
         csp_page.wait_for_load_state()
     assert "Too many wrong PINs for this badge" in csp_page.content()
-    assert "Ask a coach or a manager" in csp_page.content()
+    assert "Ask a manager to unlock it" in csp_page.content()
     csp_page.fill("#id_badge-badge", "B-777")
     csp_page.fill("#id_badge-pin", "2580")
     csp_page.press("#id_badge-pin", "Enter")
