@@ -17,6 +17,7 @@ urlpatterns = [
     path("test/", benches.test_bench, name="test"),
     path("test/<str:tag>/", benches.test_device, name="test-device"),
     path("test/<str:tag>/check/<int:item_id>/", benches.test_result, name="test-result"),
+    path("test/<str:tag>/all-passed/", benches.test_all_passed, name="test-all-passed"),
     path("grading/", benches.grading, name="grading"),
     path("grading/<str:tag>/", benches.grading_device, name="grading-device"),
     path("coach/", benches.coach, name="coach"),
