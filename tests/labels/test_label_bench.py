@@ -232,3 +232,16 @@ def _graded_device(site, crew):
     device_make_safe(device, crew, now=timezone.now())
     device_advance(device, State.GRADED, crew, grade="A")
     return device
+
+
+def test_the_print_screen_is_in_the_bench_layout_with_this_sites_printers(
+    bench_at, bench_worker, loopback_printer, make_user
+):
+    from workshop.models import Site
+
+    other = Site.objects.create(code="SE", name="Saint-Étienne")
+    _printer_row(other, loopback_printer.port, name="Zebra ailleurs")
+    client = bench_at(bench_worker, WK.INTAKE, loopback_printer.port)
+    page = client.get(reverse("labels:print")).content.decode()
+    assert 'class="topbar"' in page
+    assert "Zebra intake" in page and "Zebra ailleurs" not in page

@@ -192,3 +192,13 @@ def test_a_second_submit_sent_while_the_first_runs_waits_and_replays_it(
     assert answers["first"].status_code == answers["second"].status_code == 302
     assert answers["second"].url == answers["first"].url
     assert answers["second"]["X-Form-Replayed"] == "true"
+
+
+def test_a_refused_number_is_said_the_french_way(at_bench, bench_worker):
+    client = at_bench(bench_worker, WK.INTAKE)
+    response = client.post(
+        reverse("bench:device-register"),
+        {"category": factories.category("laptop").pk, "weight_kg": "deux"},
+    )
+    [message] = [m.message for m in response.context["messages"]]
+    assert message.startswith("Poids (kg)\u202f: ")
