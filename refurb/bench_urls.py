@@ -13,6 +13,7 @@ urlpatterns = [
     path("erasure/<str:tag>/drives/", erasure.drive_add, name="drive-add"),
     path("erasure/<str:tag>/no-storage/", erasure.no_storage, name="no-storage"),
     path("drive/<str:drive_tag>/erasure/", erasure.drive_erasure, name="drive-erasure"),
+    path("drive/<str:drive_tag>/log/", erasure.drive_log_upload, name="drive-log"),
     path("drive/<str:drive_tag>/destruction/", erasure.drive_destruction, name="drive-destruction"),
     path("test/", benches.test_bench, name="test"),
     path("test/<str:tag>/", benches.test_device, name="test-device"),

@@ -11,6 +11,7 @@ writes the figure to ``var/screenshots/workday-actions.txt``; the README quotes 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -30,6 +31,12 @@ from workshop.services import badge_create
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 MAX_ACTIONS = 30
+NWIPE_LOG = (
+    Path(__file__).resolve().parents[1]
+    / "fixtures"
+    / "hw"
+    / "local_nwipe_success_dodshort_verified.log"
+)
 # What a French screen must never show: stored codes and English words.
 RAW = re.compile(
     r"\b(received|wiped|tested|graded|in_repair|on_sale|drive_added|nvme;|kind:|failing:|"
@@ -186,7 +193,7 @@ def test_a_bench_worker_takes_a_laptop_from_intake_to_graded(french_page, printe
     assert page.locator("[data-print='sent']").is_visible()
     walk.check_screen("intake-tag")
 
-    # Erasure: carry on at Effacement 1, add the drive (its label prints), answer, wiped.
+    # Erasure: carry on at Effacement 1, add the drive (its label prints), drop its nwipe log.
     walk.submit("[data-continue-at='Effacement 1']")
     page.wait_for_url(f"**/erasure/{tag}/")
     walk.check_screen("erasure")
@@ -195,9 +202,9 @@ def test_a_bench_worker_takes_a_laptop_from_intake_to_graded(french_page, printe
     walk.submit("[data-action='drive-add']")
     [drive] = Drive.objects.filter(device=device)
     assert drive.tag in _printed_codes(printer, 2), "the drive label reached the printer"
-    walk.click(f"#er-finished-{drive.pk}-yes")
-    walk.click(f"#er-verification-{drive.pk}-yes")
-    walk.submit(f"[data-drive='{drive.tag}'] [data-action='erasure']")
+    page.locator(f"#log-{drive.pk}").set_input_files(str(NWIPE_LOG))  # the tool's log
+    walk.actions += 1
+    walk.submit(f"[data-drive='{drive.tag}'] [data-action='log-upload']")
     drive.refresh_from_db()
     assert drive.status == Drive.Status.ERASED and drive.erasures.count() == 1
     assert page.locator("[data-safety='safe']").is_visible()
