@@ -190,7 +190,7 @@ def test_a_bench_worker_takes_a_laptop_from_intake_to_graded(french_page, printe
     assert (device.serial_number, str(device.weight_kg)) == ("PF0XK2LM", "2.100")
     assert page.inner_text("[data-new-tag]").strip() == tag
     assert tag in _printed_codes(printer, 1), "the tag label reached the printer and scans"
-    assert page.locator("[data-print='sent']").is_visible()
+    page.locator("[data-print='sent']").wait_for(state="visible")
     walk.check_screen("intake-tag")
 
     # Erasure: carry on at Effacement 1, add the drive (its label prints), drop its nwipe log.
