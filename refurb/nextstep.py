@@ -87,7 +87,8 @@ def device_next_step(device, *, open_targets=(), roles=frozenset(), current=None
         key=lambda ws: (KIND_ORDER.index(ws.kind) if ws.kind in KIND_ORDER else 99, ws.name),
     )
     who = next((str(label) for role, label in WHO if role in move.roles), "")
-    stations = [ws.name for ws in found]
+    main = MAIN_BENCH.get(target)
+    stations = [ws.name for ws in found if ws.kind == main] or [ws.name for ws in found]
     if stations:
         where = _(" or ").join(stations)
         text = format_lazy(
@@ -99,7 +100,6 @@ def device_next_step(device, *, open_targets=(), roles=frozenset(), current=None
     else:
         text = format_lazy(_("Next step: {step}, by {who}."), step=STEP_NAMES[target], who=who)
     here = target in set(open_targets)
-    main = MAIN_BENCH.get(target)
     at_main = current is not None and (
         current.kind == main if main else current.kind in move.stations
     )

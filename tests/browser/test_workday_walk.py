@@ -86,6 +86,13 @@ class Walk:
         self.page.screenshot(
             path=str(SCREENSHOTS / f"workday-{self.shots:02d}-{name}.png"), full_page=True
         )
+        self.page.set_viewport_size({"width": 768, "height": 1024})  # a tablet, portrait
+        violations = axe_violations(self.page)
+        assert not violations, f"{name} (tablet): {violations}"
+        self.page.screenshot(
+            path=str(SCREENSHOTS / f"workday-{self.shots:02d}-{name}-tablet.png"), full_page=True
+        )
+        self.page.set_viewport_size({"width": 1280, "height": 800})
 
 
 @pytest.fixture

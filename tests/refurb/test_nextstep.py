@@ -32,7 +32,7 @@ def _card(client, user, station, device):
 
 def test_a_received_device_names_the_erasure_step_its_benches_and_who(crew, laptop):
     step = device_next_step(laptop)
-    assert "Poste erasure" in step["text"] and "Poste intake" in step["text"]
+    assert "Poste erasure" in step["text"] and "Poste intake" not in step["text"]
     assert "agent" in step["text"].lower() or "bench worker" in step["text"].lower()
     assert step["target"] == State.WIPED and not step["here"]
 
