@@ -36,6 +36,9 @@ from reports.tables import COACH_TABLES, TABLES
 
 MIX = {"scan": 60, "transition": 25, "list": 10, "report": 5}
 HOST = "127.0.0.1"
+# The answer a kind of request is expected to get when it is not 2xx (the API refuses the
+# service-only move the transition requests ask for).
+EXPECTED = {"transition": 409}
 
 
 @dataclass
@@ -80,10 +83,9 @@ def request_makers(env: BenchEnv) -> tuple[dict, dict]:
             devices = st["devices"]
             if not devices:
                 return None
+            # Reserving is a service-only move: the API refuses it (409), after the lock.
             tag = rng.choice(list(devices))
-            target = State.RESERVED if devices[tag] == State.ON_SALE else State.ON_SALE
-            devices[tag] = target
-            body = json.dumps({"to": target}).encode()
+            body = json.dumps({"to": State.RESERVED}).encode()
             return Request("transition", "POST", f"/api/devices/{tag}/transitions/", body)
 
         makers["transition"] = transition
@@ -220,7 +222,7 @@ def load_run(
                 status = 0
                 errors.append(f"{req.method} {req.path}: {error}")
             local.append((req.kind, (time.perf_counter() - started) * 1000, status))
-            if status >= 400 and len(errors) < 20:
+            if status >= 400 and status != EXPECTED.get(req.kind) and len(errors) < 20:
                 errors.append(f"{req.method} {req.path}: HTTP {status}")
         conn.close()
         if record:
@@ -249,7 +251,7 @@ def load_run(
     finally:
         stop_server(proc)
     latencies = [ms for _, ms, _ in results]
-    failed = [r for r in results if r[2] == 0 or r[2] >= 400]
+    failed = [r for r in results if r[2] == 0 or (r[2] >= 400 and r[2] != EXPECTED.get(r[0]))]
     by_kind = {}
     for kind in kinds:
         ms = [m for k, m, _ in results if k == kind]

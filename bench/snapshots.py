@@ -1,11 +1,11 @@
 """Measure snapshot ingestion: ``python -m bench.snapshots [N]`` or ``ingest_many(n)``.
 
 Each snapshot is the bench agent's report of the ThinkPad X1 Carbon samples (lshw, dmidecode,
-smartctl, battery) with its system and drive serials made unique, so every one registers a
-new device with one drive. ``ingest_many`` times ``snapshot_ingest`` (parse + one transaction)
-and, unless ``client=False``, the same through ``POST /api/snapshots/`` with Django's test
-client. It needs a migrated database: run from ``make bench`` or the ``__main__`` below, which
-uses a throw-away SQLite file.
+smartctl, battery, read in place from ``../shared/samples/hw/``) with its system and drive
+serials made unique, so every one registers a new device with one drive. ``ingest_many``
+times ``snapshot_ingest`` (parse + one transaction) and, unless ``client=False``, the same
+through ``POST /api/snapshots/`` with Django's test client. It needs a migrated database:
+run from ``make bench`` or the ``__main__`` below, which uses a throw-away SQLite file.
 """
 
 from __future__ import annotations
@@ -16,17 +16,24 @@ import time
 from pathlib import Path
 
 from refurb.ingest import snapshot_ingest
-from workshop.models import Site
+from workshop.models import Site, WorkerProfile
 from workshop.roles import BENCH_WORKER
 
-FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "hw"
+# The real reports are read in place from the shared corpus beside the repository.
+SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples" / "hw"
 SYSTEM_SERIAL = "PF0QMY5N"
 DRIVE_SERIAL = "S35ANX0J401001"
 
 
 def _template() -> str:
     def text(name):
-        return (FIXTURES / name).read_text(encoding="utf-8")
+        path = SAMPLES / name
+        if not path.is_file():
+            raise RuntimeError(
+                f"The snapshot benchmark reads the real report {path}: ../shared/samples/ "
+                "must sit beside the repository."
+            )
+        return path.read_text(encoding="utf-8")
 
     payload = {
         "format": "atelier-agent",
@@ -77,6 +84,8 @@ def ingest_many(n: int = 1000, *, client: bool = True, prefix: str = "BN") -> di
     site, _ = Site.objects.get_or_create(code="ZB", defaults={"name": "Bench site"})
     user, _ = get_user_model().objects.get_or_create(username="snapshot-bench")
     user.groups.add(Group.objects.get(name=BENCH_WORKER))
+    # A person acts at their own site only (workshop/access.py).
+    WorkerProfile.objects.update_or_create(user=user, defaults={"site": site})
     token, _ = Token.objects.get_or_create(user=user)
     template = _template()
     stamp = f"{prefix}{int(time.time()) % 100000:05d}"

@@ -124,7 +124,9 @@ def device_pass_checklist(device, crew: Crew, *, now: datetime) -> None:
 def demo_buyer(site, crew: Crew):
     """Return the site's walk-in customer (general public), created on first use."""
 
-    buyer = Buyer.objects.filter(kind=Buyer.Kind.PUBLIC, name="Client au comptoir").first()
+    buyer = Buyer.objects.filter(
+        kind=Buyer.Kind.PUBLIC, name="Client au comptoir", site=site
+    ).first()
     return buyer or buyer_create(
         kind=Buyer.Kind.PUBLIC, name="Client au comptoir", actor=crew.shop, site=site
     )

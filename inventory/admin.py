@@ -37,6 +37,11 @@ class DonorAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["name", "siret"]
 
+    def get_queryset(self, request):
+        from inventory.selectors import donors_visible_to
+
+        return donors_visible_to(request.user)
+
 
 @admin.register(Collection)
 class CollectionAdmin(admin.ModelAdmin):

@@ -3,17 +3,20 @@
 from django.contrib import admin
 
 from labels.models import Printer, PrintJob
+from workshop.admin import SiteScopedAdminMixin
 
 
 @admin.register(Printer)
-class PrinterAdmin(admin.ModelAdmin):
+class PrinterAdmin(SiteScopedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "site", "kind", "default_stock", "host", "port", "queue", "is_active"]
     list_filter = ["site", "kind", "is_active"]
     search_fields = ["name", "host", "queue"]
 
 
 @admin.register(PrintJob)
-class PrintJobAdmin(admin.ModelAdmin):
+class PrintJobAdmin(SiteScopedAdminMixin, admin.ModelAdmin):
+    site_lookup = "printer__site"
+
     list_display = [
         "id",
         "created_at",

@@ -8,6 +8,9 @@ retried and a reprint is known as one.
 
 from __future__ import annotations
 
+import ipaddress
+import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -15,6 +18,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from labels.printing import address_allowed
 from labels.stocks import STOCKS
 from labels.templates import TEMPLATES
 
@@ -103,9 +107,19 @@ class Printer(models.Model):
         errors: dict[str, str] = {}
         if self.kind == self.Kind.CUPS and not self.queue:
             errors["queue"] = _("A CUPS printer needs its queue name.")
+        if self.kind == self.Kind.CUPS and self.queue and not QUEUE_RE.match(self.queue):
+            errors["queue"] = _("A queue name has letters, digits, dots, dashes or underscores.")
         if self.kind in (self.Kind.RAW9100, self.Kind.BROTHER_QL, self.Kind.PDF_RAW):
             if not self.host:
                 errors["host"] = _("A network printer needs its address.")
+            elif not HOST_RE.match(self.host):
+                errors["host"] = _("Give an IP address or a host name, without spaces.")
+            elif _is_ip(self.host) and not address_allowed(
+                self.host.strip("[]"), settings.ATELIER_PRINTER_NETWORKS
+            ):
+                errors["host"] = _(
+                    "This address is outside the networks printers may be on (%(networks)s)."
+                ) % {"networks": ", ".join(settings.ATELIER_PRINTER_NETWORKS)}
         if self.kind == self.Kind.BROTHER_QL and not self.model:
             errors["model"] = _("Give the Brother model, for example QL-820NWB.")
         if self.default_stock and self.kind:
@@ -114,6 +128,18 @@ class Printer(models.Model):
                 errors["default_stock"] = problem
         if errors:
             raise ValidationError(errors)
+
+
+QUEUE_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.@-]{0,119}$")
+HOST_RE = re.compile(r"^[A-Za-z0-9_.:%\[\]-]{1,255}$")
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]").split("%", 1)[0])
+    except ValueError:
+        return False
+    return True
 
 
 def stock_problem(kind: str, stock_code: str):

@@ -8,6 +8,7 @@ Nothing here can hang: every network and subprocess step has a deadline.
 from __future__ import annotations
 
 import errno
+import ipaddress
 import shutil
 import socket
 import subprocess
@@ -24,7 +25,7 @@ SVG = "image/svg+xml"
 
 class PrintError(Exception):
     """A print failed. ``code`` is stable: refused, timeout, unreachable, unknown_host,
-    connection_lost, lp_missing, lp_failed, bad_content."""
+    connection_lost, lp_missing, lp_failed, bad_content, forbidden_target."""
 
     def __init__(self, code: str, message: str) -> None:
         super().__init__(f"{code}: {message}")
@@ -48,6 +49,47 @@ class Printer(Protocol):
 
 _UNREACHABLE = {errno.EHOSTUNREACH, errno.ENETUNREACH, errno.EHOSTDOWN, errno.ENETDOWN}
 
+# Where a raw-socket printer may be by default: the private networks of RFC 1918 (and IPv6
+# unique local addresses). Loopback and link-local are never allowed unless a setting names them.
+PRIVATE_NETWORKS = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7")
+
+
+def address_allowed(address: str, networks) -> bool:
+    """True when the IP ``address`` lies in one of ``networks`` (CIDR strings)."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return False
+    if getattr(ip, "ipv4_mapped", None):
+        ip = ip.ipv4_mapped
+    for network in networks:
+        net = ipaddress.ip_network(network, strict=False)
+        if ip.version == net.version and ip in net:
+            return True
+    return False
+
+
+def resolve_allowed(host: str, port: int, networks) -> str:
+    """Resolve ``host`` and return its first address inside ``networks``; the socket then
+    connects to that very address, so a name cannot be re-pointed between check and use."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror:
+        raise PrintError(
+            "unknown_host",
+            f"The printer name {host!r} cannot be resolved. Check the printer address.",
+        ) from None
+    for info in infos:
+        address = info[4][0]
+        if address_allowed(address, networks):
+            return address
+    raise PrintError(
+        "forbidden_target",
+        f"The printer address {host!r} is outside the networks printers may be on "
+        f"({', '.join(networks)}). Give the printer an address of the workshop's network, "
+        "or add its network to ATELIER_PRINTER_NETWORKS.",
+    )
+
 
 class RawSocketPrinter:
     """Raw TCP ("JetDirect", port 9100): ZPL for Zebra, raster for Brother QL, PDF for some."""
@@ -60,9 +102,12 @@ class RawSocketPrinter:
         port: int = 9100,
         timeout: float = 5.0,
         connect_timeout: float | None = None,
+        allowed_networks=None,
     ):
         self.host = host
         self.port = port
+        # None: any address (the engine used alone); the Django layer always passes the setting.
+        self.allowed_networks = allowed_networks
         self.timeout = timeout  # whole send, after the connection is made
         self.connect_timeout = timeout if connect_timeout is None else connect_timeout
 
@@ -72,8 +117,11 @@ class RawSocketPrinter:
 
     def send(self, data: bytes, *, content_type: str) -> PrintResult:
         start = time.monotonic()
+        host = self.host
+        if self.allowed_networks is not None:
+            host = resolve_allowed(self.host, self.port, self.allowed_networks)
         try:
-            sock = socket.create_connection((self.host, self.port), timeout=self.connect_timeout)
+            sock = socket.create_connection((host, self.port), timeout=self.connect_timeout)
         except ConnectionRefusedError:
             raise PrintError(
                 "refused",

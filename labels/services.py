@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -71,6 +72,10 @@ PRINT_ERROR_MESSAGES = {
         "The printer “%(printer)s” cannot print this kind of label. Choose a stock that "
         "matches the printer."
     ),
+    "forbidden_target": gettext_lazy(
+        "The printer “%(printer)s” has an address outside the networks printers may be on. "
+        "Ask a manager to check its address."
+    ),
     "unknown": gettext_lazy(
         "Printing on “%(printer)s” failed for an unknown reason. Check the printer, then retry."
     ),
@@ -108,10 +113,15 @@ def transport_for(printer: Printer) -> printing.Printer:
     timeout = float(printer.timeout_seconds)
     if printer.kind == Printer.Kind.CUPS:
         return printing.CupsPrinter(printer.queue, timeout=timeout)
+    networks = settings.ATELIER_PRINTER_NETWORKS
     if printer.kind == Printer.Kind.BROTHER_QL:
-        return printing.BrotherNetworkPrinter(printer.host, printer.port, timeout=timeout)
+        return printing.BrotherNetworkPrinter(
+            printer.host, printer.port, timeout=timeout, allowed_networks=networks
+        )
     if printer.kind in (Printer.Kind.RAW9100, Printer.Kind.PDF_RAW):
-        return printing.RawSocketPrinter(printer.host, printer.port, timeout=timeout)
+        return printing.RawSocketPrinter(
+            printer.host, printer.port, timeout=timeout, allowed_networks=networks
+        )
     return printing.DownloadPrinter()
 
 

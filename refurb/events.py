@@ -28,6 +28,7 @@ from datetime import UTC, datetime
 from django.utils import timezone
 
 from refurb.models import DeviceEvent
+from workshop.access import site_check
 from workshop.faults import fault_point
 
 CHAIN_VERSION = 1
@@ -112,6 +113,36 @@ def event_seal(event: DeviceEvent, *, asset_tag: str, prev_hash: str) -> str:
     return event.hash
 
 
+# The payload fields each event code may carry, and their JSON types. A code listed here is
+# validated before it is hashed (``event_payload_check``); the layers above add the fields of
+# their own moves (``event_fields_register``, from their ``hooks``).
+SCALARS = (str, int, bool, type(None))
+EVENT_FIELDS: dict[str, dict[str, tuple[type, ...]]] = {
+    "transition": {"grade": (str,), "cycle": (int,)},
+}
+
+
+def event_fields_register(code: str, **fields: tuple[type, ...]) -> None:
+    """Declare payload fields (name → accepted types) for events of ``code``."""
+    EVENT_FIELDS.setdefault(code, {}).update(fields)
+
+
+def event_payload_check(code: str, payload: dict) -> None:
+    """Raise ``ValueError`` if ``payload`` has a field, or a type, ``code`` does not declare.
+
+    A programming error, not bad input: client input is checked earlier (``Move.inputs``).
+    """
+    declared = EVENT_FIELDS.get(code)
+    if declared is None:
+        return
+    for name, value in payload.items():
+        types = declared.get(name)
+        if types is None:
+            raise ValueError(f"event {code!r}: undeclared payload field {name!r}")
+        if not isinstance(value, types):
+            raise ValueError(f"event {code!r}: field {name!r} is a {type(value).__name__}")
+
+
 def event_append(
     *,
     device,
@@ -133,6 +164,10 @@ def event_append(
     now = now or timezone.now()
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
+    # Every change to a device goes through here: none is made from another site's bench, by a
+    # token of another site or by a person of another site (workshop/access.py).
+    site_check(device.site_id, actor=actor, workstation=workstation)
+    event_payload_check(code, payload or {})
     event = DeviceEvent(
         device=device,
         seq=device.event_seq + 1,

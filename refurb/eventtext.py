@@ -117,6 +117,17 @@ def _erasure(event, data, labels) -> str:
     )
 
 
+def _check(event, data, labels) -> str:
+    text = _("Drive %(drive)s read back by %(tool)s (%(method)s), without writing to it.") % {
+        "drive": data.get("drive", ""),
+        "tool": data.get("tool") or "?",
+        "method": data.get("method") or "?",
+    }
+    if data.get("result") == "passed":
+        return text + " " + _("It read as blank; a check is not an erasure.")
+    return text + " " + _("The check did not pass: erase the drive or destroy it.")
+
+
 def _destruction(event, data, labels) -> str:
     return _("Drive %(drive)s destroyed (%(method)s), witnessed by %(witness)s.") % {
         "drive": data.get("drive", ""),
@@ -214,6 +225,7 @@ SENTENCES: dict[str, Callable] = {
     "moved": _moved,
     "drive_added": _drive_added,
     "erasure": _erasure,
+    "drive_check": _check,
     "destruction": _destruction,
     "test": _test,
     "repair": _repair,

@@ -54,8 +54,11 @@ class ChecklistLine:
 
 
 def device_checklist(device) -> list[ChecklistLine]:
-    """Return the device's category checklist with the latest result of each item."""
-    latest = TestResult.objects.filter(device=device, item=OuterRef("pk")).order_by("-id")
+    """Return the device's category checklist with the latest result of each item in the
+    device's current test cycle (results of earlier cycles do not count)."""
+    latest = TestResult.objects.filter(
+        device=device, item=OuterRef("pk"), cycle=device.test_cycle
+    ).order_by("-id")
     items = (
         ChecklistItem.objects.filter(category_id=device.category_id, is_active=True)
         .annotate(latest_id=Subquery(latest.values("id")[:1]))

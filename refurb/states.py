@@ -39,3 +39,7 @@ EXIT_STATES = frozenset({State.SOLD, State.RECYCLED, State.HARVESTED})
 
 # States a device can be sold from (a reserved one only to the buyer it is reserved for).
 SELLABLE_STATES = frozenset({State.ON_SALE, State.RESERVED})
+
+# Entering one of these states opens a new test cycle: results recorded before no longer count
+# (a device back from repair, or returned by a buyer, is tested again from scratch).
+TEST_CYCLE_STATES = frozenset({State.WIPED, State.IN_REPAIR, State.RETURNED})

@@ -14,8 +14,10 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from refurb import guards
+from refurb.proofs import VERIFIERS, Proof
 from refurb.states import HELD_STATES, State
 from workshop.exceptions import DomainError
 from workshop.models import WorkstationKind as WK
@@ -47,6 +49,25 @@ class Move:
     effects: tuple[Effect, ...] = ()
     stations: frozenset[str] = frozenset()
     needs_reason: bool = False
+    # The proof kind of a move only its owning service may make (``refurb.proofs``): "" for a
+    # move anyone with the role may ask for.
+    service: str = ""
+    # The input fields a caller (API, screen) may send with the move, e.g. ``grade``; anything
+    # else is refused (``check_inputs``). Services add their own record to the event payload.
+    inputs: frozenset[str] = frozenset()
+
+
+# What to do instead of asking for a service-only move, by proof kind.
+SERVICE_HINTS = {
+    "sale": gettext_lazy("A device is sold with an invoice: sell it at the shop counter."),
+    "return": gettext_lazy(
+        "A return is recorded with a credit note: take it back from the sale's page."
+    ),
+    "reservation": gettext_lazy("A device is reserved for a buyer: reserve it at the shop."),
+    "reservation_end": gettext_lazy(
+        "A reservation ends at the shop (release it) or when it expires."
+    ),
+}
 
 
 def apply_grade(device, ctx: MoveContext) -> list[str]:
@@ -102,6 +123,7 @@ MOVES: tuple[Move, ...] = (
         (guards.grade_set,),
         (apply_grade,),
         stations=frozenset({WK.GRADING}),
+        inputs=frozenset({"grade"}),
     ),
     Move(
         State.GRADED,
@@ -110,16 +132,29 @@ MOVES: tuple[Move, ...] = (
         (guards.grade_set,),
         stations=frozenset({WK.GRADING, WK.SHOP}),
     ),
-    Move(State.ON_SALE, State.RESERVED, SELLERS, stations=frozenset({WK.SHOP})),
-    Move(State.RESERVED, State.ON_SALE, SELLERS, stations=frozenset({WK.SHOP})),
-    Move(State.ON_SALE, State.SOLD, SELLERS, EXITS, stations=frozenset({WK.SHOP})),
-    Move(State.RESERVED, State.SOLD, SELLERS, EXITS, stations=frozenset({WK.SHOP})),
+    Move(
+        State.ON_SALE,
+        State.RESERVED,
+        SELLERS,
+        stations=frozenset({WK.SHOP}),
+        service="reservation",
+    ),
+    Move(
+        State.RESERVED,
+        State.ON_SALE,
+        SELLERS,
+        stations=frozenset({WK.SHOP}),
+        service="reservation_end",
+    ),
+    Move(State.ON_SALE, State.SOLD, SELLERS, EXITS, stations=frozenset({WK.SHOP}), service="sale"),
+    Move(State.RESERVED, State.SOLD, SELLERS, EXITS, stations=frozenset({WK.SHOP}), service="sale"),
     Move(
         State.SOLD,
         State.RETURNED,
         SELLERS,
         stations=frozenset({WK.SHOP}),
         needs_reason=True,
+        service="return",
     ),
     Move(State.RETURNED, State.IN_REPAIR, BENCH, stations=TEST_BENCHES),
     Move(State.RETURNED, State.TESTED, BENCH, (guards.checklist_passed,), stations=TEST_BENCHES),
@@ -212,6 +247,42 @@ def find_move(source: str, target: str) -> Move:
     return move
 
 
+def check_service(move: Move, device, proof, ctx: MoveContext) -> None:
+    """Refuse a service-only move unless ``proof`` is a fresh proof of its kind that the owning
+    app's verifier accepts (``refurb.proofs``); a move of anyone passes."""
+    if not move.service:
+        return
+    verifier = VERIFIERS.get(move.service)
+    if (
+        verifier is None
+        or not isinstance(proof, Proof)
+        or proof.kind != move.service
+        or not proof.fresh
+    ):
+        raise DomainError(
+            "service_only",
+            _("“%(target)s” is not a move you can ask for. %(hint)s")
+            % {"target": State(move.target).label, "hint": SERVICE_HINTS.get(move.service, "")},
+            fields={"to": [_("Recorded by its own service, not as a move.")]},
+            status=409,
+        )
+    verifier(device, proof.obj, ctx)
+
+
+def check_inputs(move: Move, inputs: dict) -> None:
+    """Refuse (400, one error per field) any input field ``move`` does not declare."""
+    unknown = sorted(str(name) for name in inputs if name not in move.inputs)
+    if unknown:
+        declared = ", ".join(sorted(move.inputs)) or "—"
+        raise DomainError(
+            "invalid",
+            _("This move takes no field %(fields)s. Its fields: %(declared)s.")
+            % {"fields": ", ".join(unknown), "declared": declared},
+            fields={name: [_("Not a field of this move.")] for name in unknown},
+            status=400,
+        )
+
+
 def check_permission(move: Move, *, roles: frozenset[str], workstation) -> None:
     """Raise a 403 ``DomainError`` unless the roles and the workstation may make ``move``."""
     if not roles & move.roles:
@@ -238,9 +309,12 @@ def check_permission(move: Move, *, roles: frozenset[str], workstation) -> None:
 
 
 def allowed_targets(state: str, *, roles: frozenset[str], workstation=None) -> list[str]:
-    """Return the targets these roles may try from ``state`` (guards are not evaluated)."""
+    """Return the targets these roles may try from ``state`` (guards are not evaluated; moves
+    only a service makes are left out)."""
     targets = []
     for target, move in moves_from(state).items():
+        if move.service:
+            continue
         try:
             check_permission(move, roles=roles, workstation=workstation)
         except DomainError:

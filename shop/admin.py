@@ -20,11 +20,12 @@ from shop.models import (
     SiteLegal,
     SpecTier,
 )
-from workshop.admin import ReadOnlyAdmin
+from workshop.admin import ReadOnlyAdmin, SiteScopedAdminMixin
 
 
 @admin.register(SiteLegal)
-class SiteLegalAdmin(admin.ModelAdmin):
+class SiteLegalAdmin(SiteScopedAdminMixin, admin.ModelAdmin):
+    site_lookup = "site"
     list_display = ["site", "legal_name", "siret", "vat_regime", "warranty_months"]
 
 
@@ -67,7 +68,8 @@ class BuyerAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Kit)
-class KitAdmin(ReadOnlyAdmin):
+class KitAdmin(SiteScopedAdminMixin, ReadOnlyAdmin):
+    site_lookup = "site"
     list_display = ["tag", "name", "status", "solidarity_price", "standard_price"]
     search_fields = ["tag", "name"]
 
@@ -85,45 +87,52 @@ class SaleAdmin(ReadOnlyAdmin):
 
 
 @admin.register(CreditNote)
-class CreditNoteAdmin(ReadOnlyAdmin):
+class CreditNoteAdmin(SiteScopedAdminMixin, ReadOnlyAdmin):
+    site_lookup = "sale__site"
     list_display = ["number", "sale", "total", "created_at"]
     search_fields = ["number", "sale__number"]
 
 
 @admin.register(DevicePrice)
-class DevicePriceAdmin(ReadOnlyAdmin):
+class DevicePriceAdmin(SiteScopedAdminMixin, ReadOnlyAdmin):
+    site_lookup = "device__site"
     list_display = ["device", "solidarity_price", "standard_price", "free_of_charge"]
     search_fields = ["device__asset_tag"]
     list_select_related = ["device"]
 
 
 @admin.register(KitItem)
-class KitItemAdmin(ReadOnlyAdmin):
+class KitItemAdmin(SiteScopedAdminMixin, ReadOnlyAdmin):
+    site_lookup = "kit__site"
     list_display = ["kit", "device"]
     search_fields = ["kit__tag", "device__asset_tag"]
     list_select_related = ["kit", "device"]
 
 
 @admin.register(Reservation)
-class ReservationAdmin(ReadOnlyAdmin):
+class ReservationAdmin(SiteScopedAdminMixin, ReadOnlyAdmin):
+    site_lookup = "device__site"
     list_display = ["device", "buyer", "expires_at", "status"]
     search_fields = ["device__asset_tag", "buyer__name"]
     list_select_related = ["device", "buyer"]
 
 
 @admin.register(DocumentCounter)
-class DocumentCounterAdmin(ReadOnlyAdmin):
+class DocumentCounterAdmin(SiteScopedAdminMixin, ReadOnlyAdmin):
+    site_lookup = "site"
     list_display = ["site", "kind", "year", "last_number"]
 
 
 @admin.register(SaleLine)
-class SaleLineAdmin(ReadOnlyAdmin):
+class SaleLineAdmin(SiteScopedAdminMixin, ReadOnlyAdmin):
+    site_lookup = "sale__site"
     list_display = ["sale", "asset_tag", "description", "price", "returned"]
     search_fields = ["asset_tag", "sale__number"]
     list_select_related = ["sale"]
 
 
 @admin.register(CreditNoteLine)
-class CreditNoteLineAdmin(ReadOnlyAdmin):
+class CreditNoteLineAdmin(SiteScopedAdminMixin, ReadOnlyAdmin):
+    site_lookup = "credit_note__sale__site"
     list_display = ["credit_note", "sale_line", "amount"]
     list_select_related = ["credit_note", "sale_line"]

@@ -9,7 +9,10 @@ from django.contrib.auth.models import Group
 from inventory.models import Donor
 from refurb import services as refurb_services
 from refurb.models import Category, ChecklistItem, Grade
-from workshop.models import Site, Workstation, WorkstationKind
+from workshop.models import Site, WorkerProfile, Workstation, WorkstationKind
+from workshop.roles import MANAGER
+
+NO_SITE = object()  # make_user(site=NO_SITE): a person with no site
 
 
 class SiteFactory(factory.django.DjangoModelFactory):
@@ -46,6 +49,18 @@ class UserFactory(factory.django.DjangoModelFactory):
         if create and extracted:
             for role in extracted:
                 self.groups.add(Group.objects.get(name=role))
+
+    @factory.post_generation
+    def site(self, create, extracted, **kwargs):
+        """Everyone but managers and superusers works at a site: LY unless ``site=`` says
+        otherwise (``site=NO_SITE`` for none). A manager gets a site only when named."""
+        if not create or extracted is NO_SITE:
+            return
+        if extracted is None:
+            if self.is_superuser or self.groups.filter(name=MANAGER).exists():
+                return
+            extracted = SiteFactory(code="LY", name="Atelier de Lyon")
+        WorkerProfile.objects.update_or_create(user=self, defaults={"site": extracted})
 
 
 class DonorFactory(factory.django.DjangoModelFactory):

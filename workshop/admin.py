@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from workshop import services
+from workshop.admin_site import is_manager
 from workshop.exceptions import DomainError
 from workshop.models import (
     IdempotencyKey,
@@ -14,6 +15,29 @@ from workshop.models import (
     Workstation,
     WorkstationToken,
 )
+from workshop.selectors import user_site_ids
+
+
+class SiteScopedAdminMixin:
+    """Rows of the signed-in manager's own site only (``site_lookup``; every site for a network
+    manager or a superuser)."""
+
+    site_lookup = "site"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        site_ids = user_site_ids(request.user)
+        if site_ids is None:
+            return queryset
+        return queryset.filter(**{f"{self.site_lookup}__in": site_ids})
+
+
+class ManagerActionsMixin(SiteScopedAdminMixin):
+    """Actions declared ``permissions=("manage",)``: managers (and superusers) only, and only
+    on the rows of their own site."""
+
+    def has_manage_permission(self, request) -> bool:
+        return is_manager(request.user)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -36,7 +60,7 @@ class SiteAdmin(admin.ModelAdmin):
 
 
 @admin.register(Workstation)
-class WorkstationAdmin(admin.ModelAdmin):
+class WorkstationAdmin(ManagerActionsMixin, admin.ModelAdmin):
     list_display = ["name", "site", "kind", "printer", "is_active"]
     list_filter = ["site", "kind", "is_active"]
     search_fields = ["name"]
@@ -54,7 +78,10 @@ class TagSequenceAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.action(description=gettext_lazy("Create a new token for the selected workstations"))
+@admin.action(
+    description=gettext_lazy("Create a new token for the selected workstations"),
+    permissions=("manage",),
+)
 def create_token(modeladmin, request, queryset):
     from workshop.exceptions import DomainError
     from workshop.services import workstation_token_create
@@ -76,16 +103,21 @@ def create_token(modeladmin, request, queryset):
 WorkstationAdmin.actions = [create_token]
 
 
-@admin.action(description=gettext_lazy("Revoke the selected tokens"))
+@admin.action(description=gettext_lazy("Revoke the selected tokens"), permissions=("manage",))
 def revoke_tokens(modeladmin, request, queryset):
     from workshop.services import workstation_token_revoke
 
-    for token in queryset:
-        workstation_token_revoke(token=token)
+    for token in queryset.select_related("workstation"):
+        try:
+            workstation_token_revoke(token=token, actor=request.user)
+        except DomainError as error:
+            modeladmin.message_user(request, f"{token}: {error.message}", messages.ERROR)
 
 
 @admin.register(WorkstationToken)
-class WorkstationTokenAdmin(admin.ModelAdmin):
+class WorkstationTokenAdmin(ManagerActionsMixin, admin.ModelAdmin):
+    site_lookup = "workstation__site"
+
     list_display = ["prefix", "workstation", "label", "created_at", "last_used_at", "revoked_at"]
     list_filter = ["workstation__site", "workstation__kind"]
     readonly_fields = ["prefix", "created_at", "created_by", "last_used_at", "revoked_at"]
@@ -135,17 +167,29 @@ class WorkerBadgeForm(forms.ModelForm):
         return data
 
 
-@admin.action(description=gettext_lazy("Unlock the selected badges (forget their failed PINs)"))
+@admin.action(
+    description=gettext_lazy("Unlock the selected badges (forget their failed PINs)"),
+    permissions=("manage",),
+)
 def unlock_badges(modeladmin, request, queryset):
     from workshop.security import badge_unlock
 
-    for badge in queryset:
-        badge_unlock(badge.code)
-    modeladmin.message_user(request, _("Badges unlocked."), messages.SUCCESS)
+    unlocked = 0
+    for badge in queryset.select_related("user"):
+        try:
+            badge_unlock(badge.code, actor=request.user)
+        except DomainError as error:
+            modeladmin.message_user(request, f"{badge}: {error.message}", messages.ERROR)
+            continue
+        unlocked += 1
+    if unlocked:
+        modeladmin.message_user(request, _("Badges unlocked."), messages.SUCCESS)
 
 
 @admin.register(WorkerBadge)
-class WorkerBadgeAdmin(admin.ModelAdmin):
+class WorkerBadgeAdmin(ManagerActionsMixin, admin.ModelAdmin):
+    site_lookup = "user__worker_profile__site"
+
     form = WorkerBadgeForm
     actions = [unlock_badges]
     list_display = ["code", "user", "is_active", "created_at"]
@@ -178,3 +222,28 @@ class WorkerProfileAdmin(admin.ModelAdmin):
     list_filter = ["site"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
     autocomplete_fields = ["user"]
+
+
+def _axes_admin_with_declared_permissions() -> None:
+    """django-axes' attempts admin, with its clean-up action declared for deleters only.
+
+    Deleting an attempt lifts a lockout: only managers reach the admin (``admin_site.py``).
+    """
+    from axes.admin import AccessAttemptAdmin
+    from axes.models import AccessAttempt
+
+    if not admin.site.is_registered(AccessAttempt):
+        return
+
+    class AtelierAccessAttemptAdmin(AccessAttemptAdmin):
+        @admin.action(
+            description=gettext_lazy("Clean up expired attempts"), permissions=("delete",)
+        )
+        def cleanup_expired_attempts(self, request, queryset):
+            return AccessAttemptAdmin.cleanup_expired_attempts(self, request, queryset)
+
+    admin.site.unregister(AccessAttempt)
+    admin.site.register(AccessAttempt, AtelierAccessAttemptAdmin)
+
+
+_axes_admin_with_declared_permissions()

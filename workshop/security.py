@@ -71,11 +71,22 @@ def badge_lockout_message() -> str:
     ) % {"minutes": cooloff_minutes()}
 
 
-def badge_unlock(code: str) -> int:
-    """Lift a badge's lockout (its failed PINs are forgotten); return how many were removed."""
+def badge_unlock(code: str, *, actor=None) -> int:
+    """Lift a badge's lockout (its failed PINs are forgotten); return how many were removed.
+
+    ``actor`` (a person) must be a manager of the badge holder's site (``workshop/access.py``).
+    """
     from axes.utils import reset
 
     from workshop.services import badge_normalize
+
+    if actor is not None:
+        from workshop.access import access_check
+        from workshop.models import WorkerBadge, WorkerProfile
+
+        badge = WorkerBadge.objects.filter(code=badge_normalize(code)).first()
+        profile = WorkerProfile.objects.filter(user_id=getattr(badge, "user_id", None)).first()
+        access_check("badge", "unlock", site=getattr(profile, "site_id", None), actor=actor)
 
     return reset(username=f"badge:{badge_normalize(code)}")
 

@@ -18,10 +18,20 @@ def workstations_active():
     return Workstation.objects.filter(is_active=True).select_related("site")
 
 
-def workstation_get(pk) -> Workstation | None:
-    """Return the active workstation ``pk`` with its site, or ``None``."""
+def workstations_for(user):
+    """The active workstations ``user`` may work at: those of their sites (every site for a
+    superuser or a network manager, none for a person with no site)."""
+    site_ids = user_site_ids(user)
+    stations = workstations_active()
+    return stations if site_ids is None else stations.filter(site_id__in=site_ids)
+
+
+def workstation_get(pk, *, user=None) -> Workstation | None:
+    """Return the active workstation ``pk`` with its site, or ``None``; with ``user``, only
+    one of the workstations that person may work at."""
+    stations = workstations_active() if user is None else workstations_for(user)
     try:
-        return workstations_active().filter(pk=int(pk)).first()
+        return stations.filter(pk=int(pk)).first()
     except (TypeError, ValueError):
         return None
 
@@ -48,7 +58,25 @@ def user_site(user):
 
 
 def sees_every_site(user) -> bool:
-    """Managers see every site's buyers and sales; everyone else only their own site's."""
+    """Superusers and network managers (managers with no site) see every site's records.
+
+    A manager with a site sees that site's only, like everyone else (``workshop/access.py``).
+    """
     from workshop.roles import MANAGER, user_roles
 
-    return MANAGER in user_roles(user)
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if getattr(user, "is_superuser", False):
+        return True
+    return MANAGER in user_roles(user) and user_site(user) is None
+
+
+def user_site_ids(user) -> frozenset[int] | None:
+    """The sites ``user`` may see and act on: None for every site, else a set (maybe empty)."""
+    workstation = getattr(user, "workstation", None)
+    if workstation is not None:  # a workstation token acts at its workstation's site only
+        return frozenset({workstation.site_id})
+    if sees_every_site(user):
+        return None
+    site = user_site(user)
+    return frozenset({site.pk}) if site else frozenset()

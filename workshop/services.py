@@ -43,7 +43,15 @@ def workstation_create(*, site: Site, name: str, kind: str, is_active: bool = Tr
 def workstation_token_create(
     *, workstation: Workstation, created_by=None, label: str = ""
 ) -> tuple[WorkstationToken, str]:
-    """Create a token for ``workstation``; return it with its key, which is never shown again."""
+    """Create a token for ``workstation``; return it with its key, which is never shown again.
+
+    ``created_by`` (a person) must be a manager of the workstation's site; without it the call
+    comes from the server itself (``manage.py create_workstation_token``).
+    """
+    from workshop.access import access_check
+
+    if created_by is not None:
+        access_check("workstation_token", "create", site=workstation.site, actor=created_by)
     if not workstation.is_active:
         raise DomainError(
             "workstation_inactive",
@@ -64,9 +72,16 @@ def workstation_token_create(
 
 
 def workstation_token_revoke(
-    *, token: WorkstationToken, now: datetime | None = None
+    *, token: WorkstationToken, now: datetime | None = None, actor=None
 ) -> WorkstationToken:
-    """Revoke a token at once; requests that send it are refused from then on."""
+    """Revoke a token at once; requests that send it are refused from then on.
+
+    ``actor`` (a person) must be a manager of the token's site.
+    """
+    from workshop.access import access_check
+
+    if actor is not None:
+        access_check("workstation_token", "revoke", site=token.workstation.site_id, actor=actor)
     with transaction.atomic():
         locked = WorkstationToken.objects.select_for_update().get(pk=token.pk)
         if locked.revoked_at is None:

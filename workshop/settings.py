@@ -59,7 +59,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 PROJECT_APPS = ["workshop", "refurb", "inventory", "shop", "labels", "reports", "demo"]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "workshop.admin_site.AtelierAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -162,6 +162,15 @@ ATELIER_MAX_REQUEST_BYTES = 1024 * 1024
 ATELIER_MAX_REQUEST_BYTES_BY_PATH = {"/api/snapshots/": 10 * 1024 * 1024}
 DATA_UPLOAD_MAX_MEMORY_SIZE = max(
     ATELIER_MAX_REQUEST_BYTES, *ATELIER_MAX_REQUEST_BYTES_BY_PATH.values()
+)
+
+# Networks a raw-socket printer (ZPL, Brother QL, PDF on port 9100) may be on: RFC 1918 and
+# IPv6 unique local addresses. Loopback and link-local are refused unless listed here; the
+# development server and the test suite list loopback (their printers are local test servers).
+ATELIER_PRINTER_NETWORKS = env_list(
+    "ATELIER_PRINTER_NETWORKS",
+    ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"]
+    + (["127.0.0.0/8", "::1/128"] if DEBUG or TESTING else []),
 )
 
 # Base of the public device pages that shop labels' QR codes point to (``<base>/d/<tag>``).

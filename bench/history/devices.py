@@ -27,7 +27,7 @@ from refurb.models import (
     Grade,
     Repair,
 )
-from refurb.states import State
+from refurb.states import TEST_CYCLE_STATES, State
 from workshop import roles
 from workshop.models import WorkstationKind as WK
 from workshop.tags import DEVICE, DRIVE, make_tag
@@ -157,6 +157,7 @@ class DeviceMaker:
         state = State.RECEIVED
         grade_code = None
         no_storage = False
+        cycle = 0
         changed_at = received_at
         location = site.locations["Réception"]
         for next_state in path:
@@ -179,14 +180,14 @@ class DeviceMaker:
             elif next_state == State.TESTED:
                 for item_id, item_code in self.checks.get(category.pk, []):
                     chunk.tests.append(
-                        (device_id, item_id, True, "", bench, stations[WK.TEST], moment)
+                        (device_id, item_id, True, "", bench, stations[WK.TEST], moment, cycle)
                     )
                     event(
                         DeviceEvent.Code.TEST,
                         moment,
                         bench,
                         stations[WK.TEST],
-                        payload={"item": item_code, "passed": True, "note": ""},
+                        payload={"item": item_code, "passed": True, "note": "", "cycle": cycle},
                     )
                 location = site.locations[f"Étagère B{1 + device_id % 6}"]
             elif next_state == State.IN_REPAIR:
@@ -201,6 +202,7 @@ class DeviceMaker:
                             bench,
                             stations[WK.TEST],
                             moment,
+                            cycle,
                         )
                     )
                     event(
@@ -208,7 +210,12 @@ class DeviceMaker:
                         moment,
                         bench,
                         stations[WK.TEST],
-                        payload={"item": "power_on", "passed": False, "note": "Ne démarre pas"},
+                        payload={
+                            "item": "power_on",
+                            "passed": False,
+                            "note": "Ne démarre pas",
+                            "cycle": cycle,
+                        },
                     )
                 location = site.locations[f"Étagère C{1 + device_id % 6}"]
             elif next_state == State.GRADED:
@@ -266,6 +273,9 @@ class DeviceMaker:
                 payload.update(sale_payload)
             elif next_state == State.RETURNED:
                 payload.update(return_payload)
+            if next_state in TEST_CYCLE_STATES:
+                cycle += 1
+                payload["cycle"] = cycle
             event(
                 DeviceEvent.Code.TRANSITION,
                 moment,
@@ -354,6 +364,7 @@ class DeviceMaker:
                 changed_at,
                 changed_at,
                 seq,
+                cycle,
                 head,
                 bench,
             )

@@ -25,7 +25,7 @@ DEVICE_COLS = [
     "id", "asset_tag", "site_id", "collection_id", "category_id", "make", "model",
     "serial_number", "specs", "weight_kg", "location_id", "state", "grade_id",
     "no_storage_confirmed", "received_at", "state_changed_at", "updated_at", "event_seq",
-    "event_head", "created_by_id",
+    "test_cycle", "event_head", "created_by_id",
 ]  # fmt: skip
 DRIVE_COLS = [
     "id",
@@ -77,6 +77,7 @@ TEST_COLS = [
     "operator_id",
     "workstation_id",
     "created_at",
+    "cycle",
 ]
 REPAIR_COLS = [
     "id",

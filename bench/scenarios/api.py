@@ -19,11 +19,16 @@ from rest_framework.authtoken.models import Token
 from bench.scenarios.base import BenchEnv, check_response, url_exists
 from bench.snapshots import _template, snapshot_payload
 from refurb.states import State
-from workshop.models import Site
+from workshop.models import Site, WorkerProfile
 from workshop.roles import BENCH_WORKER
 
 
-def api_scenario(path_for: Callable[[BenchEnv, int], str], method: str = "get", body=None):
+def api_scenario(
+    path_for: Callable[[BenchEnv, int], str],
+    method: str = "get",
+    body=None,
+    expected=(200, 201),
+):
     """Return the setup of an API scenario: GET (or POST ``body``) ``path_for(env, i)``."""
 
     def setup(env: BenchEnv):
@@ -38,7 +43,7 @@ def api_scenario(path_for: Callable[[BenchEnv, int], str], method: str = "get", 
             data = body(env, i)
             return check_response(
                 env.client.post(path, json.dumps(data), content_type="application/json"),
-                (200, 201),
+                expected,
             )
 
         return run
@@ -47,11 +52,9 @@ def api_scenario(path_for: Callable[[BenchEnv, int], str], method: str = "get", 
 
 
 def api_transition_body(env: BenchEnv, i: int) -> dict:
-    """Return the body moving sample device ``i`` between on sale and reserved."""
-    device = env.sale_devices[i % len(env.sale_devices)]
-    target = State.RESERVED if device.state == State.ON_SALE else State.ON_SALE
-    device.state = target
-    return {"to": target}
+    """Return the body asking to reserve sample device ``i``: a service-only move, so the API
+    refuses it (409 ``service_only``) after loading and locking the device, every time."""
+    return {"to": State.RESERVED}
 
 
 def api_list_path(filters: dict) -> str:
@@ -80,6 +83,8 @@ def setup_snapshot_ingest(env: BenchEnv):
     site = Site.objects.order_by("code").first()
     user, _created = get_user_model().objects.get_or_create(username="bench-agent")
     user.groups.add(Group.objects.get(name=BENCH_WORKER))
+    # A person acts at their own site only (workshop/access.py).
+    WorkerProfile.objects.update_or_create(user=user, defaults={"site": site})
     token, _created = Token.objects.get_or_create(user=user)
     agent = Client(HTTP_AUTHORIZATION=f"Token {token.key}")
     template = _template()

@@ -31,14 +31,18 @@ def make_env(*, samples: int, seed: int = 7) -> BenchEnv:
     picks = sorted({rng.randint(first, last) for _ in range(wanted)})
     rows = list(Device.objects.filter(pk__in=picks).values_list("pk", "asset_tag", "serial_number"))
     rng.shuffle(rows)
-    sale = list(
-        Device.objects.filter(state=State.ON_SALE, pk__gte=rng.randint(first, last))
-        .select_related("site")
-        .order_by("pk")[:128]
-    ) or list(Device.objects.filter(state=State.ON_SALE).select_related("site")[:128])
-    # The table checks the kind of workstation, not its site: one shop bench serves all.
+    # A shop bench, its token and its staff act at their own site only (workshop/access.py):
+    # the sale samples are that site's devices.
     shop_station = Workstation.objects.filter(kind=WK.SHOP).order_by("pk").first()
-    shop_user = User.objects.filter(groups__name="shop").first()
+    at_site = {"site_id": shop_station.site_id} if shop_station is not None else {}
+    on_sale = Device.objects.filter(state=State.ON_SALE, **at_site).select_related("site")
+    sale = list(on_sale.filter(pk__gte=rng.randint(first, last)).order_by("pk")[:128]) or list(
+        on_sale.order_by("pk")[:128]
+    )
+    shop_user = User.objects.filter(
+        groups__name="shop",
+        **({"worker_profile__site_id": shop_station.site_id} if shop_station else {}),
+    ).first()
     categories = list(Category.objects.filter(code__in=["laptop", "desktop", "screen"]))
     has_devices = Exists(Device.objects.filter(site=OuterRef("pk")))
     sites = list(Site.objects.filter(has_devices).order_by("pk")[:20])

@@ -14,8 +14,9 @@ from inventory.scan import scan_resolve
 from inventory.services import stocktake_open, stocktake_reconcile
 from refurb.models import Device
 from refurb.selectors import device_timeline
-from refurb.services import device_transition
-from refurb.states import HELD_STATES, State
+from refurb.states import HELD_STATES
+from shop.models import Buyer, Reservation
+from shop.services import buyer_create, reservation_create, reservation_release
 from workshop.models import Site
 
 
@@ -39,12 +40,22 @@ def setup_scan_serial_service(env: BenchEnv):
 
 def setup_transition_service(env: BenchEnv):
 
+    buyer = Buyer.objects.order_by("pk").first() or buyer_create(
+        kind=Buyer.Kind.PUBLIC, name="Client du banc d'essai", actor=env.shop_user
+    )
+
     def run(i):
+        # Reserving and releasing are service-only moves: the shop's services make them.
         device = env.sale_devices[i % len(env.sale_devices)]
-        target = State.RESERVED if device.state == State.ON_SALE else State.ON_SALE
-        device_transition(
-            device=device, to=target, actor=env.shop_user, workstation=env.shop_station
-        )
+        active = Reservation.objects.filter(device=device, status="active").first()
+        if active is None:
+            reservation_create(
+                device=device, buyer=buyer, actor=env.shop_user, workstation=env.shop_station
+            )
+        else:
+            reservation_release(
+                reservation=active, actor=env.shop_user, workstation=env.shop_station
+            )
 
     return run
 

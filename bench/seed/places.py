@@ -17,7 +17,7 @@ from bench.seed.context import MARKER, SeedContext, SiteInfo
 from inventory.models import Location
 from shop.models import Buyer, SiteLegal, VatRegime
 from workshop import roles
-from workshop.models import Site, TagSequence, Workstation
+from workshop.models import Site, TagSequence, WorkerProfile, Workstation
 from workshop.models import WorkstationKind as WK
 from workshop.tags import LOCATION, make_tag
 
@@ -97,10 +97,12 @@ def step_places(ctx: SeedContext) -> None:
             )
             info.locations = {loc.name: loc.pk for loc in locations}
             for suffix, role in CREW_ROLES:
-                user = User(username=f"{code.lower()}-{suffix}", is_staff=True)
+                # Each crew works at its own site; only managers are staff (the admin).
+                user = User(username=f"{code.lower()}-{suffix}", is_staff=role == roles.MANAGER)
                 user.set_unusable_password()
                 user.save()
                 user.groups.add(groups[role])
+                WorkerProfile.objects.create(user=user, site=site)
                 info.crew.setdefault(role, user.pk)
                 info.crew.setdefault(suffix, user.pk)
             _shop(ctx, site, info)

@@ -12,6 +12,7 @@ from inventory import services
 from inventory.api import filters
 from inventory.api import serializers as s
 from inventory.models import Collection, Donor, Location
+from inventory.selectors import donors_visible_to
 from refurb import services as refurb_services
 from refurb.api.serializers import EventSerializer
 from refurb.models import Device
@@ -54,6 +55,13 @@ class DonorViewSet(ReadCreateViewSet):
     ordering_fields = ["name", "created_at"]
     write_roles = ALL_ROLES
     not_found_message = _("No donor has the id “%(key)s”.")
+
+    def get_queryset(self):
+        # Private persons only for managers of their collections' site (inventory.selectors);
+        # whoever creates a donor gets back what they just typed.
+        if self.action == "create":
+            return Donor.objects.all()
+        return donors_visible_to(self.request.user)
 
     def perform_service(self, data):
         return services.donor_create(**data)
@@ -175,7 +183,7 @@ class DeviceViewSet(ReadCreateViewSet):
             actor=request_actor(request),
             workstation=request_workstation(request),
             reason=body.validated_data["reason"],
-            payload=body.validated_data.get("payload") or {},
+            inputs=body.validated_data.get("payload") or {},
             roles=request_roles(request),
         )
         return Response(

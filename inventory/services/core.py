@@ -80,6 +80,13 @@ def device_move(*, device: Device, location: Location, actor, workstation=None, 
             % {"tag": location.tag},
             status=409,
         )
+    if location.site_id != device.site_id:
+        raise DomainError(
+            "other_site",
+            _("Location %(tag)s is at another site than %(device)s: scan a location of its site.")
+            % {"tag": location.tag, "device": device.asset_tag},
+            status=403,
+        )
     with transaction.atomic():
         locked = Device.objects.select_for_update().get(pk=device.pk)
         previous = locked.location

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from inventory import services as inventory_services
 from inventory.scan import scan_resolve
 from refurb.models import Device
+from workshop.access import site_allowed
 from workshop.exceptions import DomainError
 from workshop.forms import ScanForm
 from workshop.models import WorkstationKind as WK
@@ -40,6 +41,21 @@ def scan(request):
         show_error(request, error)
         return done(request, back)
     workstation = request.workstation
+    owner = result.obj.device if result.kind == "drive" else result.obj
+    site_id = getattr(owner, "site_id", None)
+    if site_id is not None and not site_allowed(
+        site_id, actor=request.user, workstation=workstation
+    ):
+        messages.warning(
+            request,
+            _(
+                "%(code)s belongs to the site %(site)s, not to this bench's site: it is handled "
+                "at that site."
+            )
+            % {"code": code, "site": owner.site.code},
+            extra_tags="other_site",
+        )
+        return done(request, back)
     if result.kind == "device":
         return done(request, bench_device_url(workstation, result.obj))
     if result.kind == "drive":

@@ -26,9 +26,13 @@ _SWITCH = {
 }
 
 
+_CONTROL = {code: " " for code in (*range(0x20), 0x7F)}
+
+
 def field_data(text: str) -> str:
-    """Escape text for ``^FH_^FD``: the three ZPL-significant characters as _XX hex."""
-    text = text.replace("\u00a0", " ")  # resident fonts have no no-break space glyph
+    """Escape text for ``^FH_^FD``: the three ZPL-significant characters as _XX hex, and
+    control characters (newlines, tabs, NUL…) as spaces, so no user text ends a field."""
+    text = text.replace("\u00a0", " ").translate(_CONTROL)  # no no-break space glyph either
     return text.replace("_", "_5F").replace("^", "_5E").replace("~", "_7E")
 
 

@@ -95,6 +95,10 @@ class SnapshotAnswerSerializer(serializers.Serializer):
     drives_added = serializers.ListField(child=serializers.CharField())
     drives_updated = serializers.ListField(child=serializers.CharField())
     erasures = ErasureAnswerSerializer(many=True)
+    checks = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="Read-only runs (e.g. nwipe Verify Zeros): recorded as checks, never proof.",
+    )
     to_destroy = serializers.ListField(
         child=serializers.CharField(), help_text="Drives whose erasure failed: destroy them."
     )
@@ -104,6 +108,7 @@ class SnapshotAnswerSerializer(serializers.Serializer):
 
 class ErasureImportAnswerSerializer(serializers.Serializer):
     erasures = ErasureAnswerSerializer(many=True)
+    checks = serializers.ListField(child=serializers.DictField())
     drives_added = serializers.ListField(child=serializers.CharField())
     to_destroy = serializers.ListField(child=serializers.CharField())
     warnings = serializers.ListField(child=serializers.CharField())
@@ -164,6 +169,7 @@ class SnapshotCreateView(ApiViewMixin, APIView):
                 "drives_added": outcome.drives_added,
                 "drives_updated": outcome.drives_updated,
                 "erasures": outcome.erasures,
+                "checks": outcome.checks,
                 "to_destroy": outcome.to_destroy,
                 "failing_drives": [d.tag for d in device_failing_drives(device)],
                 "warnings": outcome.warnings,
@@ -210,6 +216,7 @@ class ErasureImportView(ApiViewMixin, APIView):
         return Response(
             {
                 "erasures": outcome.erasures,
+                "checks": outcome.checks,
                 "drives_added": outcome.drives_added,
                 "to_destroy": outcome.to_destroy,
                 "warnings": outcome.warnings,

@@ -18,6 +18,7 @@ from refurb.models import Category, Device
 from refurb.selectors import devices_by_serial
 from refurb.services import device_register
 from refurb.snapshots import ParsedSnapshot
+from refurb.snapshots.placeholders import is_placeholder
 from workshop.exceptions import DomainError
 from workshop.models import Site
 from workshop.tags import parse_tag
@@ -49,8 +50,8 @@ def device_by_tag(tag: str) -> Device:
 
 def device_by_serial(serial: str | None) -> Device | None:
     """Return the one device with this serial, None if none; raise 409 if several match."""
-    if not serial:
-        return None
+    if not serial or is_placeholder(serial, "serial"):
+        return None  # a firmware placeholder is shared by many machines: never a match
     found = devices_by_serial(serial)
     if len(found) > 1:
         tags = [d.asset_tag for d in found]

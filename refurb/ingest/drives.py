@@ -15,6 +15,7 @@ from refurb.ingest.outcome import IngestOutcome
 from refurb.models import Drive
 from refurb.services import drive_add
 from refurb.snapshots import ParsedDrive
+from refurb.snapshots.placeholders import is_placeholder
 
 KIND_MAP = {
     "HDD": Drive.Kind.HDD,
@@ -27,16 +28,28 @@ HEALTH_FIELDS = ("power_on_hours", "reallocated", "pending", "media_errors", "sm
 
 
 def serial_key(serial: str | None) -> str:
-    """Return the form of a drive serial that matches however it was typed or reported."""
-    return re.sub(r"[\s_-]", "", serial or "").casefold()
+    """Return the form of a drive serial that matches however it was typed or reported.
+
+    A firmware placeholder ("0000000000", "To Be Filled By O.E.M.") gives "": it matches
+    nothing, so two drives sharing it are never merged.
+    """
+    if not serial or is_placeholder(serial, "serial"):
+        return ""
+    return re.sub(r"[\s_-]", "", serial).casefold()
 
 
 def _smart(drive: ParsedDrive) -> dict:
-    return {
+    smart = {
         "source": drive.source,
         "device": drive.device,
         "failing_reasons": list(drive.failing_reasons),
     }
+    for name in ("controller", "port", "reported_uncorrect"):
+        if getattr(drive, name) is not None:
+            smart[name] = getattr(drive, name)
+    if drive.raid_volume:
+        smart["raid_volume"] = True
+    return smart
 
 
 def record_drives(

@@ -18,11 +18,12 @@ from refurb.ingest.devices import device_by_tag
 from refurb.ingest.drives import serial_key
 from refurb.ingest.errors import report_error
 from refurb.ingest.outcome import IngestOutcome
-from refurb.models import Device, Drive, Erasure, NistMethod
-from refurb.services import drive_add, drive_record_erasure
+from refurb.models import Device, DeviceEvent, Drive, Erasure, NistMethod
+from refurb.services import drive_add, drive_record_check, drive_record_erasure
 from refurb.snapshots import ParsedDrive, ParsedErasure
-from refurb.snapshots.erasure import nist_category_for, parse_erasure_record
+from refurb.snapshots.erasure import parse_erasure_record
 from refurb.snapshots.errors import ReportError
+from refurb.snapshots.methods import classify, is_read_only
 from refurb.snapshots.normalize.drives import nwipe_erasures
 from refurb.snapshots.normalize.sources import tz_from_offset
 from refurb.snapshots.nwipe import parse_nwipe_log
@@ -35,19 +36,38 @@ RESULT_MAP = {
     "not_run": Erasure.Result.ABORTED,
 }
 
+# A read-only run that read back what it expected "passed"; it never "erased" anything.
+CHECK_RESULTS = {"erased": "passed"}
+
 
 def _nist_method(erasure: ParsedErasure) -> str:
     if erasure.nist_category in (NistMethod.CLEAR, NistMethod.PURGE):
         return erasure.nist_category
-    if erasure.tool in ("hdparm", "nvme-format", "nvme-sanitize"):
-        return nist_category_for(erasure.tool, erasure.method, True) or NistMethod.CLEAR
+    info = classify(erasure.tool, erasure.method)
+    if info is not None and info.category in (NistMethod.CLEAR, NistMethod.PURGE):
+        return info.category
     return NistMethod.CLEAR
 
 
+def _is_check(parsed: ParsedErasure) -> bool:
+    """A read-only run (nwipe "Verify Zeros", nvme verify...): recorded as a check."""
+    return parsed.writes is False or is_read_only(parsed.tool, parsed.method)
+
+
 def _standard(erasure: ParsedErasure) -> str:
-    if erasure.nist_category is None and erasure.result == "erased":
-        return (_("%(method)s (not a sanitisation)") % {"method": erasure.method or "?"})[:80]
     return (erasure.method or "")[:80]
+
+
+def _proof_doubts(parsed: ParsedErasure) -> list[str]:
+    """Why a run the tool calls a success is not a proof (empty: nothing in doubt)."""
+    doubts = []
+    if parsed.result != "erased":
+        return doubts
+    if parsed.nist_category is None:
+        doubts.append(_("its method sanitizes nothing (no NIST SP 800-88 category)"))
+    if parsed.hidden_area:
+        doubts.append(_("a hidden area (HPA/DCO) was not erased"))
+    return doubts
 
 
 def record_erasures(
@@ -75,6 +95,15 @@ def record_erasures(
             )
             drives_by_key[key] = drive
             outcome.drives_added.append(drive.tag)
+        if (drive.smart or {}).get("raid_volume"):
+            outcome.warnings.append(
+                _(
+                    "%(tag)s is a RAID volume, not a physical disk: its erasure by %(tool)s "
+                    "was not recorded. Erase the physical disks behind the controller."
+                )
+                % {"tag": drive.tag, "tool": parsed.tool}
+            )
+            continue
         if drive.status == Drive.Status.DESTROYED:
             outcome.warnings.append(
                 _("Drive %(tag)s is already destroyed: its erasure log was not recorded.")
@@ -83,7 +112,17 @@ def record_erasures(
             continue
         finished = parsed.finished or now
         started = parsed.started if parsed.started and parsed.started <= finished else None
+        if _is_check(parsed):
+            record_check(drive, parsed, started, finished, actor, workstation, now, outcome)
+            continue
         result = RESULT_MAP.get(parsed.result, Erasure.Result.FAILED)
+        doubts = _proof_doubts(parsed)
+        verified = bool(parsed.verified) and not doubts
+        if doubts:
+            outcome.warnings.append(
+                _("The erasure of drive %(tag)s by %(tool)s is not a proof: %(why)s.")
+                % {"tag": drive.tag, "tool": parsed.tool, "why": "; ".join(doubts)}
+            )
         if Erasure.objects.filter(
             drive=drive,
             tool=parsed.tool,
@@ -97,7 +136,7 @@ def record_erasures(
             method=_nist_method(parsed),
             tool=parsed.tool,
             result=result,
-            verified=bool(parsed.verified),
+            verified=verified,
             actor=actor,
             passes=max(1, parsed.passes or 1),
             standard=_standard(parsed),
@@ -119,6 +158,42 @@ def record_erasures(
         )
         if drive.status == Drive.Status.FAILED and drive.tag not in outcome.to_destroy:
             outcome.to_destroy.append(drive.tag)
+
+
+def record_check(drive, parsed, started, finished, actor, workstation, now, outcome):
+    """Record a read-only run on ``drive`` as a check (once per distinct run)."""
+    result = CHECK_RESULTS.get(parsed.result, parsed.result)
+    if DeviceEvent.objects.filter(
+        device_id=drive.device_id,
+        code=DeviceEvent.Code.DRIVE_CHECK,
+        payload__drive=drive.tag,
+        payload__tool=parsed.tool,
+        payload__finished_at=finished.isoformat(),
+    ).exists():
+        return
+    drive_record_check(
+        drive=drive,
+        tool=parsed.tool,
+        method=parsed.method or "",
+        result=result,
+        actor=actor,
+        started_at=started,
+        finished_at=finished,
+        log=parsed.raw_excerpt,
+        workstation=workstation,
+        now=now,
+    )
+    outcome.checks.append(
+        {"drive": drive.tag, "serial": drive.serial_number, "tool": parsed.tool,
+         "method": parsed.method, "result": result, "writes": False}
+    )  # fmt: skip
+    outcome.warnings.append(
+        _(
+            "%(method)s by %(tool)s on drive %(tag)s only read the drive: recorded as a "
+            "check, not as an erasure. The drive still has to be erased."
+        )
+        % {"method": parsed.method or "?", "tool": parsed.tool, "tag": drive.tag}
+    )
 
 
 def erasure_import(

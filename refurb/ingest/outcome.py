@@ -16,6 +16,7 @@ class IngestOutcome:
     drives_added: list[str] = field(default_factory=list)
     drives_updated: list[str] = field(default_factory=list)
     erasures: list[dict] = field(default_factory=list)
+    checks: list[dict] = field(default_factory=list)  # read-only runs: evidence, never proof
     to_destroy: list[str] = field(default_factory=list)
     failing: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)

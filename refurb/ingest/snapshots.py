@@ -13,6 +13,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from refurb.events import event_append
 from refurb.ingest.devices import device_for_report, fill_identity
@@ -56,6 +57,16 @@ def snapshot_ingest(
         device, registered = device_for_report(
             parsed, workstation=workstation, site=site, actor=actor, now=now
         )
+        if registered and not parsed.asset_tag and not parsed.identity.serial:
+            outcome.warnings.append(
+                _(
+                    "This report names no usable system serial number (missing or a firmware "
+                    "placeholder): it was registered as a new device, %(tag)s, and not matched "
+                    "to another machine. Stick the asset tag on it and send the next reports "
+                    "with --asset-tag."
+                )
+                % {"tag": device.asset_tag}
+            )
         drives_by_key = record_drives(
             device,
             parsed.drives,
@@ -74,7 +85,7 @@ def snapshot_ingest(
             now=now,
             outcome=outcome,
         )
-        if outcome.erasures:
+        if outcome.erasures or outcome.checks:
             # drive_record_erasure appended events to its own copy of the device row.
             device.refresh_from_db(fields=["event_seq", "event_head", "no_storage_confirmed"])
         changed = fill_identity(device, parsed, outcome.warnings)
@@ -106,6 +117,7 @@ def snapshot_ingest(
                 "drives_added": outcome.drives_added,
                 "drives_updated": outcome.drives_updated,
                 "erasures": outcome.erasures,
+                "checks": outcome.checks,
                 "failing": outcome.failing,
                 "to_destroy": outcome.to_destroy,
             },

@@ -13,27 +13,39 @@ from refurb.ingest.drives import KIND_MAP
 from refurb.models import Drive
 from refurb.snapshots import ParsedSnapshot
 
-_INTEL_GEN = re.compile(r"\bi[3579]-(\d{3,5})([a-z]*\d?)", re.IGNORECASE)
-_AMD_GEN = re.compile(r"\bryzen\s+(?:threadripper\s+)?(?:\d\s+)?(?:pro\s+)?(\d{4})", re.I)
+_INTEL_GEN = re.compile(r"\bi[3579][- ](\d{3,5})([a-z]*\d?)", re.IGNORECASE)
+# First-generation Core i (2008-2011) printed "i5 CPU M 560", "i7 CPU Q 720", "i7 CPU 920":
+# the model number has three digits and comes after "CPU" and an optional letter.
+_INTEL_OLD = re.compile(r"\bi[3579](?:\(TM\))?\s+(?:CPU\s+)?(?:[A-Z]{1,2}\s+)?(\d{3})\b", re.I)
+_AMD_GEN = re.compile(
+    r"\bryzen\s+(?:threadripper\s+)?(?:pro\s+)?(?:\d\s+)?(?:pro\s+)?(\d{4})", re.I
+)
 
 
 def cpu_generation(model: str | None) -> int | None:
     """Return the generation of an Intel Core iN-NNNN or AMD Ryzen model, else None.
 
-    Intel: i5-520M is 1st, i5-4210U 4th, i7-1165G7 11th, i7-10510U 10th, i9-12900K 12th.
-    AMD Ryzen: the first digit of the four-digit model (Ryzen 5 3500U is 3rd).
+    Intel: i5-520M and the old naming "i5 CPU M 560" are 1st, i5-4210U 4th, i7-1165G7 11th,
+    i7-10510U 10th, i9-12900K 12th, i5-13400 13th. AMD Ryzen: the first digit of the
+    four-digit model (Ryzen 5 3500U is 3rd, Ryzen 7 PRO 7840U 7th). Core Ultra and Ryzen AI
+    names carry no generation number: None.
     """
     if not model:
         return None
+    model = " ".join(model.split())
     m = _INTEL_GEN.search(model)
+    if m is None:
+        old = _INTEL_OLD.search(model)
+        if old:
+            return 1
     if m:
-        digits, suffix = m.group(1), m.group(2)
+        digits = m.group(1)
         if len(digits) == 3:
             return 1
         if len(digits) == 5:
             return int(digits[:2])
-        if digits.startswith("1") and suffix[:1].upper() == "G":
-            return int(digits[:2])
+        if digits.startswith("1"):
+            return int(digits[:2])  # i5-1035G1 10th ... i5-1335U 13th (no 4-digit 1st gen)
         return int(digits[0])
     m = _AMD_GEN.search(model)
     if m:

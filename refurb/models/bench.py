@@ -8,6 +8,8 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from refurb.snapshots.methods import is_read_only
+
 
 class Grade(models.Model):
     """A cosmetic and functional grade with the written criteria shown at the grading bench."""
@@ -152,7 +154,12 @@ class Erasure(BenchRecord):
 
     @property
     def is_proof(self) -> bool:
-        return self.result == self.Result.SUCCESS and self.verified
+        """A finished, verified run of a method that writes (never a read-only check)."""
+        return (
+            self.result == self.Result.SUCCESS
+            and self.verified
+            and not is_read_only(self.tool, self.standard)
+        )
 
 
 class Destruction(BenchRecord):
@@ -209,7 +216,8 @@ class ChecklistItem(models.Model):
 
 
 class TestResult(BenchRecord):
-    """The outcome of one checklist item on one device; the latest per item counts."""
+    """The outcome of one checklist item on one device; the latest per item of the device's
+    current test cycle counts."""
 
     __test__ = False  # not a pytest test class
 
@@ -225,6 +233,8 @@ class TestResult(BenchRecord):
     passed = models.BooleanField(_("passed"))
     note = models.CharField(_("note"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("tested at"), default=timezone.now)
+    # The device's test cycle when the result was recorded (``Device.test_cycle``).
+    cycle = models.PositiveIntegerField(_("test cycle"), default=0, db_default=0, editable=False)
 
     class Meta:
         verbose_name = _("test result")

@@ -112,6 +112,16 @@ class Device(models.Model):
     state_changed_at = models.DateTimeField(_("state changed at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     event_seq = models.PositiveIntegerField(_("events"), default=0, editable=False)
+    test_cycle = models.PositiveIntegerField(
+        _("test cycle"),
+        default=0,
+        db_default=0,
+        editable=False,
+        help_text=_(
+            "Opened each time the device enters wiped, in repair or returned: only the test "
+            "results of the current cycle count."
+        ),
+    )
     event_head = models.CharField(
         _("last event hash"),
         max_length=64,

@@ -36,6 +36,7 @@ class DeviceEvent(models.Model):
         MOVED = "moved", _("Moved")
         DRIVE_ADDED = "drive_added", _("Drive recorded")
         ERASURE = "erasure", _("Erasure recorded")
+        DRIVE_CHECK = "drive_check", _("Drive check (read-only)")
         DESTRUCTION = "destruction", _("Drive destroyed")
         TEST = "test", _("Test recorded")
         REPAIR = "repair", _("Repair")

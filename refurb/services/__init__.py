@@ -3,6 +3,7 @@
 from refurb.services.bench import repair_close, repair_open, test_record_result  # noqa: F401
 from refurb.services.drives import (  # noqa: F401
     drive_add,
+    drive_record_check,
     drive_record_destruction,
     drive_record_erasure,
 )

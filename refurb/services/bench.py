@@ -30,7 +30,8 @@ def test_record_result(
     workstation=None,
     now: datetime | None = None,
 ) -> TestResult:
-    """Record the outcome of one checklist item; the latest result of an item counts."""
+    """Record the outcome of one checklist item in the device's current test cycle; the
+    latest result of an item in that cycle counts."""
     now = now or timezone.now()
     with transaction.atomic():
         locked = _lock(device)
@@ -48,6 +49,7 @@ def test_record_result(
             operator=actor if getattr(actor, "is_authenticated", False) else None,
             workstation=workstation,
             created_at=now,
+            cycle=locked.test_cycle,
         )
         validate(result)
         result.save()
@@ -56,7 +58,12 @@ def test_record_result(
             code=DeviceEvent.Code.TEST,
             actor=actor,
             workstation=workstation,
-            payload={"item": item.code, "passed": passed, "note": result.note},
+            payload={
+                "item": item.code,
+                "passed": passed,
+                "note": result.note,
+                "cycle": result.cycle,
+            },
             now=now,
         )
     _sync(device, locked)

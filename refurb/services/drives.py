@@ -18,6 +18,7 @@ from refurb.models import (
     NistMethod,
 )
 from refurb.services.lifecycle import _lock, _sync
+from refurb.snapshots.methods import classify, is_read_only
 from workshop.exceptions import DomainError, validate
 from workshop.services import tag_allocate
 from workshop.tags import DRIVE
@@ -88,6 +89,47 @@ def _lock_drive(drive: Drive) -> tuple[Device, Drive]:
     return device, locked
 
 
+def drive_record_check(
+    *,
+    drive: Drive,
+    tool: str,
+    method: str,
+    result: str,
+    actor,
+    started_at: datetime | None = None,
+    finished_at: datetime | None = None,
+    log: str = "",
+    workstation=None,
+    now: datetime | None = None,
+) -> DeviceEvent:
+    """Record a read-only check of a drive (e.g. nwipe "Verify Zeros"): evidence, never proof.
+
+    The check is appended to the device's event chain; the drive's status does not change.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        device, locked = _lock_drive(drive)
+        event = event_append(
+            device=device,
+            code=DeviceEvent.Code.DRIVE_CHECK,
+            actor=actor,
+            workstation=workstation,
+            payload={
+                "drive": locked.tag,
+                "serial": locked.serial_number,
+                "tool": tool,
+                "method": method,
+                "result": result,
+                "writes": False,
+                "started_at": started_at.isoformat() if started_at else None,
+                "finished_at": (finished_at or now).isoformat(),
+                "log": log[:500],
+            },
+            now=now,
+        )
+    return event
+
+
 def drive_record_erasure(
     *,
     drive: Drive,
@@ -106,6 +148,35 @@ def drive_record_erasure(
 ) -> Erasure:
     """Record an erasure run: a verified success marks the drive erased, else destroy it."""
     now = now or timezone.now()
+    if (drive.smart or {}).get("raid_volume"):
+        raise DomainError(
+            "raid_volume",
+            _(
+                "%(tag)s is a RAID volume, not a physical disk: erasing it leaves data on the "
+                "disks. Erase the physical disks behind the controller."
+            )
+            % {"tag": drive.tag},
+            fields={"drive": [_("A RAID volume is not an erasure target.")]},
+        )
+    if is_read_only(tool, standard):
+        raise DomainError(
+            "read_only_method",
+            _(
+                "%(standard)s by %(tool)s only reads the drive: it is a check, not an "
+                "erasure. Erase the drive with a method that writes, then record that run."
+            )
+            % {"standard": standard, "tool": tool},
+            fields={"standard": [_("A read-only method is not an erasure.")]},
+        )
+    info = classify(tool, standard)
+    claims_proof = result == Erasure.Result.SUCCESS and verified
+    if claims_proof and info is not None and info.category is None and not info.needs_verify:
+        raise DomainError(
+            "not_a_sanitisation",
+            _("%(standard)s by %(tool)s sanitizes nothing (no NIST SP 800-88 category).")
+            % {"standard": standard, "tool": tool},
+            fields={"standard": [_("Not a sanitisation method.")]},
+        )
     if method == NistMethod.DESTROY:
         raise DomainError(
             "use_destruction",

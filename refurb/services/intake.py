@@ -69,6 +69,12 @@ def device_register(
             _("This collection was received at another site: pick a collection of this site."),
             fields={"collection": [_("Another site's collection.")]},
         )
+    if location is not None and location.site_id != site.pk:
+        raise DomainError(
+            "wrong_site",
+            _("This location is at another site: pick a location of this site."),
+            fields={"location": [_("Another site's location.")]},
+        )
     with transaction.atomic():
         device = Device(
             site=site,

@@ -9,45 +9,7 @@ from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from .errors import MalformedReport
-
-# Values firmware vendors leave in serial/model fields instead of real data.
-_PLACEHOLDERS = {
-    "to be filled by o.e.m.",
-    "to be filled by oem",
-    "system serial number",
-    "chassis serial number",
-    "base board serial number",
-    "default string",
-    "default",
-    "not specified",
-    "not applicable",
-    "not available",
-    "not present",
-    "none",
-    "null",
-    "n/a",
-    "na",
-    "unknown",
-    "oem",
-    "o.e.m.",
-    "serial number",
-    "xxxxxxxxxx",
-    "0123456789",
-    "123456789",
-    "1234567890",
-    "filled by o.e.m.",
-    "invalid",
-    "empty",
-    "<out of spec>",
-    "<bad index>",
-}
-_PLACEHOLDER_RES = (
-    re.compile(r"^0+$"),  # all zeros: "0", "00000000"
-    re.compile(r"^f+$", re.I),  # erased EEPROM: "FFFFFFFF"
-    re.compile(r"^[\s.\-_/*x]*$", re.I),  # only punctuation
-    re.compile(r"0123456789"),  # "EeePC-0123456789"
-    re.compile(r"^sernum\d*$", re.I),  # lshw/dmi "SerNum00"
-)
+from .placeholders import clean_identity
 
 
 def clean_str(value: Any) -> str | None:
@@ -62,27 +24,16 @@ def clean_str(value: Any) -> str | None:
     return value or None
 
 
-def is_placeholder(value: str | None) -> bool:
-    """True when a serial/model value is a firmware placeholder, not real data."""
-    if value is None:
-        return True
-    low = value.strip().lower()
-    if low in _PLACEHOLDERS:
-        return True
-    return any(rx.search(low) for rx in _PLACEHOLDER_RES)
-
-
 def clean_serial(value: Any) -> str | None:
-    """A cleaned serial number, or None when missing or a placeholder."""
+    """A cleaned serial number, or None when missing or a placeholder (:mod:`.placeholders`)."""
     text = clean_str(value)
-    if text is None or is_placeholder(text):
-        return None
-    return text
+    return clean_identity(text, "serial") if text else None
 
 
 def clean_name(value: Any) -> str | None:
-    """A cleaned manufacturer/model name, or None for placeholders."""
-    return clean_serial(value)
+    """A cleaned manufacturer/model name, or None for placeholders (:mod:`.placeholders`)."""
+    text = clean_str(value)
+    return clean_identity(text) if text else None
 
 
 def to_int(value: Any) -> int | None:

@@ -15,7 +15,8 @@ Accepted record shape (one dict per drive; keys other than ``tool`` are optional
         "output": "... tool output excerpt ..."
     }
 
-Mapping and NIST SP 800-88 Rev. 1 rationale (Appendix A, tables A-6 to A-8):
+Mapping and NIST SP 800-88 Rev. 1 rationale (Appendix A, tables A-6 to A-8); the table that
+decides is :mod:`.methods` (it also knows the read-only actions, recorded as checks):
 
 =================  =============================  ========  ===========================
 tool               action                         category  why
@@ -55,47 +56,15 @@ from typing import Any
 
 from ._util import clean_name, clean_serial, clean_str, parse_datetime, to_int
 from .errors import MalformedReport
+from .methods import category_for, is_read_only
 from .models import ParsedErasure
 
 TOOLS = ("hdparm", "nvme-format", "nvme-sanitize", "blkdiscard")
 
-_PURGE_ACTIONS = {
-    "hdparm": {
-        "security-erase-enhanced",
-        "sanitize-block",
-        "sanitize-crypto",
-        "sanitize-overwrite",
-    },
-    "nvme-sanitize": {
-        "block",
-        "crypto",
-        "overwrite",
-        "sanitize-block",
-        "sanitize-crypto",
-        "sanitize-overwrite",
-    },
-    "nvme-format": {
-        "format-ses1",
-        "format-ses2",
-        "ses=1",
-        "ses=2",
-        "user-data-erase",
-        "crypto-erase",
-    },
-}
-_CLEAR_ACTIONS = {"hdparm": {"security-erase"}}
-
 
 def nist_category_for(tool: str, action: str | None, verified: bool) -> str | None:
-    """NIST SP 800-88 category for a tool/action pair (see module table)."""
-    action = (action or "").strip().lower()
-    if tool == "blkdiscard":
-        return "clear" if verified else None
-    if action in _PURGE_ACTIONS.get(tool, set()):
-        return "purge"
-    if action in _CLEAR_ACTIONS.get(tool, set()):
-        return "clear"
-    return None
+    """NIST SP 800-88 category for a tool/action pair (the table in :mod:`.methods`)."""
+    return category_for(tool, action, verified)
 
 
 def parse_erasure_record(record: Any, default_tz: tzinfo = UTC) -> ParsedErasure:
@@ -134,4 +103,5 @@ def parse_erasure_record(record: Any, default_tz: tzinfo = UTC) -> ParsedErasure
         raw_excerpt=excerpt[:2000],
         device=clean_str(record.get("device")),
         drive_model=clean_name(record.get("model")),
+        writes=not is_read_only(tool, action),
     )

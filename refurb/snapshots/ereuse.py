@@ -73,6 +73,7 @@ class EreuseStorageTest:
     reallocated: int | None
     pending: int | None
     offline_uncorrectable: int | None
+    reported_uncorrect: int | None = None  # "reportedUncorrectableErrors" (ATA 187)
 
 
 @dataclass(frozen=True)
@@ -139,6 +140,7 @@ def _storage_test(actions: list) -> EreuseStorageTest | None:
                 reallocated=to_int(action.get("reallocatedSectorCount")),
                 pending=to_int(action.get("currentPendingSectorCount")),
                 offline_uncorrectable=to_int(action.get("offlineUncorrectable")),
+                reported_uncorrect=to_int(action.get("reportedUncorrectableErrors")),
             )
     return None
 

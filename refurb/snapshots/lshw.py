@@ -160,6 +160,28 @@ def _disk_kind(node: dict, parent_chain: list[dict], name: str | None) -> str:
     return "other"
 
 
+def _is_cpu_node(node: dict, ident: str, product: str) -> bool:
+    """A real processor: lshw's ``cpu`` / ``cpu:N`` node, enabled, not a co-processor."""
+    if node.get("disabled") is True:
+        return False
+    if re.search(r"co-?processor", product, re.I):
+        return False
+    return ident == "cpu" or ident.startswith("cpu:") or not ident
+
+
+def _holds_banks(node: dict, desc: str) -> bool:
+    """A memory array: "System Memory", or any memory node whose children are DIMM banks."""
+    if desc.lower() == "system memory":
+        return True
+    ident = str(node.get("id", ""))
+    if ident.startswith(("cache", "firmware", "bank")) or re.search(r"flash|rom\b", desc, re.I):
+        return False  # caches, the BIOS and its flash chip are not RAM
+    return any(
+        isinstance(c, dict) and str(c.get("id", "")).startswith("bank")
+        for c in as_list(node.get("children"))
+    )
+
+
 def _walk_with_parents(node: dict, parents: list[dict]):
     yield node, parents
     for child in as_list(node.get("children")):
@@ -207,8 +229,8 @@ def parse_lshw(data: Any) -> LshwReport:
         desc = clean_str(node.get("description")) or ""
         if cls == "processor" and not ident.startswith("logicalcpu"):
             product = clean_str(node.get("product"))
-            if product is None:
-                continue  # duplicate per-socket entries without a product
+            if product is None or not _is_cpu_node(node, ident, product):
+                continue  # empty sockets, co-processors (NVIDIA "MCP79 Co-processor")
             pconf = as_dict(node.get("configuration"))
             cpus.append(
                 LshwCpu(
@@ -219,12 +241,17 @@ def parse_lshw(data: Any) -> LshwReport:
                     max_speed_hz=to_int(node.get("capacity")) or to_int(node.get("size")),
                 )
             )
-        elif cls == "memory" and desc.lower() == "system memory":
-            memory_node_bytes += to_int(node.get("size")) or 0
+        elif cls == "memory" and _holds_banks(node, desc):
+            # RAM is every bank of every memory array: a DIMM may sit under "memory:0" with
+            # no "System Memory" description (Workbench 11 desktop sample).
+            if desc.lower() == "system memory":
+                memory_node_bytes += to_int(node.get("size")) or 0
             for bank in as_list(node.get("children")):
                 if not isinstance(bank, dict) or not str(bank.get("id", "")).startswith("bank"):
                     continue
                 bdesc = clean_str(bank.get("description"))
+                if re.search(r"flash|non-volatile", bdesc or "", re.I):
+                    continue
                 size = to_int(bank.get("size"))
                 banks.append(
                     LshwMemoryBank(
@@ -291,8 +318,11 @@ def parse_lshw(data: Any) -> LshwReport:
             capacity = to_int(node.get("capacity"))
             vendor = clean_name(node.get("vendor"))
             product = clean_name(node.get("product"))
-            if vendor is None and product is None:
-                continue  # "To Be Filled By O.E.M." placeholder battery
+            if not ident.startswith("battery") or (vendor is None and product is None):
+                # lshw's "power" nodes are DMI power supplies (a desktop's ATX PSU) or
+                # placeholders ("To Be Filled By O.E.M.", "OEM_Define1", 65 mWh): only a
+                # node lshw names "battery" is battery evidence.
+                continue
             battery = LshwBattery(
                 vendor=vendor,
                 model=product,

@@ -59,6 +59,11 @@ class ParsedDrive:
     source: str = ""  # "smartctl", "lshw", "workbench"
     device: str | None = None  # /dev/sda ... when known
     failing_reasons: tuple[str, ...] = ()
+    controller: str | None = None  # "megaraid" when the drive sits behind a RAID controller
+    port: str | None = None  # "megaraid,0": with ``device``, the drive's place
+    raid_volume: bool = False  # a RAID volume, not a physical disk: never erased as one
+    reported_uncorrect: int | None = None
+    kind_certain: bool = False  # kind read (rotation rate, NVMe, Workbench type), not guessed
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,8 @@ class ParsedErasure:
     raw_excerpt: str = ""
     device: str | None = None
     drive_model: str | None = None
+    writes: bool | None = True  # False: a read-only method (a check, never an erasure)
+    hidden_area: bool | None = None  # True: HPA/DCO hides sectors the run did not reach
 
 
 @dataclass(frozen=True)

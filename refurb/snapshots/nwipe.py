@@ -1,31 +1,40 @@
-"""Parser for nwipe log files (``nwipe --logfile``), versions 0.2x-0.33 and 0.34+/0.42.
+"""Parser for nwipe log files (``nwipe --logfile``, or its stdout), nwipe 0.26 to 0.42.
 
-What is read:
+Two line formats, told apart by the prefix (``log_format``):
 
-* options block: ``method``, ``prng``, ``rounds``, ``verify`` (0 off / 1 last pass /
-  2 all passes), ``sync``, ``banner`` (version);
-* per device: the ``Found /dev/X, BUS, MODEL, SIZE, S/N=SERIAL`` line, the exact size
-  from ``sect/blk/dev a/b/BYTES`` (0.33) or ``Total device bytes = N`` (0.42), the
-  ``Invoking method`` time (start), the ``Error Summary`` table (pass, verification and
-  fdatasync error counts), the ``Erasure Summary`` table (0.42: bytes erased / total)
-  and the ``Drive Status`` table (``Erased``, ``-FAILED-``, ``UABORTED``...);
-* the ``Total Throughput ..., METHOD, 1R+B+VL`` line: its time is the end time and the
-  code gives rounds (``1R``), blanking (``+B``) and verification (``+VL``/``+VA``).
+* ``legacy`` (before 0.28): ``[ts] nwipe: notice: ... on device '/dev/sdX'.``, drives as
+  ``Found drive model="...", device path="...", size="...", serial number="..."``, sizes as
+  ``Device '/dev/sdX' is size N.``, and no summary tables at all: a disk is ``erased`` only
+  when every round finished, a started blanking finished and no error names it; a log that
+  stops before that (the 2016 excerpt ends at "Blanking device") is ``aborted`` (unfinished).
+  nwipe 0.26 prints the method where the device belongs in its last "Verified pass" line: the
+  device is then the one of the "Verifying pass" line before it.
+* ``modern`` (0.28 and later): ``[ts]  notice: ... on /dev/sdX``, drives as ``Found /dev/X,
+  BUS, MODEL, SIZE, S/N=SERIAL`` (0.28 development printed "BUS MODEL" in one field), sizes from
+  ``sect/blk/dev a/b/BYTES`` or ``Total device bytes = N``, options block (0.31+; 0.30 has
+  none), and summary tables. Tables are recognised by their header row, not their title: 0.30
+  prints the Drive Status table with no title line and no Error Summary, 0.31 development has a
+  two-column Error Summary. A Drive Status table cut before its closing line (the 2023 excerpt)
+  is unknown, never erased.
 
-Safety rules (a donor's data is at stake, so doubt never reads as "erased"):
+Read per disk: its own start (``Invoking method``) and end (the last line naming it), method,
+rounds and passes, verification, blanking, pass/verify/fdatasync errors, an I/O error flag,
+HPA/DCO (hidden area) lines, bytes erased and the Drive Status. Lines without a timestamp (a
+wrapped kernel line, stdout's first lines) and nwipe's copies of smartctl's text ("debug:
+smartctl: Serial Number: ...") are not drive records. A ``Found`` line cut at 80 columns
+(0.28 development) gives no serial, and a serial of control or non-ASCII bytes (0.30 on loop
+devices) is refused: identity then comes from the snapshot's drive with the same device name,
+or the import asks which drive it was. A table device name that is only the tail of a path
+(``isk1.img`` for ``disk1.img``) is matched to a device the log named, never invented.
 
-* result is ``erased`` only when the Drive Status says ``Erased`` AND the error summary
-  shows zero errors AND the run was not aborted AND (0.42) the erasure summary, when
-  present, says 100 %;
-* ``UABORTED``/``ABORTED`` or "aborted by the user" -> ``aborted``;
-* ``FAILED``, any error count > 0, or an unknown status -> ``failed``;
-* a device that was found but has no status line -> ``not_run``.
+Safety rules (doubt never reads as "erased"): ``erased`` needs the Drive Status ``Erased`` (or,
+legacy, every round finished), zero errors, no I/O error, not aborted, and (0.42) 100 % in the
+Erasure Summary; ``UABORTED``/``ABORTED``/"aborted by the user" -> ``aborted``; ``FAILED``, an
+error or an unknown status -> ``failed``; a device found with no status -> ``not_run``.
 
-nwipe timestamps carry no time zone: they are interpreted in ``tz`` (default UTC).
-
-NIST SP 800-88 Rev. 1: every nwipe method is a software overwrite of the user-addressable
-area, i.e. **Clear** (not Purge: overwriting cannot reach remapped/over-provisioned
-sectors, notably on SSDs). "Verify only" erases nothing and maps to None.
+nwipe timestamps carry no time zone: they are interpreted in ``tz`` (default UTC). NIST
+categories and whether a method writes come from :mod:`.methods`: nwipe's overwrites are
+*Clear*; ``verify_zero`` / ``verify_one`` only read (``read_only``) and are never a proof.
 """
 
 from __future__ import annotations
@@ -36,39 +45,50 @@ from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from .errors import MalformedReport
+from .methods import classify
 
 _TS_RE = re.compile(r"^\[(\d{4})/(\d{2})/(\d{2}) (\d{2}):(\d{2}):(\d{2})\]")
+_LEGACY_RE = re.compile(r"^\[[^\]]+\] nwipe: (notice|info|warning|error|fatal|debug):")
 _OPT_RE = re.compile(r"notice:\s+(\w[\w ]*?)\s*=\s*(.+?)\s*$")
-_FOUND_RE = re.compile(
-    r"Found (/dev/\S+?),\s*(.*?)\s*,\s*(.*?)\s*,\s*([\d.]+\s*[KMGTP]?B)\s*,\s*S/N=(.*)$"
+_OPTIONS = {"banner", "prng", "method", "rounds", "sync", "verify", "noblank", "quiet"}
+_FOUND_RE = re.compile(r"Found (/dev/\S+?),(.*?),\s*([\d.]+\s*[KMGTP]?B)\s*,\s*S/N=(.*)$")
+_LEGACY_FOUND_RE = re.compile(
+    r'Found drive model="([^"]*)", device path="([^"]*)", size="([^"]*)", serial number="([^"]*)"'
 )
+_LEGACY_SIZE_RE = re.compile(r"Device '([^']+)' is size (\d+)")
 _SECT_RE = re.compile(r"notice: (/dev/\S+), sect/blk/dev \d+/\d+/(\d+)")
 _GEOM_RE = re.compile(r"notice: (/dev/\S+): Device geometry")
 _TOTAL_BYTES_RE = re.compile(r"Total device bytes\s*=\s*(\d+)")
-_INVOKE_RE = re.compile(r"Invoking method '([^']+)' on (/dev/\S+)")
-_PASS_RE = re.compile(r"Starting pass \d+/(\d+), round \d+/\d+, on (/dev/\S+)")
-_THROUGHPUT_RE = re.compile(r"Total Throughput\s+.*?,\s*([^,]+?),\s*(\d+)R(\+B)?(\+V([AL]))?\s*$")
-_MESSAGE_RE = re.compile(r"\b(error|fatal):|Please install|hdparm command")
+_INVOKE_RE = re.compile(r"Invoking method '([^']+)' on (?:device )?'?([^'\s]+?)'?\.?$")
+_PASS_RE = re.compile(r"Starting pass \d+\s*(?:/|of)\s*(\d+), round")
+_VERIFIED_PASS_RE = re.compile(r"Verified pass \d+\s*(?:/|of)\s*\d+")
+_VERIFYING_PASS_RE = re.compile(r"Verifying pass \d+\s*(?:/|of)\s*\d+")
+_ROUND_DONE_RE = re.compile(r"Finished (?:final )?round (\d+) of (\d+)")
+_BLANK_START_RE = re.compile(r"Blanking device")
+_BLANK_DONE_RE = re.compile(r"Blanked device")
+_BYTES_RE = re.compile(r"(\d+) bytes written to ")
+_THROUGHPUT_RE = re.compile(
+    r"Total Throughput\s+.*?,\s*([^,]+?),\s*(\d+)R(?:\+(N?B))?(?:\+V([AL]))?\s*$"
+)
+_DEVICE_IN_LINE_RE = re.compile(r"(/dev/[\w/.:-]*\w)")
+_PATH_IN_LINE_RE = re.compile(
+    r"'(/[^']+)'|(?:^|\s)(/(?:dev|tmp|mnt|media|root|home|srv|var)/\S*\w)"
+)
+_IO_ERROR_RE = re.compile(
+    r"Input/output error|I/O error|Buffer flush failure|fatal errors on device", re.IGNORECASE
+)
+_HIDDEN_RE = re.compile(r"\b(HPA|DCO)\b", re.IGNORECASE)
+_HIDDEN_NONE_RE = re.compile(
+    r"no hidden|not enabled|disabled|not applicable|\[GOOD\]|hidden sectors = 0", re.IGNORECASE
+)
+_HIDDEN_FOUND_RE = re.compile(
+    r"hidden (area|sectors?)[^.]*\b(detected|found|present)|\[BAD\]|HPA is enabled|"
+    r"DCO is enabled|\bis enabled\b",
+    re.IGNORECASE,
+)
 _TABLE_ROW_RE = re.compile(r"^[!\s]\s*(\S+)\s*\|(.*)$")
-
-# Method names printed by nwipe -> (canonical name, passes per round, NIST category)
-METHODS = {
-    "fill with zeros": ("zero", 1, "clear"),
-    "zero fill": ("zero", 1, "clear"),
-    "fill with ones": ("one", 1, "clear"),
-    "one fill": ("one", 1, "clear"),
-    "dod short": ("dodshort", 3, "clear"),
-    "dod 5220.22-m": ("dod522022m", 7, "clear"),
-    "dod 5220.22m": ("dod522022m", 7, "clear"),
-    "gutmann wipe": ("gutmann", 35, "clear"),
-    "prng stream": ("random", 1, "clear"),
-    "rcmp tssit ops-ii": ("ops2", 8, "clear"),
-    "hmg is5 enhanced": ("is5enh", 3, "clear"),
-    "bruce schneier 7-pass mixed pattern": ("bruce7", 7, "clear"),
-    "bmb21-2019": ("bmb", 6, "clear"),
-    "verify zeros": ("verify_zero", 0, None),
-    "verify ones": ("verify_one", 0, None),
-}
+_BUSES = {"ATA", "USB", "VIRT", "NVME", "SAS", "SCSI", "UNK", "IDE", "MMC", "SATA", "FW"}
+_LOG_WIDTH = 80  # nwipe 0.28 development cut log lines at 80 columns
 
 
 @dataclass(frozen=True)
@@ -88,6 +108,9 @@ class NwipeDisk:
     bytes_erased: int | None
     percent_erased: float | None
     verified: bool
+    hidden_area: bool | None = None  # HPA/DCO: True hidden sectors left, False none, None unknown
+    io_error: bool = False
+    cause: str | None = None  # the tool's own words when the disk failed or never started
 
     @property
     def errors(self) -> int:
@@ -99,7 +122,7 @@ class NwipeLog:
     version: str | None
     method: str | None  # as printed ("DoD Short")
     method_key: str | None  # canonical ("dodshort")
-    nist_category: str | None  # "clear" for overwrite methods
+    nist_category: str | None  # "clear" for overwrite methods, None for checks and unknowns
     rounds: int | None
     passes: int | None  # passes per round (blanking and verification not counted)
     verify: str | None  # "off", "last", "all"
@@ -111,6 +134,8 @@ class NwipeLog:
     messages: tuple[str, ...]  # error/fatal/"Please install" lines
     started_at: datetime | None
     finished_at: datetime | None
+    read_only: bool = False  # a verify-only method: nothing was written (a check, not a proof)
+    log_format: str = "modern"  # "legacy" (before 0.28) or "modern"
 
 
 def _ts(line: str, tz: tzinfo) -> datetime | None:
@@ -124,34 +149,96 @@ def _ts(line: str, tz: tzinfo) -> datetime | None:
         return None
 
 
-def _dev(name: str) -> str:
-    return name if name.startswith("/dev/") else f"/dev/{name}"
-
-
-def _tables(lines: list[str]) -> dict[str, dict[str, list[str]]]:
-    """Rows of the '*** Error Summary ***' style tables, keyed by table then device."""
-    tables: dict[str, dict[str, list[str]]] = {}
-    current = None
-    for line in lines:
-        if line.startswith("****"):
-            title = line.strip("* ").strip()
-            current = title if title else None
-            if current:
-                tables.setdefault(current, {})
-            continue
-        if current is None or line.startswith("---") or "| " not in line and "|" not in line:
-            continue
-        m = _TABLE_ROW_RE.match(line)
-        if not m or m.group(1) == "Device":
-            continue
-        cells = [c.strip() for c in m.group(2).split("|")]
-        tables[current][_dev(m.group(1))] = cells
-    return tables
+def _serial(text: str | None) -> str | None:
+    """A serial nwipe printed, or None when it is empty or garbage (nwipe 0.30 prints
+    uninitialised bytes for loop devices): garbage is never an identity."""
+    text = (text or "").strip()
+    if not text or any(not (32 < ord(c) < 127) for c in text.replace(" ", "_")):
+        return None
+    return text
 
 
 def _int(text: str | None) -> int:
     m = re.match(r"^\s*(\d+)", text or "")
     return int(m.group(1)) if m else 0
+
+
+def _bus_model(middle: str) -> tuple[str | None, str | None]:
+    """``" ATA   , WDC WD10"`` -> ("ATA", "WDC WD10"); 0.28 development: ``"ATA WDC WD10"``."""
+    parts = [p.strip() for p in middle.split(",")]
+    if len(parts) >= 2:
+        return parts[0] or None, ", ".join(parts[1:]).strip() or None
+    first, _, rest = parts[0].partition(" ")
+    if first.upper() in _BUSES:
+        return first, rest.strip() or None
+    return None, parts[0] or None
+
+
+class _Table:
+    def __init__(self, kind: str):
+        self.kind = kind  # "status", "errors", "erasure"
+        self.rows: dict[str, list[str]] = {}
+        self.closed = False
+
+
+def _table_kind(line: str) -> str | None:
+    if "|" not in line or "Device" not in line:
+        return None
+    if "Status" in line and ("Model" in line or "Thru-put" in line):
+        return "status"
+    if "Pass Errors" in line:
+        return "errors"
+    if "Bytes Erased" in line:
+        return "erasure"
+    return None
+
+
+def _tables(lines: list[str]) -> dict[str, _Table]:
+    """Summary tables keyed by kind, recognised by their header row (0.30 has no title)."""
+    tables: dict[str, _Table] = {}
+    current: _Table | None = None
+    for line in lines:
+        kind = _table_kind(line)
+        if kind:
+            current = tables.setdefault(kind, _Table(kind))
+            continue
+        if current is None:
+            continue
+        stripped = line.strip()
+        if stripped.startswith("---") or stripped.startswith("***") or "Total Throughput" in line:
+            if current.rows:
+                current.closed = True
+                current = None
+            continue
+        m = _TABLE_ROW_RE.match(line)
+        if m:
+            current.rows[m.group(1)] = [c.strip() for c in m.group(2).split("|")]
+        elif stripped:
+            current.closed = True
+            current = None
+    return tables
+
+
+class _Disk:
+    """What the log says about one device, line by line."""
+
+    def __init__(self, device: str):
+        self.device = device
+        self.bus = self.model = self.serial = None
+        self.size: int | None = None
+        self.started: datetime | None = None
+        self.last: datetime | None = None
+        self.method: str | None = None
+        self.passes = 0
+        self.verified_passes = 0
+        self.blank_started = self.blank_done = False
+        self.rounds_done = 0
+        self.rounds_total = 0
+        self.bytes_written = 0
+        self.errors: list[str] = []
+        self.io_error = False
+        self.hidden: bool | None = None
+        self.found = False
 
 
 def parse_nwipe_log(text: Any, tz: tzinfo = UTC) -> NwipeLog:
@@ -168,154 +255,270 @@ def parse_nwipe_log(text: Any, tz: tzinfo = UTC) -> NwipeLog:
             "This does not look like an nwipe log. Send the file written by 'nwipe --logfile'.",
             code="nwipe_not_a_log",
         )
+    legacy = any(_LEGACY_RE.match(ln) for ln in lines[:400])
 
     options: dict[str, str] = {}
-    found: dict[str, dict] = {}
-    sizes: dict[str, int] = {}
-    started: dict[str, datetime | None] = {}
-    passes_seen: dict[str, int] = {}
+    disks: dict[str, _Disk] = {}
     messages: list[str] = []
     geometry_dev = None
-    method_from_invoke = None
     first_ts = last_ts = None
     throughput = None
     aborted_by_user = "aborted by the user" in text.lower()
     version = None
+    current: str | None = None  # the device the last device-naming line was about
+
+    def disk(dev: str) -> _Disk:
+        return disks.setdefault(dev, _Disk(dev))
 
     for line in lines:
         ts = _ts(line, tz)
-        if ts:
-            first_ts = first_ts or ts
-            last_ts = ts
-        m = re.search(r"info: nwipe (\d[\w.]*)", line)
+        if ts is None:
+            continue  # a wrapped line, stdout noise, a table row: not an event
+        first_ts = first_ts or ts
+        last_ts = ts
+        body = line.split("]", 1)[1]
+        if re.search(r"\bdebug:", body):
+            continue  # nwipe's copies of smartctl's text are not its own drive records
+        m = re.search(r"info: nwipe (\d[\w.]*)", body)
         if m and version is None:
             version = m.group(1)
-        if "Program options" not in line:
-            m = _OPT_RE.search(line)
-            if m and m.group(1).strip() in {
-                "banner",
-                "prng",
-                "method",
-                "rounds",
-                "sync",
-                "verify",
-                "noblank",
-                "quiet",
-            }:
+        if "Program options" not in body:
+            m = _OPT_RE.search(body)
+            if m and m.group(1).strip() in _OPTIONS:
                 options[m.group(1).strip()] = m.group(2)
-        m = _FOUND_RE.search(line)
+        if "excluded as per" in body:
+            continue
+        m = _FOUND_RE.search(body)
         if m:
-            found[m.group(1)] = {
-                "bus": m.group(2).strip() or None,
-                "model": m.group(3).strip() or None,
-                "serial": m.group(5).strip() or None,
-            }
-        m = _SECT_RE.search(line)
+            d = disk(m.group(1))
+            d.found = True
+            d.bus, d.model = _bus_model(m.group(2))
+            cut = len(line.rstrip("\n")) >= _LOG_WIDTH and not line.rstrip().endswith(")")
+            d.serial = None if cut else _serial(m.group(4))
+            continue
+        m = _LEGACY_FOUND_RE.search(body)
         if m:
-            sizes[m.group(1)] = int(m.group(2))
-        m = _GEOM_RE.search(line)
+            d = disk(m.group(2))
+            d.found = True
+            d.model = m.group(1).strip() or None
+            d.serial = _serial(m.group(4))
+            continue
+        m = _LEGACY_SIZE_RE.search(body) or _SECT_RE.search(body)
+        if m:
+            disk(m.group(1)).size = int(m.group(2))
+            current = m.group(1)
+            continue
+        m = _GEOM_RE.search(body)
         if m:
             geometry_dev = m.group(1)
-        m = _TOTAL_BYTES_RE.search(line)
+        m = _TOTAL_BYTES_RE.search(body)
         if m and geometry_dev:
-            sizes[geometry_dev] = int(m.group(1))
-        m = _INVOKE_RE.search(line)
+            disk(geometry_dev).size = int(m.group(1))
+        m = _THROUGHPUT_RE.search(body)
         if m:
-            method_from_invoke = m.group(1)
-            started[m.group(2)] = ts
-        m = _PASS_RE.search(line)
+            throughput = (ts, m.group(1).strip(), int(m.group(2)), m.group(3) == "B", m.group(4))
+            continue
+        m = _INVOKE_RE.search(body)
+        named = None
         if m:
-            passes_seen[m.group(2)] = max(passes_seen.get(m.group(2), 0), int(m.group(1)))
-        m = _THROUGHPUT_RE.search(line)
-        if m:
-            throughput = (ts, m.group(1).strip(), int(m.group(2)), bool(m.group(3)), m.group(5))
-        if re.search(r"\b(error|fatal):", line) or re.search(
-            r"Please install|hdparm command", line
-        ):
-            messages.append(line.split("]", 1)[-1].strip())
+            named = m.group(2)
+            d = disk(named)
+            d.method, d.started = m.group(1), ts
+        if named is None:
+            dm = _DEVICE_IN_LINE_RE.search(body)
+            if dm and dm.group(1) != "/dev/urandom" and not dm.group(1).startswith("/dev/mem"):
+                named = dm.group(1)
+            elif _VERIFIED_PASS_RE.search(body) and current:
+                named = current  # 0.26 prints the method where the device belongs
+            else:
+                pm = _PATH_IN_LINE_RE.search(body)
+                if (
+                    pm
+                    and "entropy" not in body
+                    and "config" not in body
+                    and "nwipe" not in (pm.group(1) or pm.group(2) or "")
+                ):
+                    named = pm.group(1) or pm.group(2)
+        is_error = bool(re.search(r"\b(error|fatal):", body))
+        if is_error or re.search(r"Please install|hdparm command", body):
+            messages.append(body.strip())
+        if named is None and is_error and current and disks[current].started:
+            named = current  # "error: nwipe_random_pass: fdatasync: ..." names no device
+        if named is None:
+            continue
+        d = disk(named)
+        current = named
+        d.last = ts
+        if _PASS_RE.search(body):
+            d.passes = max(d.passes, int(_PASS_RE.search(body).group(1)))
+        if _VERIFIED_PASS_RE.search(body):
+            d.verified_passes += 1
+        if _BLANK_START_RE.search(body):
+            d.blank_started = True
+        if _BLANK_DONE_RE.search(body):
+            d.blank_done = True
+        rm = _ROUND_DONE_RE.search(body)
+        if rm:
+            d.rounds_done, d.rounds_total = int(rm.group(1)), int(rm.group(2))
+        bm = _BYTES_RE.search(body)
+        if bm:
+            d.bytes_written = max(d.bytes_written, int(bm.group(1)))
+        if is_error:
+            d.errors.append(body.strip())
+        if _IO_ERROR_RE.search(body):
+            d.io_error = True
+        if _HIDDEN_RE.search(body):
+            if _HIDDEN_NONE_RE.search(body):
+                d.hidden = False if d.hidden is None else d.hidden
+            elif _HIDDEN_FOUND_RE.search(body):
+                d.hidden = True
+
+    # Only devices the log really wiped or found are disks (a line naming a file is not).
+    disks = {
+        k: v
+        for k, v in disks.items()
+        if v.found or v.started or v.errors or v.passes or v.bytes_written or v.rounds_total
+    }
 
     if version is None and "banner" in options:
         m = re.search(r"(\d[\w.]*)", options["banner"])
         version = m.group(1) if m else None
-    method = options.get("method") or method_from_invoke or (throughput[1] if throughput else None)
-    key, per_round, nist = METHODS.get((method or "").lower(), (None, None, None))
-    if method and key is None:
-        nist = "clear"  # any other nwipe overwrite method is still an overwrite
+    invoked = next((d.method for d in disks.values() if d.method), None)
+    method = options.get("method") or invoked or (throughput[1] if throughput else None)
+    info = classify("nwipe", method)
+    # An unknown method is not trusted as a sanitisation (doubt never reads as proof).
+    key = info.key if info else None
+    per_round = info.passes if info else None
+    nist = info.category if info and info.writes else None
+    read_only = info is not None and not info.writes
+    passes_seen = max((d.passes for d in disks.values()), default=0)
+    if passes_seen and not read_only:
+        per_round = passes_seen
     verify_opt = options.get("verify", "")
     verify = {"0": "off", "1": "last", "2": "all"}.get(verify_opt[:1])
     if throughput and throughput[4]:
         verify = {"L": "last", "A": "all"}[throughput[4]]
     elif throughput and verify is None:
         verify = "off"
+    if verify is None and legacy and disks:
+        vp = max(d.verified_passes for d in disks.values())
+        verify = "all" if per_round and vp >= per_round else ("last" if vp else "off")
     rounds = _int(options.get("rounds")) or (throughput[2] if throughput else None)
+    if rounds is None:
+        rounds = max((d.rounds_total for d in disks.values()), default=0) or None
     blanking = throughput[3] if throughput else None
-    if passes_seen:
-        per_round = max(passes_seen.values())
+    if blanking is None and (legacy or not throughput):
+        if any(d.blank_started for d in disks.values()):
+            blanking = True
+        elif "noblank" in options:
+            blanking = False
 
     tables = _tables(lines)
-    status_table = next((v for k, v in tables.items() if k.startswith("Drive Status")), {})
-    error_table = next((v for k, v in tables.items() if k.startswith("Error Summary")), {})
-    erasure_table = next((v for k, v in tables.items() if k.startswith("Erasure Summary")), {})
-    end_ts = throughput[0] if throughput else last_ts
+    status_t = tables.get("status")
+    error_t = tables.get("errors")
+    erasure_t = tables.get("erasure")
 
-    devices = list(dict.fromkeys(list(found) + list(started) + list(status_table)))
-    disks = []
-    for dev in devices:
-        info = found.get(dev, {})
-        status_cells = status_table.get(dev)
-        status = status_cells[0] if status_cells else None
-        errs = error_table.get(dev, [])
+    def table_device(name: str) -> str:
+        """The device a table row names: its column holds only the tail of a long name."""
+        for dev in disks:
+            if dev == name or dev.rsplit("/", 1)[-1] == name:
+                return dev
+        for dev in disks:
+            if dev.endswith(name):
+                return dev
+        return name if name.startswith("/") else f"/dev/{name}"
+
+    def rows(table: _Table | None) -> dict[str, list[str]]:
+        return {table_device(k): v for k, v in (table.rows if table else {}).items()}
+
+    status_rows, error_rows, erasure_rows = rows(status_t), rows(error_t), rows(erasure_t)
+    table_cut = status_t is not None and not status_t.closed
+    for dev in status_rows:
+        if dev not in disks:
+            disks[dev] = _Disk(dev)
+    out = []
+    for dev, d in disks.items():
+        cells = status_rows.get(dev)
+        status = cells[0] if cells else None
+        errs = error_rows.get(dev, [])
         pass_e, verify_e, sync_e = (_int(errs[i]) if len(errs) > i else 0 for i in range(3))
-        erased_cells = erasure_table.get(dev)
+        erased_cells = erasure_rows.get(dev)
         bytes_erased = _int(erased_cells[0]) if erased_cells else None
         percent = None
         if erased_cells and len(erased_cells) > 2:
             pm = re.match(r"([\d.]+)%", erased_cells[2])
             percent = float(pm.group(1)) if pm else None
-        model = info.get("model")
-        serial = info.get("serial")
-        if status_cells and len(status_cells) >= 4 and "/" in status_cells[3]:
-            t_model, _, t_serial = status_cells[3].rpartition("/")
+        model, serial = d.model, d.serial
+        if cells and len(cells) >= 4 and "/" in cells[3] and not table_cut:
+            t_model, _, t_serial = cells[3].rpartition("/")
             model = model or (t_model.strip() or None)
-            serial = serial or (t_serial.strip() or None)
-
+            serial = serial or _serial(t_serial)
+        cause = d.errors[-1] if d.errors else None
         low = (status or "").lower()
-        if status is None:
-            result = "not_run"
+        if legacy and status is None:
+            finished = d.rounds_total and d.rounds_done >= d.rounds_total
+            if d.errors or d.io_error:
+                result = "failed"
+            elif aborted_by_user:
+                result = "aborted"
+            elif d.started is None:
+                result = "not_run"
+            elif finished and (d.blank_done or not d.blank_started):
+                result = "erased"
+            else:
+                result = "aborted"
+                cause = cause or "the log stops before the wipe finished"
+        elif status is None or table_cut:
+            result = "failed" if d.errors or d.io_error else "not_run"
+            if table_cut and status is not None:
+                cause = "the Drive Status table is cut: the result is unknown"
+                status = None
         elif "abort" in low or (aborted_by_user and low != "erased"):
             result = "aborted"
         elif low == "erased" and pass_e + verify_e + sync_e == 0 and not aborted_by_user:
             result = "erased" if percent is None or percent >= 100.0 else "failed"
+            if d.io_error:
+                result = "failed"
         else:
             result = "failed"
-        size = sizes.get(dev)
+        size = d.size
         if size is None and erased_cells and len(erased_cells) > 1:
             size = _int(erased_cells[1]) or None
-        disks.append(
+        verified = (
+            result == "erased"
+            and not read_only
+            and (verify in ("last", "all") or (legacy and d.verified_passes > 0))
+        )
+        out.append(
             NwipeDisk(
                 device=dev,
-                bus=info.get("bus"),
+                bus=d.bus,
                 model=model,
                 serial=serial,
                 size_bytes=size,
                 status=status,
                 result=result,
-                started_at=started.get(dev),
-                finished_at=end_ts if status is not None else None,
+                started_at=d.started,
+                finished_at=d.last,
                 pass_errors=pass_e,
                 verify_errors=verify_e,
                 sync_errors=sync_e,
-                bytes_erased=bytes_erased,
+                bytes_erased=bytes_erased
+                if bytes_erased is not None
+                else (d.bytes_written or None),
                 percent_erased=percent,
-                verified=result == "erased" and verify in ("last", "all"),
+                verified=verified,
+                hidden_area=d.hidden,
+                io_error=d.io_error,
+                cause=cause if result != "erased" else None,
             )
         )
 
-    if not disks or all(d.result == "not_run" for d in disks):
+    if not out or all(d.result == "not_run" for d in out):
         outcome = "not_started"
-    elif aborted_by_user or any(d.result == "aborted" for d in disks):
+    elif aborted_by_user or any(d.result == "aborted" for d in out):
         outcome = "aborted"
-    elif any(d.result != "erased" for d in disks) or "exited with errors" in text:
+    elif any(d.result != "erased" for d in out) or "exited with errors" in text:
         outcome = "errors"
     else:
         outcome = "completed"
@@ -332,8 +535,10 @@ def parse_nwipe_log(text: Any, tz: tzinfo = UTC) -> NwipeLog:
         prng=options.get("prng"),
         sync=_int(options.get("sync")) if "sync" in options else None,
         outcome=outcome,
-        disks=tuple(disks),
+        disks=tuple(out),
         messages=tuple(messages),
         started_at=first_ts,
-        finished_at=end_ts,
+        finished_at=throughput[0] if throughput else last_ts,
+        read_only=read_only,
+        log_format="legacy" if legacy else "modern",
     )

@@ -30,7 +30,15 @@ lose the buyer's data): a drive is failing when ANY of
 * exit status bit 3 (disk failing) or bit 4 (prefail attribute at/below threshold);
 * reallocated sectors (ATA attribute 5, SCSI grown defect list) > 0;
 * pending sectors (ATA 197) > 0 or offline uncorrectable (ATA 198) > 0;
-* NVMe ``media_errors`` > 0 or NVMe ``critical_warning`` != 0.
+* NVMe ``media_errors`` > 0 or NVMe ``critical_warning`` != 0;
+* errors the drive reported as uncorrectable (ATA 187 ``Reported_Uncorrect``, named
+  ``Uncorrectable_Error_Cnt`` on Samsung) > 0: data was lost, even when SMART says "passed".
+
+Drives behind a RAID controller (``-d megaraid,N``) all report the controller's device name
+(``/dev/sda``, ``/dev/bus/0``): ``controller`` and ``port`` ("megaraid,0") tell them apart.
+SAS/SCSI identity is read from ``scsi_vendor`` / ``scsi_product`` (:func:`scsi_model`). A
+RAID *volume* (Dell PERC or BOSS VD, Intel RST "Volume1") is flagged ``raid_volume``: it is
+not a physical disk and is never an erasure target.
 
 Bits 5-7 (past threshold crossings, error-log and self-test-log entries) and CRC errors
 (ATA 199, a cabling symptom) are reported in ``exit_status`` but do not by themselves
@@ -120,6 +128,10 @@ class SmartctlReport:
     smartctl_version: str | None
     messages: tuple[SmartctlMessage, ...]
     is_disk_report: bool = True
+    controller: str | None = None  # "megaraid" for ``-d megaraid,N`` / ``sat+megaraid,N``
+    port: str | None = None  # "megaraid,0": the disk's place behind the controller
+    raid_volume: bool = False  # a logical volume (PERC, BOSS VD, RST Volume1), not a disk
+    reported_uncorrect: int | None = None  # ATA 187 Reported_Uncorrect / Uncorrectable_Error_Cnt
 
 
 @dataclass(frozen=True)
@@ -253,6 +265,42 @@ def _kind(doc: dict, device: dict, model: str | None) -> str:
     return "other"
 
 
+_CAPACITY_TOKEN_RE = re.compile(r"\s*\b\d+(\.\d+)?\s*[GT]B?\b", re.I)
+_PORT_RE = re.compile(r"(?:^|\+)(megaraid|cciss|aacraid|areca|3ware|hpt|sssraid),\s*(\d+)", re.I)
+_RAID_VOLUME_RE = re.compile(
+    r"\bPERC\b|MegaRAID|BOSS\s*VD|\bLOGICAL VOLUME\b|Virtual Disk|\bVolume\d*$|"
+    r"RAID\s*\d|Smart Array|ServeRAID|\bVD$",
+    re.I,
+)
+
+
+def scsi_model(doc: dict) -> str | None:
+    """A SAS/SCSI drive's model from ``scsi_vendor`` + ``scsi_product`` (smartctl 7.3+).
+
+    The SCSI vendor field is 8 characters: a model longer than that spills into the product
+    ("MG08ACP1" + "6TE           SM" -> "MG08ACP16TE SM"); a capacity sitting in the vendor
+    field is dropped ("HP 73.4G" + "MAS3735NC" -> "HP MAS3735NC").
+    """
+    raw_vendor = doc.get("scsi_vendor") if isinstance(doc.get("scsi_vendor"), str) else ""
+    raw_product = doc.get("scsi_product") if isinstance(doc.get("scsi_product"), str) else ""
+    vendor = _CAPACITY_TOKEN_RE.sub("", raw_vendor).strip()
+    product = " ".join(raw_product.split())
+    if not vendor and not product:
+        return clean_name(doc.get("scsi_model_name"))
+    spills = len(raw_vendor) == 8 and " " not in raw_vendor and re.search(r"\d", raw_vendor)
+    joined = vendor + product if spills else " ".join(filter(None, [vendor, product]))
+    return clean_name(joined)
+
+
+def is_raid_volume(model: str | None, serial: str | None, doc: dict) -> bool:
+    """A RAID controller's logical volume (Dell PERC/BOSS, Intel RST "Volume1", HP LOGICAL
+    VOLUME): it has an identity but is not a physical disk, and cannot be erased as one."""
+    names = " ".join(filter(None, [model, clean_str(doc.get("scsi_model_name"))]))
+    if _RAID_VOLUME_RE.search(names):
+        return True
+    return bool(serial and re.fullmatch(r"Volume\d+", serial, re.I))
+
+
 def parse_smartctl(data: Any) -> SmartctlReport | SmartctlNotADisk:
     """Parse one ``smartctl --json`` document (str, bytes or dict)."""
     doc = _doc(data)
@@ -265,8 +313,12 @@ def parse_smartctl(data: Any) -> SmartctlReport | SmartctlNotADisk:
     if device_name is None:
         device_name = next((a for a in reversed(argv) if a.startswith("/dev/")), None)
 
-    model = clean_name(doc.get("model_name")) or clean_name(
-        " ".join(filter(None, [clean_str(doc.get("vendor")), clean_str(doc.get("product"))]))
+    model = (
+        (scsi_model(doc) if doc.get("scsi_vendor") or doc.get("scsi_product") else None)
+        or clean_name(doc.get("model_name"))
+        or clean_name(
+            " ".join(filter(None, [clean_str(doc.get("vendor")), clean_str(doc.get("product"))]))
+        )
     )
     serial = clean_serial(doc.get("serial_number"))
     if model is None and serial is None:
@@ -308,11 +360,15 @@ def parse_smartctl(data: Any) -> SmartctlReport | SmartctlNotADisk:
         ("offline_uncorrectable", offline),
         ("nvme_media_errors", media_errors),
         ("nvme_critical_warning", critical_warning),
+        ("reported_uncorrect", _raw(attrs, 187)),
     ):
         if value:
             reasons.append(name)
 
     rotation = doc.get("rotation_rate")
+    dtype = clean_str(device.get("type")) or ""
+    pm = _PORT_RE.search(dtype)
+    uncorrect = _raw(attrs, 187)
     return SmartctlReport(
         device_name=device_name,
         device_type=clean_str(device.get("type")),
@@ -336,6 +392,10 @@ def parse_smartctl(data: Any) -> SmartctlReport | SmartctlNotADisk:
         failing_reasons=tuple(reasons),
         smartctl_version=_version(meta),
         messages=messages,
+        controller=pm.group(1).lower() if pm else None,
+        port=f"{pm.group(1).lower()},{pm.group(2)}" if pm else None,
+        raid_volume=is_raid_volume(model, serial, doc),
+        reported_uncorrect=uncorrect,
     )
 
 

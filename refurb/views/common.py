@@ -5,12 +5,14 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from refurb.models import ChecklistItem, Device, Grade
 from refurb.nextstep import device_next_step
 from refurb.selectors import device_data_safety, device_timeline
 from refurb.states import State
 from refurb.transitions import MoveContext, allowed_targets, moves_from
+from workshop.access import site_allowed
 from workshop.exceptions import DomainError
 from workshop.roles import user_roles
 from workshop.views.common import bench_device_url
@@ -27,6 +29,22 @@ def device_get(tag: str) -> Device:
     if device is None:
         raise Http404(tag)
     return device
+
+
+def site_check_device(request, device) -> None:
+    """Refuse, with a clear message, a device of another site than this bench's or person's."""
+    if not site_allowed(
+        device.site_id, actor=request.user, workstation=getattr(request, "workstation", None)
+    ):
+        raise DomainError(
+            "other_site",
+            _(
+                "%(tag)s belongs to the site %(site)s, not to this bench's site: it is handled "
+                "at that site."
+            )
+            % {"tag": device.asset_tag, "site": device.site.code},
+            status=403,
+        )
 
 
 def device_moves(request, device) -> list[dict]:
@@ -63,7 +81,11 @@ def device_moves(request, device) -> list[dict]:
 
 
 def device_context(request, device, *, timeline: bool = True) -> dict:
-    """Return what the shared device card needs: drives, data safety, moves and timeline."""
+    """Return what the shared device card needs: drives, data safety, moves and timeline.
+
+    Another site's device is not opened: the bench says whose it is (a ``DomainError``).
+    """
+    site_check_device(request, device)
     moves = device_moves(request, device)
     open_targets = [move["target"] for move in moves if not move["blocked"]]
     next_step = device_next_step(

@@ -47,7 +47,7 @@ def transition(request, tag):
             actor=request.user,
             workstation=request.workstation,
             reason=data["reason"],
-            payload={"grade": data["grade"]} if data["grade"] else None,
+            inputs={"grade": data["grade"]} if data["grade"] else None,
         )
     except DomainError as error:
         show_error(request, error)

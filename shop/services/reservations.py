@@ -9,9 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from refurb.models import Device
+from refurb.proofs import proof_issue
 from refurb.services import device_transition
 from refurb.states import State
 from shop.models import Buyer, KitItem, Reservation, SiteLegal
+from workshop.access import site_check
 from workshop.exceptions import DomainError
 from workshop.roles import MANAGER
 
@@ -31,6 +33,14 @@ def reservation_create(
     """Hold a device on sale for one buyer until ``expires_at`` (default: the site's days)."""
 
     now = now or timezone.now()
+    site_check(device.site_id, actor=actor, workstation=workstation)
+    if buyer.site_id is not None and buyer.site_id != device.site_id:
+        raise DomainError(
+            "other_site",
+            _("This buyer is registered at another site: reserve for a buyer of this site."),
+            fields={"buyer": [_("Another site's buyer.")]},
+            status=403,
+        )
     with transaction.atomic():
         if KitItem.objects.filter(device=device, active=True).exists():
             raise DomainError(
@@ -48,6 +58,24 @@ def reservation_create(
                 _("A reservation ends in the future."),
                 fields={"expires_at": [_("Pick a later date.")]},
             )
+        locked = Device.objects.select_for_update().get(pk=device.pk)
+        if locked.state != State.ON_SALE:
+            raise DomainError(
+                "not_on_sale",
+                _("%(tag)s is not on sale: it cannot be reserved.") % {"tag": device.asset_tag},
+                status=409,
+            )
+        # An active row left by an older version (the device went back on sale without it).
+        Reservation.objects.filter(device=device, status=Reservation.Status.ACTIVE).update(
+            status=Reservation.Status.EXPIRED
+        )
+        reservation = Reservation.objects.create(
+            device=device,
+            buyer=buyer,
+            expires_at=expires_at,
+            created_at=now,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
         device_transition(
             device=device,
             to=State.RESERVED,
@@ -55,14 +83,9 @@ def reservation_create(
             workstation=workstation,
             payload={"buyer": buyer.pk, "until": expires_at.isoformat()},
             now=now,
+            proof=proof_issue("reservation", reservation),
         )
-        return Reservation.objects.create(
-            device=device,
-            buyer=buyer,
-            expires_at=expires_at,
-            created_at=now,
-            created_by=actor if getattr(actor, "is_authenticated", False) else None,
-        )
+        return reservation
 
 
 def reservation_release(
@@ -81,6 +104,11 @@ def reservation_release(
         locked = Reservation.objects.select_for_update().get(pk=reservation.pk)
         if locked.status != Reservation.Status.ACTIVE:
             raise DomainError("reservation_closed", _("This reservation has ended."), status=409)
+        locked.status = status
+        locked.save(update_fields=["status"])
+        if locked.device.state != State.RESERVED:
+            # A stale row (the device moved on without it): close it, move nothing.
+            return locked
         device_transition(
             device=locked.device,
             to=State.ON_SALE,
@@ -89,25 +117,36 @@ def reservation_release(
             payload={"reservation": status, "buyer": locked.buyer_id},
             now=now,
             roles=roles,
+            proof=proof_issue("reservation_end", locked),
         )
-        locked.status = status
-        locked.save(update_fields=["status"])
     return locked
 
 
-def reservations_expire(*, now: datetime | None = None) -> list[Reservation]:
-    """Put back on sale every device whose reservation has expired (run by cron)."""
+def reservations_expire(
+    *, now: datetime | None = None, failures: list | None = None
+) -> list[Reservation]:
+    """Put back on sale every device whose reservation has expired (run by cron).
+
+    A stale reservation (its device is no longer reserved) is closed without a move; a row
+    that is refused is skipped and added to ``failures`` as ``(reservation, error)``.
+    """
     now = now or timezone.now()
-    done = []
+    done, failed = [], []
     due = Reservation.objects.filter(status=Reservation.Status.ACTIVE, expires_at__lte=now)
     for reservation in due.select_related("device", "buyer").order_by("expires_at", "pk"):
-        done.append(
-            reservation_release(
-                reservation=reservation,
-                actor=None,
-                status=Reservation.Status.EXPIRED,
-                roles=SYSTEM_ROLES,
-                now=now,
+        try:
+            done.append(
+                reservation_release(
+                    reservation=reservation,
+                    actor=None,
+                    status=Reservation.Status.EXPIRED,
+                    roles=SYSTEM_ROLES,
+                    now=now,
+                )
             )
-        )
+        except DomainError as error:
+            # One row that cannot expire (e.g. its device is being sold) never stops the others.
+            failed.append((reservation, error))
+    if failures is not None:
+        failures.extend(failed)
     return done

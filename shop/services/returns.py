@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from refurb.models import Device
+from refurb.proofs import proof_issue
 from refurb.services import device_transition
 from refurb.states import State
 from shop.models import (
@@ -80,7 +81,7 @@ def sale_return(
             actor=actor if getattr(actor, "is_authenticated", False) else None,
         )
         for line in lines:
-            CreditNoteLine.objects.create(
+            note_line = CreditNoteLine.objects.create(
                 credit_note=note, sale_line=line, amount=line.price, vat=line.vat
             )
             line.returned = True
@@ -93,5 +94,6 @@ def sale_return(
                 reason=reason,
                 payload={"invoice": sale.number, "credit_note": note.number},
                 now=now,
+                proof=proof_issue("return", note_line),
             )
     return note

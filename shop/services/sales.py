@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from refurb.models import Device
+from refurb.proofs import proof_issue
 from refurb.services import device_transition
 from refurb.states import State
 from shop.models import (
@@ -305,10 +306,13 @@ def sale_complete(
                     vat=line_vat(price, legal.vat_regime),
                 )
             )
-        SaleLine.objects.bulk_create(lines)
+        SaleLine.objects.bulk_create(lines)  # sets each line's pk (PostgreSQL, SQLite ≥ 3.35)
         sale.vat_total = sum((line.vat for line in lines), ZERO)
         sale.save(update_fields=["vat_total"])
-        for device, kit, price in planned:
+        Reservation.objects.filter(pk__in=[r.pk for r in reservations.values()]).update(
+            status=Reservation.Status.SOLD
+        )
+        for (device, kit, price), line in zip(planned, lines, strict=True):
             device_transition(
                 device=device,
                 to=State.SOLD,
@@ -316,10 +320,8 @@ def sale_complete(
                 workstation=workstation,
                 payload={"invoice": sale.number, "price": str(price), "kit": kit and kit.tag},
                 now=now,
+                proof=proof_issue("sale", line),
             )
-        Reservation.objects.filter(pk__in=[r.pk for r in reservations.values()]).update(
-            status=Reservation.Status.SOLD
-        )
         Kit.objects.filter(pk__in=[k.pk for k in kits]).update(status=Kit.Status.SOLD)
         KitItem.objects.filter(kit__in=kits).update(active=False)
         if payment_hook is not None:

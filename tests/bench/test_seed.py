@@ -15,6 +15,7 @@ from refurb.selectors import device_data_safety
 from refurb.services import device_register, device_transition, drive_record_erasure
 from refurb.states import State
 from refurb.transitions import find_move
+from shop.services import buyer_create, reservation_create
 from tests import factories
 from workshop.models import Workstation, WorkstationKind
 
@@ -116,7 +117,7 @@ def test_drive_status_matches_its_erasures_and_destructions(seeded):
 
 def shop_crew(device):
     station = Workstation.objects.get(site=device.site, kind=WorkstationKind.SHOP)
-    user = factories.UserFactory(roles=["shop"], username="bench-test-shop")
+    user = factories.UserFactory(roles=["shop"], username="bench-test-shop", site=device.site)
     return user, station
 
 
@@ -124,17 +125,18 @@ def test_a_seeded_device_on_sale_can_be_reserved_by_the_service(seeded):
     device = Device.objects.filter(state=State.ON_SALE).first()
     before = device.event_seq
     user, station = shop_crew(device)
-    event = device_transition(
-        device=device, to=State.RESERVED, actor=user, workstation=station, now=NOW
-    )
+    buyer = buyer_create(kind="public", name="Client", actor=user)
+    reservation_create(device=device, buyer=buyer, actor=user, workstation=station, now=NOW)
     device.refresh_from_db()
-    assert (device.state, device.event_seq, event.seq) == (State.RESERVED, before + 1, before + 1)
+    assert (device.state, device.event_seq) == (State.RESERVED, before + 1)
 
 
 def test_a_seeded_received_device_is_erased_and_wiped_by_the_services(seeded):
     device = Device.objects.filter(state=State.RECEIVED, drives__isnull=False).distinct().first()
     assert device is not None, "the seed should hold received devices with drives"
-    bench = factories.UserFactory(roles=["bench_worker"], username="bench-test-worker")
+    bench = factories.UserFactory(
+        roles=["bench_worker"], username="bench-test-worker", site=device.site
+    )
     station = Workstation.objects.filter(site=device.site, kind=WorkstationKind.ERASURE).first()
     for drive in device.drives.all():
         drive_record_erasure(

@@ -31,7 +31,7 @@ def seeded(db, monkeypatch):
 
 def shop_crew(site):
     station = Workstation.objects.get(site=site, kind=WorkstationKind.SHOP)
-    return factories.UserFactory(roles=["shop"], username="bench-test-shop"), station
+    return factories.UserFactory(roles=["shop"], username="bench-test-shop", site=site), station
 
 
 def test_kit_pairs_count_towards_the_number_of_devices_asked_for(seeded):

@@ -50,7 +50,9 @@ def shop(make_user):
         manager=make_user(roles.MANAGER, username="nadia", first_name="Nadia", last_name="Roux"),
         stations=stations,
     )
-    WorkerProfile.objects.create(user=crew.shop, site=site)  # shop staff see their site's buyers
+    WorkerProfile.objects.update_or_create(
+        user=crew.shop, defaults={"site": site}
+    )  # shop staff see their site's buyers
     return site, crew
 
 

@@ -11,7 +11,6 @@ writes the figure to ``var/screenshots/workday-actions.txt``; the README quotes 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -24,6 +23,7 @@ from refurb.states import State
 from tests import factories
 from tests.browser.conftest import CHROMIUM, SCREENSHOTS, axe_violations, focused, settle
 from tests.labels.label_samples import decode
+from tests.refurb.parsers.samples import hw_path
 from workshop import roles
 from workshop.models import WorkstationKind as WK
 from workshop.services import badge_create
@@ -31,12 +31,7 @@ from workshop.services import badge_create
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 MAX_ACTIONS = 30
-NWIPE_LOG = (
-    Path(__file__).resolve().parents[1]
-    / "fixtures"
-    / "hw"
-    / "local_nwipe_success_dodshort_verified.log"
-)
+NWIPE_LOG = "local_nwipe_success_dodshort_verified.log"  # a real run, ../shared/samples/hw
 # What a French screen must never show: stored codes and English words.
 RAW = re.compile(
     r"\b(received|wiped|tested|graded|in_repair|on_sale|drive_added|nvme;|kind:|failing:|"
@@ -209,7 +204,7 @@ def test_a_bench_worker_takes_a_laptop_from_intake_to_graded(french_page, printe
     walk.submit("[data-action='drive-add']")
     [drive] = Drive.objects.filter(device=device)
     assert drive.tag in _printed_codes(printer, 2), "the drive label reached the printer"
-    page.locator(f"#log-{drive.pk}").set_input_files(str(NWIPE_LOG))  # the tool's log
+    page.locator(f"#log-{drive.pk}").set_input_files(str(hw_path(NWIPE_LOG)))  # the tool's log
     walk.actions += 1
     walk.submit(f"[data-drive='{drive.tag}'] [data-action='log-upload']")
     drive.refresh_from_db()

@@ -32,7 +32,8 @@ TEMPLATES = [
 @pytest.fixture
 def api(bench_worker):
     client = APIClient()
-    client.force_authenticate(bench_worker)
+    # A fresh copy, as a real request loads the user: nothing cached on it by the setup.
+    client.force_authenticate(type(bench_worker).objects.get(pk=bench_worker.pk))
     return client
 
 

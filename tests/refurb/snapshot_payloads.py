@@ -1,4 +1,4 @@
-"""Build bench-agent payloads from the real tool outputs under tests/fixtures/hw/."""
+"""Build bench-agent payloads from the real tool outputs, read in place in ../shared/samples/."""
 
 from __future__ import annotations
 

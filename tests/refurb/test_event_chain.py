@@ -134,9 +134,9 @@ def test_a_transition_costs_no_extra_query_for_the_chain(
     laptop, manager, station, django_assert_num_queries
 ):
     stock = station("stock")
-    # savepoint, device lock, actor's roles, device update, event insert, the finished stay
-    # (report rollups), release
-    with django_assert_num_queries(7):
+    # savepoint, device lock, actor's roles, actor's site (workshop/access.py), device update,
+    # event insert, the finished stay (report rollups), release
+    with django_assert_num_queries(8):
         device_transition(
             device=laptop, to=State.WRITTEN_OFF, actor=manager, workstation=stock, reason="x"
         )

@@ -52,8 +52,15 @@ def _event(code: str, from_state="", to_state="", **payload) -> SimpleNamespace:
             _event("updated", no_storage_confirmed=True),
             "Vérifié à la main\u202f: cet appareil n’a aucun stockage.",
         ),
+        (
+            _event(
+                "drive_check", drive="LYD2", tool="nwipe", method="Verify Zeros", result="passed"
+            ),
+            "Disque LYD2 relu par nwipe (Verify Zeros), sans y écrire. Il se lit vierge\u202f; "
+            "une vérification n’est pas un effacement.",
+        ),
     ],
-    ids=["drive_added", "test", "transition", "erasure", "price", "no_storage"],
+    ids=["drive_added", "test", "transition", "erasure", "price", "no_storage", "drive_check"],
 )
 def test_events_read_as_french_sentences(event, french):
     with translation.override("fr"):

@@ -10,6 +10,7 @@ from refurb.models import Device
 from refurb.snapshots import parse_snapshot
 from tests import factories
 from tests.refurb.snapshot_payloads import THINKPAD, agent_payload, ereuse_json
+from workshop import roles
 from workshop.exceptions import DomainError
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
@@ -62,8 +63,9 @@ def ingest(payload, **kwargs):
 
 
 @pytest.mark.django_db
-def test_a_new_device_is_registered_at_the_workstations_site(station, bench_worker):
+def test_a_new_device_is_registered_at_the_workstations_site(station, make_user):
     other_site = factories.SiteFactory(code="PA")
+    bench_worker = make_user(roles.BENCH_WORKER, username="paris", site=other_site)
     workstation = factories.WorkstationFactory(site=other_site, kind="erasure")
     snapshot = ingest(agent_payload(**THINKPAD), workstation=workstation, actor=bench_worker)
     device = snapshot.device

@@ -49,9 +49,23 @@ def crew(site, bench_worker, coach, shop_staff, manager, station):
 
 
 def perform(move, device, actor, station, reason, payload, crew):
-    """Make ``move`` the way the workshop does: sales and returns go through the shop."""
-    from shop.models import SaleLine
-    from shop.services import sale_complete, sale_return
+    """Make ``move`` the way the workshop does: sales, returns and reservations go through the
+    shop's services (they are service-only moves)."""
+    from shop.models import Reservation, SaleLine
+    from shop.services import (
+        reservation_create,
+        reservation_release,
+        sale_complete,
+        sale_return,
+    )
+
+    if move.target == State.RESERVED and move.source == State.ON_SALE:
+        return reservation_create(
+            device=device, buyer=demo_buyer(device.site, crew), actor=actor, workstation=station
+        )
+    if move.source == State.RESERVED and move.target == State.ON_SALE:
+        reservation = Reservation.objects.get(device=device, status=Reservation.Status.ACTIVE)
+        return reservation_release(reservation=reservation, actor=actor, workstation=station)
 
     if move.target == State.SOLD:
         return sale_complete(

@@ -21,8 +21,9 @@ from reports import figures as reports
 from reports.figures import flow
 from reports.models import BenchWeek, RollupState, WorkerWeek
 from reports.rollups import refresh_report_rollups, rollup_split, rollup_watermark
-from tests.factories import SiteFactory, site_legal
+from tests.factories import SiteFactory, WorkstationFactory, site_legal
 from tests.inventory.audit_helpers import fast_passwords, make_crew, walked_device  # noqa: F401
+from workshop import roles
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday
 H = timedelta(hours=1)
@@ -50,16 +51,24 @@ PERIODS = [
 
 
 @pytest.fixture
-def history(site, bench_worker, coach, shop_staff, manager, station):
+def history(site, bench_worker, coach, shop_staff, manager, station, make_user):
     crew = make_crew(
         bench=bench_worker, coach=coach, shop=shop_staff, manager=manager, station=station
     )
     other = SiteFactory(code="SE")
     site_legal(other)
+    # The other site's devices are handled by its own people at its own benches.
+    other_crew = make_crew(
+        bench=make_user(roles.BENCH_WORKER, username="se-bench", site=other),
+        coach=make_user(roles.COACH, username="se-coach", site=other),
+        shop=make_user(roles.SHOP, username="se-shop", site=other),
+        manager=manager,
+        station=lambda kind: WorkstationFactory(site=other, kind=kind, name=f"SE {kind}"),
+    )
     for offset, state, hours, elsewhere in PLAN:
         walked_device(
             site=other if elsewhere else site,
-            crew=crew,
+            crew=other_crew if elsewhere else crew,
             state=state,
             now=T0 + offset * D + offset * H,
             step=hours * H,
@@ -222,17 +231,20 @@ def test_transitions_during_a_full_refresh_write_their_stays_once(
         for n in range(30)
     ]
     refresh_report_rollups(now=T0 + 30 * D)
+    from shop.services import buyer_create
+
+    buyer = buyer_create(kind="public", name="Client", actor=shop_staff)
     stop = threading.Event()
     errors, moved = [], []
 
     def shop_clerk():
-        from refurb.services import device_transition
+        from shop.services import reservation_create
 
         try:
             for device in devices:
                 if stop.is_set():
                     break
-                device_transition(device=device, to=State.RESERVED, actor=shop_staff)
+                reservation_create(device=device, buyer=buyer, actor=shop_staff)
                 moved.append(device)
         except Exception as error:  # reported below
             errors.append(error)

@@ -17,7 +17,7 @@ def legal(site):
 @pytest.fixture
 def shop_staff(shop_staff, site):
     """Shop staff work at ``site``: they see its buyers and sales."""
-    WorkerProfile.objects.create(user=shop_staff, site=site)
+    WorkerProfile.objects.update_or_create(user=shop_staff, defaults={"site": site})
     return shop_staff
 
 

@@ -4,7 +4,6 @@ and "no storage" asked twice."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -85,13 +84,12 @@ def test_no_storage_needs_a_second_confirmation(at_bench, bench_worker, laptop):
     assert laptop.no_storage_confirmed
 
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "hw"
-
-
 def _upload(client, drive, name, token):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    log = SimpleUploadedFile(name, (FIXTURES / name).read_bytes(), content_type="text/plain")
+    from tests.refurb.parsers.samples import hw_path  # real logs, read in place
+
+    log = SimpleUploadedFile(name, hw_path(name).read_bytes(), content_type="text/plain")
     return client.post(
         reverse("bench:drive-log", args=[drive.tag]),
         {"log": log, "form_token": token},

@@ -64,7 +64,9 @@ def test_root_sends_a_worker_to_the_bench_of_their_workstation(at_bench, bench_w
 def test_root_sends_shop_staff_at_a_shop_workstation_to_the_counter(at_bench, shop_staff, site):
     from workshop.models import WorkerProfile
 
-    WorkerProfile.objects.create(user=shop_staff, site=site)  # counters of their own site only
+    WorkerProfile.objects.update_or_create(
+        user=shop_staff, defaults={"site": site}
+    )  # counters of their own site only
     client = at_bench(shop_staff, WK.SHOP)
     response = client.get("/")
     assert response.url == reverse("shop:counter")

@@ -12,6 +12,7 @@ from django.test import Client, RequestFactory, override_settings
 from django.utils import translation
 
 from tests.subproc import child_env, run_manage, run_python
+from workshop import roles
 from workshop.security import lockout_message, lockout_response, login_identity
 
 
@@ -92,7 +93,7 @@ def test_whitenoise_serves_collected_static_files_with_debug_off(tmp_path, setti
 
 @pytest.fixture
 def staff(make_user):
-    return make_user(username="claire", password="right-password-42", is_staff=True)
+    return make_user(roles.MANAGER, username="claire", password="right-password-42", is_staff=True)
 
 
 def admin_login(client, username, password):
@@ -126,7 +127,7 @@ def test_a_locked_account_is_refused_even_with_the_right_password(client, staff)
 @pytest.mark.django_db
 @override_settings(AXES_FAILURE_LIMIT=3)
 def test_a_lockout_is_per_account_and_a_manager_can_lift_it(client, staff, make_user):
-    make_user(username="karim", password="other-password-42", is_staff=True)
+    make_user(roles.MANAGER, username="karim", password="other-password-42", is_staff=True)
     for _ in range(3):
         admin_login(client, "claire", "wrong")
     assert admin_login(client, "karim", "other-password-42").status_code == 302

@@ -124,7 +124,7 @@ def signout(request):
 def workstation_choose(request):
     """List the workstations; choosing one remembers it in this browser (signed cookie)."""
     if request.method == "POST":
-        workstation = selectors.workstation_get(request.POST.get("workstation"))
+        workstation = selectors.workstation_get(request.POST.get("workstation"), user=request.user)
         if workstation is None:
             messages.error(request, _("Choose a workstation in the list."))
             return redirect("bench:workstation")
@@ -140,7 +140,7 @@ def workstation_choose(request):
         )
         messages.success(request, _("This screen is now %(name)s.") % {"name": workstation.name})
         return response
-    workstations = list(selectors.workstations_active())
+    workstations = list(selectors.workstations_for(request.user))
     current = request.workstation
     if current is not None:
         workstations.sort(key=lambda ws: (ws.site_id != current.site_id, ws.site.code))

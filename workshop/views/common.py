@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseLocation
 
 from workshop import selectors
+from workshop.access import site_allowed
 from workshop.exceptions import DomainError
 from workshop.models import WorkstationKind as WK
 from workshop.roles import user_roles
@@ -118,6 +119,16 @@ def bench_view(view=None, *, roles: frozenset[str] | None = None, workstation: b
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path(), reverse("bench:signin"))
             request.workstation = current_workstation(request)
+            if request.workstation is not None and not site_allowed(
+                request.workstation.site_id, actor=request.user
+            ):
+                # This screen is a bench of another site than the person's: not theirs to use.
+                messages.error(
+                    request,
+                    _("%(name)s is a workstation of another site: choose one of your site.")
+                    % {"name": request.workstation},
+                )
+                request.workstation = request._bench_workstation = None
             held = user_roles(request.user)
             if not held or (roles and not held & roles):
                 return render_bench(request, "workshop/bench/forbidden.html", status=403)

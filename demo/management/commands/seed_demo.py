@@ -42,6 +42,10 @@ USERS = [
     ("nadia", "Nadia", "Lefèvre", roles.MANAGER, False),
 ]
 
+# Where each demo person works (their WorkerProfile). nadia, the manager, has no site: she is
+# the network manager and sees both sites; admin is a superuser.
+USER_SITES = {"salome": "LY", "claire": "LY", "lucas": "LY", "karim": "SE"}
+
 # Every demo worker signs in at the benches with a badge and a PIN (printed by `make run`).
 BADGES = {
     "admin": ("BADGE-ADMIN", "9024"),
@@ -133,19 +137,30 @@ class Command(BaseCommand):
                 self.load(users, random.Random(options["seed"]))
         self.ensure_printers()
         refresh_report_rollups()  # as the nightly job would: the demo history is backdated
-        first_site = Site.objects.order_by("pk").first()
-        for user in users.values():
-            WorkerProfile.objects.get_or_create(user=user, defaults={"site": first_site})
+        self.ensure_profiles(users)
         self.print_logins()
+
+    def ensure_profiles(self, users: dict) -> None:
+        sites = {site.code: site for site in Site.objects.filter(code__in=USER_SITES.values())}
+        for username, code in USER_SITES.items():
+            if code in sites:
+                WorkerProfile.objects.get_or_create(
+                    user=users[username], defaults={"site": sites[code]}
+                )
 
     def ensure_users(self) -> dict:
         User = get_user_model()
         made = {}
         for username, first, last, role, superuser in USERS:
+            # The admin is for managers and superusers only (workshop/admin_site.py).
+            staff = superuser or role == roles.MANAGER
             user, created = User.objects.get_or_create(
                 username=username,
-                defaults={"first_name": first, "last_name": last, "is_staff": True},
+                defaults={"first_name": first, "last_name": last, "is_staff": staff},
             )
+            if not created and user.is_staff != staff:
+                user.is_staff = staff
+                user.save(update_fields=["is_staff"])
             if created:
                 user.is_superuser = superuser
                 user.set_password(DEMO_PASSWORD)
@@ -182,10 +197,13 @@ class Command(BaseCommand):
                 inventory_services.location_create(site=site, name=loc, kind=kind)
                 for loc, kind in LOCATIONS
             ]
+            self.ensure_profiles(users)
+            # Each site's devices are handled by its own people: the manager stands in for the
+            # coach and the shop at the second site.
             crew = Crew(
                 bench=users["salome"] if index == 0 else users["karim"],
-                coach=users["claire"],
-                shop=users["lucas"],
+                coach=users["claire"] if index == 0 else users["nadia"],
+                shop=users["lucas"] if index == 0 else users["nadia"],
                 manager=users["nadia"],
                 stations=stations,
             )

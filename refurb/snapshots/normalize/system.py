@@ -9,7 +9,8 @@ dropped by the parsers):
 * RAM: dmidecode sum of installed modules > lshw (banks, else System Memory node) >
   Workbench RamModule sizes;
 * battery: sysfs uevent > upower > dmidecode type 22 > lshw (the last two only know the
-  design capacity, so they give no health);
+  design capacity, so they give no health); only battery evidence counts: lshw ``power``
+  nodes that are power supplies or placeholders, and BIOS placeholder batteries, are none;
 * GPUs: lshw > Workbench GraphicCard components;
 * screen size: Workbench Display component only (no other source reports it).
 """
@@ -107,8 +108,11 @@ def merge_battery(src: Sources) -> ParsedBattery | None:
     """Return the first battery of the best source, else None."""
     if src.batteries:
         return src.batteries[0]
-    if src.dmi and src.dmi.batteries:
-        b = src.dmi.batteries[0]
+    dmi_batteries = [
+        b for b in (src.dmi.batteries if src.dmi else ()) if b.manufacturer or b.name or b.serial
+    ]  # a BIOS placeholder battery ("-Virtual Battery 0-", serial "Battery 0") is no battery
+    if dmi_batteries:
+        b = dmi_batteries[0]
         return ParsedBattery(
             manufacturer=b.manufacturer,
             model=b.name,

@@ -1,4 +1,4 @@
-"""POST /api/snapshots/ with the real reports of tests/fixtures/: devices, drives, specs."""
+"""POST /api/snapshots/ with the real reports of ../shared/samples/: devices, drives, specs."""
 
 import json
 

@@ -10,7 +10,8 @@ UEVENTS = [
      86.4, None),
     ("battery_sysfs_uevent_dell_latitude_e5530.txt", "LGC-LGC2.8", "DELL HMYXT37", "19075",
      5600000, 1997000, 35.7, None),
-    ("battery_sysfs_uevent_asus_e200ha.txt", "Intel SR 1", "SR Real Battery", None, 5000000,
+    # model "SR Real Battery" is a placeholder (SOURCES.md): dropped
+    ("battery_sysfs_uevent_asus_e200ha.txt", "Intel SR 1", None, None, 5000000,
      4117000, 82.3, 124),
 ]  # fmt: skip
 

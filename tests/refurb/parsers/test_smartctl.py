@@ -102,6 +102,7 @@ def test_the_failing_wd3200_is_failing_for_every_reason_the_sample_shows():
         "exit_status_prefail_below_threshold",
         "reallocated_sectors",
         "pending_sectors",
+        "reported_uncorrect",  # 84 errors the drive could not correct
     }
 
 

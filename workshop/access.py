@@ -1,0 +1,98 @@
+"""Who may do what, and where: the access matrix as data, and the checks the services call.
+
+``MATRIX`` maps ``(resource, action)`` to the roles that may do it. Every entry is bound to a
+site: the row's site must be one of the caller's sites (``user_site_ids``) — a person's site
+(``WorkerProfile``), a workstation token's workstation site, every site for a superuser or a
+*network manager* (a manager with no site). The transition table (``refurb/transitions.py``)
+still decides which role makes which move; this module adds the site boundary around it.
+
+Services call ``site_check`` (or ``access_check``) with the row they are about to change, so
+the API, the screens, the admin and the agent meet the same refusal. A person with no site who
+is not a manager acts at no site. ``tests/workshop/test_access_matrix.py`` walks the matrix.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from workshop.exceptions import DomainError
+from workshop.roles import BENCH_WORKER, COACH, MANAGER, SHOP, user_roles
+from workshop.selectors import user_site_ids
+
+BENCH = frozenset({BENCH_WORKER, COACH, MANAGER})
+EVERYONE = frozenset({BENCH_WORKER, COACH, SHOP, MANAGER})
+MANAGERS = frozenset({MANAGER})
+
+# (resource, action) -> the roles that may do it, at their own site only.
+MATRIX: dict[tuple[str, str], frozenset[str]] = {
+    ("admin", "use"): MANAGERS,
+    ("workstation_token", "create"): MANAGERS,
+    ("workstation_token", "revoke"): MANAGERS,
+    ("badge", "unlock"): MANAGERS,
+    ("lockout", "lift"): MANAGERS,
+    ("workstation", "pick"): EVERYONE,
+    ("device", "register"): frozenset({BENCH_WORKER, COACH, SHOP, MANAGER}),
+    ("device", "move"): EVERYONE,  # which move: the transition table
+    ("device", "scan"): EVERYONE,
+    ("drive", "add"): BENCH,
+    ("erasure", "record"): BENCH,
+    ("device", "reserve"): frozenset({COACH, SHOP, MANAGER}),
+    ("donor_person", "read"): MANAGERS,
+    ("buyer", "read"): frozenset({SHOP, MANAGER}),
+    ("sale", "read"): frozenset({SHOP, MANAGER}),
+    ("printer", "configure"): MANAGERS,
+    ("certificate", "issue"): MANAGERS,
+}
+
+
+def allowed_roles(resource: str, action: str) -> frozenset[str]:
+    return MATRIX[(resource, action)]
+
+
+def role_allows(roles: frozenset[str], resource: str, action: str) -> bool:
+    return bool(frozenset(roles) & MATRIX[(resource, action)])
+
+
+def site_allowed(site_id, *, actor=None, workstation=None) -> bool:
+    """True when both the workstation (if any) and the person (if any) belong to ``site_id``.
+
+    No actor and no workstation is code run on the server itself (commands, jobs): allowed.
+    """
+    if workstation is not None and workstation.site_id != site_id:
+        return False
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        site_ids = user_site_ids(actor)
+        if site_ids is not None and site_id not in site_ids:
+            return False
+    return True
+
+
+def site_refusal(site=None) -> DomainError:
+    if site is not None and not hasattr(site, "code"):
+        from workshop.models import Site
+
+        site = Site.objects.filter(pk=site).first()
+    code = getattr(site, "code", None)
+    message = (
+        _("This belongs to the site %(site)s: it can only be handled at that site.")
+        % {"site": code}
+        if code
+        else _("This belongs to another site: it can only be handled at that site.")
+    )
+    return DomainError("other_site", message, status=403)
+
+
+def site_check(site, *, actor=None, workstation=None) -> None:
+    """Raise a 403 ``DomainError`` (``other_site``) unless the caller may act at ``site``."""
+    site_id = getattr(site, "pk", site)
+    if not site_allowed(site_id, actor=actor, workstation=workstation):
+        raise site_refusal(site)
+
+
+def access_check(resource: str, action: str, *, site, actor=None, workstation=None) -> None:
+    """Raise a 403 ``DomainError`` unless the caller's role and site allow the action."""
+    principal = actor if actor is not None else None
+    roles = user_roles(principal) if principal is not None else frozenset()
+    if principal is not None and not role_allows(roles, resource, action):
+        raise DomainError("role_forbidden", _("Your role does not allow this."), status=403)
+    site_check(site, actor=actor, workstation=workstation)
