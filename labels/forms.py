@@ -33,6 +33,17 @@ class PrintForm(forms.Form):
     start_at = forms.IntegerField(label=_("Start position on the sheet"), initial=1, min_value=1)
     copies = forms.IntegerField(label=_("Copies"), initial=1, min_value=1, max_value=100)
 
+    def __init__(self, *args, site=None, **kwargs):
+        """``site``: the workstation's site, whose printers and workstations are listed
+        (every site's otherwise, each printer named with its site)."""
+        super().__init__(*args, **kwargs)
+        if site is not None:
+            self.fields["printer"].queryset = self.fields["printer"].queryset.filter(site=site)
+            self.fields["workstation"].queryset = self.fields["workstation"].queryset.filter(
+                site=site
+            )
+        self.fields["printer"].label_from_instance = lambda p: f"{p.name} · {p.site.code}"
+
     def clean_codes(self) -> list[str]:
         raw = self.cleaned_data["codes"].replace(",", "\n").split()
         return [code.strip() for code in raw if code.strip()]

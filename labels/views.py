@@ -15,7 +15,7 @@ from labels.models import PrintJob
 from refurb.models import Device
 from workshop.exceptions import DomainError
 from workshop.labelprint import bench_print, form_token, notices_add
-from workshop.views.common import bench_view, done, safe_next
+from workshop.views.common import bench_view, current_workstation, done, safe_next
 
 
 def _base_url(request) -> str:
@@ -26,8 +26,10 @@ def _base_url(request) -> str:
 @permission_required("labels.add_printjob", raise_exception=True)
 def print_labels(request):
     """``labels:print``: GET pre-fills from the query (?template=&codes=&stock=…), POST prints."""
+    workstation = current_workstation(request)
+    site = workstation.site if workstation is not None else None
     if request.method == "POST":
-        form = PrintForm(request.POST)
+        form = PrintForm(request.POST, site=site)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -57,7 +59,9 @@ def print_labels(request):
         initial = {key: value for key, value in request.GET.items() if key in PrintForm.base_fields}
         if "codes" in request.GET:
             initial["codes"] = "\n".join(request.GET.getlist("codes"))
-        form = PrintForm(initial=initial)
+        if workstation is not None:
+            initial.setdefault("workstation", workstation.pk)
+        form = PrintForm(initial=initial, site=site)
     return render(request, "labels/print.html", {"form": form})
 
 

@@ -56,7 +56,7 @@ def _registered(event, data, labels) -> str:
         details.append(f"{weight}{NBSP}kg")
     if data.get("collection"):
         details.append(_("collection %(tag)s") % {"tag": data["collection"]})
-    text = _("Registered") + (f": {what}" if what else "")
+    text = _("Registered: %(what)s") % {"what": what} if what else _("Registered")
     if details:
         text += f" ({_join(details)})"
     return text + "."

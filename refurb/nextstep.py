@@ -55,14 +55,25 @@ DONE = {
     ),
 }
 
+# Where each step is normally done (the table may allow others).
+MAIN_BENCH = {
+    State.WIPED: WK.ERASURE,
+    State.TESTED: WK.TEST,
+    State.GRADED: WK.GRADING,
+    State.ON_SALE: WK.SHOP,
+    State.SOLD: WK.SHOP,
+}
+
 KIND_ORDER = [WK.INTAKE, WK.ERASURE, WK.TEST, WK.GRADING, WK.SHOP, WK.STOCK]
 
 
-def device_next_step(device, *, open_targets=()) -> dict:
-    """``{"text", "target", "here"}``: the device's next step in one sentence.
+def device_next_step(device, *, open_targets=(), roles=frozenset(), current=None) -> dict:
+    """``{"text", "target", "here", "continue_at"}``: the device's next step in one sentence.
 
     ``open_targets`` are the moves the reader may make from here (``device_moves``): when the
-    usual next move is one of them, ``here`` is true and the card offers it first.
+    usual next move is one of them, ``here`` is true and the card offers it first. When the
+    reader holds a role of that move but stands at another workstation (``current``),
+    ``continue_at`` lists the workstations where they can carry on (``[(pk, name)]``).
     """
     state = State(device.state)
     target = MAIN_PATH.get(state)
@@ -71,16 +82,13 @@ def device_next_step(device, *, open_targets=()) -> dict:
     move = moves_from(state).get(target)
     if move is None:
         return {"text": "", "target": None, "here": False}
+    found = sorted(
+        Workstation.objects.filter(site_id=device.site_id, kind__in=move.stations, is_active=True),
+        key=lambda ws: (KIND_ORDER.index(ws.kind) if ws.kind in KIND_ORDER else 99, ws.name),
+    )
     who = next((str(label) for role, label in WHO if role in move.roles), "")
-    stations = [
-        ws.name
-        for ws in sorted(
-            Workstation.objects.filter(
-                site_id=device.site_id, kind__in=move.stations, is_active=True
-            ),
-            key=lambda ws: (KIND_ORDER.index(ws.kind) if ws.kind in KIND_ORDER else 99, ws.name),
-        )
-    ]
+    main = MAIN_BENCH.get(target)
+    stations = [ws.name for ws in found if ws.kind == main] or [ws.name for ws in found]
     if stations:
         where = _(" or ").join(stations)
         text = format_lazy(
@@ -92,4 +100,19 @@ def device_next_step(device, *, open_targets=()) -> dict:
     else:
         text = format_lazy(_("Next step: {step}, by {who}."), step=STEP_NAMES[target], who=who)
     here = target in set(open_targets)
-    return {"text": str(text), "target": str(target), "here": here}
+    at_main = current is not None and (
+        current.kind == main if main else current.kind in move.stations
+    )
+    continue_at = []
+    if not here and not at_main and set(roles) & move.roles:
+        continue_at = [
+            (ws.pk, ws.name, ws.kind)
+            for ws in found
+            if (ws.kind == main or main is None) and (current is None or ws.pk != current.pk)
+        ][:3]
+    return {
+        "text": str(text),
+        "target": str(target),
+        "here": here,
+        "continue_at": continue_at,
+    }

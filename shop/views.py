@@ -108,6 +108,7 @@ def counter(request):
         {
             "station": station,
             "basket": basket,
+            "tier_label": Buyer.Tier(basket.tier).label,
             "buyer": buyer,
             "tier_note": tier_note,
             "error": error,

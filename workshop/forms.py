@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
@@ -58,5 +59,7 @@ def form_errors(form) -> str:
     for name, errors in form.errors.items():
         label = form.fields[name].label if name in form.fields else ""
         text = " ".join(str(error) for error in errors)
-        parts.append(f"{label}: {text}" if label else text)
+        parts.append(
+            gettext("%(label)s: %(errors)s") % {"label": label, "errors": text} if label else text
+        )
     return " ".join(parts)

@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import CsrfViewMiddleware
 
+from workshop.labelprint import notices_add
 from workshop.models import IdempotencyKey
 
 FIELD = "form_token"
@@ -58,8 +59,10 @@ class FormTokenMiddleware:
             if response.status_code >= 500 or getattr(response, "streaming", False):
                 IdempotencyKey.objects.filter(pk=claim.pk).delete()
             else:
+                answer = _answer(response)
+                answer["notices"] = getattr(request, "_print_notices", [])
                 IdempotencyKey.objects.filter(pk=claim.pk).update(
-                    status=response.status_code, body=_answer(response)
+                    status=response.status_code, body=answer
                 )
         return response
 
@@ -91,6 +94,8 @@ class FormTokenMiddleware:
             if previous is None or previous.path != request.path[:500]:
                 return None  # released (the first one failed) or another form: run it
             if previous.status is not None:
+                for notice in (previous.body or {}).get("notices", []):
+                    notices_add(request, notice)  # the print outcome, shown again
                 return _replay(previous)
             if time.monotonic() >= deadline:
                 return None

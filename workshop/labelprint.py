@@ -66,10 +66,19 @@ def bench_print(request, *, template: str, obj: Any, action_key: str) -> dict | 
 
 
 def notices_add(request, notice: dict) -> None:
-    """Keep ``notice`` for the next bench page."""
+    """Keep ``notice`` for the next bench page (once: the same notice pending is not doubled).
+
+    The request remembers what it added, so that a replayed form submit (a double click,
+    ``workshop.formtokens``) shows the notice again on the page the replay leads to.
+    """
     notices = list(request.session.get(SESSION_KEY, []))[-(MAX_NOTICES - 1) :]
-    notices.append(notice)
+    if notice not in notices:
+        notices.append(notice)
     request.session[SESSION_KEY] = notices
+    added = getattr(request, "_print_notices", None)
+    if added is None:
+        added = request._print_notices = []
+    added.append(notice)
 
 
 def notices_pop(request) -> list[dict]:

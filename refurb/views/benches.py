@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from refurb import selectors as refurb_selectors
@@ -44,6 +45,7 @@ def test_device(request, tag):
                 line for line in mandatory if line.result is not None and not line.passed
             ],
             "untested": sum(1 for line in lines if line.result is None),
+            "mandatory_untested": sum(1 for line in mandatory if line.result is None),
         }
     )
     return render_bench(request, "refurb/bench/test.html", context)
@@ -70,6 +72,45 @@ def test_result(request, tag, item_id):
         )
     except DomainError as error:
         show_error(request, error)
+    return done(request, back)
+
+
+@require_POST
+@bench_view
+def test_all_passed(request, tag):
+    """Record "passed" for every mandatory check not answered yet (the worker did them all).
+
+    A check already answered keeps its answer: a failure is never overwritten.
+    """
+    device = device_get(tag)
+    back = reverse("bench:test-device", args=[device.asset_tag])
+    untested = [
+        line.item
+        for line in device_checklist(device)
+        if line.item.mandatory and line.result is None
+    ]
+    try:
+        for item in untested:
+            refurb_services.test_record_result(
+                device=device,
+                item=item,
+                passed=True,
+                note="",
+                actor=request.user,
+                workstation=request.workstation,
+            )
+    except DomainError as error:
+        show_error(request, error)
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d mandatory check recorded as passed.",
+                "%(count)d mandatory checks recorded as passed.",
+                len(untested),
+            )
+            % {"count": len(untested)},
+        )
     return done(request, back)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -86,7 +88,16 @@ def device_context(request, device, *, timeline: bool = True) -> dict:
     site_check_device(request, device)
     moves = device_moves(request, device)
     open_targets = [move["target"] for move in moves if not move["blocked"]]
-    next_step = device_next_step(device, open_targets=open_targets)
+    next_step = device_next_step(
+        device,
+        open_targets=open_targets,
+        roles=user_roles(request.user),
+        current=request.workstation,
+    )
+    next_step["continue_at"] = [
+        {"pk": pk, "name": name, "url": bench_device_url(SimpleNamespace(kind=kind), device)}
+        for pk, name, kind in next_step.get("continue_at", [])
+    ]
     if next_step["here"]:  # the usual next move first: the one the sentence names
         moves.sort(key=lambda move: move["target"] != next_step["target"])
     for move in moves:

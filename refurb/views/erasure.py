@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
 from django.contrib import messages
+from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from refurb import services as refurb_services
 from refurb.forms import DestructionForm, DriveAddForm, ErasureForm
+from refurb.ingest.drives import serial_key
+from refurb.ingest.erasures import record_erasures
+from refurb.ingest.errors import report_error
+from refurb.ingest.outcome import IngestOutcome
 from refurb.models import Drive
+from refurb.snapshots.errors import ReportError
+from refurb.snapshots.normalize.drives import nwipe_erasures
+from refurb.snapshots.nwipe import parse_nwipe_log
 from refurb.views.common import device_context, device_get
 from workshop.exceptions import DomainError
 from workshop.forms import form_errors
@@ -155,3 +168,78 @@ def drive_destruction(request, drive_tag):
         ),
         _("Destruction of drive %(drive)s recorded.") % {"drive": drive.tag},
     )
+
+
+MAX_LOG_BYTES = 512 * 1024
+
+
+@require_POST
+@bench_view
+def drive_log_upload(request, drive_tag):
+    """Record a drive's erasure from the nwipe log the tool wrote: the evidence first.
+
+    The worker drops the log on the drive it is for, so a log that names no serial (as nwipe
+    prints for some disks) still lands on the right drive. A log about several disks is
+    accepted for the disk whose serial is the drive's.
+    """
+    drive = get_object_or_404(Drive.objects.select_related("device"), tag=drive_tag)
+    device = drive.device
+    upload = request.FILES.get("log")
+    if upload is None or upload.size == 0:
+        messages.error(request, _("Choose the nwipe log file first."))
+        return done(request, _back(request, device))
+    if upload.size > MAX_LOG_BYTES:
+        messages.error(request, _("This file is too large to be an nwipe log."))
+        return done(request, _back(request, device))
+    text = upload.read().decode("utf-8", "replace")
+    try:
+        log = parse_nwipe_log(text, ZoneInfo(settings.TIME_ZONE))
+    except ReportError as exc:
+        show_error(request, report_error(exc))
+        return done(request, _back(request, device))
+    warnings: list[str] = []
+    found = nwipe_erasures(log, [], warnings)
+    mine = [e for e in found if serial_key(e.drive_serial) == serial_key(drive.serial_number)]
+    if not mine and len(found) == 1 and not found[0].drive_serial:
+        mine = found
+    if len(mine) != 1:
+        messages.error(
+            request,
+            _(
+                "This log is about %(count)d disks and none has the serial number of "
+                "%(drive)s: drop it on the right drive, or send it with the bench agent."
+            )
+            % {"count": len(found), "drive": drive.tag},
+        )
+        return done(request, _back(request, device))
+    key = serial_key(drive.serial_number) or f"drive:{drive.pk}"
+    parsed = replace(mine[0], drive_serial=drive.serial_number or key)
+    outcome = IngestOutcome()
+    with transaction.atomic():
+        record_erasures(
+            device,
+            [parsed],
+            {serial_key(parsed.drive_serial): drive},
+            actor=request.user,
+            workstation=request.workstation,
+            now=timezone.now(),
+            outcome=outcome,
+        )
+    drive.refresh_from_db()
+    if drive.status == Drive.Status.ERASED:
+        messages.success(
+            request,
+            _("nwipe log read: drive %(drive)s is erased and verified.") % {"drive": drive.tag},
+        )
+    elif outcome.erasures:
+        messages.warning(
+            request,
+            _(
+                "nwipe log read: the erasure of %(drive)s did not succeed with verification. "
+                "Erase it again, or destroy it."
+            )
+            % {"drive": drive.tag},
+        )
+    else:
+        messages.info(request, _("This log was already recorded: nothing changed."))
+    return done(request, _back(request, device))

@@ -125,6 +125,8 @@ def test_a_laptop_walks_from_intake_to_graded_by_keyboard_and_scanner(page, make
     page.keyboard.press("Enter")
     settle(page)
     drive = Drive.objects.get(device=device)
+    tab_to(page, f"[data-drive='{drive.tag}'] details summary")  # no log: by hand
+    page.keyboard.press("Enter")
     tab_to(page, f"#er-finished-{drive.pk}-yes")
     page.keyboard.press("Space")
     tab_to(page, f"#er-verification-{drive.pk}-yes")

@@ -232,3 +232,26 @@ def _graded_device(site, crew):
     device_make_safe(device, crew, now=timezone.now())
     device_advance(device, State.GRADED, crew, grade="A")
     return device
+
+
+def test_the_print_screen_is_in_the_bench_layout_with_this_sites_printers(
+    bench_at, bench_worker, loopback_printer, make_user
+):
+    from workshop.models import Site
+
+    other = Site.objects.create(code="SE", name="Saint-Étienne")
+    _printer_row(other, loopback_printer.port, name="Zebra ailleurs")
+    client = bench_at(bench_worker, WK.INTAKE, loopback_printer.port)
+    page = client.get(reverse("labels:print")).content.decode()
+    assert 'class="topbar"' in page
+    assert "Zebra intake" in page and "Zebra ailleurs" not in page
+
+
+def test_a_replayed_registration_shows_the_print_outcome_again(
+    bench_at, bench_worker, loopback_printer
+):
+    client = bench_at(bench_worker, WK.INTAKE, loopback_printer.port)
+    _register(client, token="twice")  # the browser follows the first answer: notice shown
+    page = _register(client, token="twice").content.decode()  # the double click's answer
+    assert 'data-print="sent"' in page
+    assert PrintJob.objects.count() == 1

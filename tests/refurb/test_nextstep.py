@@ -32,7 +32,7 @@ def _card(client, user, station, device):
 
 def test_a_received_device_names_the_erasure_step_its_benches_and_who(crew, laptop):
     step = device_next_step(laptop)
-    assert "Poste erasure" in step["text"] and "Poste intake" in step["text"]
+    assert "Poste erasure" in step["text"] and "Poste intake" not in step["text"]
     assert "agent" in step["text"].lower() or "bench worker" in step["text"].lower()
     assert step["target"] == State.WIPED and not step["here"]
 
@@ -60,3 +60,43 @@ def test_a_sold_device_says_there_is_nothing_more_to_do(crew, laptop):
     laptop.state = State.SOLD
     assert device_next_step(laptop)["target"] is None
     assert device_next_step(laptop)["text"]
+
+
+def test_the_card_offers_to_continue_at_the_bench_of_the_next_step(client, crew, laptop):
+    page = _card(client, crew.bench, crew.stations[WK.INTAKE], laptop)
+    assert 'data-continue-at="Poste erasure"' in page
+    response = client.post(
+        reverse("bench:workstation"),
+        {
+            "workstation": crew.stations[WK.ERASURE].pk,
+            "next": reverse("bench:erasure-device", args=[laptop.asset_tag]),
+        },
+    )
+    assert response.url == reverse("bench:erasure-device", args=[laptop.asset_tag])
+    page = client.get(response.url).content.decode()
+    assert "data-continue-at" not in page  # here already: the move itself is offered
+
+
+def test_nobody_is_sent_to_a_bench_whose_move_their_role_cannot_make(client, crew, laptop):
+    device_make_safe(laptop, crew, now=timezone.now())
+    device_advance(laptop, State.GRADED, crew, grade="A")
+    page = _card(client, crew.bench, crew.stations[WK.GRADING], laptop)
+    assert "data-continue-at" not in page  # on sale is for the shop staff
+
+
+def test_all_mandatory_checks_pass_in_one_action_and_a_failure_is_kept(client, crew, laptop):
+    from refurb import services as refurb_services
+    from refurb.models import ChecklistItem, TestResult
+
+    device_make_safe(laptop, crew, now=timezone.now())
+    device_advance(laptop, State.WIPED, crew)
+    mandatory = list(ChecklistItem.objects.filter(category=laptop.category, mandatory=True))
+    refurb_services.test_record_result(
+        device=laptop, item=mandatory[0], passed=False, note="", actor=crew.bench
+    )
+    page = _card(client, crew.bench, crew.stations[WK.TEST], laptop)
+    client.post(reverse("bench:test-all-passed", args=[laptop.asset_tag]), {"form_token": "a"})
+    results = {r.item_id: r.passed for r in TestResult.objects.filter(device=laptop)}
+    assert results[mandatory[0].pk] is False
+    assert all(results[item.pk] for item in mandatory[1:])
+    assert page  # the card rendered

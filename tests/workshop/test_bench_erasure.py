@@ -82,3 +82,58 @@ def test_no_storage_needs_a_second_confirmation(at_bench, bench_worker, laptop):
     client.post(url, {"confirm": "1", "form_token": "ns-2"})
     laptop.refresh_from_db()
     assert laptop.no_storage_confirmed
+
+
+def _upload(client, drive, name, token):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.refurb.parsers.samples import hw_path  # real logs, read in place
+
+    log = SimpleUploadedFile(name, hw_path(name).read_bytes(), content_type="text/plain")
+    return client.post(
+        reverse("bench:drive-log", args=[drive.tag]),
+        {"log": log, "form_token": token},
+        follow=True,
+    )
+
+
+def test_the_nwipe_log_dropped_on_a_drive_records_its_verified_erasure(
+    at_bench, bench_worker, drive
+):
+    client = at_bench(bench_worker, WK.ERASURE)
+    page = client.get(reverse("bench:erasure-device", args=[drive.device.asset_tag]))
+    assert f'data-log-upload="{drive.tag}"' in page.content.decode()
+    response = _upload(client, drive, "local_nwipe_success_dodshort_verified.log", "log-1")
+    drive.refresh_from_db()
+    assert drive.status == Drive.Status.ERASED
+    [erasure] = drive.erasures.all()
+    assert erasure.tool == "nwipe" and erasure.verified
+    assert [m.level_tag for m in response.context["messages"]] == ["success"]
+    _upload(client, drive, "local_nwipe_success_dodshort_verified.log", "log-2")
+    assert drive.erasures.count() == 1  # the same log twice: recorded once
+
+
+def test_a_failed_nwipe_log_leaves_the_drive_to_erase_again_or_destroy(
+    at_bench, bench_worker, drive
+):
+    client = at_bench(bench_worker, WK.ERASURE)
+    response = _upload(client, drive, "local_nwipe_failed_io_error.log", "log-f")
+    drive.refresh_from_db()
+    assert drive.status == Drive.Status.FAILED
+    assert [m.level_tag for m in response.context["messages"]] == ["warning"]
+
+
+def test_a_file_that_is_not_an_nwipe_log_is_refused_and_changes_nothing(
+    at_bench, bench_worker, drive
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = at_bench(bench_worker, WK.ERASURE)
+    response = client.post(
+        reverse("bench:drive-log", args=[drive.tag]),
+        {"log": SimpleUploadedFile("photo.txt", b"hello"), "form_token": "bad"},
+        follow=True,
+    )
+    drive.refresh_from_db()
+    assert drive.status == Drive.Status.PENDING and not drive.erasures.exists()
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]

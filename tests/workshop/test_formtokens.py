@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -156,3 +157,48 @@ def test_a_collection_weight_is_read_with_a_decimal_comma(at_bench, bench_worker
         {"donor_name": "Mme Dupont", "donor_kind": Donor.Kind.PERSON, "gross_weight_kg": "42,5"},
     )
     assert Collection.objects.get().gross_weight_kg == Decimal("42.5")
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="two requests at once need a real database server (SQLite's test database is "
+    "shared-cache memory, which locks whole tables)",
+)
+def test_a_second_submit_sent_while_the_first_runs_waits_and_replays_it(
+    client, bench_worker, station, settings
+):
+    """A real double click: the second request arrives while the first is still writing."""
+    import threading
+    import time
+
+    settings.ATELIER_FAULT_PAUSE = "event_append:1"  # the first one writes for a second
+    client.force_login(bench_worker)
+    client.post(reverse("bench:workstation"), {"workstation": station(WK.INTAKE).pk})
+    second = Client()
+    second.cookies = client.cookies
+    data = {"category": factories.category("laptop").pk, "form_token": "in-flight"}
+    answers = {}
+
+    def post(name, browser):
+        answers[name] = browser.post(reverse("bench:device-register"), data)
+
+    first = threading.Thread(target=post, args=("first", client))
+    first.start()
+    time.sleep(0.3)
+    post("second", second)
+    first.join(10)
+    assert Device.objects.count() == 1
+    assert answers["first"].status_code == answers["second"].status_code == 302
+    assert answers["second"].url == answers["first"].url
+    assert answers["second"]["X-Form-Replayed"] == "true"
+
+
+def test_a_refused_number_is_said_the_french_way(at_bench, bench_worker):
+    client = at_bench(bench_worker, WK.INTAKE)
+    response = client.post(
+        reverse("bench:device-register"),
+        {"category": factories.category("laptop").pk, "weight_kg": "deux"},
+    )
+    [message] = [m.message for m in response.context["messages"]]
+    assert message.startswith("Poids (kg)\u202f: ")

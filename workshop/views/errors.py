@@ -33,6 +33,7 @@ def _render(request, *, status: int, title: str, text: str, hint: str):
         "text": text,
         "hint": hint,
         "status": status,
+        "refusal": True,
         "back_url": reverse("bench:home") if signed_in else "",
         "signin_url": "" if signed_in else reverse("bench:signin"),
     }

@@ -29,7 +29,7 @@ from workshop.models import Site, WorkerBadge, WorkerProfile, Workstation, Works
 from workshop.services import badge_create
 
 DEMO_PASSWORD = "atelier-demo-2026"
-DEMO_PRINTER_NAME = "Étiqueteuse démo (port 9100)"
+DEMO_PRINTER_NAME = "Étiqueteuse démo"
 DEMO_PRINTER_PORT = int(os.environ.get("ATELIER_DEMO_PRINTER_PORT", "9100"))
 PRINTING_KINDS = (WorkstationKind.INTAKE, WorkstationKind.ERASURE, WorkstationKind.SHOP)
 
