@@ -10,6 +10,7 @@ next bench page shows once, beside its messages.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -17,6 +18,8 @@ from django.utils.translation import gettext as _
 
 logger = logging.getLogger("atelier.labels")
 SESSION_KEY = "bench_print_notices"
+SHOWN_KEY = "bench_print_notices_shown"
+SHOWN_SECONDS = 10
 MAX_NOTICES = 5
 
 _printer: Callable[..., dict] | None = None
@@ -82,8 +85,23 @@ def notices_add(request, notice: dict) -> None:
 
 
 def notices_pop(request) -> list[dict]:
-    """The print notices not shown yet (and forget them)."""
+    """The print notices not shown yet; once shown, they stay on that page a few seconds.
+
+    A double click sends two requests, and each leads to its own load of the next page; the
+    browser keeps the last one. Showing the notices again on the same page for ``SHOWN_SECONDS``
+    makes sure the page the person sees says whether the label printed.
+    """
     session = getattr(request, "session", None)
-    if session is None or SESSION_KEY not in session:
+    if session is None:
         return []
-    return session.pop(SESSION_KEY, [])
+    path, now = getattr(request, "path", ""), time.time()
+    if SESSION_KEY in session:
+        notices = session.pop(SESSION_KEY, [])
+        session[SHOWN_KEY] = {"path": path, "until": now + SHOWN_SECONDS, "notices": notices}
+        return notices
+    shown = session.get(SHOWN_KEY)
+    if shown and shown.get("path") == path and shown.get("until", 0) > now:
+        return list(shown.get("notices", []))
+    if shown:
+        del session[SHOWN_KEY]
+    return []
