@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from refurb import services as refurb_services
 from refurb.models import DeviceEvent, Drive, VerificationSample
+from tests import factories
 from workshop import roles
 from workshop.models import WorkstationKind as WK
 
@@ -103,3 +104,25 @@ def test_a_second_check_with_a_new_form_is_refused(at_bench, checker, drawn):
     drawn.refresh_from_db()
     assert drawn.passed is True
     assert [m.extra_tags for m in response.context["messages"]] == ["already_checked"]
+
+
+def test_another_sites_drawn_drive_is_neither_listed_nor_checked(
+    settings, at_bench, checker, make_user
+):
+    settings.ATELIER_ERASURE_VERIFICATION_SHARE = 1.0
+    other = factories.SiteFactory(code="GR", name="Atelier de Grenoble")
+    eraser = make_user(roles.BENCH_WORKER, username="grenoble", site=other)
+    device = factories.make_device(site=other, actor=eraser)
+    drive = refurb_services.drive_add(device=device, actor=eraser, serial_number="G-1")
+    refurb_services.drive_record_erasure(
+        drive=drive, method="clear", tool="nwipe", standard="DoD Short", result="success",
+        verified=True, actor=eraser,
+    )  # fmt: skip
+    sample = VerificationSample.objects.get(erasure__drive=drive)
+    client = at_bench(checker, WK.ERASURE)
+    html = client.get(reverse("bench:erasure")).content.decode()
+    assert f'data-verification="{drive.tag}"' not in html
+    response = _check(client, sample, "site-1", outcome="passed")
+    sample.refresh_from_db()
+    assert sample.passed is None
+    assert [m.extra_tags for m in response.context["messages"]] == ["other_site"]
