@@ -15,6 +15,7 @@ urlpatterns = [
     path("drive/<str:drive_tag>/erasure/", erasure.drive_erasure, name="drive-erasure"),
     path("drive/<str:drive_tag>/log/", erasure.drive_log_upload, name="drive-log"),
     path("drive/<str:drive_tag>/destruction/", erasure.drive_destruction, name="drive-destruction"),
+    path("check/<int:pk>/", erasure.verification_check, name="verification-check"),
     path("test/", benches.test_bench, name="test"),
     path("test/<str:tag>/", benches.test_device, name="test-device"),
     path("test/<str:tag>/check/<int:item_id>/", benches.test_result, name="test-result"),

@@ -10,7 +10,14 @@ from django.db.models.functions import Upper
 from django.db.models.lookups import Exact
 from django.utils import timezone
 
-from refurb.models import ChecklistItem, Device, DeviceEvent, Drive, TestResult
+from refurb.models import (
+    ChecklistItem,
+    Device,
+    DeviceEvent,
+    Drive,
+    TestResult,
+    VerificationSample,
+)
 from refurb.states import HELD_STATES, State
 
 
@@ -115,6 +122,21 @@ def device_failing_drives(device) -> list[Drive]:
 
 
 # --- bench screens: a fixed number of queries whatever the amount of data
+
+VERIFICATION_LIMIT = 50
+
+
+def verification_pending(*, site, limit: int = VERIFICATION_LIMIT) -> list[VerificationSample]:
+    """Return the drives of ``site`` drawn for an independent check and not checked yet.
+
+    Oldest draw first, one query (the erasure, its drive, device and operator come along).
+    """
+    return list(
+        VerificationSample.objects.filter(passed__isnull=True, erasure__drive__device__site=site)
+        .select_related("erasure__drive__device", "erasure__operator")
+        .order_by("drawn_at", "id")[:limit]
+    )
+
 
 SUGGESTIONS = 200
 

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from refurb.services import verification_sampling_report
 from reports import figures as reports
-from reports.figures.common import Period
+from reports.figures.common import Period, period_bounds
 from workshop.csvsafe import csv_writer
 
 
@@ -179,6 +180,28 @@ def _workers(period: Period) -> Table:
     )
 
 
+def _erasure_sampling(period: Period) -> Table:
+    """R2v3 verification sampling over the proofs of erasure recorded in the period."""
+    start, end = period_bounds(period.date_from, period.date_to)
+    figures = verification_sampling_report(site=period.site, start=start, end=end)
+    lines = [
+        (_("share of proofs to draw (configured)"), "share", f"{figures['share'] * 100:g} %"),
+        (_("proofs of erasure"), "proofs", figures["proofs"]),
+        (_("drives drawn for a check"), "drawn", figures["drawn"]),
+        (_("share actually drawn"), "drawn_share", f"{figures['drawn_share'] * 100:.1f} %"),
+        (_("checks done"), "checked", figures["checked"]),
+        (_("checks passed"), "passed", figures["passed"]),
+        (_("checks failed (back to erasure)"), "failed", figures["failed"]),
+        (_("checks still to do"), "pending", figures["pending"]),
+    ]
+    return Table(
+        "erasure_sampling",
+        str(_("Erasure: independent verification sampling (R2v3)")),
+        [str(_("figure")), "key", str(_("value"))],
+        [[str(label), key, value] for label, key, value in lines],
+    )
+
+
 TABLES: dict[str, Callable[[Period], Table]] = {
     "stock_by_state": _stock(
         "stock_by_state", _("Devices by state"), reports.stock_by_state, _("state")
@@ -199,6 +222,7 @@ TABLES: dict[str, Callable[[Period], Table]] = {
     "weee": _weee,
     "co2": _co2,
     "workers": _workers,
+    "erasure_sampling": _erasure_sampling,
 }
 
 # Visible to coaches as well as managers; every other table is for managers only.

@@ -20,24 +20,30 @@ from refurb.ingest.drives import serial_key
 from refurb.ingest.erasures import record_erasures
 from refurb.ingest.errors import report_error
 from refurb.ingest.outcome import IngestOutcome
-from refurb.models import Drive
+from refurb.models import Drive, VerificationSample
+from refurb.selectors import verification_pending
 from refurb.snapshots.errors import ReportError
 from refurb.snapshots.normalize.drives import nwipe_erasures
 from refurb.snapshots.nwipe import parse_nwipe_log
-from refurb.views.common import device_context, device_get
+from refurb.views.common import device_context, device_get, site_check_device
 from workshop.exceptions import DomainError
 from workshop.forms import form_errors
 from workshop.labelprint import bench_print
-from workshop.views.common import bench_view, done, render_bench, show_error
+from workshop.views.common import bench_view, done, render_bench, safe_next, show_error
 
 
 def _back(request, device) -> str:
     return reverse("bench:erasure-device", args=[device.asset_tag])
 
 
+def _checks(request) -> dict:
+    """The drives of this bench's site drawn for an independent check (R2v3 sampling)."""
+    return {"verification_checks": verification_pending(site=request.workstation.site_id)}
+
+
 @bench_view
 def erasure(request):
-    return render_bench(request, "refurb/bench/erasure.html")
+    return render_bench(request, "refurb/bench/erasure.html", _checks(request))
 
 
 @bench_view
@@ -46,6 +52,7 @@ def erasure_device(request, tag):
     context = device_context(request, device)
     context.update(
         {
+            **_checks(request),
             "drive_form": DriveAddForm(),
             "erasure_form": ErasureForm(),
             "destruction_form": DestructionForm(),
@@ -108,6 +115,7 @@ def no_storage(request, tag):
                 "erasure_form": ErasureForm(),
                 "destruction_form": DestructionForm(),
                 "confirm_no_storage": True,
+                **_checks(request),
             }
         )
         return render_bench(request, "refurb/bench/erasure.html", context)
@@ -168,6 +176,52 @@ def drive_destruction(request, drive_tag):
         ),
         _("Destruction of drive %(drive)s recorded.") % {"drive": drive.tag},
     )
+
+
+@require_POST
+@bench_view
+def verification_check(request, pk):
+    """Record the independent check of a drawn drive: passed, or failed with what was found.
+
+    The service refuses the person who erased the drive and a second check; a failed check
+    puts the drive and its batch back to erasure.
+    """
+    sample = get_object_or_404(
+        VerificationSample.objects.select_related("erasure__drive__device__site"), pk=pk
+    )
+    drive = sample.erasure.drive
+    back = safe_next(request, reverse("bench:erasure"))
+    outcome = request.POST.get("outcome")
+    note = request.POST.get("note", "").strip()
+    if outcome not in ("passed", "failed"):
+        messages.error(request, _("Say whether the check passed or failed."))
+        return done(request, back)
+    if outcome == "failed" and not note:
+        messages.error(request, _("Say what the check of %(drive)s found.") % {"drive": drive.tag})
+        return done(request, back)
+    try:
+        site_check_device(request, drive.device)
+        reopened = refurb_services.verification_record(
+            sample=sample,
+            actor=request.user,
+            passed=outcome == "passed",
+            note=note,
+            workstation=request.workstation,
+        )
+    except DomainError as error:
+        show_error(request, error)
+        return done(request, back)
+    if outcome == "passed":
+        messages.success(
+            request, _("Independent check of %(drive)s recorded: passed.") % {"drive": drive.tag}
+        )
+    else:
+        messages.warning(
+            request,
+            _("Independent check of %(drive)s failed: these drives go back to erasure: %(drives)s.")
+            % {"drive": drive.tag, "drives": ", ".join(reopened)},
+        )
+    return done(request, back)
 
 
 MAX_LOG_BYTES = 512 * 1024
