@@ -68,3 +68,20 @@ def event_sentence_filter(event, check_labels=None) -> str:
     from refurb.eventtext import event_sentence
 
     return event_sentence(event, check_labels)
+
+
+@register.simple_tag(takes_context=True)
+def may_issue_certificates(context, site_id) -> bool:
+    """True when the signed-in person may issue and download certificates of ``site_id``
+    (``workshop.access``: managers of that site): nobody else is offered a link they cannot use.
+    """
+    from workshop.access import role_allows, site_allowed
+    from workshop.roles import user_roles
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return False
+    return role_allows(user_roles(user), "certificate", "issue") and site_allowed(
+        site_id, actor=user
+    )

@@ -52,3 +52,28 @@ def test_a_manager_of_the_site_gets_the_certificate(make_user, site, screen_at_o
     url = reverse("refurb:certificate-device", args=[screen_at_other_site.asset_tag])
     response = client.get(url)
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+def test_the_card_offers_certificates_only_to_those_who_may_download_them(make_user, site):
+    """A bench worker was offered links that answer 403 (certificates are for managers)."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from tests import factories
+    from workshop import roles
+    from workshop.models import WorkstationKind
+
+    worker = make_user(roles.BENCH_WORKER, username="card-intake", site=site)
+    device = factories.make_device(site=site, category_code="laptop", actor=worker)
+    station = factories.WorkstationFactory(site=site, kind=WorkstationKind.STOCK, name="Stock")
+    link = reverse("refurb:certificate-device", args=[device.asset_tag])
+    pages = {}
+    for role in (roles.BENCH_WORKER, roles.MANAGER):
+        client = Client()
+        client.force_login(make_user(role, username=f"card-{role}", site=site))
+        client.post(reverse("bench:workstation"), {"workstation": station.pk})
+        page = client.get(reverse("bench:device", args=[device.asset_tag]))
+        assert page.status_code == 200
+        pages[role] = page.content.decode()
+    assert link not in pages[roles.BENCH_WORKER]
+    assert link in pages[roles.MANAGER]
