@@ -15,6 +15,7 @@ from refurb.states import State
 from shop.models import Buyer, KitItem, Reservation, SiteLegal
 from workshop.exceptions import DomainError
 from workshop.roles import MANAGER
+from workshop.services import office_workstation
 
 # Expiry is done by the system, with a manager's rights.
 SYSTEM_ROLES = frozenset({MANAGER})
@@ -130,6 +131,7 @@ def reservations_expire(
                 reservation_release(
                     reservation=reservation,
                     actor=None,
+                    workstation=office_workstation(reservation.device.site),
                     status=Reservation.Status.EXPIRED,
                     roles=SYSTEM_ROLES,
                     now=now,

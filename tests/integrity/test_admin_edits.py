@@ -19,9 +19,7 @@ def admin_client(client, django_user_model):
 
 
 @pytest.mark.django_db
-def test_ticking_no_storage_in_the_admin_does_not_open_the_way_to_wiped(
-    admin_client, laptop, crew
-):
+def test_ticking_no_storage_in_the_admin_does_not_open_the_way_to_wiped(admin_client, laptop, crew):
     url = reverse("admin:refurb_device_change", args=[laptop.pk])
     page = admin_client.get(url)
     assert page.status_code == 200
