@@ -53,8 +53,8 @@ from workshop.services import office_workstation, workstation_token_create
 
 STEPS = int(os.environ.get("ATELIER_MACHINE_STEPS", "150"))
 STEPS_PER_EXAMPLE = 40
-# Hypothesis draws lists of about 15 steps on average.
-EXAMPLES = max(1, STEPS // 15)
+# Hypothesis draws lists of about 9 steps on average: ask for enough examples.
+EXAMPLES = max(1, STEPS // 8)
 SEED = int(os.environ.get("ATELIER_MACHINE_SEED", "15"))
 
 WHO = ["bench", "coach", "shop", "manager"]
@@ -215,6 +215,8 @@ class Workshop:
 
     def walk(self, device, choice: int) -> str:
         moves = [m for m in moves_from(device.state).values() if m.service != "drive_found"]
+        if choice % 5:  # mostly forward: a write-off one walk in five
+            moves = [m for m in moves if m.target != State.WRITTEN_OFF] or moves
         if not moves:
             return "skip"
         move = moves[choice % len(moves)]
