@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-test migrate demo serve bench bench-load bench-smoke bench-reset docs-performance docs-screenshot lint format messages clean
+.PHONY: run test soak install install-test migrate demo serve bench bench-load bench-smoke bench-reset docs-performance docs-screenshot lint format messages clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Atelier needs Python 3.11 or newer"'
@@ -39,6 +39,11 @@ run: demo
 
 test: install-test
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The property test of the whole machine, long (docs/design.md): 10,000 random steps.
+soak: install-test
+	ATELIER_MACHINE_STEPS=$${ATELIER_MACHINE_STEPS:-10000} ATELIER_MACHINE_REPORT=1 \
+	  $(PY) -m pytest tests/integrity/test_machine.py -q -s -p no:cacheprovider
 
 # Benchmark (docs/performance.md). Never the demo database: SQLite in var/bench.sqlite3
 # unless BENCH_DATABASE_URL (or DATABASE_URL) names another one.

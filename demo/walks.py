@@ -18,6 +18,7 @@ from refurb.states import State
 from refurb.transitions import path_to, walker_role, walker_station
 from shop.models import Buyer, SaleLine
 from shop.services import buyer_create, reservation_create, sale_complete, sale_return
+from workshop.models import Workstation
 from workshop.models import WorkstationKind as WK
 from workshop.roles import BENCH_WORKER, COACH, MANAGER, SHOP
 
@@ -46,6 +47,21 @@ class Crew:
     manager: object
     stations: dict[str, object] = field(default_factory=dict)
 
+    def station(self, kind: str | None, site):
+        """The crew's workstation of ``kind`` (one of ``site``'s, created on first use when the
+        crew was given none): every move is made from a workstation."""
+        if kind is None:
+            return None
+        if kind in self.stations:
+            return self.stations[kind]
+        existing = Workstation.objects.filter(site=site, kind=kind, is_active=True).first()
+        if existing is not None:
+            return existing
+        workstation, _created = Workstation.objects.get_or_create(
+            site=site, name=f"Banc {kind}", defaults={"kind": kind}
+        )
+        return workstation
+
     def actor_for(self, target: str):
         """The crew member who makes the move into ``target`` on the walkers' path."""
         return {
@@ -59,7 +75,7 @@ class Crew:
 def device_make_safe(device, crew: Crew, *, now: datetime, failed_first: bool = False) -> None:
     """Erase (or destroy) every drive of ``device``, or confirm it has no storage."""
     drives = list(device.drives.all())
-    station = crew.stations.get(WK.ERASURE)
+    station = crew.station(WK.ERASURE, device.site)
     if not drives and device.category.holds_data:
         refurb_services.device_confirm_no_storage(
             device=device, actor=crew.bench, workstation=station, now=now
@@ -114,7 +130,7 @@ def device_make_safe(device, crew: Crew, *, now: datetime, failed_first: bool = 
 
 def device_pass_checklist(device, crew: Crew, *, now: datetime) -> None:
     """Record a passed result for every active item of the device's checklist."""
-    station = crew.stations.get(WK.TEST)
+    station = crew.station(WK.TEST, device.site)
     for item in ChecklistItem.objects.filter(category_id=device.category_id, is_active=True):
         refurb_services.test_record_result(
             device=device, item=item, passed=True, actor=crew.bench, workstation=station, now=now
@@ -139,7 +155,7 @@ def device_reserve(device, crew: Crew, *, now: datetime, buyer=None):
         device=device,
         buyer=buyer or demo_buyer(device.site, crew),
         actor=crew.shop,
-        workstation=crew.stations.get(WK.SHOP),
+        workstation=crew.station(WK.SHOP, device.site),
         expires_at=now + timedelta(days=7),
         now=now,
     )
@@ -154,7 +170,7 @@ def device_sell(device, crew: Crew, *, now: datetime, buyer=None):
         items=[device],
         payment_method="cash",
         actor=crew.shop,
-        workstation=crew.stations.get(WK.SHOP),
+        workstation=crew.station(WK.SHOP, device.site),
         now=now,
     )
 
@@ -168,7 +184,7 @@ def device_take_back(device, crew: Crew, *, now: datetime):
         devices=[device],
         reason=REASONS[State.RETURNED],
         actor=crew.shop,
-        workstation=crew.stations.get(WK.SHOP),
+        workstation=crew.station(WK.SHOP, device.site),
         now=now,
     )
     device.refresh_from_db()
@@ -209,7 +225,7 @@ def device_advance(
             device=device,
             to=next_state,
             actor=crew.actor_for(next_state),
-            workstation=crew.stations.get(STATION_FOR[next_state]),
+            workstation=crew.station(STATION_FOR[next_state], device.site),
             reason=REASONS.get(next_state, ""),
             payload=payload,
             now=moment,

@@ -293,7 +293,11 @@ def check_inputs(move: Move, inputs: dict) -> None:
 
 
 def check_permission(move: Move, *, roles: frozenset[str], workstation) -> None:
-    """Raise a 403 ``DomainError`` unless the roles and the workstation may make ``move``."""
+    """Raise a 403 ``DomainError`` unless the roles and the workstation may make ``move``.
+
+    A move bound to kinds of workstation is never made from nowhere (``workstation_required``);
+    a manager's office workstation counts as every kind for a manager.
+    """
     if not roles & move.roles:
         raise DomainError(
             "role_forbidden",
@@ -305,7 +309,21 @@ def check_permission(move: Move, *, roles: frozenset[str], workstation) -> None:
             },
             status=403,
         )
-    if workstation is not None and move.stations and workstation.kind not in move.stations:
+    if not move.stations:
+        return
+    if workstation is None:
+        raise DomainError(
+            "workstation_required",
+            _(
+                "This move is made from a workstation (%(kinds)s): choose the bench you are "
+                "at, or use a workstation token."
+            )
+            % {"kinds": ", ".join(str(WK(kind).label) for kind in sorted(move.stations))},
+            status=403,
+        )
+    if workstation.kind == WK.OFFICE and MANAGER in roles:
+        return  # a manager at the site's office may make any move the role allows
+    if workstation.kind not in move.stations:
         raise DomainError(
             "workstation_forbidden",
             _("This move is not made at a %(kind)s workstation. Use one of: %(kinds)s.")

@@ -108,3 +108,38 @@ def site_legal(site, **overrides):
         **overrides,
     }
     return SiteLegal.objects.update_or_create(site=site, defaults=values)[0]
+
+
+def transition(**kwargs):
+    """``device_transition`` made from the bench a real workshop would use for that move, when
+    the test names no workstation (every move is made from a workstation)."""
+    from refurb.models import Device
+    from refurb.services import device_transition
+    from refurb.transitions import find_move, walker_station
+    from workshop.exceptions import DomainError
+
+    if kwargs.get("workstation") is None:
+        device = kwargs["device"]
+        try:
+            move = find_move(Device.objects.get(pk=device.pk).state, kwargs["to"])
+        except (DomainError, ValueError):
+            move = None
+        kind = walker_station(move) if move is not None else None
+        if kind is not None:
+            kwargs["workstation"] = bench(kind, device.site)
+    return device_transition(**kwargs)
+
+
+def bench(kind: str, site=None):
+    """The workstation of ``kind`` at ``site`` (the first site by default), created on first
+    use, for tests that call a service made from a bench."""
+    from workshop.models import Site, Workstation
+
+    site = site or Site.objects.order_by("pk").first()
+    existing = Workstation.objects.filter(site=site, kind=kind).order_by("pk").first()
+    if existing is not None:
+        return existing
+    workstation, _created = Workstation.objects.get_or_create(
+        site=site, name=f"Banc {kind}", defaults={"kind": kind}
+    )
+    return workstation

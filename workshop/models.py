@@ -40,6 +40,8 @@ class WorkstationKind(models.TextChoices):
     GRADING = "grading", _("Grading")
     SHOP = "shop", _("Shop")
     STOCK = "stock", _("Stock")
+    # The managers' desk of each site: a manager may make any move their role allows there.
+    OFFICE = "office", _("Office")
 
 
 class Workstation(models.Model):

@@ -21,6 +21,7 @@ from workshop.models import (
     UserToken,
     WorkerBadge,
     Workstation,
+    WorkstationKind,
     WorkstationToken,
 )
 
@@ -62,7 +63,25 @@ def site_create(*, code: str, name: str, address: str = "") -> Site:
     site = Site(code=(code or "").strip().upper(), name=(name or "").strip(), address=address)
     validate(site)
     site.save()
+    office_workstation(site)
     return site
+
+
+OFFICE_NAME = "Bureau"
+
+
+def office_workstation(site: Site) -> Workstation:
+    """Return the site's office workstation (managers' moves, system jobs), created if missing."""
+    office = (
+        Workstation.objects.filter(site=site, kind=WorkstationKind.OFFICE, is_active=True)
+        .order_by("pk")
+        .first()
+    )
+    if office is None:
+        office, _created = Workstation.objects.get_or_create(
+            site=site, name=OFFICE_NAME, defaults={"kind": WorkstationKind.OFFICE}
+        )
+    return office
 
 
 def workstation_create(*, site: Site, name: str, kind: str, is_active: bool = True) -> Workstation:

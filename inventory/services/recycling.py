@@ -23,6 +23,7 @@ from refurb.services import device_transition
 from refurb.states import State
 from workshop.exceptions import DomainError, validate
 from workshop.models import Site
+from workshop.services import office_workstation
 
 SHIPPABLE_STATES = frozenset({State.IN_REPAIR, State.RECYCLED, State.HARVESTED})
 
@@ -173,6 +174,8 @@ def shipment_ship(
                 fields={"devices": sorted(wrong_state)},
                 status=409,
             )
+        # Shipped from the office screens: a manager's move, made from the site's office.
+        workstation = workstation or office_workstation(locked.site)
         for device in locked_devices.values():
             if device.state == State.IN_REPAIR:
                 device_transition(

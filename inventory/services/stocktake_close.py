@@ -21,6 +21,7 @@ from refurb.selectors import device_state_before_write_off
 from refurb.services import device_transition
 from refurb.states import State
 from workshop.exceptions import DomainError, validate
+from workshop.services import office_workstation
 
 ALLOWED_RESOLUTIONS = {
     StocktakeLine.Kind.FOUND: {StocktakeLine.Resolution.NONE_NEEDED},
@@ -92,6 +93,8 @@ def stocktake_resolve_line(
 
 def _apply_line(line: StocktakeLine, *, actor, now: datetime) -> None:
     device = line.device
+    # Write-offs and finds are made from the site's office (managers' moves).
+    office = office_workstation(device.site)
     R = StocktakeLine.Resolution
     if line.resolution == R.MOVE:
         device_move(device=device, location=line.scanned_location, actor=actor, now=now)
@@ -100,6 +103,7 @@ def _apply_line(line: StocktakeLine, *, actor, now: datetime) -> None:
             device=device,
             to=State.WRITTEN_OFF,
             actor=actor,
+            workstation=office,
             reason=line.reason,
             payload={"stocktake": line.stocktake_id},
             now=now,
@@ -109,6 +113,7 @@ def _apply_line(line: StocktakeLine, *, actor, now: datetime) -> None:
             device=device,
             to=device_state_before_write_off(device),
             actor=actor,
+            workstation=office,
             reason=line.reason,
             payload={"stocktake": line.stocktake_id},
             now=now,

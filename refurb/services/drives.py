@@ -22,7 +22,7 @@ from refurb.proofs import proof_issue, proof_verifier_register
 from refurb.services.lifecycle import _lock, _sync, device_transition
 from refurb.services.verification import verification_draw
 from refurb.snapshots.methods import classify, is_read_only
-from refurb.states import DRIVE_FOUND_STATES, State
+from refurb.states import DRIVE_FOUND_STATES, EXIT_STATES, State
 from refurb.transitions import ALL
 from workshop.exceptions import DomainError, validate
 from workshop.services import tag_allocate
@@ -58,6 +58,14 @@ def drive_add(
     now = now or timezone.now()
     with transaction.atomic():
         locked = _lock(device)
+        if locked.state in EXIT_STATES:
+            # It left the building: a drive recorded now would be data gone with it.
+            raise DomainError(
+                "device_gone",
+                _("%(tag)s has left the workshop (%(state)s): no drive can be recorded in it.")
+                % {"tag": locked.asset_tag, "state": State(locked.state).label},
+                status=409,
+            )
         drive = Drive(
             device=locked,
             tag=tag_allocate(site=locked.site, kind=DRIVE),

@@ -16,6 +16,7 @@ from shop.models import Buyer, KitItem, Reservation, SiteLegal
 from workshop.access import site_check
 from workshop.exceptions import DomainError
 from workshop.roles import MANAGER
+from workshop.services import office_workstation
 
 # Expiry is done by the system, with a manager's rights.
 SYSTEM_ROLES = frozenset({MANAGER})
@@ -139,6 +140,7 @@ def reservations_expire(
                 reservation_release(
                     reservation=reservation,
                     actor=None,
+                    workstation=office_workstation(reservation.device.site),
                     status=Reservation.Status.EXPIRED,
                     roles=SYSTEM_ROLES,
                     now=now,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 from rest_framework.test import APIClient
 
 from inventory import services as inventory_services
@@ -22,9 +23,14 @@ def api():
 def client_as():
     """Return an API client authenticated as ``user`` (a real session login)."""
 
-    def make(user):
+    def make(user, workstation=None):
         client = APIClient()
         client.force_login(user)
+        if workstation is not None:
+            # The browser is set to a bench, as the bench screens do (a signed cookie).
+            client.post(
+                reverse("bench:workstation"), {"workstation": workstation.pk}, format="multipart"
+            )
         return client
 
     return make

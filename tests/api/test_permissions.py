@@ -79,7 +79,8 @@ ENDPOINTS = {
         "post",
         "/api/devices/{screen}/transitions/",
         {"to": "wiped"},
-        _only(BENCH_WRITERS, 200),
+        # Every move is made from a workstation: a session or user token at none is refused.
+        _only({WS_ERASE}, 200),
     ),
     "confirm no storage": (
         "post",

@@ -168,10 +168,10 @@ def test_a_transition_reads_the_device_once_and_its_drives_once_after_the_write(
     from refurb.states import State
 
     device_advance(laptop, State.TESTED, crew)
-    client = client_as(crew.bench)
+    client = client_as(crew.bench, crew.stations["grading"])
     client.get("/api/scan/" + laptop.asset_tag)  # session and roles cached, as on a bench
-    # session, user, roles, device; savepoint, lock, grade by code, update, event, release;
-    # drives
+    # session, user, roles, workstation, device; savepoint, lock, grade by code, update,
+    # event, release; drives
     with django_assert_num_queries(TRANSITION_QUERIES):
         response = client.post(
             f"/api/devices/{laptop.asset_tag}/transitions/",
@@ -188,5 +188,6 @@ def test_a_transition_reads_the_device_once_and_its_drives_once_after_the_write(
 
 
 # 13 before the view stopped reading the device and drives twice; 12 with the stay insert;
-# 13 with the actor's site (the site boundary, workshop/access.py)
-TRANSITION_QUERIES = 13
+# 13 with the actor's site (the site boundary, workshop/access.py); 14 since every move is
+# made from a workstation (the browser's bench, read from its cookie)
+TRANSITION_QUERIES = 14

@@ -11,7 +11,12 @@ from rest_framework.test import APIClient
 
 from refurb.models import DeviceEvent
 from workshop.models import WorkstationKind, WorkstationToken
-from workshop.services import user_token_create, workstation_token_create, workstation_token_revoke
+from workshop.services import (
+    office_workstation,
+    user_token_create,
+    workstation_token_create,
+    workstation_token_revoke,
+)
 
 
 def _client(key: str) -> APIClient:
@@ -84,17 +89,24 @@ def test_next_lists_what_the_workstation_may_do(token_client, screen, kind, expe
 
 
 @pytest.mark.django_db
-def test_next_lists_what_the_user_may_do(client_as, bench_worker, manager, screen):
+def test_next_lists_what_the_user_may_do_at_the_bench_it_is_at(
+    client_as, bench_worker, manager, screen, station
+):
     path = f"/api/devices/{screen.asset_tag}/"
-    assert client_as(bench_worker).get(path).json()["next"] == ["wiped"]
-    assert sorted(client_as(manager).get(path).json()["next"]) == ["wiped", "written_off"]
+    assert client_as(bench_worker).get(path).json()["next"] == []
+    erasure = station(WorkstationKind.ERASURE)
+    assert client_as(bench_worker, erasure).get(path).json()["next"] == ["wiped"]
+    office = office_workstation(screen.site)
+    assert sorted(client_as(manager, office).get(path).json()["next"]) == ["wiped", "written_off"]
 
 
 @pytest.mark.django_db
-def test_a_user_token_authenticates_as_its_user(bench_worker, screen):
+def test_a_user_token_authenticates_as_its_user_but_moves_nothing_from_nowhere(
+    bench_worker, screen
+):
     key = user_token_create(user=bench_worker)[1]
+    assert _client(key).get(f"/api/devices/{screen.asset_tag}/").status_code == 200
     response = _client(key).post(
         f"/api/devices/{screen.asset_tag}/transitions/", {"to": "wiped"}, format="json"
     )
-    assert response.status_code == 200
-    assert response.json()["event"]["actor"] == bench_worker.username
+    assert (response.status_code, response.json()["code"]) == (403, "workstation_required")

@@ -90,7 +90,12 @@ def test_a_seeded_sold_device_is_taken_back_by_sale_return(seeded):
     user, station = shop_crew(line.sale.site)
     now = line.sale.completed_at + timezone.timedelta(days=3)
     note = sale_return(
-        sale=line.sale, devices=[line.device], reason="Écran HS", actor=user, now=now
+        workstation=factories.bench("shop"),
+        sale=line.sale,
+        devices=[line.device],
+        reason="Écran HS",
+        actor=user,
+        now=now,
     )
     line.device.refresh_from_db()
     assert line.device.state == State.RETURNED

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 from rest_framework.test import APIClient
 
 from demo.walks import Crew
@@ -24,9 +25,14 @@ def crew(site, bench_worker, coach, shop_staff, manager, station):
 def client_as():
     """Return an API client signed in as ``user`` (a real session login)."""
 
-    def make(user):
+    def make(user, workstation=None):
         client = APIClient()
         client.force_login(user)
+        if workstation is not None:
+            # The browser is set to a bench, as the bench screens do (a signed cookie).
+            client.post(
+                reverse("bench:workstation"), {"workstation": workstation.pk}, format="multipart"
+            )
         return client
 
     return make

@@ -19,7 +19,6 @@ def test_the_api_refuses_a_field_the_move_does_not_declare(laptop, crew, client_
         f"/api/devices/{laptop.asset_tag}/transitions/",
         {"to": "wiped", "payload": {"invoice": "LY-2026-000001", "grade": "A"}},
         format="json",
-        HTTP_X_WORKSTATION=str(crew.stations["erasure"].pk),
     )
     assert response.status_code == 400, response.content
     body = response.json()
@@ -32,13 +31,14 @@ def test_the_api_refuses_a_field_the_move_does_not_declare(laptop, crew, client_
 @pytest.mark.django_db
 def test_grading_through_the_api_takes_its_declared_grade(laptop, crew, client_as):
     device_advance(laptop, State.TESTED, crew)
-    response = client_as(crew.bench).post(
+    client = client_as(crew.bench, crew.stations["grading"])
+    response = client.post(
         f"/api/devices/{laptop.asset_tag}/transitions/",
         {"to": "graded", "payload": {"grade": "A", "note": "x"}},
         format="json",
     )
     assert (response.status_code, set(response.json()["fields"])) == (400, {"note"})
-    response = client_as(crew.bench).post(
+    response = client.post(
         f"/api/devices/{laptop.asset_tag}/transitions/",
         {"to": "graded", "payload": {"grade": "A"}},
         format="json",

@@ -42,3 +42,14 @@ def test_the_public_page_of_a_device_with_a_late_drive_claims_no_erasure(laptop,
     with pytest.raises(DomainError) as certificate:
         certificate_issue(device=laptop, actor=crew.manager)
     assert certificate.value.code == "certificate_unsafe"
+
+
+@pytest.mark.django_db
+def test_no_drive_is_recorded_in_a_device_that_left_the_building(laptop, crew):
+    from refurb.integrity import integrity_problems
+
+    device_advance(laptop, State.SOLD, crew)
+    with pytest.raises(DomainError) as caught:
+        drive_add(device=laptop, actor=crew.bench, serial_number="LATE")
+    assert (caught.value.code, caught.value.status) == ("device_gone", 409)
+    assert integrity_problems() == []

@@ -10,7 +10,6 @@ from django.utils import translation
 from inventory import services
 from inventory.models import Collection, Donor
 from refurb.models import Device, DeviceEvent
-from refurb.services import device_transition
 from tests import factories
 from workshop import tags
 from workshop.exceptions import DomainError
@@ -87,7 +86,7 @@ def test_an_unknown_state_is_refused_with_the_list_of_states(laptop, manager):
     before = counts()
     with translation.override("en"):
         with pytest.raises(DomainError) as caught:
-            device_transition(device=laptop, to="lost", actor=manager)
+            factories.transition(device=laptop, to="lost", actor=manager)
     assert caught.value.code == "unknown_state"
     assert "received" in caught.value.message
     assert counts() == before
@@ -96,7 +95,7 @@ def test_an_unknown_state_is_refused_with_the_list_of_states(laptop, manager):
 def test_a_wrong_role_is_refused_and_nothing_changes(laptop, shop_staff):
     before = counts()
     with pytest.raises(DomainError) as caught:
-        device_transition(device=laptop, to="wiped", actor=shop_staff)
+        factories.transition(device=laptop, to="wiped", actor=shop_staff)
     assert (caught.value.code, caught.value.status) == ("role_forbidden", 403)
     laptop.refresh_from_db()
     assert laptop.state == "received"
@@ -106,10 +105,10 @@ def test_a_wrong_role_is_refused_and_nothing_changes(laptop, shop_staff):
 def test_errors_are_french_by_default_and_english_on_request(laptop, shop_staff):
     with translation.override("fr"):
         with pytest.raises(DomainError) as french:
-            device_transition(device=laptop, to="wiped", actor=shop_staff)
+            factories.transition(device=laptop, to="wiped", actor=shop_staff)
     with translation.override("en"):
         with pytest.raises(DomainError) as english:
-            device_transition(device=laptop, to="wiped", actor=shop_staff)
+            factories.transition(device=laptop, to="wiped", actor=shop_staff)
     assert english.value.message.startswith("Your role may not")
     assert french.value.message != english.value.message
 

@@ -253,11 +253,10 @@ def test_a_certificate_embeds_each_devices_chain_head(lot, operator, manager):
 
 
 def test_later_events_of_a_certified_device_keep_the_certificate_valid(lot, operator, manager):
-    from refurb.services import device_transition
 
     certificate = certificate_issue(collection=lot, actor=manager, now=NOW)
     device = lot.devices.order_by("asset_tag").first()
-    device_transition(device=device, to="written_off", actor=manager, reason="lost")
+    factories.transition(device=device, to="written_off", actor=manager, reason="lost")
     assert certificate_verify(certificate.code).status == "valid"
 
 

@@ -8,7 +8,6 @@ import pytest
 from django.db import connection, connections
 
 from refurb.models import Device, DeviceEvent
-from refurb.services import device_transition
 from refurb.states import State
 from tests import factories
 from workshop import services as workshop_services
@@ -52,7 +51,7 @@ def test_ten_workers_writing_off_one_device_at_once_make_exactly_one_move(site, 
 
     def work(_index):
         copy = Device.objects.get(pk=device.pk)
-        return device_transition(
+        return factories.transition(
             device=copy, to=State.WRITTEN_OFF, actor=manager, reason="introuvable"
         ).seq
 

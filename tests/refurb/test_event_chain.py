@@ -157,7 +157,7 @@ def test_the_command_reports_intact_chains(laptop, capsys):
 
 def test_an_altered_reason_is_named_as_the_first_broken_link(laptop, manager, station):
     write_off(laptop, manager, station)
-    write_off_back = device_transition(
+    write_off_back = factories.transition(
         device=laptop, to=State.RECEIVED, actor=manager, reason="found"
     )
     tamper("UPDATE refurb_deviceevent SET reason = 'forged' WHERE id = %s", [write_off_back.pk])
@@ -171,7 +171,7 @@ def test_an_altered_reason_is_named_as_the_first_broken_link(laptop, manager, st
 
 def test_a_recomputed_hash_is_caught_by_the_next_link(laptop, manager, station):
     second = write_off(laptop, manager, station)
-    device_transition(device=laptop, to=State.RECEIVED, actor=manager, reason="found")
+    factories.transition(device=laptop, to=State.RECEIVED, actor=manager, reason="found")
     forged = event_seal(
         DeviceEvent.objects.get(pk=second.pk), asset_tag=laptop.asset_tag, prev_hash=""
     )
@@ -189,7 +189,7 @@ def test_a_deleted_last_event_breaks_the_chain_head(laptop, manager, station):
 
 def test_a_deleted_middle_event_is_named_by_its_number(laptop, manager, station):
     event = write_off(laptop, manager, station)
-    device_transition(device=laptop, to=State.RECEIVED, actor=manager, reason="found")
+    factories.transition(device=laptop, to=State.RECEIVED, actor=manager, reason="found")
     tamper("DELETE FROM refurb_deviceevent WHERE id = %s", [event.pk])
     broken = chains_verify().broken
     assert (broken.seq, broken.problem, broken.found) == (2, "event missing", "3")

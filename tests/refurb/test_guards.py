@@ -18,7 +18,7 @@ def crew(bench_worker, coach, shop_staff, manager):
 
 
 def wipe_attempt(device, actor):
-    return services.device_transition(device=device, to=State.WIPED, actor=actor)
+    return factories.transition(device=device, to=State.WIPED, actor=actor)
 
 
 @pytest.mark.django_db
@@ -172,7 +172,7 @@ def test_no_exit_path_lets_a_device_leave_with_a_drive_found_after_erasure(
         if target == State.SOLD:
             device_sell(laptop, crew, now=laptop.state_changed_at)
         else:
-            services.device_transition(device=laptop, to=target, actor=getattr(crew, who))
+            factories.transition(device=laptop, to=target, actor=getattr(crew, who))
     expected = "drives_not_safe" if after == State.RESERVED else None
     assert expected is None or caught.value.code == expected
     laptop.refresh_from_db()
@@ -197,7 +197,7 @@ class TestChecklistPassed:
     def test_a_missing_mandatory_check_keeps_the_device_wiped(self, laptop, crew):
         device_advance(laptop, State.WIPED, crew)
         with pytest.raises(DomainError) as caught:
-            services.device_transition(device=laptop, to=State.TESTED, actor=crew.bench)
+            factories.transition(device=laptop, to=State.TESTED, actor=crew.bench)
         assert caught.value.code == "checklist_incomplete"
         mandatory = set(
             ChecklistItem.objects.filter(category=laptop.category, mandatory=True).values_list(
@@ -212,7 +212,7 @@ class TestChecklistPassed:
         screen = ChecklistItem.objects.get(category=laptop.category, code="screen")
         services.test_record_result(device=laptop, item=screen, passed=False, actor=crew.bench)
         with pytest.raises(DomainError) as caught:
-            services.device_transition(device=laptop, to=State.TESTED, actor=crew.bench)
+            factories.transition(device=laptop, to=State.TESTED, actor=crew.bench)
         assert caught.value.fields == {"checklist": ["screen"]}
 
     def test_an_optional_check_that_failed_does_not_block(self, laptop, crew):
@@ -220,7 +220,7 @@ class TestChecklistPassed:
         device_pass_checklist(laptop, crew, now=laptop.state_changed_at)
         webcam = ChecklistItem.objects.get(category=laptop.category, code="webcam")
         services.test_record_result(device=laptop, item=webcam, passed=False, actor=crew.bench)
-        services.device_transition(device=laptop, to=State.TESTED, actor=crew.bench)
+        factories.transition(device=laptop, to=State.TESTED, actor=crew.bench)
         assert laptop.state == State.TESTED
 
     def test_a_check_of_another_category_is_refused(self, laptop, bench_worker):
@@ -237,7 +237,7 @@ class TestGradeSet:
     def test_grading_without_a_grade_is_refused(self, laptop, crew):
         device_advance(laptop, State.TESTED, crew)
         with pytest.raises(DomainError) as caught:
-            services.device_transition(device=laptop, to=State.GRADED, actor=crew.bench)
+            factories.transition(device=laptop, to=State.GRADED, actor=crew.bench)
         assert caught.value.code == "grade_required"
         laptop.refresh_from_db()
         assert (laptop.state, laptop.grade_id) == (State.TESTED, None)
@@ -245,7 +245,7 @@ class TestGradeSet:
     def test_an_unknown_grade_is_refused_and_nothing_changes(self, laptop, crew):
         device_advance(laptop, State.TESTED, crew)
         with pytest.raises(DomainError) as caught:
-            services.device_transition(
+            factories.transition(
                 device=laptop, to=State.GRADED, actor=crew.bench, payload={"grade": "Z"}
             )
         assert caught.value.code == "invalid_grade"
@@ -254,7 +254,7 @@ class TestGradeSet:
 
     def test_the_grade_given_with_the_move_is_recorded_on_device_and_event(self, laptop, crew):
         device_advance(laptop, State.TESTED, crew)
-        event = services.device_transition(
+        event = factories.transition(
             device=laptop, to=State.GRADED, actor=crew.bench, payload={"grade": "b"}
         )
         laptop.refresh_from_db()
@@ -266,22 +266,20 @@ class TestGradeSet:
 class TestWrittenOff:
     def test_writing_off_needs_a_reason(self, laptop, manager):
         with pytest.raises(DomainError) as caught:
-            services.device_transition(
-                device=laptop, to=State.WRITTEN_OFF, actor=manager, reason=" "
-            )
+            factories.transition(device=laptop, to=State.WRITTEN_OFF, actor=manager, reason=" ")
         assert caught.value.code == "reason_required"
 
     def test_a_device_found_again_returns_to_its_previous_state_only(self, laptop, crew):
         device_advance(laptop, State.TESTED, crew)
-        services.device_transition(
+        factories.transition(
             device=laptop, to=State.WRITTEN_OFF, actor=crew.manager, reason="introuvable"
         )
         with pytest.raises(DomainError) as caught:
-            services.device_transition(
+            factories.transition(
                 device=laptop, to=State.RECEIVED, actor=crew.manager, reason="retrouvé"
             )
         assert caught.value.code == "not_previous_state"
-        services.device_transition(
+        factories.transition(
             device=laptop, to=State.TESTED, actor=crew.manager, reason="retrouvé étagère B"
         )
         assert laptop.state == State.TESTED
@@ -293,9 +291,7 @@ def test_a_device_cannot_be_marked_sold_without_an_invoice_listing_it(source, la
     device_advance(laptop, source, crew)
     for payload in (None, {"invoice": "LY-2026-999999"}):
         with pytest.raises(DomainError) as caught:
-            services.device_transition(
-                device=laptop, to=State.SOLD, actor=crew.shop, payload=payload
-            )
+            factories.transition(device=laptop, to=State.SOLD, actor=crew.shop, payload=payload)
         assert (caught.value.code, caught.value.status) == ("service_only", 409)
     laptop.refresh_from_db()
     assert laptop.state == source
@@ -305,7 +301,7 @@ def test_a_device_cannot_be_marked_sold_without_an_invoice_listing_it(source, la
 def test_a_return_needs_a_credit_note_covering_the_device(laptop, crew):
     device_advance(laptop, State.SOLD, crew)
     with pytest.raises(DomainError) as caught:
-        services.device_transition(
+        factories.transition(
             device=laptop, to=State.RETURNED, actor=crew.shop, reason="ne démarre plus"
         )
     assert caught.value.code == "service_only"

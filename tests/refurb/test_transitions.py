@@ -21,6 +21,7 @@ from refurb.states import HELD_STATES, State
 from tests import factories
 from workshop import roles
 from workshop.exceptions import DomainError
+from workshop.models import Workstation, WorkstationKind
 
 ROLE_CODES = sorted(roles.ALL_ROLES)
 
@@ -105,7 +106,7 @@ def device_in(source: str, crew: Crew, site, *, target: str):
         device_advance(device, State.GRADED, crew) if target == State.GRADED else None
         device_advance(device, State.WRITTEN_OFF, crew) if target != State.GRADED else None
         if target == State.GRADED:
-            device_transition(
+            factories.transition(
                 device=device, to=State.WRITTEN_OFF, actor=crew.manager, reason="perdu"
             )
         return device
@@ -187,8 +188,12 @@ def test_every_exit_from_the_building_checks_the_erasure_invariant():
 
 
 def test_the_moves_a_bench_worker_may_try_from_wiped_come_from_the_table():
-    targets = transitions.allowed_targets(State.WIPED, roles=frozenset({roles.BENCH_WORKER}))
+    bench = Workstation(kind=WorkstationKind.TEST)
+    targets = transitions.allowed_targets(
+        State.WIPED, roles=frozenset({roles.BENCH_WORKER}), workstation=bench
+    )
     assert sorted(targets) == sorted([State.TESTED, State.IN_REPAIR])
+    assert transitions.allowed_targets(State.WIPED, roles=frozenset({roles.BENCH_WORKER})) == []
 
 
 def test_a_shop_workstation_cannot_be_used_to_wipe_a_device():

@@ -21,6 +21,7 @@ from reports import figures as reports
 from reports.figures import flow
 from reports.models import BenchWeek, RollupState, WorkerWeek
 from reports.rollups import refresh_report_rollups, rollup_split, rollup_watermark
+from tests import factories
 from tests.factories import SiteFactory, WorkstationFactory, site_legal
 from tests.inventory.audit_helpers import fast_passwords, make_crew, walked_device  # noqa: F401
 from workshop import roles
@@ -244,7 +245,12 @@ def test_transitions_during_a_full_refresh_write_their_stays_once(
             for device in devices:
                 if stop.is_set():
                     break
-                reservation_create(device=device, buyer=buyer, actor=shop_staff)
+                reservation_create(
+                    workstation=factories.bench("shop"),
+                    device=device,
+                    buyer=buyer,
+                    actor=shop_staff,
+                )
                 moved.append(device)
         except Exception as error:  # reported below
             errors.append(error)

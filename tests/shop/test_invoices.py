@@ -7,6 +7,7 @@ import pytest
 
 from shop import services
 from shop.invoices import EXEMPT_MENTION, credit_note_pdf, invoice_pdf, money
+from tests import factories
 from tests.shop.support import NOW, buyer, legal_for
 from workshop.models import WorkstationKind as WK
 
@@ -57,6 +58,7 @@ def test_the_invoice_shows_number_seller_buyer_lines_total_and_warranty(sale):
 def test_an_exempt_seller_prints_the_293_b_mention(site, on_sale, crew):
     legal_for(site, vat_regime="exempt")
     sale = services.sale_complete(
+        workstation=factories.bench("shop"),
         site=site,
         buyer=buyer("public"),
         items=[on_sale()],
@@ -72,6 +74,7 @@ def test_an_exempt_seller_prints_the_293_b_mention(site, on_sale, crew):
 def test_a_normal_vat_seller_shows_vat_inside_the_price(site, on_sale, crew):
     legal_for(site, vat_regime="normal")
     sale = services.sale_complete(
+        workstation=factories.bench("shop"),
         site=site,
         buyer=buyer("public"),
         items=[on_sale()],
@@ -87,7 +90,12 @@ def test_a_normal_vat_seller_shows_vat_inside_the_price(site, on_sale, crew):
 def test_the_credit_note_shows_its_number_the_invoice_and_the_amount(sale, crew):
     line = sale.lines.first()
     note = services.sale_return(
-        sale=sale, devices=[line.device], reason="Clavier défectueux", actor=crew.shop, now=NOW
+        workstation=factories.bench("shop"),
+        sale=sale,
+        devices=[line.device],
+        reason="Clavier défectueux",
+        actor=crew.shop,
+        now=NOW,
     )
     text = pdf_text(credit_note_pdf(note))
     assert "LY-AV-2026-000001" in text

@@ -50,6 +50,7 @@ def person_sale(site, crew, on_sale, legal):
         address="8 quai Perrache, Lyon",
     )
     return services.sale_complete(
+        workstation=factories.bench("shop"),
         site=site,
         buyer=person,
         items=[on_sale()],

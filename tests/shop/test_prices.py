@@ -4,12 +4,12 @@ from decimal import Decimal
 
 import pytest
 
-from refurb import services as refurb_services
 from refurb.models import DeviceEvent
 from refurb.states import State
 from shop import services
 from shop.models import PriceRule
 from shop.selectors import device_price, price_rule_for
+from tests import factories
 from tests.shop.support import NOW
 from workshop.exceptions import DomainError
 
@@ -46,7 +46,7 @@ def test_the_transition_event_records_the_price(on_sale):
 def test_no_grid_row_refuses_the_move_and_says_what_to_do(on_sale, crew):
     device = on_sale(grade="C", state=State.GRADED)
     with pytest.raises(DomainError) as error:
-        refurb_services.device_transition(device=device, to=State.ON_SALE, actor=crew.shop, now=NOW)
+        factories.transition(device=device, to=State.ON_SALE, actor=crew.shop, now=NOW)
     assert error.value.code == "no_price"
     device.refresh_from_db()
     assert device.state == State.GRADED
@@ -106,5 +106,5 @@ def test_an_override_made_before_sale_survives_putting_on_sale(on_sale, manager,
     services.device_price_override(
         device=device, solidarity_price=10, standard_price=20, reason="Lot ancien", actor=manager
     )
-    refurb_services.device_transition(device=device, to=State.ON_SALE, actor=crew.shop, now=NOW)
+    factories.transition(device=device, to=State.ON_SALE, actor=crew.shop, now=NOW)
     assert device_price(device).solidarity_price == Decimal("10.00")

@@ -9,6 +9,7 @@ from django.utils import timezone
 from refurb.states import State
 from shop import services
 from shop.models import CreditNote
+from tests import factories
 from tests.shop.support import buyer
 from workshop.models import WorkstationKind as WK
 
@@ -28,7 +29,12 @@ def sold(site, on_sale, crew):
     """A sale of two laptops made today."""
     devices = [on_sale(), on_sale()]
     sale = services.sale_complete(
-        site=site, buyer=buyer("association"), items=devices, payment_method="cash", actor=crew.shop
+        workstation=factories.bench("shop"),
+        site=site,
+        buyer=buyer("association"),
+        items=devices,
+        payment_method="cash",
+        actor=crew.shop,
     )
     return sale, devices
 
@@ -80,7 +86,13 @@ def test_a_return_with_no_device_ticked_says_so(clerk, sold):
 
 def test_a_returned_device_cannot_be_ticked_again(clerk, sold, crew):
     sale, devices = sold
-    services.sale_return(sale=sale, devices=[devices[0]], reason="x", actor=crew.shop)
+    services.sale_return(
+        workstation=factories.bench("shop"),
+        sale=sale,
+        devices=[devices[0]],
+        reason="x",
+        actor=crew.shop,
+    )
     page = clerk.get(reverse("shop:sale_return", args=[sale.pk]), **EN).content.decode()
     assert page.count(" disabled") == 1
 
@@ -114,6 +126,7 @@ def test_the_sale_page_runs_a_constant_number_of_queries(
     clerk, site, on_sale, crew, count, django_assert_num_queries
 ):
     sale = services.sale_complete(
+        workstation=factories.bench("shop"),
         site=site,
         buyer=buyer("association"),
         items=[on_sale() for _index in range(count)],
@@ -121,7 +134,11 @@ def test_the_sale_page_runs_a_constant_number_of_queries(
         actor=crew.shop,
     )
     services.sale_return(
-        sale=sale, devices=[sale.lines.first().device], reason="x", actor=crew.shop
+        workstation=factories.bench("shop"),
+        sale=sale,
+        devices=[sale.lines.first().device],
+        reason="x",
+        actor=crew.shop,
     )
     with django_assert_num_queries(7):  # 6 + the worker profile (site scoping)
         assert clerk.get(reverse("shop:sale", args=[sale.pk])).status_code == 200

@@ -20,6 +20,7 @@ from refurb.chain import chains_verify
 from refurb.states import State
 from shop import services
 from shop.models import DocumentCounter, PaymentMethod, Reservation, Sale
+from tests import factories
 from tests.shop.support import buyer as make_buyer
 from tests.subproc import ROOT, child_env, current_database_url
 from tests.workshop.test_faults import kill_when_paused
@@ -32,7 +33,8 @@ from shop.models import Buyer
 from refurb.models import Device
 from shop.services import sale_complete
 from workshop.models import Site
-sale = sale_complete(
+from tests import factories
+sale = sale_complete(workstation=factories.bench("shop"),
     site=Site.objects.get(pk={site}),
     buyer=Buyer.objects.get(pk={buyer}),
     items=list(Device.objects.filter(pk__in={devices}).order_by("pk")),
@@ -55,6 +57,7 @@ def shop_floor(site, legal, crew, on_sale):
     buyer = make_buyer("association", actor=crew.shop, now=None)
     first = on_sale()
     services.sale_complete(
+        workstation=factories.bench("shop"),
         site=site,
         buyer=buyer,
         items=[first],
@@ -62,7 +65,9 @@ def shop_floor(site, legal, crew, on_sale):
         actor=crew.shop,
     )
     loose, held = on_sale(), on_sale()
-    reservation = services.reservation_create(device=held, buyer=buyer, actor=crew.shop)
+    reservation = services.reservation_create(
+        workstation=factories.bench("shop"), device=held, buyer=buyer, actor=crew.shop
+    )
     code = SALE.format(
         site=site.pk, buyer=buyer.pk, devices=[loose.pk, held.pk], actor=crew.shop.pk
     )
@@ -98,6 +103,7 @@ def test_a_sale_killed_mid_transaction_leaves_postgresql_unchanged_and_numbers_g
     with connection.cursor() as cursor:
         cursor.execute("SET lock_timeout = '10s'")  # the dead session's row locks are gone
     sale = services.sale_complete(
+        workstation=factories.bench("shop"),
         site=site,
         buyer=buyer,
         items=[loose, held],

@@ -24,7 +24,9 @@ def _in_kit(on_sale, crew, site):
 def _reserved_for_another(on_sale, crew, site):
     device = on_sale()
     other = buyer("foundation", actor=crew.shop, site=site)
-    services.reservation_create(device=device, buyer=other, actor=crew.shop, now=NOW)
+    services.reservation_create(
+        workstation=factories.bench("shop"), device=device, buyer=other, actor=crew.shop, now=NOW
+    )
     return device
 
 
@@ -52,7 +54,12 @@ def test_the_basket_shows_the_refusal_the_sale_raises(code, on_sale, crew, site,
     [line] = basket_lines([device.asset_tag], tier="solidarity", site=site, buyer=customer).lines
     with pytest.raises(DomainError) as refused:
         services.sale_complete(
-            site=site, buyer=customer, items=[device], payment_method="cash", actor=crew.shop
+            workstation=factories.bench("shop"),
+            site=site,
+            buyer=customer,
+            items=[device],
+            payment_method="cash",
+            actor=crew.shop,
         )
     assert refused.value.code == code
     assert line.problem == refused.value.message
@@ -64,6 +71,11 @@ def test_a_line_the_basket_accepts_is_sold(on_sale, crew, site, legal):
     [line] = basket_lines([device.asset_tag], tier="solidarity", site=site, buyer=customer).lines
     assert line.problem == ""
     sale = services.sale_complete(
-        site=site, buyer=customer, items=[device], payment_method="cash", actor=crew.shop
+        workstation=factories.bench("shop"),
+        site=site,
+        buyer=customer,
+        items=[device],
+        payment_method="cash",
+        actor=crew.shop,
     )
     assert [sale_line.asset_tag for sale_line in sale.lines.all()] == [device.asset_tag]

@@ -11,6 +11,7 @@ from refurb.states import State
 from shop import services
 from shop.models import DocumentCounter, Kit, QuotaRule, Reservation, Sale, SaleLine
 from shop.services.sales import share_out
+from tests import factories
 from tests.shop.support import NOW, buyer, legal_for
 from workshop.exceptions import DomainError
 from workshop.models import WorkstationKind as WK
@@ -161,7 +162,11 @@ def test_a_reserved_device_is_sold_only_to_its_buyer(on_sale, sell, crew):
 
 def test_a_reservation_lasts_the_sites_days(on_sale, crew):
     made = services.reservation_create(
-        device=on_sale(), buyer=buyer("association"), actor=crew.shop, now=NOW
+        workstation=factories.bench("shop"),
+        device=on_sale(),
+        buyer=buyer("association"),
+        actor=crew.shop,
+        now=NOW,
     )
     assert made.expires_at == NOW + timedelta(days=7)
 
@@ -169,9 +174,16 @@ def test_a_reservation_lasts_the_sites_days(on_sale, crew):
 def test_expired_reservations_return_to_sale_and_others_stay(on_sale, crew):
     due, later = on_sale(), on_sale()
     holder = buyer("association")
-    services.reservation_create(device=due, buyer=holder, actor=crew.shop, now=NOW)
     services.reservation_create(
-        device=later, buyer=holder, actor=crew.shop, now=NOW, expires_at=NOW + timedelta(days=30)
+        workstation=factories.bench("shop"), device=due, buyer=holder, actor=crew.shop, now=NOW
+    )
+    services.reservation_create(
+        workstation=factories.bench("shop"),
+        device=later,
+        buyer=holder,
+        actor=crew.shop,
+        now=NOW,
+        expires_at=NOW + timedelta(days=30),
     )
     done = services.reservations_expire(now=NOW + timedelta(days=8))
     assert [r.device_id for r in done] == [due.pk]
@@ -233,7 +245,14 @@ def test_a_returned_device_does_not_count_against_the_quota(
     person = buyer("individual")
     first = on_sale()
     sale = sell(person, [first])
-    services.sale_return(sale=sale, devices=[first], reason="Écran HS", actor=crew.shop, now=NOW)
+    services.sale_return(
+        workstation=factories.bench("shop"),
+        sale=sale,
+        devices=[first],
+        reason="Écran HS",
+        actor=crew.shop,
+        now=NOW,
+    )
     assert sell(person, [on_sale()]).lines.count() == 1
 
 
@@ -337,7 +356,12 @@ def test_a_return_under_warranty_makes_a_numbered_credit_note(on_sale, sell, cre
     first, second = on_sale(), on_sale(grade="A")
     sale = sell(buyer("association"), [first, second])
     note = services.sale_return(
-        sale=sale, devices=[second], reason="Ne démarre plus", actor=crew.shop, now=NOW
+        workstation=factories.bench("shop"),
+        sale=sale,
+        devices=[second],
+        reason="Ne démarre plus",
+        actor=crew.shop,
+        now=NOW,
     )
     assert note.number == "LY-AV-2026-000001"
     assert note.total == SaleLine.objects.get(device=second).price
@@ -353,9 +377,23 @@ def test_a_return_under_warranty_makes_a_numbered_credit_note(on_sale, sell, cre
 def test_a_device_is_returned_once(on_sale, sell, crew):
     device = on_sale()
     sale = sell(buyer("association"), [device])
-    services.sale_return(sale=sale, devices=[device], reason="x", actor=crew.shop, now=NOW)
+    services.sale_return(
+        workstation=factories.bench("shop"),
+        sale=sale,
+        devices=[device],
+        reason="x",
+        actor=crew.shop,
+        now=NOW,
+    )
     with pytest.raises(DomainError) as error:
-        services.sale_return(sale=sale, devices=[device], reason="x", actor=crew.shop, now=NOW)
+        services.sale_return(
+            workstation=factories.bench("shop"),
+            sale=sale,
+            devices=[device],
+            reason="x",
+            actor=crew.shop,
+            now=NOW,
+        )
     assert error.value.code == "already_returned"
 
 
@@ -364,7 +402,12 @@ def test_no_return_after_the_warranty(on_sale, sell, crew):
     sale = sell(buyer("association"), [device])
     with pytest.raises(DomainError) as error:
         services.sale_return(
-            sale=sale, devices=[device], reason="x", actor=crew.shop, now=NOW + timedelta(days=400)
+            workstation=factories.bench("shop"),
+            sale=sale,
+            devices=[device],
+            reason="x",
+            actor=crew.shop,
+            now=NOW + timedelta(days=400),
         )
     assert error.value.code == "warranty_over"
     assert not DocumentCounter.objects.filter(kind="credit").exists()

@@ -14,6 +14,7 @@ from inventory.scan import scan_resolve
 from refurb.states import State
 from shop import services
 from shop.models import Reservation, Sale
+from tests import factories
 from tests.shop.support import NOW, buyer
 from workshop.models import WorkstationKind as WK
 
@@ -110,6 +111,7 @@ def test_a_kit_tag_and_invoice_numbers_resolve(site, on_sale, crew, legal):
     assert scan_resolve(kit.tag.lower()).obj == kit
     device = on_sale()
     sale = services.sale_complete(
+        workstation=factories.bench("shop"),
         site=site,
         buyer=buyer("public"),
         items=[device],
@@ -118,7 +120,14 @@ def test_a_kit_tag_and_invoice_numbers_resolve(site, on_sale, crew, legal):
         now=NOW,
     )
     assert scan_resolve("LY-2026-000001").obj == sale
-    note = services.sale_return(sale=sale, devices=[device], reason="x", actor=crew.shop, now=NOW)
+    note = services.sale_return(
+        workstation=factories.bench("shop"),
+        sale=sale,
+        devices=[device],
+        reason="x",
+        actor=crew.shop,
+        now=NOW,
+    )
     result = scan_resolve("ly-av-2026-000001")
     assert (result.kind, result.obj) == ("credit_note", note)
 
@@ -130,6 +139,7 @@ def test_expire_reservations_prints_what_it_did(on_sale, crew):
     device = on_sale()
     past = timezone.now() - timedelta(days=10)
     services.reservation_create(
+        workstation=factories.bench("shop"),
         device=device,
         buyer=buyer("association"),
         actor=crew.shop,

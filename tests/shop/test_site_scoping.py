@@ -27,6 +27,7 @@ pytestmark = pytest.mark.django_db
 def lyon_sale(site, crew, on_sale, legal):
     customer = buyer("association", actor=crew.shop, now=None)
     return services.sale_complete(
+        workstation=factories.bench("shop"),
         site=site,
         buyer=customer,
         items=[on_sale()],
@@ -85,7 +86,11 @@ def test_another_sites_sale_answers_exactly_like_a_missing_one(name, lyon_sale, 
 def test_another_sites_credit_note_answers_404(lyon_sale, crew, grenoble_clerk):
     device = lyon_sale.lines.get().device
     note = services.sale_return(
-        sale=lyon_sale, devices=[device], reason="screen broken", actor=crew.shop
+        workstation=factories.bench("shop"),
+        sale=lyon_sale,
+        devices=[device],
+        reason="screen broken",
+        actor=crew.shop,
     )
     _clerk, client = grenoble_clerk
     assert client.get(reverse("shop:credit_note_pdf", args=[note.pk])).status_code == 404

@@ -17,7 +17,6 @@ from django.db import connection
 
 from refurb.chain import chains_verify
 from refurb.models import Device
-from refurb.services import device_transition
 from refurb.states import State
 from tests import factories
 from tests.subproc import child_env, current_database_url, run_manage
@@ -30,7 +29,7 @@ RESTORE_DB = "harden_restore"
 def fill(site, bench_worker, manager, devices=3):
     for _ in range(devices):
         device = factories.make_device(site=site, actor=bench_worker)
-        device_transition(device=device, to=State.WRITTEN_OFF, actor=manager, reason="lost")
+        factories.transition(device=device, to=State.WRITTEN_OFF, actor=manager, reason="lost")
 
 
 def snapshot(cursor) -> dict:
@@ -46,7 +45,7 @@ def snapshot(cursor) -> dict:
 def change_everything(site, bench_worker, manager):
     fill(site, bench_worker, manager, devices=1)
     device = Device.objects.order_by("pk").first()
-    device_transition(device=device, to=State.RECEIVED, actor=manager, reason="found again")
+    factories.transition(device=device, to=State.RECEIVED, actor=manager, reason="found again")
 
 
 sqlite_only = pytest.mark.skipif(

@@ -21,8 +21,8 @@ from django.test import override_settings
 
 from refurb.chain import chains_verify
 from refurb.models import Device, DeviceEvent
-from refurb.services import device_transition
 from refurb.states import State
+from tests import factories
 from tests.subproc import ROOT, child_env, current_database_url, run_manage
 from workshop.faults import MARKER, armed_pause
 
@@ -31,9 +31,10 @@ import django; django.setup()
 from django.contrib.auth import get_user_model
 from refurb.models import Device
 from refurb.services import device_transition
+from tests import factories
 device = Device.objects.get(pk={device})
 actor = get_user_model().objects.get(pk={actor})
-device_transition(device=device, to="written_off", actor=actor, reason="stolen")
+factories.transition(device=device, to="written_off", actor=actor, reason="stolen")
 print("COMMITTED", flush=True)
 """
 
@@ -77,7 +78,7 @@ def test_a_transition_killed_before_its_event_leaves_postgresql_unchanged(laptop
     assert DeviceEvent.objects.filter(device=laptop).count() == 1
     with connection.cursor() as cursor:
         cursor.execute("SET lock_timeout = '10s'")  # the dead session's row lock is gone
-    device_transition(device=laptop, to=State.WRITTEN_OFF, actor=manager, reason="stolen")
+    factories.transition(device=laptop, to=State.WRITTEN_OFF, actor=manager, reason="stolen")
     assert Device.objects.get(pk=laptop.pk).state == State.WRITTEN_OFF
     assert chains_verify().ok
 

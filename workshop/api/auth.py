@@ -20,6 +20,7 @@ from rest_framework import authentication, exceptions, permissions
 
 from workshop.models import UserToken, WorkstationKind, WorkstationToken
 from workshop.roles import ALL_ROLES, BENCH_WORKER, SHOP, user_roles
+from workshop.views.common import current_workstation
 
 # The roles a workstation token acts with, by kind of workstation.
 KIND_ROLES: dict[str, frozenset[str]] = {
@@ -104,10 +105,14 @@ class AtelierTokenAuthentication(authentication.TokenAuthentication):
 
 
 def request_workstation(request):
-    """Return the workstation a request acts as (workstation token), or None."""
+    """Return the workstation a request acts as: the workstation token's, or for a browser
+    session the bench this browser was set to (its signed cookie); else None."""
     user = getattr(request, "user", None)
     if isinstance(user, WorkstationPrincipal):
         return user.workstation
+    django_request = getattr(request, "_request", request)
+    if getattr(request, "auth", None) is None and hasattr(django_request, "get_signed_cookie"):
+        return current_workstation(django_request)
     return None
 
 

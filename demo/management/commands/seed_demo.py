@@ -69,6 +69,7 @@ STATIONS = [
     ("Tri et grade", WorkstationKind.GRADING),
     ("Boutique", WorkstationKind.SHOP),
     ("Stock", WorkstationKind.STOCK),
+    ("Bureau", WorkstationKind.OFFICE),
 ]
 
 LOCATIONS = [
