@@ -54,3 +54,27 @@ def test_the_schema_declares_page_size_from_1():
     parameters = schema["paths"]["/api/drives/"]["get"]["parameters"]
     (page_size,) = [p for p in parameters if p["name"] == "page_size"]
     assert page_size["schema"] == {"type": "integer", "minimum": 1}
+
+
+@pytest.mark.django_db
+def test_too_many_form_fields_answers_400_in_the_error_shape(client_as, manager, settings):
+    """Found by schemathesis: Django's TooManyFieldsSent answered an HTML 400 under /api/."""
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 5
+    body = "&".join(f"f{i}=x" for i in range(10))
+    response = client_as(manager).post(
+        "/api/print-jobs/", data=body, content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["code"] == "bad_request"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("debug", [True, False], ids=["debug", "production"])
+def test_an_unrouted_api_path_answers_json_even_with_debug(client_as, manager, settings, debug):
+    """Found by schemathesis on ``make run``: with DEBUG=1 /api/destructions/0.5/ got HTML."""
+    settings.DEBUG = debug
+    response = client_as(manager).get("/api/destructions/0.5/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["code"] == "not_found"
