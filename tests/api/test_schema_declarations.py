@@ -78,3 +78,20 @@ def test_an_unrouted_api_path_answers_json_even_with_debug(client_as, manager, s
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
     assert response.json()["code"] == "not_found"
+
+
+@pytest.mark.django_db
+def test_an_error_inside_a_list_gets_a_dotted_field_name(client_as, manager):
+    """Found by schemathesis: ``{"fields": {"codes": {"0": [...]}}}`` broke the error schema."""
+    response = client_as(manager).post(
+        "/api/print-jobs/",
+        {"template": "device_tag", "codes": ["0" * 41], "printer": "x"},
+        format="json",
+    )
+    assert response.status_code == 400, response.content
+    fields = response.json()["fields"]
+    assert "codes.0" in fields
+    assert all(
+        isinstance(messages, list) and all(isinstance(m, str) for m in messages)
+        for messages in fields.values()
+    ), fields
