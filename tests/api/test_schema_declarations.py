@@ -95,3 +95,28 @@ def test_an_error_inside_a_list_gets_a_dotted_field_name(client_as, manager):
         isinstance(messages, list) and all(isinstance(m, str) for m in messages)
         for messages in fields.values()
     ), fields
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "query"),
+    [
+        ("/api/erasures/", "verified=null"),
+        ("/api/drives/", "failing=maybe"),
+        ("/api/locations/", "is_active=2"),
+        ("/api/test-results/", "passed="),
+        ("/api/donors/", "kind="),
+    ],
+)
+def test_a_filter_value_the_schema_does_not_allow_answers_400(client_as, manager, path, query):
+    """Found by schemathesis (negative_data_rejection): django-filter ignored these values."""
+    response = client_as(manager).get(f"{path}?{query}")
+    assert response.status_code == 400, response.content
+    assert response.json()["code"] == "invalid"
+    assert list(response.json()["fields"]) == [query.split("=")[0]]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["true", "false", "True"])
+def test_a_boolean_filter_still_reads_true_and_false(client_as, manager, value):
+    assert client_as(manager).get("/api/erasures/", {"verified": value}).status_code == 200
