@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.fields.json import KT
 
 from refurb.management.commands.rebuild_states import state_mismatches
 from refurb.models import Destruction, Device, DeviceEvent, Drive, Erasure
@@ -52,10 +53,11 @@ def drives_with_evidence(queryset=None):
     # A failed independent check (R2v3 sampling, refurb.services.verification) puts a drive
     # back to erasure: only the erasures recorded after the last such reopening count.
     reopened_at = Subquery(
-        DeviceEvent.objects.filter(
+        DeviceEvent.objects.alias(drive_tag=KT("payload__drive"))
+        .filter(
             device=OuterRef(OuterRef("device_id")),
             code=DeviceEvent.Code.DRIVE_CHECK,
-            payload__drive=OuterRef(OuterRef("tag")),
+            drive_tag=OuterRef(OuterRef("tag")),
             payload__drive_status=Drive.Status.PENDING,
         )
         .order_by("-created_at")
@@ -63,10 +65,10 @@ def drives_with_evidence(queryset=None):
     )
     since = Q(created_at__gt=reopened_at) | Q(
         ~Exists(
-            DeviceEvent.objects.filter(
+            DeviceEvent.objects.alias(drive_tag=KT("payload__drive")).filter(
                 device=OuterRef(OuterRef("device_id")),
                 code=DeviceEvent.Code.DRIVE_CHECK,
-                payload__drive=OuterRef(OuterRef("tag")),
+                drive_tag=OuterRef(OuterRef("tag")),
                 payload__drive_status=Drive.Status.PENDING,
             )
         )

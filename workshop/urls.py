@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include(BENCH)),
 ]
 
+handler400 = "workshop.views.errors.bad_request"
 handler404 = "workshop.views.errors.page_not_found"
 handler403 = "workshop.views.errors.permission_denied"
 handler500 = "workshop.middleware.server_error"

@@ -94,8 +94,8 @@ class DeviceSerializer(serializers.ModelSerializer):
 
     site = serializers.SlugRelatedField(slug_field="code", read_only=True)
     category = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    collection = serializers.SlugRelatedField(slug_field="tag", read_only=True)
-    location = serializers.SlugRelatedField(slug_field="tag", read_only=True)
+    collection = serializers.SlugRelatedField(slug_field="tag", read_only=True, allow_null=True)
+    location = serializers.SlugRelatedField(slug_field="tag", read_only=True, allow_null=True)
     grade = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     state_label = serializers.SerializerMethodField()
     donor = serializers.SerializerMethodField()
@@ -127,7 +127,7 @@ class DeviceSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    @extend_schema_field(OpenApiTypes.INT)
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_donor(self, device) -> int | None:
         return device.collection.donor_id if device.collection_id else None
 

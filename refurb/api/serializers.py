@@ -21,7 +21,7 @@ from workshop.api.base import StrictSerializer
 
 class EventSerializer(serializers.ModelSerializer):
     device = serializers.SlugRelatedField(slug_field="asset_tag", read_only=True)
-    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     code_label = serializers.CharField(read_only=True)
     # Blank for events that are not moves (a note, an erasure): the schema must say so.
     from_state = serializers.ChoiceField(choices=State.choices, allow_blank=True, read_only=True)
@@ -81,7 +81,7 @@ class DriveCreateSerializer(StrictSerializer):
 class ErasureSerializer(serializers.ModelSerializer):
     drive = serializers.SlugRelatedField(slug_field="tag", read_only=True)
     device = serializers.CharField(source="drive.device.asset_tag", read_only=True)
-    operator = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    operator = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     is_proof = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -123,7 +123,7 @@ class ErasureCreateSerializer(StrictSerializer):
 class DestructionSerializer(serializers.ModelSerializer):
     drive = serializers.SlugRelatedField(slug_field="tag", read_only=True)
     device = serializers.CharField(source="drive.device.asset_tag", read_only=True)
-    operator = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    operator = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = Destruction
@@ -154,7 +154,7 @@ class TestResultSerializer(serializers.ModelSerializer):
     device = serializers.SlugRelatedField(slug_field="asset_tag", read_only=True)
     item = serializers.SlugRelatedField(slug_field="code", read_only=True)
     item_label = serializers.CharField(source="item.label", read_only=True)
-    operator = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    operator = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = TestResult

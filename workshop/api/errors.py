@@ -56,18 +56,31 @@ def error_json_response(code: str, message, *, status: int, fields: dict | None 
 
 
 def _flatten(detail) -> dict[str, list]:
-    def messages(value):
-        if isinstance(value, dict):
-            return {key: messages(item) for key, item in value.items()}
-        if isinstance(value, list):
-            return [messages(item) for item in value]
-        return str(value)
+    """Map each field to its list of messages, as the schema says (``ErrorSerializer``).
 
-    if isinstance(detail, dict):
-        return {str(key): messages(value) for key, value in detail.items()}
-    if isinstance(detail, list):
-        return {"non_field_errors": messages(detail)}
-    return {"non_field_errors": [str(detail)]}
+    Errors of a list item or of a nested object get a dotted name: ``codes.0`` for the first
+    code of a list, ``drives.1.serial`` for a field of the second drive (found by schemathesis:
+    ``{"codes": {"0": [...]}}`` broke the documented shape).
+    """
+    fields: dict[str, list] = {}
+
+    def walk(name: str, value) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                walk(f"{name}.{key}" if name else str(key), item)
+        elif isinstance(value, list) and any(isinstance(item, dict | list) for item in value):
+            for index, item in enumerate(value):
+                if isinstance(item, dict | list):
+                    walk(f"{name}.{index}" if name else str(index), item)
+                else:
+                    fields.setdefault(name or "non_field_errors", []).append(str(item))
+        elif isinstance(value, list):
+            fields.setdefault(name or "non_field_errors", []).extend(str(item) for item in value)
+        else:
+            fields.setdefault(name or "non_field_errors", []).append(str(value))
+
+    walk("", detail)
+    return fields
 
 
 _SIMPLE_CODES: list[tuple[type[Exception], str]] = [

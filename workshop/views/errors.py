@@ -5,13 +5,17 @@ and a way back. Never Django's debug page on a public page, even with ``DEBUG=1`
 ``handler403`` (``workshop/urls.py``); under ``/api/`` they answer the API's error shape.
 ``PublicRefusalMiddleware`` renders the same pages for an ``Http404`` or ``PermissionDenied``
 raised by a public page (``ATELIER_PUBLIC_PATHS``: ``/d/<tag>``, ``/verify/``), because with
-``DEBUG=1`` Django would answer those with its technical page.
+``DEBUG=1`` Django would answer those with its technical page. It does the same under
+``/api/``, where a path no route matches and a request Django refuses as suspicious
+(``TooManyFieldsSent``, ``RequestDataTooBig``…) answer the error shape, never HTML: the OpenAPI
+schema documents only JSON (found by schemathesis, ``--checks all``). ``bad_request`` is the
+project's ``handler400``.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -55,6 +59,15 @@ def page_not_found(request, exception=None):
     )
 
 
+def bad_request(request, exception=None):
+    """``handler400``: a request Django refused before any view (``SuspiciousOperation``)."""
+    if request.path.startswith("/api/"):
+        return error_json_response("bad_request", _("The request could not be read."), status=400)
+    from django.views import defaults
+
+    return defaults.bad_request(request, exception)
+
+
 def permission_denied(request, exception=None):
     """``handler403``: a role or a site that does not reach this page."""
     if request.path.startswith("/api/"):
@@ -88,7 +101,7 @@ class PublicRefusalMiddleware:
         response = self.get_response(request)
         if (
             response.status_code == 404
-            and request.path.startswith(self.paths)
+            and request.path.startswith((*self.paths, "/api/"))
             and getattr(request, "resolver_match", None) is None
             and not getattr(response, "atelier_refusal", False)
         ):  # no route matched (``/d/LY0000423/``): with DEBUG, Django's technical page
@@ -96,6 +109,8 @@ class PublicRefusalMiddleware:
         return response
 
     def process_exception(self, request, exception):
+        if request.path.startswith("/api/") and isinstance(exception, SuspiciousOperation):
+            return bad_request(request, exception)
         if not request.path.startswith(self.paths):
             return None
         if isinstance(exception, Http404):
