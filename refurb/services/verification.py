@@ -20,7 +20,10 @@ from django.utils.translation import gettext as _
 
 from refurb.events import event_append
 from refurb.models import DeviceEvent, Drive, Erasure, VerificationSample
-from refurb.services.lifecycle import _lock
+from refurb.proofs import proof_issue
+from refurb.services.lifecycle import _lock, device_transition
+from refurb.states import DRIVE_FOUND_STATES, State
+from refurb.transitions import ALL
 from workshop.exceptions import DomainError
 
 _SYSTEM_RANDOM = secrets.SystemRandom()
@@ -58,6 +61,10 @@ def _batch(erasure: Erasure) -> list[Drive]:
     drives = {e.drive_id: e.drive for e in proofs if e.operator_id is not None}
     drives[erasure.drive_id] = erasure.drive
     return list(drives.values())
+
+
+# Stored as is (reasons are the workers' words, never translated when stored).
+REOPENED_REASON = "independent check failed"
 
 
 def verification_record(
@@ -108,10 +115,9 @@ def verification_record(
         sample.note = note[:2000]
         sample.save(update_fields=["passed", "checked_by", "checked_at", "note"])
         reopened = [] if passed else _batch(erasure)
-        devices = {}
         for drive in [erasure.drive, *[d for d in reopened if d.pk != erasure.drive_id]]:
-            device = devices.get(drive.device_id) or _lock(drive.device)
-            devices[drive.device_id] = device
+            # Locked afresh for each drive: a move below changes the row's state and chain head.
+            device = _lock(drive.device)
             payload = {
                 "drive": drive.tag,
                 "serial": drive.serial_number,
@@ -131,6 +137,20 @@ def verification_record(
                 payload=payload,
                 now=now,
             )
+            if drive in reopened and device.state in DRIVE_FOUND_STATES:
+                # Its data may still be there: the device is erased again before it moves on,
+                # as when a drive is found late (refurb.services.drives.drive_add).
+                device_transition(
+                    device=device,
+                    to=State.RECEIVED,
+                    actor=actor,
+                    workstation=workstation,
+                    reason=REOPENED_REASON,
+                    payload={"drive": drive.tag},
+                    now=now,
+                    roles=ALL,
+                    proof=proof_issue("drive_found", Drive.objects.get(pk=drive.pk)),
+                )
     return [d.tag for d in reopened]
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from demo.walks import device_advance
@@ -11,7 +10,7 @@ from refurb.models import Device
 from refurb.services import device_transition
 from refurb.states import State
 from workshop.exceptions import DomainError
-from workshop.services import office_workstation
+from workshop.services import office_workstation, user_token_create
 
 
 @pytest.mark.django_db
@@ -21,7 +20,7 @@ def test_putting_on_sale_from_nowhere_is_refused_for_a_session_and_a_user_token(
     device_advance(laptop, State.GRADED, crew)
     path = f"/api/devices/{laptop.asset_tag}/transitions/"
     token = APIClient()
-    token.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=crew.shop).key}")
+    token.credentials(HTTP_AUTHORIZATION=f"Token {user_token_create(user=crew.shop)[1]}")
     for client in (client_as(crew.shop), token):
         response = client.post(path, {"to": "on_sale"}, format="json")
         assert (response.status_code, response.json()["code"]) == (403, "workstation_required")

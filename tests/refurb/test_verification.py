@@ -133,3 +133,33 @@ def test_the_erasure_report_tells_the_sampling(settings, laptop, bench_worker, c
         "proofs": 3, "drawn": 2, "checked": 1, "passed": 1, "failed": 0, "pending": 1,
         "share": 0.05, "drawn_share": 0.6667,
     }  # fmt: skip
+
+
+def test_a_failed_check_sends_a_device_already_wiped_back_to_received(
+    settings, laptop, bench_worker, checker
+):
+    """Its drive may still hold data: it is erased again before it moves on."""
+    from tests import factories
+
+    settings.ATELIER_ERASURE_VERIFICATION_SHARE = 1.0
+    first = _erase(laptop, bench_worker, "S1")
+    settings.ATELIER_ERASURE_VERIFICATION_SHARE = 0.0
+    second = _erase(laptop, bench_worker, "S2")  # same batch: reopened with it
+    factories.transition(device=laptop, to="wiped", actor=bench_worker)
+    laptop.refresh_from_db()
+    assert laptop.state == "wiped"
+    services.verification_record(
+        sample=VerificationSample.objects.get(), actor=checker, passed=False, note="not zero"
+    )
+    laptop.refresh_from_db()
+    assert laptop.state == "received"
+    back = laptop.events.filter(from_state="wiped", to_state="received").get()
+    assert back.reason == "independent check failed"
+    assert {first.tag, second.tag} == set(
+        laptop.events.filter(code=DeviceEvent.Code.DRIVE_CHECK).values_list(
+            "payload__drive", flat=True
+        )
+    )
+    from refurb.chain import chains_verify
+
+    assert not chains_verify(asset_tag=laptop.asset_tag).breaks
