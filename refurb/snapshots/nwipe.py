@@ -77,9 +77,18 @@ _PATH_IN_LINE_RE = re.compile(
 _IO_ERROR_RE = re.compile(
     r"Input/output error|I/O error|Buffer flush failure|fatal errors on device", re.IGNORECASE
 )
-_HIDDEN_RE = re.compile(r"\b(HPA|DCO)\b", re.IGNORECASE)
+# What nwipe (hpa_dco.c, 0.35 and newer) prints of the hidden areas: its verdict " *** HIDDEN
+# SECTORS DETECTED ! *** on /dev/sdX" or "No hidden sectors on /dev/sdX", and the hdparm reading
+# "[BAD]The host protected area is enabled on /dev/sdX" / "[GOOD]… disabled …". Its debug line
+# "hdparm says the host protected area is enabled … may or may not be correct" is not a verdict.
+_HIDDEN_RE = re.compile(
+    r"\b(HPA|DCO)\b|hidden sectors|host protected area|configuration overlay", re.IGNORECASE
+)
+_HIDDEN_UNSURE_RE = re.compile(r"may or may not be correct|INDETERMINATE", re.IGNORECASE)
 _HIDDEN_NONE_RE = re.compile(
-    r"no hidden|not enabled|disabled|not applicable|\[GOOD\]|hidden sectors = 0", re.IGNORECASE
+    r"no hidden|not enabled|disabled|not applicable|may not support HPA|\[GOOD\]|"
+    r"hidden sectors = 0",
+    re.IGNORECASE,
 )
 _HIDDEN_FOUND_RE = re.compile(
     r"hidden (area|sectors?)[^.]*\b(detected|found|present)|\[BAD\]|HPA is enabled|"
@@ -367,7 +376,7 @@ def parse_nwipe_log(text: Any, tz: tzinfo = UTC) -> NwipeLog:
             d.errors.append(body.strip())
         if _IO_ERROR_RE.search(body):
             d.io_error = True
-        if _HIDDEN_RE.search(body):
+        if _HIDDEN_RE.search(body) and not _HIDDEN_UNSURE_RE.search(body):
             if _HIDDEN_NONE_RE.search(body):
                 d.hidden = False if d.hidden is None else d.hidden
             elif _HIDDEN_FOUND_RE.search(body):
