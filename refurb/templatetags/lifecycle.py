@@ -7,6 +7,8 @@ from django.utils.translation import gettext as _
 
 from refurb.models import Destruction, Erasure
 from refurb.states import State
+from workshop.access import role_allows, site_allowed
+from workshop.roles import user_roles
 
 register = template.Library()
 
@@ -75,9 +77,6 @@ def may_issue_certificates(context, site_id) -> bool:
     """True when the signed-in person may issue and download certificates of ``site_id``
     (``workshop.access``: managers of that site): nobody else is offered a link they cannot use.
     """
-    from workshop.access import role_allows, site_allowed
-    from workshop.roles import user_roles
-
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:

@@ -90,7 +90,7 @@ def test_a_seeded_sold_device_is_taken_back_by_sale_return(seeded):
     user, station = shop_crew(line.sale.site)
     now = line.sale.completed_at + timezone.timedelta(days=3)
     note = sale_return(
-        workstation=factories.bench("shop"),
+        workstation=station,
         sale=line.sale,
         devices=[line.device],
         reason="Écran HS",
