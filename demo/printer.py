@@ -3,7 +3,8 @@
 ``make run`` starts it (``manage.py demo_printer``) beside the server, and the demo gives the
 intake, erasure and shop workstations a "Zebra on raw TCP" printer at its address, so a
 newcomer who registers a device sees its label under ``var/printed/``: the bytes as sent
-(``.zpl``, ``.pdf`` or ``.bin``) and, for ZPL, one PNG preview per label (zplkit renders it). The tests print to it too.
+(``.zpl``, ``.pdf`` or ``.bin``) and, for ZPL, one PNG preview per label (zplkit renders
+it). The tests print to it too.
 """
 
 from __future__ import annotations
