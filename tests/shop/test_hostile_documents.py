@@ -13,6 +13,7 @@ import io
 
 import pypdfium2
 import pytest
+from django.db import connection
 
 from inventory import services as inventory_services
 from inventory.documents.shipment import shipment_slip_pdf
@@ -38,6 +39,11 @@ HOSTILE = [
     '<img src="/etc/hostname"/>',
     "Dell & <b>Fils</b> </para>",
     "ligne\nsuivante\x00",
+]
+# PostgreSQL cannot store a NUL at all (every input refuses it: tests/api/test_input_limits.py),
+# so on PostgreSQL the documents get the same hostile line without it.
+STORED = [
+    text.replace("\x00", "") if connection.vendor == "postgresql" else text for text in HOSTILE
 ]
 FORMULAS = ['=HYPERLINK("https://evil.example","x")', "@SUM(A1:A2)", "+1+1", "-2+3", "\t=1"]
 
@@ -66,7 +72,7 @@ def test_the_helper_escapes_markup_and_flattens_control_characters(text):
     assert "\n" not in escaped and "\x00" not in escaped
 
 
-@pytest.mark.parametrize("text", HOSTILE)
+@pytest.mark.parametrize("text", STORED)
 def test_device_and_collection_certificates_print_hostile_text_as_typed(
     text, site, bench_worker, manager, station
 ):
@@ -87,7 +93,7 @@ def test_device_and_collection_certificates_print_hostile_text_as_typed(
         assert_literal(data, text)
 
 
-@pytest.mark.parametrize("text", HOSTILE)
+@pytest.mark.parametrize("text", STORED)
 def test_invoices_and_credit_notes_print_hostile_text_as_typed(text, site, legal, on_sale, crew):
     device = on_sale(make=text, model=text)
     sale = services.sale_complete(
@@ -107,7 +113,7 @@ def test_invoices_and_credit_notes_print_hostile_text_as_typed(text, site, legal
     assert credit_note_pdf(note).startswith(b"%PDF")
 
 
-@pytest.mark.parametrize("text", HOSTILE + FORMULAS)
+@pytest.mark.parametrize("text", STORED + FORMULAS)
 def test_stocktake_and_shipment_documents_take_hostile_codes(text, site, manager, crew):
     shelf = inventory_services.location_create(site=site, name="Étagère A1")
     stocktake = inventory_services.stocktake_open(site=site, actor=manager)
