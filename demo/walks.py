@@ -198,9 +198,16 @@ def device_advance(
     *,
     now: datetime | None = None,
     grade: str = "B",
-    step: timedelta = timedelta(hours=6),
+    step: timedelta | None = None,
 ) -> None:
-    """Bring a ``received`` device to ``target`` through the services, one legal move at a time."""
+    """Bring a ``received`` device to ``target`` through the services, one legal move at a time.
+
+    With an explicit ``now`` the moves are ``step`` apart (6 hours unless told). Without one
+    they start at the present one second apart, so a test never finds its device's events on
+    tomorrow's date (six hours after 18:00 in Paris is the next day).
+    """
+    if step is None:
+        step = timedelta(hours=6) if now is not None else timedelta(seconds=1)
     now = now or timezone.now()
     moment = now
     for next_state in PATHS[target]:

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from inventory.models import Donor
+from inventory.selectors import donors_visible_to
 from refurb.models import Category
 from workshop.forms import DecimalCommaField
 
@@ -30,6 +31,12 @@ class CollectionForm(forms.Form):
     declared_count = forms.IntegerField(
         label=_("Number of items declared"), min_value=0, required=False
     )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None:
+            # A private person's name is for managers only (inventory.selectors).
+            self.fields["donor"].queryset = donors_visible_to(user).order_by("name")
 
     def clean(self):
         data = super().clean()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Count
 
 from inventory.models import Collection, Donor
+from workshop.access import private_name_visible
 from workshop.roles import MANAGER, user_roles
 from workshop.selectors import user_site_ids
 
@@ -39,10 +40,7 @@ def donors_visible_to(user):
 
 def donor_name_visible(user, donor, site_id) -> bool:
     """Whether ``user`` may read the name of ``donor`` shown with a record of ``site_id``:
-    always for an organisation; for a private person, as ``donors_visible_to`` says."""
+    always for an organisation; for a private person, as ``workshop.access`` says."""
     if donor.kind != Donor.Kind.PERSON:
         return True
-    if MANAGER not in user_roles(user) or getattr(user, "workstation", None) is not None:
-        return False
-    site_ids = user_site_ids(user)
-    return site_ids is None or site_id in site_ids
+    return private_name_visible(user, site_id)

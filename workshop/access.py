@@ -96,3 +96,17 @@ def access_check(resource: str, action: str, *, site, actor=None, workstation=No
     if principal is not None and not role_allows(roles, resource, action):
         raise DomainError("role_forbidden", _("Your role does not allow this."), status=403)
     site_check(site, actor=actor, workstation=workstation)
+
+
+def private_name_visible(user, site_id) -> bool:
+    """Whether ``user`` may read a private person's name (a donor) on a record of ``site_id``:
+    managers of that site (every site for a network manager or a superuser), never a
+    workstation token."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if getattr(user, "workstation", None) is not None:
+        return False
+    if not role_allows(user_roles(user), "donor_person", "read"):
+        return False
+    site_ids = user_site_ids(user)
+    return site_ids is None or site_id in site_ids

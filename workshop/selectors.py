@@ -10,7 +10,8 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from workshop.models import Workstation
+from workshop.models import Workstation, WorkstationKind
+from workshop.roles import MANAGER, user_roles
 
 
 def workstations_active():
@@ -20,9 +21,13 @@ def workstations_active():
 
 def workstations_for(user):
     """The active workstations ``user`` may work at: those of their sites (every site for a
-    superuser or a network manager, none for a person with no site)."""
+    superuser or a network manager, none for a person with no site); the office
+    workstations only for managers."""
     site_ids = user_site_ids(user)
     stations = workstations_active()
+    if MANAGER not in user_roles(user):
+        # The office is the managers' desk: nobody else chooses it, or makes a move from it.
+        stations = stations.exclude(kind=WorkstationKind.OFFICE)
     return stations if site_ids is None else stations.filter(site_id__in=site_ids)
 
 

@@ -34,15 +34,28 @@ def _open_collection(request):
     )
 
 
+def _donor_shown(request, collection):
+    """The donor's name as this person may read it: a private person's only for managers."""
+    if collection is None:
+        return None
+    if inventory_selectors.donor_name_visible(request.user, collection.donor, collection.site_id):
+        collection.donor_shown = collection.donor.name
+    else:
+        collection.donor_shown = _("a private person")
+    return collection
+
+
 def _intake_context(request, register_form=None, collection_form=None) -> dict:
     site = request.workstation.site
     return {
-        "collection": _open_collection(request),
-        "collections": inventory_selectors.collections_recent(site),
+        "collection": _donor_shown(request, _open_collection(request)),
+        "collections": [
+            _donor_shown(request, c) for c in inventory_selectors.collections_recent(site)
+        ],
         "categories": list(Category.objects.all()),
         "suggestions": refurb_selectors.intake_suggestions(site),
         "register_form": register_form or DeviceRegisterForm(),
-        "collection_form": collection_form or CollectionForm(),
+        "collection_form": collection_form or CollectionForm(user=request.user),
     }
 
 
@@ -86,7 +99,7 @@ def collection_open(request):
         messages.success(
             request,
             _("Collection %(tag)s from %(donor)s is open.")
-            % {"tag": collection.tag, "donor": collection.donor.name},
+            % {"tag": collection.tag, "donor": _donor_shown(request, collection).donor_shown},
         )
     return done(request, reverse("bench:intake"))
 
@@ -95,7 +108,7 @@ def collection_open(request):
 @bench_view
 def collection_create(request):
     """Create a collection (and its donor when new) and open it."""
-    form = CollectionForm(request.POST)
+    form = CollectionForm(request.POST, user=request.user)
     if not form.is_valid():
         messages.error(request, form_errors(form))
         return render_bench(

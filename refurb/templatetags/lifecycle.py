@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from refurb.models import Destruction, Erasure
 from refurb.states import State
-from workshop.access import role_allows, site_allowed
+from workshop.access import private_name_visible, role_allows, site_allowed
 from workshop.roles import user_roles
 
 register = template.Library()
@@ -84,3 +84,16 @@ def may_issue_certificates(context, site_id) -> bool:
     return role_allows(user_roles(user), "certificate", "issue") and site_allowed(
         site_id, actor=user
     )
+
+
+@register.simple_tag(takes_context=True)
+def donor_shown(context, collection) -> str:
+    """The donor of ``collection`` as the signed-in person may read it: an organisation's name
+    always, a private person's only for the managers of its site (``workshop.access``)."""
+    donor = collection.donor
+    if donor.kind != "person":
+        return donor.name
+    request = context.get("request")
+    if private_name_visible(getattr(request, "user", None), collection.site_id):
+        return donor.name
+    return _("a private person")

@@ -536,3 +536,67 @@ def test_a_user_without_any_role_cannot_use_the_benches(client, make_user, stati
     )
     assert response.status_code == 403
     assert not Device.objects.exists()
+
+
+def test_the_workstation_picker_offers_the_office_to_managers_only(
+    client, bench_worker, manager, station
+):
+    station(WK.INTAKE), station(WK.OFFICE)
+    station_names = {}
+    for person in (bench_worker, manager):
+        client.force_login(person)
+        page = client.get(reverse("bench:workstation"))
+        station_names[person] = {ws.kind for ws in page.context["workstations"]}
+    assert WK.OFFICE not in station_names[bench_worker]
+    assert WK.INTAKE in station_names[bench_worker]
+    assert WK.OFFICE in station_names[manager]
+
+
+def test_a_bench_worker_cannot_choose_the_office_by_posting_its_number(
+    client, bench_worker, station
+):
+    client.force_login(bench_worker)
+    response = client.post(
+        reverse("bench:workstation"), {"workstation": station(WK.OFFICE).pk}, follow=True, **EN
+    )
+    assert ("error", "", "Choose a workstation in the list.") in [
+        (level, tags, str(text)) for level, tags, text in messages_of(response)
+    ]
+    assert (
+        WORKSTATION_COOKIE not in response.client.cookies
+        or not response.client.cookies[WORKSTATION_COOKIE].value
+    )
+
+
+def test_the_intake_donor_list_hides_private_people_from_a_bench_worker(
+    at_bench, bench_worker, site
+):
+    person = factories.DonorFactory(kind=Donor.Kind.PERSON, name="Mme Secret")
+    company = factories.DonorFactory(kind=Donor.Kind.COMPANY, name="Mairie de Lyon")
+    inventory_services.collection_create(donor=person, site=site)
+    client = at_bench(bench_worker, WK.INTAKE)
+    page = client.get(reverse("bench:intake"), **EN)
+    offered = set(page.context["collection_form"].fields["donor"].queryset)
+    assert company in offered and person not in offered
+    assert "Mme Secret" not in page.content.decode()
+    assert "a private person" in page.content.decode()
+    # Posting the hidden person's number is refused as an invalid choice, nothing written.
+    before = Collection.objects.count()
+    client.post(reverse("bench:collection-create"), {"donor": person.pk}, **EN)
+    assert Collection.objects.count() == before
+
+
+def test_the_device_card_names_a_private_donor_to_the_sites_managers_only(
+    at_bench, bench_worker, manager, site
+):
+    person = factories.DonorFactory(kind=Donor.Kind.PERSON, name="M. Privé")
+    collection = inventory_services.collection_create(donor=person, site=site)
+    device = factories.make_device(site=site, actor=bench_worker)
+    Device.objects.filter(pk=device.pk).update(collection=collection)
+    shown = {}
+    for person_signed_in in (bench_worker, manager):
+        client = at_bench(person_signed_in, WK.INTAKE)
+        page = client.get(reverse("bench:device", args=[device.asset_tag]), **EN)
+        shown[person_signed_in] = page.content.decode()
+    assert "M. Privé" not in shown[bench_worker] and "a private person" in shown[bench_worker]
+    assert "M. Privé" in shown[manager]
