@@ -61,6 +61,15 @@ def verify(request, code: str):
     return render(
         request,
         "refurb/verify.html",
-        {"result": result, "content": result.content, "code": code},
+        {
+            "result": result,
+            "content": result.content,
+            "code": code,
+            "lot_size": (
+                len(result.content.get("devices", [])) + len(result.content.get("pending", []))
+                if result.content
+                else 0
+            ),
+        },
         status=status,
     )
