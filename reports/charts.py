@@ -66,9 +66,12 @@ def bar_chart(title: str, labels: list[str], series: dict[str, list[float]]) -> 
     chart = pygal.HorizontalBar(
         **_config(title, height=max(HEIGHT, 110 + int(ROW * rows * (1 + (len(series) - 1) / 2))))
     )
-    chart.x_labels = [str(label) for label in labels]
+    # pygal stacks horizontal bars from the bottom: reversed, the first label is on top.
+    chart.x_labels = [str(label) for label in reversed(labels)]
     for name, values in series.items():
-        chart.add(str(name), [float(value) if value is not None else None for value in values])
+        chart.add(
+            str(name), [float(value) if value is not None else None for value in reversed(values)]
+        )
     return _svg(chart)
 
 
