@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
-from refurb.certificates.content import collection_model
 from refurb.certificates import pdf as certificate_text
+from refurb.certificates.content import collection_model
 from refurb.certificates.pdf import certificate_pdf
 from refurb.certificates.services import certificate_issue, certificate_verify
 from refurb.models import Device

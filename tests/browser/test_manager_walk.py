@@ -283,4 +283,4 @@ def test_a_manager_runs_a_stocktake_reads_the_reports_and_issues_a_certificate(
 
     context.close()
     assert not errors, f"JavaScript errors: {errors}"
-    assert walk.shots == 13
+    assert walk.shots == 12

@@ -5,23 +5,29 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from inventory.services import collection_create
 from refurb.certificates.services import certificate_issue, certificate_verify
 from refurb.models import Certificate
 from tests import factories
-from tests.refurb.test_certificates import (  # noqa: F401
-    add_drive,
-    donor_collection,
-    operator,
-    pdf_text,
-)
+from tests.refurb.test_certificates import add_drive, pdf_text
 from workshop.exceptions import DomainError
 
 pytestmark = pytest.mark.django_db
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
 @pytest.fixture
-def half_done(site, operator, donor_collection):  # noqa: F811
+def operator(make_user):
+    return make_user("bench_worker", username="sbernard", first_name="Salomé", last_name="Bernard")
+
+
+@pytest.fixture
+def donor_collection(site):
+    donor = factories.DonorFactory(name="Mairie de Villeurbanne", kind="public_body")
+    return collection_create(donor=donor, site=site)
+
+
+@pytest.fixture
+def half_done(site, operator, donor_collection):
     """Two laptops erased, one whose drive is not erased yet."""
     done = []
     for serial in ("DONE-1", "DONE-2"):
@@ -61,7 +67,7 @@ def test_the_pdf_says_which_devices_are_pending(client, manager, half_done):
 def test_a_pending_device_done_later_keeps_the_certificate_valid_and_a_new_one_covers_it(
     half_done,
     manager,
-    operator,  # noqa: F811
+    operator,
 ):
     collection, _done, waiting = half_done
     first = certificate_issue(collection=collection, actor=manager)
@@ -82,7 +88,7 @@ def test_a_device_added_to_the_lot_after_issuance_alters_the_certificate(
     site,
     half_done,
     manager,
-    operator,  # noqa: F811
+    operator,
 ):
     collection, _done, _waiting = half_done
     certificate = certificate_issue(collection=collection, actor=manager)
@@ -94,7 +100,7 @@ def test_no_collection_certificate_while_no_device_is_done(
     site,
     operator,
     donor_collection,
-    manager,  # noqa: F811
+    manager,
 ):
     device = factories.make_device(site=site, actor=operator, collection=donor_collection)
     add_drive(device, operator, "PENDING-1", erase=False)
