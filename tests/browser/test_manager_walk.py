@@ -25,6 +25,7 @@ from demo.walks import Crew, device_advance
 from inventory import services as inventory_services
 from inventory.models import Stocktake, StocktakeLine
 from inventory.services import collection_create
+from refurb import services as refurb_services
 from refurb.models import Certificate, DeviceEvent
 from refurb.states import State
 from tests import factories
@@ -138,8 +139,16 @@ def _workshop():
     moved = factories.make_device(site=lyon, actor=bench, location=a2, make="HP")
     donor = factories.DonorFactory(name="Mairie de Villeurbanne", kind="public_body")
     collection = collection_create(donor=donor, site=lyon)
-    done = factories.make_device(site=lyon, actor=bench, collection=collection, location=a1)
-    device_advance(done, State.GRADED, crew, now=timezone.now() - timedelta(days=2))
+    start = timezone.now() - timedelta(days=2)
+    done = factories.make_device(
+        site=lyon, actor=bench, collection=collection, location=a1, now=start,
+        make="Lenovo", model="ThinkPad T470", serial_number="PF0XK2LM",
+    )  # fmt: skip
+    refurb_services.drive_add(
+        device=done, actor=bench, serial_number="WD-WCC4N7RR", model="WDC WD5000LPVX",
+        kind="hdd", capacity_bytes=500_107_862_016, now=start,
+    )  # fmt: skip
+    device_advance(done, State.GRADED, crew, now=start, step=timedelta(hours=1))
     waiting = factories.make_device(site=lyon, actor=bench, collection=collection, location=a1)
     factories.make_device(site=lyon, actor=bench, category_code="screen", location=a2)
     return {
