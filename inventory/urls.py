@@ -17,6 +17,11 @@ urlpatterns = [
         views.stocktake_resolve,
         name="stocktake_resolve",
     ),
+    path(
+        "stocktakes/<int:pk>/resolve/",
+        views.stocktake_resolve_bulk,
+        name="stocktake_resolve_bulk",
+    ),
     path("stocktakes/<int:pk>/close/", views.stocktake_close, name="stocktake_close"),
     path("stocktakes/<int:pk>/report.pdf", views.stocktake_report_pdf, name="stocktake_pdf"),
     path("stocktakes/<int:pk>/report.csv", views.stocktake_report_csv, name="stocktake_csv"),

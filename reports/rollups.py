@@ -68,24 +68,26 @@ def week_expression(field: str = "created_at"):
     return TruncWeek(field, output_field=DateField())
 
 
-def bench_weeks(events, *group: str):
-    """Per ISO week and ``group`` columns: state changes made at a bench, distinct devices.
-    The one definition, for the rollup and for the weeks a report reads live."""
+def bench_weeks(events, *group: str, **named):
+    """Per ISO week and ``group`` columns (and ``named`` expressions): state changes made at a
+    bench, distinct devices. The one definition, for the rollup and for the weeks a report
+    reads live."""
     return (
         events.filter(code=DeviceEvent.Code.TRANSITION, workstation__isnull=False)
         .annotate(week=week_expression())
-        .values("week", *group)
+        .values("week", *group, **named)
         .annotate(transitions=Count("id"), devices=Count("device_id", distinct=True))
         .order_by()
     )
 
 
-def worker_weeks(events, *group: str):
-    """Per ISO week and ``group`` columns: a worker's events by kind, distinct devices."""
+def worker_weeks(events, *group: str, **named):
+    """Per ISO week and ``group`` columns (and ``named`` expressions): a worker's events by
+    kind, distinct devices."""
     return (
         events.filter(actor__isnull=False)
         .annotate(week=week_expression())
-        .values("week", *group)
+        .values("week", *group, **named)
         .annotate(
             events=Count("id"),
             transitions=Count("id", filter=Q(code=DeviceEvent.Code.TRANSITION)),

@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -16,7 +16,6 @@ from inventory.selectors import donors_visible_to
 from refurb.models import ChecklistItem, Device
 from refurb.selectors import device_timeline
 from reports import charts
-from reports.figures import sales_by_buyer
 from reports.figures.common import Period
 from reports.figures.donor import (
     OUTCOME_LABELS,
@@ -132,14 +131,11 @@ def _charts(tables) -> dict[str, str]:
     outcomes = tables["outcomes"]
     throughput = tables["throughput"]
     weeks = sorted({row[0] for row in throughput.rows})
-    benches = sorted({row[1] for row in throughput.rows})
-    per_bench = {
-        bench: [
-            sum(row[2] for row in throughput.rows if row[0] == week and row[1] == bench)
-            for week in weeks
-        ]
-        for bench in benches
-    }
+    several_sites = len({row[1] for row in throughput.rows}) > 1
+    per_site = {}
+    for week, site, _bench, transitions, _devices in throughput.rows:
+        per_site.setdefault(site, dict.fromkeys(weeks, 0))[week] += transitions
+    week_labels = [formats.date_format(week, "SHORT_DATE_FORMAT") for week in weeks]
     return {
         "stock": charts.bar_chart(
             _("Devices by state"),
@@ -157,7 +153,11 @@ def _charts(tables) -> dict[str, str]:
         "outcomes": charts.pie_chart(
             _("Outcomes by weight (kg)"), {row[0]: row[3] for row in outcomes.rows[:3]}
         ),
-        "throughput": charts.bar_chart(_("State changes per bench and week"), weeks, per_bench),
+        "throughput": charts.bar_chart(
+            _("State changes per week and site") if several_sites else _("State changes per week"),
+            week_labels,
+            {site: list(counts.values()) for site, counts in sorted(per_site.items())},
+        ),
     }
 
 
@@ -173,9 +173,6 @@ def report_index(request):
             "form": form,
             "tables": tables,
             "charts": _charts(tables),
-            "sales": sales_by_buyer(
-                site=period.site, date_from=period.date_from, date_to=period.date_to
-            ),
             "query": form.data.urlencode(),
         },
     )

@@ -47,11 +47,18 @@ CSV_HEADER = [
     "reason",
     "resolved_by",
     "applied_at",
+    # Labels beside the codes, for people reading the export.
+    "finding_label",
+    "state_label",
+    "resolution_label",
+    "expected_location_name",
+    "found_at_name",
 ]
 
 
 def stocktake_csv(stocktake: Stocktake) -> str:
-    """Return every line of the stocktake as CSV (stable English column names)."""
+    """Return every line of the stocktake as CSV (stable English column names): the codes for
+    machines, then their labels for people."""
     out = io.StringIO()
     writer = csv_writer(out)
     writer.writerow(CSV_HEADER)
@@ -68,6 +75,11 @@ def stocktake_csv(stocktake: Stocktake) -> str:
                 line.reason,
                 line.resolved_by.get_username() if line.resolved_by_id else "",
                 line.applied_at.isoformat() if line.applied_at else "",
+                line.get_kind_display(),
+                line.get_device_state_display() if line.device_state else "",
+                line.get_resolution_display(),
+                line.expected_location.name if line.expected_location_id else "",
+                line.scanned_location.name if line.scanned_location_id else "",
             ]
         )
     return out.getvalue()
@@ -90,7 +102,7 @@ def stocktake_pdf(stocktake: Stocktake) -> bytes:
         rightMargin=15 * mm,
         title=f"Stocktake {stocktake.pk}",
     )
-    scope = ", ".join(location.tag for location in stocktake.locations.all()) or _("whole site")
+    scope = ", ".join(location.name for location in stocktake.locations.all()) or _("whole site")
     summary = stocktake_summary(stocktake)
     local = timezone.localtime
     story = [
@@ -132,8 +144,8 @@ def stocktake_pdf(stocktake: Stocktake) -> bytes:
                 line.code,
                 line.get_kind_display(),
                 line.get_device_state_display() if line.device_state else "",
-                line.expected_location.tag if line.expected_location_id else "",
-                line.scanned_location.tag if line.scanned_location_id else "",
+                line.expected_location.name if line.expected_location_id else "",
+                line.scanned_location.name if line.scanned_location_id else "",
                 paragraph(
                     f"{line.get_resolution_display()}"
                     + (f" — {line.reason}" if line.reason else ""),

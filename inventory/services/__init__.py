@@ -17,6 +17,7 @@ from inventory.services.recycling import (  # noqa: F401, E402
 from inventory.services.stocktake_close import (  # noqa: F401
     stocktake_close,
     stocktake_resolve_line,
+    stocktake_resolve_lines,
 )
 from inventory.services.stocktake_reconcile import stocktake_reconcile  # noqa: F401
 from inventory.services.stocktake_scans import (  # noqa: F401

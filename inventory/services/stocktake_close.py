@@ -54,17 +54,17 @@ def stocktake_resolve_line(
         )
         if not locked.stocktake.is_open:
             raise DomainError("stocktake_closed", _("This stocktake is closed."), status=409)
-        allowed = ALLOWED_RESOLUTIONS[locked.kind]
-        if locked.kind == StocktakeLine.Kind.UNEXPECTED and locked.device_state != (
-            State.WRITTEN_OFF
-        ):
-            allowed = {StocktakeLine.Resolution.IGNORE}
+        allowed = resolutions_for(locked.kind, locked.device_state)
         if resolution not in allowed:
             raise DomainError(
                 "resolution_not_allowed",
                 _("“%(resolution)s” does not apply to a line “%(kind)s”. Choose: %(allowed)s.")
                 % {
-                    "resolution": resolution,
+                    "resolution": (
+                        StocktakeLine.Resolution(resolution).label
+                        if resolution in StocktakeLine.Resolution.values
+                        else resolution
+                    ),
                     "kind": locked.get_kind_display(),
                     "allowed": ", ".join(
                         str(StocktakeLine.Resolution(value).label) for value in sorted(allowed)
@@ -89,6 +89,59 @@ def stocktake_resolve_line(
         validate(locked)
         locked.save()
     return locked
+
+
+def resolutions_for(kind: str, device_state: str = "") -> set[str]:
+    """The resolutions a line of ``kind`` (its device in ``device_state``) may take."""
+    if kind == StocktakeLine.Kind.UNEXPECTED and device_state != State.WRITTEN_OFF:
+        return {StocktakeLine.Resolution.IGNORE}
+    return set(ALLOWED_RESOLUTIONS[kind])
+
+
+def stocktake_resolve_lines(
+    *,
+    stocktake: Stocktake,
+    resolution: str,
+    actor,
+    line_ids: list[int] | None = None,
+    kind: str | None = None,
+    reason: str = "",
+    now: datetime | None = None,
+) -> list[StocktakeLine]:
+    """Decide about many findings at once: the lines ``line_ids``, or every line of ``kind``
+    still to resolve. Each line goes through ``stocktake_resolve_line`` (the same rules, one
+    resolution per line); all or nothing: one line refused refuses them all, naming it."""
+    if (line_ids is None) == (kind is None):
+        raise DomainError("invalid", _("Choose the lines to resolve."))
+    lines = StocktakeLine.objects.filter(stocktake=stocktake).exclude(kind=StocktakeLine.Kind.FOUND)
+    if kind is not None:
+        lines = lines.filter(kind=kind, resolution=StocktakeLine.Resolution.PENDING)
+    else:
+        lines = lines.filter(pk__in=line_ids)
+    lines = list(lines.order_by("kind", "code"))
+    if not lines:
+        raise DomainError(
+            "no_line_chosen",
+            _("No line chosen: tick the lines to resolve, then apply."),
+            fields={"lines": [_("Tick at least one line.")]},
+        )
+    resolved = []
+    with transaction.atomic():
+        for line in lines:
+            try:
+                resolved.append(
+                    stocktake_resolve_line(
+                        line=line, resolution=resolution, actor=actor, reason=reason, now=now
+                    )
+                )
+            except DomainError as error:
+                raise DomainError(
+                    error.code,
+                    _("%(code)s: %(message)s") % {"code": line.code, "message": error.message},
+                    fields=error.fields,
+                    status=error.status,
+                ) from error
+    return resolved
 
 
 def _apply_line(line: StocktakeLine, *, actor, now: datetime) -> None:

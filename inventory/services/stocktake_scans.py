@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from inventory.models import Location, Stocktake, StocktakeScan
 from inventory.scan import scan_resolve
 from refurb.models import Device
+from workshop.access import site_check
 from workshop.exceptions import DomainError, validate
 from workshop.models import Site
 
@@ -29,7 +30,11 @@ def stocktake_open(
     note: str = "",
     now: datetime | None = None,
 ) -> Stocktake:
-    """Open a stocktake of ``site`` (or only of ``locations``, all of that site)."""
+    """Open a stocktake of ``site`` (or only of ``locations``, all of that site).
+
+    Only at one of the actor's sites (``workshop/access.py``): a manager counts their own site.
+    """
+    site_check(site, actor=actor)
     locations = list(locations)
     strangers = [location.tag for location in locations if location.site_id != site.pk]
     if strangers:

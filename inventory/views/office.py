@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from inventory import services
@@ -27,11 +27,11 @@ from inventory.models import (
     Stocktake,
     StocktakeLine,
 )
-from inventory.services.stocktake_close import ALLOWED_RESOLUTIONS
-from refurb.states import State
+from inventory.services.stocktake_close import resolutions_for
 from workshop.exceptions import DomainError
 from workshop.models import Site
 from workshop.roles import COACH, MANAGER
+from workshop.selectors import user_site, user_site_ids
 from workshop.views.common import roles_required
 
 ANY_ROLE = frozenset({"bench_worker", COACH, "shop", MANAGER})
@@ -41,19 +41,61 @@ def _flash(request, error: DomainError) -> None:
     messages.error(request, error.message)
 
 
+class LocationChoices(forms.ModelMultipleChoiceField):
+    """Locations by their names (the tag is for the label printer)."""
+
+    def label_from_instance(self, obj) -> str:
+        return obj.name
+
+
 class StocktakeOpenForm(forms.Form):
-    site = forms.ModelChoiceField(Site.objects.all(), label=gettext_lazy("Site"))
-    locations = forms.ModelMultipleChoiceField(
-        Location.objects.filter(is_active=True).select_related("site"),
+    """Open a stocktake at one site: the site is chosen before (``?site=``), so the locations
+    offered are that site's only, by name."""
+
+    site = forms.ModelChoiceField(Site.objects.none(), widget=forms.HiddenInput)
+    locations = LocationChoices(
+        Location.objects.none(),
         required=False,
-        label=gettext_lazy("Locations (none: the whole site)"),
+        widget=forms.CheckboxSelectMultiple,
+        label=gettext_lazy("Locations (none ticked: the whole site)"),
     )
     note = forms.CharField(required=False, max_length=200, label=gettext_lazy("Note"))
+
+    def __init__(self, *args, sites, site, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = sites
+        self.fields["site"].initial = site.pk if site else None
+        self.fields["locations"].queryset = Location.objects.filter(
+            is_active=True, site=site
+        ).order_by("name")
+
+
+def _visible_sites(user):
+    """The sites ``user`` may count (their own; every site for a network manager)."""
+    site_ids = user_site_ids(user)
+    sites = Site.objects.order_by("name")
+    return sites if site_ids is None else sites.filter(pk__in=site_ids)
+
+
+def _visible_stocktakes(user):
+    site_ids = user_site_ids(user)
+    stocktakes = Stocktake.objects.select_related("site")
+    return stocktakes if site_ids is None else stocktakes.filter(site_id__in=site_ids)
+
+
+def _chosen_site(request, sites: list):
+    """The site asked for (``?site=``) among ``sites``, else the person's, else the first."""
+    wanted = request.POST.get("site") or request.GET.get("site") or ""
+    by_pk = {str(site.pk): site for site in sites}
+    own = user_site(request.user)
+    return by_pk.get(wanted) or (own and by_pk.get(str(own.pk))) or (sites[0] if sites else None)
 
 
 @roles_required(MANAGER)
 def stocktake_list(request):
-    form = StocktakeOpenForm(request.POST or None)
+    sites = _visible_sites(request.user)
+    site = _chosen_site(request, list(sites))
+    form = StocktakeOpenForm(request.POST or None, sites=sites, site=site)
     if request.method == "POST" and form.is_valid():
         try:
             stocktake = services.stocktake_open(
@@ -66,16 +108,55 @@ def stocktake_list(request):
             _flash(request, error)
         else:
             return redirect("inventory:stocktake_detail", pk=stocktake.pk)
-    stocktakes = Stocktake.objects.select_related("site", "opened_by").order_by("-opened_at")[:50]
-    return render(
-        request, "inventory/audit/stocktake_list.html", {"stocktakes": stocktakes, "form": form}
+    stocktakes = (
+        _visible_stocktakes(request.user).select_related("opened_by").order_by("-opened_at")[:50]
     )
+    return render(
+        request,
+        "inventory/audit/stocktake_list.html",
+        {
+            "stocktakes": stocktakes,
+            "form": form,
+            "site": site,
+            "sites": list(sites) if len(sites) > 1 else [],
+        },
+    )
+
+
+def _bulk_choices(lines) -> list[dict]:
+    """For each finding still to resolve, how many lines and the resolutions all may take."""
+    kinds: dict[str, dict] = {}
+    for line in lines:
+        if line.resolution != StocktakeLine.Resolution.PENDING:
+            continue
+        entry = kinds.setdefault(
+            line.kind,
+            {"kind": line.kind, "label": line.get_kind_display(), "count": 0, "allowed": None},
+        )
+        entry["count"] += 1
+        allowed = resolutions_for(line.kind, line.device_state)
+        entry["allowed"] = allowed if entry["allowed"] is None else entry["allowed"] & allowed
+    order = [value for value in StocktakeLine.Resolution.values if value]
+    for entry in kinds.values():
+        entry["resolutions"] = [
+            (value, StocktakeLine.Resolution(value).label)
+            for value in order
+            if value in entry["allowed"]
+        ]
+    return [kinds[kind] for kind in StocktakeLine.Kind.values if kind in kinds]
 
 
 @roles_required(MANAGER)
 def stocktake_detail(request, pk: int):
-    stocktake = get_object_or_404(Stocktake.objects.select_related("site"), pk=pk)
-    lines = stocktake_lines(stocktake).exclude(kind=StocktakeLine.Kind.FOUND)
+    stocktake = get_object_or_404(_visible_stocktakes(request.user), pk=pk)
+    R = StocktakeLine.Resolution
+    lines = list(stocktake_lines(stocktake).exclude(kind=StocktakeLine.Kind.FOUND))
+    for line in lines:
+        line.choices = [
+            (value, StocktakeLine.Resolution(value).label)
+            for value in StocktakeLine.Resolution.values
+            if value in resolutions_for(line.kind, line.device_state)
+        ]
     return render(
         request,
         "inventory/audit/stocktake_detail.html",
@@ -83,9 +164,13 @@ def stocktake_detail(request, pk: int):
             "stocktake": stocktake,
             "summary": stocktake_summary(stocktake),
             "lines": lines,
-            "resolutions": ALLOWED_RESOLUTIONS,
+            "bulk": _bulk_choices(lines) if stocktake.is_open else [],
+            "all_resolutions": [
+                (value, label)
+                for value, label in StocktakeLine.Resolution.choices
+                if value not in (R.PENDING, R.NONE_NEEDED)
+            ],
             "kinds": StocktakeLine.Kind,
-            "written_off": State.WRITTEN_OFF,
         },
     )
 
@@ -104,7 +189,7 @@ def _location_from(code: str, stocktake: Stocktake) -> Location:
 @roles_required(*ANY_ROLE)
 def stocktake_scan(request, pk: int):
     """The scanning screen: scan a location label, then every device label found there."""
-    stocktake = get_object_or_404(Stocktake.objects.select_related("site"), pk=pk)
+    stocktake = get_object_or_404(_visible_stocktakes(request.user), pk=pk)
     location_tag = request.POST.get("location", request.GET.get("location", ""))
     last = None
     if request.method == "POST":
@@ -112,25 +197,40 @@ def stocktake_scan(request, pk: int):
         location = Location.objects.filter(tag=code.upper(), site=stocktake.site).first()
         if location is not None:
             location_tag = location.tag
-            messages.info(request, _("Now scanning at %(location)s.") % {"location": location})
+            messages.info(request, _("Now scanning at %(location)s.") % {"location": location.name})
         else:
             try:
                 location = _location_from(location_tag, stocktake)
                 last, created = services.stocktake_record_scan(
                     stocktake=stocktake, code=code, location=location, actor=request.user
                 )
-                if not created:
+                if last.device_id is None:
+                    messages.warning(
+                        request,
+                        _(
+                            "Unknown label: %(code)s is no device of this workshop. It is kept "
+                            "as an unknown label, to be looked at among the differences."
+                        )
+                        % {"code": last.code},
+                    )
+                elif not created:
                     messages.warning(request, _("Already counted: %(code)s.") % {"code": last.code})
             except DomainError as error:
                 _flash(request, error)
+    locations = list(Location.objects.filter(site=stocktake.site, is_active=True).order_by("name"))
+    scope = set(stocktake.locations.values_list("pk", flat=True))
+    if scope:
+        locations = [location for location in locations if location.pk in scope]
     return render(
         request,
         "inventory/audit/stocktake_scan.html",
         {
             "stocktake": stocktake,
-            "location_tag": location_tag,
+            "location_tag": location_tag.strip().upper(),
+            "locations": locations,
             "last": last,
             "count": stocktake.scans.count(),
+            "unknown": stocktake.scans.filter(device__isnull=True).count(),
         },
     )
 
@@ -139,7 +239,7 @@ def stocktake_scan(request, pk: int):
 @roles_required(*ANY_ROLE)
 def stocktake_scan_api(request, pk: int):
     """``POST /stocktakes/{id}/scans`` with ``{"code": ..., "location": <tag>}``."""
-    stocktake = get_object_or_404(Stocktake, pk=pk)
+    stocktake = get_object_or_404(_visible_stocktakes(request.user), pk=pk)
     try:
         body = json.loads(request.body or b"{}")
         if not isinstance(body, dict):
@@ -163,6 +263,7 @@ def stocktake_scan_api(request, pk: int):
             "id": scan.pk,
             "code": scan.code,
             "device": scan.device.asset_tag if scan.device_id else None,
+            "known": scan.device_id is not None,
             "location": scan.location.tag,
             "created": created,
         },
@@ -173,7 +274,7 @@ def stocktake_scan_api(request, pk: int):
 @require_POST
 @roles_required(MANAGER)
 def stocktake_reconcile(request, pk: int):
-    stocktake = get_object_or_404(Stocktake, pk=pk)
+    stocktake = get_object_or_404(_visible_stocktakes(request.user), pk=pk)
     try:
         services.stocktake_reconcile(stocktake=stocktake)
     except DomainError as error:
@@ -184,7 +285,8 @@ def stocktake_reconcile(request, pk: int):
 @require_POST
 @roles_required(MANAGER)
 def stocktake_resolve(request, pk: int, line_pk: int):
-    line = get_object_or_404(StocktakeLine, pk=line_pk, stocktake_id=pk)
+    stocktake = get_object_or_404(_visible_stocktakes(request.user), pk=pk)
+    line = get_object_or_404(StocktakeLine, pk=line_pk, stocktake=stocktake)
     try:
         services.stocktake_resolve_line(
             line=line,
@@ -199,8 +301,35 @@ def stocktake_resolve(request, pk: int, line_pk: int):
 
 @require_POST
 @roles_required(MANAGER)
+def stocktake_resolve_bulk(request, pk: int):
+    """Resolve many lines in one submit: the ticked ones, or every pending line of a kind."""
+    stocktake = get_object_or_404(_visible_stocktakes(request.user), pk=pk)
+    kind = request.POST.get("kind") or None
+    ids = [int(value) for value in request.POST.getlist("lines") if value.isdigit()]
+    try:
+        resolved = services.stocktake_resolve_lines(
+            stocktake=stocktake,
+            resolution=request.POST.get("resolution", ""),
+            reason=request.POST.get("reason", ""),
+            kind=kind,
+            line_ids=None if kind else ids,
+            actor=request.user,
+        )
+    except DomainError as error:
+        _flash(request, error)
+    else:
+        messages.success(
+            request,
+            ngettext("%(count)s line resolved.", "%(count)s lines resolved.", len(resolved))
+            % {"count": len(resolved)},
+        )
+    return redirect("inventory:stocktake_detail", pk=pk)
+
+
+@require_POST
+@roles_required(MANAGER)
 def stocktake_close(request, pk: int):
-    stocktake = get_object_or_404(Stocktake, pk=pk)
+    stocktake = get_object_or_404(_visible_stocktakes(request.user), pk=pk)
     try:
         services.stocktake_close(stocktake=stocktake, actor=request.user)
     except DomainError as error:
@@ -212,7 +341,7 @@ def stocktake_close(request, pk: int):
 
 @roles_required(MANAGER)
 def stocktake_report_pdf(request, pk: int):
-    stocktake = get_object_or_404(Stocktake.objects.select_related("site"), pk=pk)
+    stocktake = get_object_or_404(_visible_stocktakes(request.user), pk=pk)
     response = HttpResponse(stocktake_pdf(stocktake), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="stocktake-{pk}.pdf"'
     return response
@@ -220,7 +349,7 @@ def stocktake_report_pdf(request, pk: int):
 
 @roles_required(MANAGER)
 def stocktake_report_csv(request, pk: int):
-    stocktake = get_object_or_404(Stocktake, pk=pk)
+    stocktake = get_object_or_404(_visible_stocktakes(request.user), pk=pk)
     response = HttpResponse(stocktake_csv(stocktake), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="stocktake-{pk}.csv"'
     return response

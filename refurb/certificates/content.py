@@ -181,13 +181,37 @@ def device_content(device: Device, *, check: bool = True) -> dict:
     }
 
 
-def collection_content(collection, *, check: bool = True) -> dict:
-    """Return the canonical facts of a collection certificate; refuse if a drive is unsafe."""
+def pending_facts(device: Device) -> dict:
+    """What a collection certificate says of a device not covered yet: which one it is."""
+    return {"tag": device.asset_tag, "category": device.category.code}
+
+
+def collection_content(collection, *, check: bool = True, covered: set[str] | None = None) -> dict:
+    """Return the canonical facts of a collection certificate: the devices done so far (every
+    drive erased with verification or destroyed, or no storage), and under ``pending`` the
+    devices of the lot that still hold data, which the certificate does not cover.
+
+    Refuses (``certificate_unsafe``) only when no device is done yet. ``covered`` (the tags a
+    certificate covered when issued) recomputes the same split to verify it: a pending device
+    finished since stays pending for that certificate, so it still verifies.
+    """
     collection = collection_model().objects.select_related("donor", "site").get(pk=collection.pk)
     devices = list(_devices_queryset().filter(collection=collection).order_by("asset_tag"))
-    if check:
-        _check_safe(devices)
-    return {
+    if covered is None:
+        done = [device for device in devices if device_data_safety(device).safe]
+    else:
+        done = [device for device in devices if device.asset_tag in covered]
+    if check and not done:
+        _check_safe(devices)  # nothing done: says which drives still hold data
+        from django.utils.translation import gettext as _
+
+        raise DomainError(
+            "certificate_empty",
+            _("This collection has no device yet: there is nothing to certify."),
+            status=409,
+        )
+    pending = [device for device in devices if device not in done]
+    content = {
         "version": VERSION,
         "kind": "collection",
         "site": {"code": collection.site.code, "name": collection.site.name},
@@ -196,5 +220,8 @@ def collection_content(collection, *, check: bool = True) -> dict:
             "donor": _donor(collection),
             "received_on": collection.received_on.isoformat(),
         },
-        "devices": [device_facts(device) for device in devices],
+        "devices": [device_facts(device) for device in done],
     }
+    if pending:  # only then: certificates of whole lots keep their facts (and digests)
+        content["pending"] = [pending_facts(device) for device in pending]
+    return content

@@ -52,6 +52,13 @@ class QrFlowable(Flowable):
             )
 
 
+def category_label(code: str) -> str:
+    """A category's name (its code when the category is gone)."""
+    from refurb.models import Category
+
+    return Category.objects.filter(code=code).values_list("name", flat=True).first() or code
+
+
 def nist_label(nist: str) -> str:
     return {
         "clear": _("NIST SP 800-88 Clear"),
@@ -161,6 +168,17 @@ def _render(certificate, verify_url: str) -> bytes:
         ),
     ]
     collection = content.get("collection")
+    if content.get("pending"):
+        intro.append(
+            paragraph(
+                _("This certificate covers %(done)s of the %(total)s devices of the collection.")
+                % {
+                    "done": len(content["devices"]),
+                    "total": len(content["devices"]) + len(content["pending"]),
+                },
+                style,
+            )
+        )
     if collection:
         donor = collection["donor"]["name"]
         line = _("Collection %(tag)s") % {"tag": collection["tag"]}
@@ -252,5 +270,33 @@ def _render(certificate, verify_url: str) -> bytes:
             )
         )
         story += [table, Spacer(1, 4 * mm)]
+    pending = content.get("pending") or []
+    if pending:
+        story.append(
+            paragraph(
+                ngettext(
+                    "Pending: %(count)s device of this collection still holds data and is not "
+                    "covered by this certificate.",
+                    "Pending: %(count)s devices of this collection still hold data and are not "
+                    "covered by this certificate.",
+                    len(pending),
+                )
+                % {"count": len(pending)},
+                heading,
+            )
+        )
+        story.append(
+            paragraph(
+                ", ".join(
+                    f"{device['tag']} ({category_label(device['category'])})" for device in pending
+                ),
+                style,
+            )
+        )
+        story.append(
+            paragraph(
+                _("Ask the workshop for a new certificate once these devices are done."), small
+            )
+        )
     doc.build(story)
     return buf.getvalue()

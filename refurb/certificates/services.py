@@ -50,9 +50,11 @@ def certificate_issue(
 ) -> Certificate:
     """Issue a certificate for one device or one collection, if every drive covered is safe.
 
-    Reuses the latest certificate of the same subject when its facts are unchanged, so
-    downloading twice gives the same code. Raises ``DomainError`` ``certificate_unsafe``
-    (409) naming the drives that are neither erased with verification nor destroyed.
+    A collection certificate covers the devices done so far and lists the others as pending
+    (not covered); it is refused only while no device of the lot is done. Reuses the latest
+    certificate of the same subject when its facts are unchanged, so downloading twice gives
+    the same code. Raises ``DomainError`` ``certificate_unsafe`` (409) naming the drives that
+    are neither erased with verification nor destroyed.
     """
     if (device is None) == (collection is None):
         raise DomainError("invalid", "Give either a device or a collection.")
@@ -109,7 +111,11 @@ def certificate_verify(code: str) -> Verification:
     if certificate.kind == Certificate.Kind.DEVICE:
         current = device_content(certificate.device, check=False)
     else:
-        current = collection_content(certificate.collection, check=False)
+        current = collection_content(
+            certificate.collection,
+            check=False,
+            covered={device["tag"] for device in certificate.content.get("devices", [])},
+        )
     _keep_certified_chain_heads(current, certificate.content)
     status = VALID if content_digest(current) == certificate.content_sha256 else ALTERED
     if status == VALID and not _chains_intact(certificate.content):

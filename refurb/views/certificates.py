@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -9,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
+from refurb.certificates import pdf as certificate_text
 from refurb.certificates.content import collection_model
 from refurb.certificates.pdf import certificate_pdf
 from refurb.certificates.services import certificate_issue, certificate_verify
@@ -53,6 +56,25 @@ def certificate_collection(request, tag: str):
     return _pdf_response(request, certificate, f"certificate-{collection.tag}.pdf")
 
 
+def _shown(content: dict | None) -> dict | None:
+    """The certificate's facts with each drive's words as the PDF prints them (its status,
+    capacity, method and date in French), for the public page: a copy, the facts unchanged."""
+    if not content:
+        return content
+    shown = copy.deepcopy(content)
+    for device in shown.get("devices", []):
+        for drive in device.get("drives", []):
+            proof = drive.get("proof") or {}
+            drive["shown"] = {
+                "status": certificate_text._result(drive),
+                "capacity": certificate_text._capacity(drive.get("capacity_bytes")),
+                "method": certificate_text._method(proof),
+                "verification": certificate_text._verification(proof),
+                "date": certificate_text._date(proof.get("date")),
+            }
+    return shown
+
+
 @require_GET
 def verify(request, code: str):
     """Tell anyone, without signing in, whether a certificate is valid, altered or unknown."""
@@ -61,6 +83,15 @@ def verify(request, code: str):
     return render(
         request,
         "refurb/verify.html",
-        {"result": result, "content": result.content, "code": code},
+        {
+            "result": result,
+            "content": _shown(result.content),
+            "code": code,
+            "lot_size": (
+                len(result.content.get("devices", [])) + len(result.content.get("pending", []))
+                if result.content
+                else 0
+            ),
+        },
         status=status,
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.db.models import F
 from django.utils import timezone
 
 from refurb.models import DeviceEvent
@@ -63,11 +64,11 @@ class WeekSpan:
 
 
 def _merged(rows, who: str, counts) -> list[dict]:
-    """Add up the rows of the same week and bench (or worker): one per site in the rollups,
-    whose devices never overlap since a device belongs to one site."""
+    """Add up the rows of the same week, site and bench (or worker): the rollups and the live
+    weeks may both hold one."""
     merged: dict[tuple, dict] = {}
     for row in rows:
-        key = (row["week"], row[who])
+        key = (row["week"], row["site_name"], row[who])
         if key in merged:
             for name in counts:
                 merged[key][name] += row[name]
@@ -79,6 +80,7 @@ def _merged(rows, who: str, counts) -> list[dict]:
 @dataclass(frozen=True)
 class ThroughputRow:
     week: date
+    site: str
     workstation_id: int
     workstation: str
     kind: str
@@ -92,14 +94,15 @@ def throughput_by_bench(*, site=None, date_from=None, date_to=None) -> list[Thro
     span = WeekSpan.of(date_from, date_to)
     names = ("workstation__name", "workstation__kind")
     rolled = span.rolled(BenchWeek.objects.all(), site).values(
-        "week", "workstation_id", *names, "transitions", "devices"
+        "week", "workstation_id", *names, "transitions", "devices", site_name=F("site__name")
     )
-    live = bench_weeks(span.live(site), "workstation_id", *names)
+    live = bench_weeks(span.live(site), "workstation_id", *names, site_name=F("device__site__name"))
     rows = _merged([*rolled, *live], "workstation_id", ("transitions", "devices"))
-    rows.sort(key=lambda row: (row["week"], row["workstation__name"]))
+    rows.sort(key=lambda row: (row["week"], row["site_name"], row["workstation__name"]))
     return [
         ThroughputRow(
             week=row["week"],
+            site=row["site_name"],
             workstation_id=row["workstation_id"],
             workstation=row["workstation__name"],
             kind=row["workstation__kind"],
@@ -113,6 +116,7 @@ def throughput_by_bench(*, site=None, date_from=None, date_to=None) -> list[Thro
 @dataclass(frozen=True)
 class WorkerRow:
     week: date
+    site: str
     user_id: int
     username: str
     name: str
@@ -131,13 +135,16 @@ def worker_activity(*, site=None, date_from=None, date_to=None) -> list[WorkerRo
     devices they touched."""
     span = WeekSpan.of(date_from, date_to)
     names = ("actor__username", "actor__first_name", "actor__last_name")
-    rolled = span.rolled(WorkerWeek.objects.all(), site).values("week", "actor_id", *names, *COUNTS)
-    live = worker_weeks(span.live(site), "actor_id", *names)
+    rolled = span.rolled(WorkerWeek.objects.all(), site).values(
+        "week", "actor_id", *names, *COUNTS, site_name=F("site__name")
+    )
+    live = worker_weeks(span.live(site), "actor_id", *names, site_name=F("device__site__name"))
     rows = _merged([*rolled, *live], "actor_id", COUNTS)
-    rows.sort(key=lambda row: (row["actor__username"], row["week"]))
+    rows.sort(key=lambda row: (row["site_name"], row["actor__username"], row["week"]))
     return [
         WorkerRow(
             week=row["week"],
+            site=row["site_name"],
             user_id=row["actor_id"],
             username=row["actor__username"],
             name=" ".join(

@@ -2,7 +2,8 @@
 
 Outcomes: reused (sold), on sale (graded, on sale or reserved: it will be reused), parts
 (harvested), recycled, written off, in progress (anything else). A certificate can be issued
-for a device once it is data-safe, and for a collection once all its devices are.
+for a device once it is data-safe, and for a collection once one of its devices is (it covers
+those done, and names the others).
 """
 
 from __future__ import annotations
@@ -56,8 +57,9 @@ def donor_devices(donor: Donor):
 
 
 def donor_collections(donor: Donor, devices: list) -> list[dict]:
-    """The donor's collections, each with its devices, how many are not data-safe yet and
-    the link that issues its certificate once none is."""
+    """The donor's collections, each with its devices, those not data-safe yet (pending) and
+    the link that issues its certificate once one device is done: it covers the devices done
+    so far and names the pending ones."""
     by_collection: dict[int, list] = {}
     for device in devices:
         by_collection.setdefault(device.collection_id, []).append(device)
@@ -74,7 +76,7 @@ def donor_collections(donor: Donor, devices: list) -> list[dict]:
                 "pending": pending,
                 "certificate_url": (
                     reverse("refurb:certificate-collection", args=[collection.tag])
-                    if members and not pending
+                    if len(pending) < len(members)
                     else None
                 ),
             }

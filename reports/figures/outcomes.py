@@ -129,6 +129,7 @@ class Co2Row:
     kg_co2e: Decimal | None
     source: str
     source_url: str
+    code: str = ""
 
 
 @dataclass(frozen=True)
@@ -168,6 +169,7 @@ def co2_avoided(*, site=None, date_from=None, date_to=None) -> Co2Report:
         rows=[
             Co2Row(
                 category=row["category__name"],
+                code=row["category__code"],
                 reused=row["reused"],
                 factor=row["category__co2_factor__kg_co2e_per_unit"],
                 kg_co2e=to_decimal(row["kg"], "0.01") if row["kg"] is not None else None,

@@ -19,6 +19,7 @@ class CountRow:
     label: str
     count: int
     weight_kg: Decimal
+    site: str = ""
 
 
 def _devices(site):
@@ -69,9 +70,21 @@ def stock_by_grade(*, site=None) -> list[CountRow]:
 
 
 def stock_by_location(*, site=None) -> list[CountRow]:
-    """Count the devices held by location (no location: an empty key)."""
-    return _rows(
-        _devices(site).filter(state__in=HELD_STATES),
-        ("location__tag", "location__name"),
-        lambda row: row["location__name"] or _("No location"),
+    """Count the devices held by site and location (no location: an empty key)."""
+    rows = (
+        _devices(site)
+        .filter(state__in=HELD_STATES)
+        .values("site__name", "location__tag", "location__name")
+        .annotate(count=Count("id"), weight=Sum(weight_expression()))
+        .order_by("site__name", "location__name", "location__tag")
     )
+    return [
+        CountRow(
+            key=row["location__tag"] or "",
+            label=row["location__name"] or _("No location"),
+            count=row["count"],
+            weight_kg=to_decimal(row["weight"]),
+            site=row["site__name"],
+        )
+        for row in rows
+    ]

@@ -61,7 +61,9 @@ def test_the_donor_page_offers_a_certificate_for_safe_devices_only(
     page = client.get(reverse("reports:donor", args=[donor.pk])).content.decode()
     assert f'data-issue-certificate="{safe.asset_tag}"' in page
     assert f'data-issue-certificate="{pending.asset_tag}"' not in page
-    assert f'data-issue-certificate="{collection.tag}"' not in page  # one device still unsafe
+    # The collection's certificate covers the devices done so far and names the pending one.
+    assert f'data-issue-certificate="{collection.tag}"' in page
+    assert f'data-pending="{collection.tag}"' in page
     pdf = client.get(reverse("refurb:certificate-device", args=[safe.asset_tag]))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
 
