@@ -10,11 +10,13 @@ from refurb.models import (
     Drive,
     Erasure,
     Grade,
+    ReferenceChange,
     Repair,
     Snapshot,
     StayRollup,
     TestResult,
     VerificationSample,
+    WriteOff,
 )
 from workshop.admin import ReadOnlyAdmin
 
@@ -148,3 +150,20 @@ class StayRollupAdmin(ReadOnlyAdmin):
     list_filter = ["state", "site"]
     list_select_related = ["site"]
     show_full_result_count = False
+
+
+# Written by their services only (refurb.services.device_write_off, reference_change).
+@admin.register(WriteOff)
+class WriteOffAdmin(ReadOnlyAdmin):
+    list_display = ["device", "from_state", "reason", "occasion", "actor", "created_at"]
+    list_filter = ["from_state"]
+    search_fields = ["device__asset_tag", "reason"]
+    list_select_related = ["device", "actor"]
+
+
+@admin.register(ReferenceChange)
+class ReferenceChangeAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "actor", "site", "model", "object_repr", "field", "old", "new"]
+    list_filter = ["model", "field"]
+    search_fields = ["object_repr"]
+    list_select_related = ["actor", "site"]

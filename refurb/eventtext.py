@@ -237,6 +237,22 @@ SENTENCES: dict[str, Callable] = {
 }
 
 
+def event_by(event) -> str:
+    """Who made ``event``, as the timeline says it: the person's name, the agent of a
+    workstation (a token with no badge: "by the agent of workstation X") or the system."""
+    kind = event.actor_kind
+    if not kind:  # written before events said it (chain format 1)
+        kind = "person" if event.actor_id else ("agent" if event.workstation_id else "system")
+    if kind == "person" and event.actor is not None:
+        name = event.actor.get_full_name() or event.actor.get_username()
+        return _("by %(name)s") % {"name": name}
+    if kind == "agent" and event.workstation is not None:
+        return _("by the agent of workstation %(workstation)s") % {
+            "workstation": event.workstation.name
+        }
+    return _("by the system")
+
+
 def event_sentence(event, check_labels: dict | None = None) -> str:
     """One sentence saying what ``event`` did, from its payload, in the active language."""
     build = SENTENCES.get(event.code)

@@ -40,7 +40,7 @@ from demo.walks import (
 from refurb.chain import chains_verify
 from refurb.integrity import integrity_problems
 from refurb.models import Device
-from refurb.services import device_transition, drive_add
+from refurb.services import device_transition, device_write_off, drive_add
 from refurb.states import State
 from refurb.transitions import moves_from, walker_role, walker_station
 from shop.models import Reservation, SaleLine
@@ -231,6 +231,13 @@ class Workshop:
             device_take_back(device, crew, now=timezone.now())
         elif move.service == "reservation":
             device_reserve(device, crew, now=timezone.now())
+        elif move.service == "write_off":
+            device_write_off(
+                device=device,
+                actor=crew.manager,
+                workstation=self.station(walker_station(move)),
+                reason="introuvable",
+            )
         elif move.service == "reservation_end":
             reservation_release(
                 reservation=Reservation.objects.get(device=device, status="active"),
