@@ -160,7 +160,36 @@ def _repair(event, data, labels) -> str:
     return text
 
 
+FIELD_NAMES = {
+    "category": lambda: _("category"),
+    "make": lambda: _("make"),
+    "model": lambda: _("model"),
+    "serial_number": lambda: _("serial number"),
+    "specs": lambda: _("specifications"),
+    "weight_kg": lambda: _("weight (kg)"),
+}
+
+
+def _value(value) -> str:
+    if value in (None, "", {}):
+        return "—"
+    if isinstance(value, dict):
+        return ", ".join(f"{key}: {item}" for key, item in sorted(value.items()))
+    return str(value)
+
+
 def _updated(event, data, labels) -> str:
+    if isinstance(data.get("changes"), dict):
+        parts = [
+            _("%(field)s “%(old)s” → “%(new)s”")
+            % {
+                "field": FIELD_NAMES.get(name, lambda n=name: n)(),
+                "old": _value(old_new[0]),
+                "new": _value(old_new[1]),
+            }
+            for name, old_new in sorted(data["changes"].items())
+        ]
+        return _("Details corrected: %(changes)s.") % {"changes": "; ".join(parts)}
     if data.get("no_storage_confirmed"):
         return _("Checked by hand: this device has no storage.")
     if data.get("kit"):

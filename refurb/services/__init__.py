@@ -13,6 +13,7 @@ from refurb.services.lifecycle import (  # noqa: F401
     device_transition,
     device_write_off,
 )
+from refurb.services.update import device_update, reference_change  # noqa: F401
 from refurb.services.verification import (  # noqa: F401
     verification_draw,
     verification_record,
