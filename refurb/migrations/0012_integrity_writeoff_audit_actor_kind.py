@@ -2,7 +2,8 @@
 that proves a ``written_off`` move, and the audit of reference-data changes.
 
 On SQLite, adding a column with a default rebuilds the events table, which drops its
-append-only trigger: it is created again right after.
+append-only trigger: it is created again right after. The two new tables are append-only in
+the database too, as the events are (PostgreSQL refuses UPDATE and DELETE, SQLite UPDATE).
 """
 
 import importlib
@@ -18,6 +19,46 @@ TRIGGERS = importlib.import_module("refurb.migrations.0003_event_immutability_tr
 def keep_trigger(apps, schema_editor):
     if schema_editor.connection.vendor == "sqlite":
         schema_editor.execute(TRIGGERS.SQLITE_CREATE)
+
+
+APPEND_ONLY = ("refurb_writeoff", "refurb_referencechange")
+PG_FUNCTION = """
+CREATE OR REPLACE FUNCTION refurb_append_only() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP
+        USING ERRCODE = 'restrict_violation';
+END;
+$$ LANGUAGE plpgsql;
+"""
+
+
+def append_only(apps, schema_editor):
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        schema_editor.execute(PG_FUNCTION, params=None)
+    for table in APPEND_ONLY:
+        if vendor == "postgresql":
+            schema_editor.execute(
+                f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+                "FOR EACH ROW EXECUTE FUNCTION refurb_append_only();",
+                params=None,
+            )
+        elif vendor == "sqlite":
+            schema_editor.execute(
+                f"CREATE TRIGGER IF NOT EXISTS {table}_no_update BEFORE UPDATE ON {table} "
+                f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: UPDATE refused'); END;"
+            )
+
+
+def append_only_drop(apps, schema_editor):
+    vendor = schema_editor.connection.vendor
+    for table in APPEND_ONLY:
+        if vendor == "postgresql":
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table};")
+        elif vendor == "sqlite":
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_no_update;")
+    if vendor == "postgresql":
+        schema_editor.execute("DROP FUNCTION IF EXISTS refurb_append_only();")
 
 
 class Migration(migrations.Migration):
@@ -157,4 +198,5 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
+        migrations.RunPython(append_only, append_only_drop),
     ]

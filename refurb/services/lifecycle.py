@@ -33,7 +33,7 @@ from refurb.transitions import (
 )
 from workshop.access import site_check
 from workshop.exceptions import DomainError
-from workshop.roles import MANAGER, user_roles
+from workshop.roles import user_roles
 
 
 def _lock(device: Device) -> Device:
@@ -163,23 +163,21 @@ def device_write_off(
     """
     reason = (reason or "").strip()
     roles = user_roles(actor) if roles is None else roles
-    if MANAGER not in roles:
-        raise DomainError(
-            "role_forbidden",
-            _("Only a manager may write a device off. Ask a manager."),
-            status=403,
-        )
-    if not reason:
-        raise DomainError(
-            "reason_required",
-            _("Say why in a few words: writing a device off needs a reason."),
-            fields={"reason": [_("This field is required.")]},
-        )
     now = now or timezone.now()
     with transaction.atomic():
         locked = _lock(device)
         site_check(locked.site_id, actor=actor, workstation=workstation)
-        find_move(locked.state, State.WRITTEN_OFF)
+        # The table's own checks, before the row is written: a manager, at a stock bench or
+        # the office, with a reason.
+        check_permission(
+            find_move(locked.state, State.WRITTEN_OFF), roles=roles, workstation=workstation
+        )
+        if not reason:
+            raise DomainError(
+                "reason_required",
+                _("Say why in a few words: this move needs a reason."),
+                fields={"reason": [_("This field is required.")]},
+            )
         write_off = WriteOff.objects.create(
             device=locked,
             from_state=locked.state,

@@ -124,3 +124,14 @@ def test_the_device_card_writes_off_through_the_service(laptop, crew, client):
     laptop.refresh_from_db()
     assert laptop.state == State.WRITTEN_OFF
     assert WriteOff.objects.get().reason == "introuvable"
+
+
+def test_the_database_refuses_to_change_a_write_off(laptop, crew):
+    from django.db import DatabaseError, connection, transaction
+
+    device_write_off(
+        device=laptop, actor=crew.manager, workstation=crew.stations["stock"], reason="lost"
+    )
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE refurb_writeoff SET reason = %s", ["found, in fact"])
+    assert WriteOff.objects.get().reason == "lost"
