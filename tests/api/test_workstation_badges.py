@@ -119,3 +119,28 @@ def test_a_badge_on_a_person_token_is_refused(screen, bench_worker):
     )
     response = client.get(f"/api/devices/{screen.asset_tag}/")
     assert (response.status_code, response.json()["code"]) == (403, "badge_refused")
+
+
+def test_the_bench_timeline_says_the_agent_or_the_person(
+    erasure_client, screen, site, bench_worker, station, client
+):
+    from django.urls import reverse
+
+    bench_worker.first_name, bench_worker.last_name = "Inès", "Martin"
+    bench_worker.save()
+    badge_create(user=bench_worker, code="B-7", pin="4821")
+    assert _wipe(erasure_client(), screen).status_code == 200
+    other = factories.make_device(site=site, category_code="screen", actor=bench_worker)
+    assert _wipe(erasure_client("B-7"), other).status_code == 200
+    client.force_login(bench_worker)
+    client.post(reverse("bench:workstation"), {"workstation": station("erasure").pk})
+    agent_page = client.get(
+        reverse("bench:device", args=[screen.asset_tag]), HTTP_ACCEPT_LANGUAGE="fr"
+    )
+    assert f"par l’agent du poste {station('erasure').name}" in agent_page.content.decode()
+    person_page = client.get(
+        reverse("bench:device", args=[other.asset_tag]), HTTP_ACCEPT_LANGUAGE="fr"
+    )
+    text = person_page.content.decode()
+    assert "par Inès Martin · " in text
+    assert "par l’agent du poste" not in text
