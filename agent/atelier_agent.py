@@ -13,7 +13,8 @@ What it collects (each failure is recorded in "errors", never fatal):
   [4/5] /sys/class/power_supply/BAT*/uevent
   [5/5] the nwipe log given with --nwipe-log PATH (optional)
 
-Document sent (POST <server>/api/snapshots/, header "Authorization: Token <token>"):
+Document sent (POST <server>/api/snapshots/, header "Authorization: Token <token>", and
+"X-Atelier-Badge: <badge code>" when --badge names the person signed in at the bench):
 
   {"format": "atelier-agent", "version": 1, "asset_tag": ..., "collected_at": ISO 8601,
    "host": {"hostname", "kernel", "utc_offset", "agent_version", "python"},
@@ -30,6 +31,10 @@ Usage:
   atelier_agent.py --upload FILE [FILE ...]          # send files saved earlier
 
 Server and token may come from the environment: ATELIER_SERVER, ATELIER_TOKEN.
+--badge CODE (or ATELIER_BADGE) is the badge of the worker signed in at this bench: what the
+server records is then theirs. Without it, the history says "by the agent of workstation X".
+A badge that is unknown, inactive, of another site or of a role not working at this kind of
+bench is refused (HTTP 403, code "badge_refused") and nothing is recorded.
 Posting uses a timeout (--timeout, default 20 s) and retries connection errors and
 HTTP 5xx answers (--retries, default 3 attempts, backoff --backoff * 2**n seconds).
 When posting fails, the snapshot is written to --fallback-dir (default: env
@@ -303,7 +308,7 @@ class PostResult:
         self.reason = reason
 
 
-def post(url, token, body, timeout, retries, backoff):
+def post(url, token, body, timeout, retries, backoff, badge=None):
     """POST body with retries on connection errors and HTTP 5xx."""
     last = None
     for attempt in range(max(1, retries)):
@@ -316,6 +321,8 @@ def post(url, token, body, timeout, retries, backoff):
         request.add_header("Accept", "application/json")
         if token:
             request.add_header("Authorization", f"Token {token}")
+        if badge:
+            request.add_header("X-Atelier-Badge", badge)
         try:
             response = urllib.request.urlopen(request, timeout=timeout)
             with response:
@@ -359,6 +366,7 @@ def send(snapshot_bytes, args):
         args.timeout,
         args.retries,
         args.backoff,
+        badge=getattr(args, "badge", None),
     )
 
 
@@ -429,6 +437,11 @@ def parse_args(argv):
     )
     parser.add_argument("--server", default=os.environ.get("ATELIER_SERVER"))
     parser.add_argument("--token", default=os.environ.get("ATELIER_TOKEN"))
+    parser.add_argument(
+        "--badge",
+        default=os.environ.get("ATELIER_BADGE"),
+        help="the badge code of the worker signed in at this bench (X-Atelier-Badge)",
+    )
     parser.add_argument("--asset-tag", dest="asset_tag", default=None)
     parser.add_argument("--nwipe-log", dest="nwipe_log", default=None)
     parser.add_argument(

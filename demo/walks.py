@@ -225,6 +225,15 @@ def device_advance(
         if next_state == State.RETURNED:
             device_take_back(device, crew, now=moment)
             continue
+        if next_state == State.WRITTEN_OFF:
+            refurb_services.device_write_off(
+                device=device,
+                actor=crew.actor_for(next_state),
+                workstation=crew.station(STATION_FOR[next_state], device.site),
+                reason=REASONS[next_state],
+                now=moment,
+            )
+            continue
         payload = {"grade": grade} if next_state == State.GRADED else None
         if next_state == State.GRADED:
             Grade.objects.get(code=grade)

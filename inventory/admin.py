@@ -1,38 +1,77 @@
 """Admin screens for the inventory. Writes with rules go through services, not ``save()``."""
 
+from django import forms
 from django.contrib import admin, messages
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from inventory import services
 from inventory.models import Collection, Donor, Location, RecyclingShipment
 from refurb import services as refurb_services
+from refurb.admin import ReferenceAdminMixin
 from refurb.models import Category, Device, DeviceEvent, Drive
+from refurb.services.update import DEVICE_FIELDS
 from workshop.admin import ReadOnlyAdmin
 from workshop.exceptions import DomainError
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(ReferenceAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "holds_data", "weee_category", "default_weight_kg"]
     search_fields = ["code", "name"]
 
     def get_readonly_fields(self, request, obj=None):
-        # The erasure invariant reads holds_data: never changed silently (docs/design.md).
-        return ["code", "holds_data"] if obj is not None else []
+        # The erasure invariant reads holds_data: changed only through the audited service
+        # (refurb.services.reference_change, ReferenceAdminMixin), never silently.
+        return ["code"] if obj is not None else []
 
 
-# Device fields the rules read: read-only in the change form.
-RULE_FIELDS = [
-    "category",
-    "make",
-    "model",
-    "serial_number",
-    "specs",
-    "weight_kg",
-    "grade",
-    "no_storage_confirmed",
-    "collection",
-]
+# Device fields the rules read: read-only in the change form (their own services change them).
+RULE_FIELDS = ["category", "grade", "no_storage_confirmed", "collection"]
+# What identifies the device and its specs: changed in the form, saved by
+# ``refurb.services.device_update`` (an ``updated`` event with old and new values).
+IDENTITY_FIELDS = [name for name in DEVICE_FIELDS if name not in RULE_FIELDS]
+
+
+class _DryRun(Exception):
+    pass
+
+
+class DeviceAdminForm(forms.ModelForm):
+    """Checks a change of identity with ``device_update`` itself (then undone) so that a
+    refusal is a form error; ``DeviceAdmin.save_model`` makes it for real."""
+
+    request = None
+
+    def identity_changes(self) -> dict:
+        return {
+            name: self.cleaned_data[name]
+            for name in self.changed_data
+            if name in IDENTITY_FIELDS and name in self.cleaned_data
+        }
+
+    def clean(self):
+        data = super().clean()
+        changes = self.identity_changes() if self.instance.pk else {}
+        if not changes or self.errors:
+            return data
+        try:
+            with transaction.atomic():
+                refurb_services.device_update(
+                    device=Device.objects.get(pk=self.instance.pk),
+                    actor=self.request.user,
+                    **changes,
+                )
+                raise _DryRun
+        except _DryRun:
+            pass
+        except DomainError as error:
+            fields = {name: msgs for name, msgs in error.fields.items() if name in self.fields}
+            for name, msgs in fields.items():
+                self.add_error(name, msgs)
+            if not fields:
+                self.add_error(None, error.message)
+        return data
 
 
 @admin.register(Location)
@@ -146,6 +185,11 @@ class DeviceAdmin(admin.ModelAdmin):
     autocomplete_fields = ["collection"]
     inlines = [DriveInline, EventInline]
     show_full_result_count = False
+    form = DeviceAdminForm
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (form,), {"request": request})
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -156,7 +200,14 @@ class DeviceAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            return super().save_model(request, obj, form, change)
+            # Never ``obj.save()``: the identity goes through its service (one event), and
+            # nothing else of a device is edited here.
+            changes = form.identity_changes()
+            if changes:
+                refurb_services.device_update(
+                    device=Device.objects.get(pk=obj.pk), actor=request.user, **changes
+                )
+            return None
         try:
             created = refurb_services.device_register(
                 site=obj.site,

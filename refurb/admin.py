@@ -10,17 +10,60 @@ from refurb.models import (
     Drive,
     Erasure,
     Grade,
+    ReferenceChange,
     Repair,
     Snapshot,
     StayRollup,
     TestResult,
     VerificationSample,
+    WriteOff,
 )
+from refurb.services.update import REFERENCE_FIELDS, reference_change, reference_check
 from workshop.admin import ReadOnlyAdmin
+from workshop.exceptions import DomainError
+
+
+class ReferenceAdminMixin:
+    """Saves the reference fields the rules read (``REFERENCE_FIELDS``) through
+    ``reference_change``: a manager's change with its audit row. Anyone else gets a form
+    error on that field; the other fields save as usual."""
+
+    def _audited(self) -> tuple[str, ...]:
+        return REFERENCE_FIELDS.get(self.model, ())
+
+    def get_form(self, request, obj=None, **kwargs):
+        base = super().get_form(request, obj, **kwargs)
+        model, audited = self.model, self._audited()
+
+        class ReferenceForm(base):
+            def clean(self):
+                data = super().clean()
+                if self.instance.pk:
+                    for name in self.changed_data:
+                        if name in audited:
+                            try:
+                                reference_check(actor=request.user, model=model, field=name)
+                            except DomainError as error:
+                                self.add_error(name, error.message)
+                return data
+
+        ReferenceForm.__name__ = base.__name__
+        return ReferenceForm
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            return super().save_model(request, obj, form, change)
+        audited = [name for name in form.changed_data if name in self._audited()]
+        others = [name for name in form.changed_data if name not in audited]
+        if others:
+            obj.save(update_fields=others)
+        for name in audited:
+            reference_change(obj=obj, field=name, value=form.cleaned_data[name], actor=request.user)
+        return None
 
 
 @admin.register(Grade)
-class GradeAdmin(admin.ModelAdmin):
+class GradeAdmin(ReferenceAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "order"]
 
     def get_readonly_fields(self, request, obj=None):
@@ -28,15 +71,16 @@ class GradeAdmin(admin.ModelAdmin):
 
 
 @admin.register(ChecklistItem)
-class ChecklistItemAdmin(admin.ModelAdmin):
+class ChecklistItemAdmin(ReferenceAdminMixin, admin.ModelAdmin):
     list_display = ["label", "category", "code", "mandatory", "order", "is_active"]
     list_filter = ["category", "mandatory", "is_active"]
     list_editable = ["order"]
     search_fields = ["label", "code"]
 
     def get_readonly_fields(self, request, obj=None):
-        # The checklist guard reads these: never changed silently (docs/design.md).
-        return ["category", "code", "mandatory", "is_active"] if obj is not None else []
+        # The checklist guard reads mandatory and is_active: changed only through the audited
+        # service (ReferenceAdminMixin), never silently (docs/design.md).
+        return ["category", "code"] if obj is not None else []
 
 
 @admin.register(Drive)
@@ -148,3 +192,20 @@ class StayRollupAdmin(ReadOnlyAdmin):
     list_filter = ["state", "site"]
     list_select_related = ["site"]
     show_full_result_count = False
+
+
+# Written by their services only (refurb.services.device_write_off, reference_change).
+@admin.register(WriteOff)
+class WriteOffAdmin(ReadOnlyAdmin):
+    list_display = ["device", "from_state", "reason", "occasion", "actor", "created_at"]
+    list_filter = ["from_state"]
+    search_fields = ["device__asset_tag", "reason"]
+    list_select_related = ["device", "actor"]
+
+
+@admin.register(ReferenceChange)
+class ReferenceChangeAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "actor", "site", "model", "object_repr", "field", "old", "new"]
+    list_filter = ["model", "field"]
+    search_fields = ["object_repr"]
+    list_select_related = ["actor", "site"]

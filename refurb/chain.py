@@ -21,6 +21,7 @@ EVENT_FIELDS = (
     "from_state",
     "to_state",
     "actor_id",
+    "actor_kind",
     "workstation_id",
     "reason",
     "payload",
@@ -89,6 +90,7 @@ def _check_device(tag: str, event_seq: int, head: str, events) -> tuple[int, Cha
             payload=row["payload"],
             created_at=row["created_at"],
             prev_hash=row["prev_hash"],
+            actor_kind=row["actor_kind"],
         )
         if computed != row["hash"]:
             return count, ChainBreak(tag, row["seq"], "content altered", computed, row["hash"])

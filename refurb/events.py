@@ -16,6 +16,12 @@ Chain format version 1 — never change what is hashed without a new version and
 ``{"v": 1, "device": asset tag, "seq", "code", "from", "to", "actor": user id or null,
 "workstation": id or null, "reason", "payload", "created_at": ISO 8601 in UTC with
 microseconds, "prev": previous hash}`` serialised with sorted keys, no spaces, UTF-8.
+
+Chain format version 2 adds who made the change when no person did: the document is version
+1's with ``"v": 2`` and ``"actor_kind"``: ``person``, ``agent`` (a workstation token with no
+badge: the agent of that bench) or ``system`` (a scheduled job). ``event_append`` writes
+version 2; an event stored with no ``actor_kind`` was written in version 1 and is checked as
+such, so setting, clearing or changing an event's ``actor_kind`` breaks its hash.
 """
 
 from __future__ import annotations
@@ -30,8 +36,9 @@ from django.utils import timezone
 from refurb.models import DeviceEvent
 from workshop.access import site_check
 from workshop.faults import fault_point
+from workshop.models import WorkstationKind
 
-CHAIN_VERSION = 1
+CHAIN_VERSION = 2
 
 
 def _normalise(value):
@@ -64,10 +71,11 @@ def canonical_event(
     payload: dict | None = None,
     created_at: datetime,
     prev_hash: str = "",
+    actor_kind: str = "",
 ) -> bytes:
-    """Return the exact bytes hashed for one event (chain format version 1)."""
+    """Return the exact bytes hashed for one event (format 2 with ``actor_kind``, else 1)."""
     document = {
-        "v": CHAIN_VERSION,
+        "v": 1,
         "device": asset_tag,
         "seq": int(seq),
         "code": code,
@@ -80,6 +88,9 @@ def canonical_event(
         "created_at": _utc_iso(created_at),
         "prev": prev_hash or "",
     }
+    if actor_kind:
+        document["v"] = 2
+        document["actor_kind"] = actor_kind
     return json.dumps(
         document, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
     ).encode("utf-8")
@@ -109,6 +120,8 @@ def event_seal(event: DeviceEvent, *, asset_tag: str, prev_hash: str) -> str:
         payload=event.payload,
         created_at=event.created_at,
         prev_hash=event.prev_hash,
+        # Historical models (the migration that sealed the first chains) have no actor_kind.
+        actor_kind=getattr(event, "actor_kind", ""),
     )
     return event.hash
 
@@ -118,7 +131,7 @@ def event_seal(event: DeviceEvent, *, asset_tag: str, prev_hash: str) -> str:
 # their own moves (``event_fields_register``, from their ``hooks``).
 SCALARS = (str, int, bool, type(None))
 EVENT_FIELDS: dict[str, dict[str, tuple[type, ...]]] = {
-    "transition": {"grade": (str,), "cycle": (int,), "drive": (str,)},
+    "transition": {"grade": (str,), "cycle": (int,), "drive": (str,), "write_off": (int,)},
 }
 
 
@@ -143,6 +156,17 @@ def event_payload_check(code: str, payload: dict) -> None:
             raise ValueError(f"event {code!r}: field {name!r} is a {type(value).__name__}")
 
 
+def event_actor_kind(actor, workstation) -> str:
+    """Who an event is made by: ``person`` with an actor; without one, ``agent`` at a bench
+    workstation (only its token acts there with no person) or ``system`` elsewhere (the
+    office's scheduled jobs, a command)."""
+    if actor is not None:
+        return DeviceEvent.ActorKind.PERSON
+    if workstation is not None and workstation.kind != WorkstationKind.OFFICE:
+        return DeviceEvent.ActorKind.AGENT
+    return DeviceEvent.ActorKind.SYSTEM
+
+
 def event_append(
     *,
     device,
@@ -155,15 +179,21 @@ def event_append(
     payload: dict | None = None,
     now: datetime | None = None,
     device_fields: Iterable[str] = (),
+    actor_kind: str = "",
 ) -> DeviceEvent:
     """Append one event to ``device`` and save the device's changed ``device_fields`` with it.
 
     The caller must hold ``device`` locked (``select_for_update``) in an atomic block: the
     chain head cached on the locked row is the previous event's hash.
+
+    The event always says who made it (``actor_kind``, hashed): a person when there is an
+    ``actor``; with none, the agent of the bench workstation (a workstation token without a
+    badge) or, at a site's office or from nowhere, the system (``event_actor_kind``).
     """
     now = now or timezone.now()
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
+    actor_kind = actor_kind or event_actor_kind(actor, workstation)
     # Every change to a device goes through here: none is made from another site's bench, by a
     # token of another site or by a person of another site (workshop/access.py).
     site_check(device.site_id, actor=actor, workstation=workstation)
@@ -175,6 +205,7 @@ def event_append(
         from_state=from_state,
         to_state=to_state,
         actor=actor,
+        actor_kind=actor_kind,
         workstation=workstation,
         reason=reason,
         payload=payload or {},

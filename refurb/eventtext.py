@@ -160,7 +160,36 @@ def _repair(event, data, labels) -> str:
     return text
 
 
+FIELD_NAMES = {
+    "category": lambda: _("category"),
+    "make": lambda: _("make"),
+    "model": lambda: _("model"),
+    "serial_number": lambda: _("serial number"),
+    "specs": lambda: _("specifications"),
+    "weight_kg": lambda: _("weight (kg)"),
+}
+
+
+def _value(value) -> str:
+    if value in (None, "", {}):
+        return "—"
+    if isinstance(value, dict):
+        return ", ".join(f"{key}: {item}" for key, item in sorted(value.items()))
+    return str(value)
+
+
 def _updated(event, data, labels) -> str:
+    if isinstance(data.get("changes"), dict):
+        parts = [
+            _("%(field)s “%(old)s” → “%(new)s”")
+            % {
+                "field": FIELD_NAMES.get(name, lambda n=name: n)(),
+                "old": _value(old_new[0]),
+                "new": _value(old_new[1]),
+            }
+            for name, old_new in sorted(data["changes"].items())
+        ]
+        return _("Details corrected: %(changes)s.") % {"changes": "; ".join(parts)}
     if data.get("no_storage_confirmed"):
         return _("Checked by hand: this device has no storage.")
     if data.get("kit"):
@@ -235,6 +264,22 @@ SENTENCES: dict[str, Callable] = {
     "price": _price,
     "sale": _sale,
 }
+
+
+def event_by(event) -> str:
+    """Who made ``event``, as the timeline says it: the person's name, the agent of a
+    workstation (a token with no badge: "by the agent of workstation X") or the system."""
+    kind = event.actor_kind
+    if not kind:  # written before events said it (chain format 1)
+        kind = "person" if event.actor_id else ("agent" if event.workstation_id else "system")
+    if kind == "person" and event.actor is not None:
+        name = event.actor.get_full_name() or event.actor.get_username()
+        return _("by %(name)s") % {"name": name}
+    if kind == "agent" and event.workstation is not None:
+        return _("by the agent of workstation %(workstation)s") % {
+            "workstation": event.workstation.name
+        }
+    return _("by the system")
 
 
 def event_sentence(event, check_labels: dict | None = None) -> str:

@@ -67,6 +67,9 @@ SERVICE_HINTS = {
     "reservation_end": gettext_lazy(
         "A reservation ends at the shop (release it) or when it expires."
     ),
+    "write_off": gettext_lazy(
+        "A device is written off by a manager, with a reason: use the write-off."
+    ),
     "drive_found": gettext_lazy(
         "A device goes back to received when a drive is recorded in it: record the drive."
     ),
@@ -168,7 +171,14 @@ MOVES: tuple[Move, ...] = (
         for held in DRIVE_FOUND_STATES
     ),
     *(
-        Move(held, State.WRITTEN_OFF, MANAGERS, stations=frozenset({WK.STOCK}), needs_reason=True)
+        Move(
+            held,
+            State.WRITTEN_OFF,
+            MANAGERS,
+            stations=frozenset({WK.STOCK}),
+            needs_reason=True,
+            service="write_off",
+        )
         for held in sorted(HELD_STATES)
     ),
     *(
@@ -335,12 +345,17 @@ def check_permission(move: Move, *, roles: frozenset[str], workstation) -> None:
         )
 
 
+# Service-only moves a client may still ask for: ``refurb.services.device_move_ask`` sends them
+# to their service (a write-off is a manager's decision; the service writes its proof).
+ASKABLE_SERVICES = frozenset({"write_off"})
+
+
 def allowed_targets(state: str, *, roles: frozenset[str], workstation=None) -> list[str]:
     """Return the targets these roles may try from ``state`` (guards are not evaluated; moves
-    only a service makes are left out)."""
+    only a service makes are left out, but for those a client asks their service for)."""
     targets = []
     for target, move in moves_from(state).items():
-        if move.service:
+        if move.service and move.service not in ASKABLE_SERVICES:
             continue
         try:
             check_permission(move, roles=roles, workstation=workstation)

@@ -127,6 +127,11 @@ def transition(**kwargs):
         kind = walker_station(move) if move is not None else None
         if kind is not None:
             kwargs["workstation"] = bench(kind, device.site)
+    if kwargs["to"] == "written_off":
+        from refurb.services import device_write_off
+
+        kwargs.pop("to")
+        return device_write_off(**kwargs)
     return device_transition(**kwargs)
 
 

@@ -34,6 +34,8 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("device", "register"): frozenset({BENCH_WORKER, COACH, SHOP, MANAGER}),
     ("device", "move"): EVERYONE,  # which move: the transition table
     ("device", "scan"): EVERYONE,
+    # Correcting a device's identity or specs (refurb.services.device_update).
+    ("device", "update"): frozenset({COACH, MANAGER}),
     ("drive", "add"): BENCH,
     ("erasure", "record"): BENCH,
     ("device", "reserve"): frozenset({COACH, SHOP, MANAGER}),

@@ -177,7 +177,7 @@ class DeviceViewSet(ReadCreateViewSet):
         device = self.get_object()
         body = s.TransitionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        event = refurb_services.device_transition(
+        event = refurb_services.device_move_ask(
             device=device,
             to=body.validated_data["to"],
             actor=request_actor(request),

@@ -18,7 +18,7 @@ from inventory.models import Stocktake, StocktakeLine
 from inventory.services.core import device_move
 from inventory.services.stocktake_reconcile import insert_lines, stocktake_reconcile
 from refurb.selectors import device_state_before_write_off
-from refurb.services import device_transition
+from refurb.services import device_transition, device_write_off
 from refurb.states import State
 from workshop.exceptions import DomainError, validate
 from workshop.services import office_workstation
@@ -152,12 +152,12 @@ def _apply_line(line: StocktakeLine, *, actor, now: datetime) -> None:
     if line.resolution == R.MOVE:
         device_move(device=device, location=line.scanned_location, actor=actor, now=now)
     elif line.resolution == R.WRITE_OFF:
-        device_transition(
+        device_write_off(
             device=device,
-            to=State.WRITTEN_OFF,
             actor=actor,
             workstation=office,
             reason=line.reason,
+            occasion=f"stocktake {line.stocktake_id}",
             payload={"stocktake": line.stocktake_id},
             now=now,
         )

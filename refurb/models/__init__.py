@@ -1,5 +1,6 @@
 """Refurb models, one module per area; import them from ``refurb.models``."""
 
+from refurb.models.audit import AppendOnly, ReferenceChange, WriteOff  # noqa: F401
 from refurb.models.bench import (  # noqa: F401
     BenchRecord,
     ChecklistItem,

@@ -46,6 +46,15 @@ class DeviceEvent(models.Model):
         PRICE = "price", _("Price set")
         SALE = "sale", _("Sold")
 
+    class ActorKind(models.TextChoices):
+        """Who made the change: a person (``actor``), the agent of a workstation signed in by
+        its token with no badge, or the system (a scheduled job). Empty on events written
+        before the chain's format 2 (``refurb.events``)."""
+
+        PERSON = "person", _("person")
+        AGENT = "agent", _("workstation agent")
+        SYSTEM = "system", _("system")
+
     device = models.ForeignKey(
         "refurb.Device",
         on_delete=models.PROTECT,
@@ -71,6 +80,9 @@ class DeviceEvent(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("workstation"),
+    )
+    actor_kind = models.CharField(
+        _("made by"), max_length=8, choices=ActorKind.choices, blank=True, default=""
     )
     reason = models.TextField(_("reason"), blank=True)
     payload = models.JSONField(_("details"), default=dict, blank=True)

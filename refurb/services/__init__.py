@@ -8,7 +8,12 @@ from refurb.services.drives import (  # noqa: F401
     drive_record_erasure,
 )
 from refurb.services.intake import device_confirm_no_storage, device_register  # noqa: F401
-from refurb.services.lifecycle import device_transition  # noqa: F401
+from refurb.services.lifecycle import (  # noqa: F401
+    device_move_ask,
+    device_transition,
+    device_write_off,
+)
+from refurb.services.update import device_update, reference_change  # noqa: F401
 from refurb.services.verification import (  # noqa: F401
     verification_draw,
     verification_record,

@@ -17,11 +17,13 @@ from refurb.events import event_append
 from refurb.models import (
     Device,
     DeviceEvent,
+    WriteOff,
 )
-from refurb.proofs import Proof
-from refurb.states import TEST_CYCLE_STATES
+from refurb.proofs import Proof, proof_issue, proof_verifier_register
+from refurb.states import TEST_CYCLE_STATES, State
 from refurb.stays import stay_record
 from refurb.transitions import (
+    Move,
     MoveContext,
     check_inputs,
     check_permission,
@@ -140,3 +142,120 @@ def device_transition(
             stay_record(locked, state=source, started=stay_started, ended=now)
     _sync(device, locked)
     return event
+
+
+def device_write_off(
+    *,
+    device: Device,
+    actor,
+    workstation=None,
+    reason: str,
+    occasion: str = "",
+    payload: dict | None = None,
+    now: datetime | None = None,
+    roles: frozenset[str] | None = None,
+) -> DeviceEvent:
+    """Write ``device`` off (lost, stolen…): a manager's decision, with a reason.
+
+    Writes the ``WriteOff`` row and, in the same transaction, the ``written_off`` move it
+    proves (a service-only move: ``device_transition`` refuses it without this proof). A
+    stocktake names itself as the ``occasion`` and its id in ``payload``.
+    """
+    reason = (reason or "").strip()
+    roles = user_roles(actor) if roles is None else roles
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _lock(device)
+        site_check(locked.site_id, actor=actor, workstation=workstation)
+        # The table's own checks, before the row is written: a manager, at a stock bench or
+        # the office, with a reason.
+        check_permission(
+            find_move(locked.state, State.WRITTEN_OFF), roles=roles, workstation=workstation
+        )
+        if not reason:
+            raise DomainError(
+                "reason_required",
+                _("Say why in a few words: this move needs a reason."),
+                fields={"reason": [_("This field is required.")]},
+            )
+        write_off = WriteOff.objects.create(
+            device=locked,
+            from_state=locked.state,
+            reason=reason,
+            occasion=occasion[:80],
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            workstation=workstation,
+            created_at=now,
+        )
+        event = device_transition(
+            device=locked,
+            to=State.WRITTEN_OFF,
+            actor=actor,
+            workstation=workstation,
+            reason=reason,
+            payload={**(payload or {}), "write_off": write_off.pk},
+            now=now,
+            roles=roles,
+            proof=proof_issue("write_off", write_off),
+        )
+    _sync(device, locked)
+    return event
+
+
+def write_off_proves(device, write_off, ctx) -> None:
+    """A ``written_off`` move needs the write-off row just written for this device, from the
+    state it is in."""
+    if (
+        not isinstance(write_off, WriteOff)
+        or write_off.device_id != device.pk
+        or write_off.from_state != device.state
+        or not WriteOff.objects.filter(pk=write_off.pk).exists()
+    ):
+        raise DomainError(
+            "write_off_required",
+            _("A device is written off by a manager, with a reason: use the write-off."),
+            status=409,
+        )
+
+
+proof_verifier_register("write_off", write_off_proves)
+
+
+# A write-off takes no input field (the same for every held state it is made from).
+WRITE_OFF_ASKED = Move(State.ON_SALE, State.WRITTEN_OFF, frozenset())
+
+
+def device_move_ask(
+    *,
+    device: Device,
+    to: str,
+    actor,
+    workstation=None,
+    reason: str = "",
+    inputs: dict | None = None,
+    roles: frozenset[str] | None = None,
+    now: datetime | None = None,
+) -> DeviceEvent:
+    """What a client's request for a move calls (the API, the device card): a write-off goes
+    through ``device_write_off`` (it takes no input fields), every other move through
+    ``device_transition``, which refuses the moves only a service makes."""
+    if parse_state(to) == State.WRITTEN_OFF:
+        check_inputs(WRITE_OFF_ASKED, dict(inputs or {}))
+        return device_write_off(
+            device=device,
+            actor=actor,
+            workstation=workstation,
+            reason=reason,
+            roles=roles,
+            now=now,
+        )
+    return device_transition(
+        device=device,
+        to=to,
+        actor=actor,
+        workstation=workstation,
+        reason=reason,
+        inputs=inputs,
+        roles=roles,
+        now=now,
+    )

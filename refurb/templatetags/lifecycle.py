@@ -64,6 +64,14 @@ def event_summary(event, check_labels=None) -> str:
     return ""
 
 
+@register.filter(name="event_by")
+def event_by_filter(event) -> str:
+    """Who made the event: a person's name, a workstation's agent or the system."""
+    from refurb.eventtext import event_by
+
+    return event_by(event)
+
+
 @register.filter(name="event_sentence")
 def event_sentence_filter(event, check_labels=None) -> str:
     """One sentence saying what an event did (``refurb.eventtext``)."""

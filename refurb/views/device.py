@@ -41,7 +41,7 @@ def transition(request, tag):
         return done(request, back)
     data = form.cleaned_data
     try:
-        event = refurb_services.device_transition(
+        event = refurb_services.device_move_ask(
             device=device,
             to=data["to"],
             actor=request.user,

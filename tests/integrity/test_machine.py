@@ -39,8 +39,8 @@ from demo.walks import (
 )
 from refurb.chain import chains_verify
 from refurb.integrity import integrity_problems
-from refurb.models import Device
-from refurb.services import device_transition, drive_add
+from refurb.models import Category, Device, DeviceEvent, WriteOff
+from refurb.services import device_transition, device_update, device_write_off, drive_add
 from refurb.states import State
 from refurb.transitions import moves_from, walker_role, walker_station
 from shop.models import Reservation, SaleLine
@@ -49,7 +49,7 @@ from tests import factories
 from tests.shop.support import make_grid
 from workshop.exceptions import DomainError
 from workshop.models import WorkstationKind
-from workshop.services import office_workstation, workstation_token_create
+from workshop.services import badge_create, office_workstation, workstation_token_create
 
 STEPS = int(os.environ.get("ATELIER_MACHINE_STEPS", "150"))
 STEPS_PER_EXAMPLE = 40
@@ -62,6 +62,8 @@ KINDS = [None, *WorkstationKind.values]
 TARGETS = list(State.values)
 PAYLOADS = [None, {"grade": "A"}, {"invoice": "LY-2026-000001"}, {"credit_note": "x"}]
 
+UPDATES = [("category", "laptop"), ("category", "screen"), ("serial_number", "FIXED-1")]
+
 device_index = st.integers(0, 2)
 step = st.one_of(
     st.tuples(
@@ -73,6 +75,16 @@ step = st.one_of(
         st.sampled_from(PAYLOADS),
     ),
     st.tuples(st.just("token"), device_index, st.sampled_from(TARGETS), st.sampled_from(KINDS[1:])),
+    # A workstation token carrying the badge of someone of the crew (or a badge of no one).
+    st.tuples(
+        st.just("badge"),
+        device_index,
+        st.sampled_from(TARGETS),
+        st.sampled_from(KINDS[1:]),
+        st.sampled_from([*WHO, "nobody"]),
+    ),
+    # A correction of the device's identity (device_update), as a coach.
+    st.tuples(st.just("update"), device_index, st.sampled_from(UPDATES)),
     st.tuples(
         st.just("service"),
         device_index,
@@ -109,6 +121,8 @@ class Workshop:
             factories.make_device(site=site, actor=crew.bench, make="HP", model="840"),
         ]
         drive_add(device=self.devices[0], actor=crew.bench, serial_number="WD-1")
+        for who in WHO:
+            badge_create(user=self.user(who), code=f"B-{who}", pin="1234")
         self.clients: dict = {}
 
     def user(self, who):
@@ -135,12 +149,15 @@ class Workshop:
             self.clients[key] = client
         return self.clients[key]
 
-    def token(self, kind):
-        key = ("token", kind)
+    def token(self, kind, badge=None):
+        key = ("token", kind, badge)
         if key not in self.clients:
             _token, secret = workstation_token_create(workstation=self.station(kind))
             client = APIClient()
-            client.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
+            headers = {"HTTP_AUTHORIZATION": f"Token {secret}"}
+            if badge:
+                headers["HTTP_X_ATELIER_BADGE"] = f"B-{badge}"
+            client.credentials(**headers)
             self.clients[key] = client
         return self.clients[key]
 
@@ -150,10 +167,13 @@ class Workshop:
         device = Device.objects.get(pk=self.devices[index].pk)
         crew = self.crew
         path = f"/api/devices/{device.asset_tag}/transitions/"
-        if name in ("api", "token"):
+        if name in ("api", "token", "badge"):
             if name == "api":
                 _n, _i, target, who, kind, payload = action
                 client = self.client(who, kind)
+            elif name == "badge":
+                _n, _i, target, kind, who = action
+                payload, client = None, self.token(kind, badge=who)
             else:
                 _n, _i, target, kind = action
                 who, payload, client = None, None, self.token(kind)
@@ -207,6 +227,15 @@ class Workshop:
                 reservations_expire()
             elif name == "admin":
                 return self.admin_save(device)
+            elif name == "update":
+                field, value = action[2]
+                if field == "category":
+                    value = Category.objects.get(code=value)
+                return (
+                    "ok"
+                    if device_update(device=device, actor=crew.coach, **{field: value})
+                    else "skip"
+                )
             elif name == "walk":
                 return self.walk(device, action[2])
         except DomainError as error:
@@ -231,6 +260,13 @@ class Workshop:
             device_take_back(device, crew, now=timezone.now())
         elif move.service == "reservation":
             device_reserve(device, crew, now=timezone.now())
+        elif move.service == "write_off":
+            device_write_off(
+                device=device,
+                actor=crew.manager,
+                workstation=self.station(walker_station(move)),
+                reason="introuvable",
+            )
         elif move.service == "reservation_end":
             reservation_release(
                 reservation=Reservation.objects.get(device=device, status="active"),
@@ -282,6 +318,12 @@ def check_invariants(world: Workshop) -> None:
     problems = integrity_problems()
     assert problems == [], [str(p) for p in problems]
     assert chains_verify().ok
+    # Every write-off is proved by its own row, and every event says who made it.
+    for device in world.devices:
+        moves = DeviceEvent.objects.filter(device=device, to_state=State.WRITTEN_OFF).count()
+        assert WriteOff.objects.filter(device=device).count() == moves
+    assert not DeviceEvent.objects.filter(actor_kind="").exists()
+    assert not DeviceEvent.objects.filter(actor_kind="person", actor__isnull=True).exists()
 
 
 @pytest.fixture

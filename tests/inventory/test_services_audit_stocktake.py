@@ -10,7 +10,7 @@ from django.db import connection, connections
 
 from inventory import services
 from inventory.models import Stocktake, StocktakeLine, StocktakeScan
-from refurb.models import DeviceEvent
+from refurb.models import DeviceEvent, WriteOff
 from refurb.states import State
 from tests import factories
 from tests.inventory.audit_helpers import fast_passwords, make_crew, walked_device  # noqa: F401
@@ -237,6 +237,14 @@ def test_closing_applies_each_resolution_through_the_services_and_logs_it(
     assert [(e.code, e.from_state, e.to_state, e.reason) for e in written_off] == [
         ("transition", State.WIPED, State.WRITTEN_OFF, "Not found on the shelves")
     ]
+    # The write-off is proved by its row (refurb.services.device_write_off).
+    proof = WriteOff.objects.get(device=floor["missing"], created_at=closed_at)
+    assert (proof.reason, proof.occasion, proof.actor) == (
+        "Not found on the shelves",
+        f"stocktake {stocktake.pk}",
+        manager,
+    )
+    assert written_off[0].payload == {"stocktake": stocktake.pk, "write_off": proof.pk}
     found_again = new_events(floor["written_off"], seqs["written_off"])
     assert [(e.code, e.to_state) for e in found_again] == [
         ("transition", State.RECEIVED),

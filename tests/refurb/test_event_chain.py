@@ -14,7 +14,7 @@ from refurb.chain import chains_verify
 from refurb.events import canonical_event, event_hash, event_seal
 from refurb.models import Device, DeviceEvent
 from refurb.selectors import device_chain_head
-from refurb.services import device_transition
+from refurb.services import device_write_off
 from refurb.states import State
 from tests import factories
 
@@ -36,13 +36,13 @@ def recomputed(event: DeviceEvent) -> str:
         payload=event.payload,
         created_at=event.created_at,
         prev_hash=event.prev_hash,
+        actor_kind=event.actor_kind,
     )
 
 
 def write_off(device, manager, station, reason="lost"):
-    return device_transition(
+    return device_write_off(
         device=device,
-        to=State.WRITTEN_OFF,
         actor=manager,
         workstation=station("stock"),
         reason=reason,
@@ -116,6 +116,7 @@ def test_the_canonical_form_ignores_payload_key_order_and_json_number_spelling()
         ("payload", {"k": 1}),
         ("created_at", WHEN + timedelta(microseconds=1)),
         ("prev_hash", "0" * 64),
+        ("actor_kind", "agent"),
     ],
 )
 def test_every_part_of_an_event_changes_its_hash(field, value):
@@ -134,12 +135,29 @@ def test_a_transition_costs_no_extra_query_for_the_chain(
     laptop, manager, station, django_assert_num_queries
 ):
     stock = station("stock")
-    # savepoint, device lock, actor's roles, actor's site (workshop/access.py), device update,
-    # event insert, the finished stay (report rollups), release
-    with django_assert_num_queries(8):
-        device_transition(
-            device=laptop, to=State.WRITTEN_OFF, actor=manager, workstation=stock, reason="x"
-        )
+    # actor's roles, savepoint, device lock, actor's site (workshop/access.py), the write-off
+    # row, savepoint, device lock, the proof's check, device update, event insert, the
+    # finished stay (report rollups), two releases
+    with django_assert_num_queries(13):
+        device_write_off(device=laptop, actor=manager, workstation=stock, reason="x")
+
+
+def test_events_say_who_made_them_in_chain_format_2_and_a_changed_actor_kind_is_caught(
+    laptop, manager, station
+):
+    event = write_off(laptop, manager, station)
+    assert event.actor_kind == "person"
+    assert b'"v":2' in canonical_event(
+        asset_tag=laptop.asset_tag, seq=1, code="x", created_at=WHEN, actor_kind="person"
+    )
+    assert b'"v":1' in canonical_event(asset_tag=laptop.asset_tag, seq=1, code="x", created_at=WHEN)
+    tamper("UPDATE refurb_deviceevent SET actor_kind = %s WHERE id = %s", ["agent", event.pk])
+    broken = chains_verify().broken
+    assert (broken.asset_tag, broken.seq, broken.problem) == (
+        laptop.asset_tag,
+        event.seq,
+        "content altered",
+    )
 
 
 def test_intact_chains_verify(laptop, manager, station, site, bench_worker):

@@ -6,7 +6,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from refurb.models import DeviceEvent, EventImmutable
-from refurb.services import device_transition
+from refurb.services import device_write_off
 from refurb.states import State
 
 pytestmark = pytest.mark.django_db
@@ -24,9 +24,7 @@ def test_registering_a_device_writes_its_first_event(laptop, bench_worker):
 
 def test_a_transition_appends_exactly_one_event_with_who_where_and_why(laptop, manager, station):
     stock = station("stock")
-    event = device_transition(
-        device=laptop, to=State.WRITTEN_OFF, actor=manager, workstation=stock, reason="volé"
-    )
+    event = device_write_off(device=laptop, actor=manager, workstation=stock, reason="volé")
     assert list(DeviceEvent.objects.filter(device=laptop).values_list("seq", flat=True)) == [1, 2]
     assert (event.from_state, event.to_state, event.actor, event.workstation, event.reason) == (
         State.RECEIVED,

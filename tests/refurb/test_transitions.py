@@ -81,6 +81,10 @@ def perform(move, device, actor, station, reason, payload, crew):
             actor=actor,
             workstation=station,
         )
+    if move.service == "write_off":
+        from refurb.services import device_write_off
+
+        return device_write_off(device=device, actor=actor, workstation=station, reason=reason)
     if move.target == State.RETURNED and move.source == State.SOLD:
         sale = SaleLine.objects.filter(device=device).latest("id").sale
         return sale_return(
@@ -172,6 +176,7 @@ def test_every_held_state_can_be_written_off_by_a_manager_only():
         move = transitions.find_move(held, State.WRITTEN_OFF)
         assert move.roles == {roles.MANAGER}
         assert move.needs_reason
+        assert move.service == "write_off"
 
 
 def test_every_exit_from_the_building_checks_the_erasure_invariant():

@@ -3,7 +3,12 @@
 ``AtelierTokenAuthentication`` reads ``Authorization: Token <key>`` and accepts both a user's
 DRF token and a workstation token. A workstation token authenticates as a
 ``WorkstationPrincipal``: it acts as its workstation, with the roles its kind allows
-(``KIND_ROLES``), and is never a user (events it causes have ``actor=None``).
+(``KIND_ROLES``), and is never a user. The bench agent may name the person signed in at the
+bench with the ``X-Atelier-Badge`` header (their badge code): the request then acts as that
+person, with their roles, and the events it causes name them; without it the events say they
+were made by the workstation's agent (``DeviceEvent.actor_kind``). A badge that is unknown,
+inactive, of an inactive person, of another site or of a role that does not work at that kind
+of bench is refused (403, ``badge_refused``) before anything is done.
 
 Views never look at ``request.user`` directly for writes: they call ``request_actor``,
 ``request_workstation`` and ``request_roles``. ``RolePermission`` checks the view's
@@ -18,8 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions, permissions
 
-from workshop.models import UserToken, WorkstationKind, WorkstationToken
-from workshop.roles import ALL_ROLES, BENCH_WORKER, SHOP, user_roles
+from workshop.models import UserToken, WorkerBadge, WorkstationKind, WorkstationToken
+from workshop.roles import ALL_ROLES, BENCH_WORKER, COACH, MANAGER, SHOP, user_roles
 from workshop.views.common import current_workstation
 
 # The roles a workstation token acts with, by kind of workstation.
@@ -31,6 +36,15 @@ KIND_ROLES: dict[str, frozenset[str]] = {
     WorkstationKind.STOCK: frozenset({BENCH_WORKER}),
     WorkstationKind.SHOP: frozenset({SHOP}),
 }
+
+# The roles of a person whose badge a workstation token may carry, by kind of workstation: the
+# kind's own roles, and the coaches and managers who work beside them. What the person may then
+# do is checked by each service with their own roles (the move's roles and workstations).
+BADGE_ROLES: dict[str, frozenset[str]] = {
+    **{kind: roles | {COACH, MANAGER} for kind, roles in KIND_ROLES.items()},
+    WorkstationKind.OFFICE: frozenset({MANAGER}),
+}
+BADGE_HEADER = "HTTP_X_ATELIER_BADGE"
 
 # last_used_at is written at most this often, so a busy agent does not write on every call.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -47,10 +61,16 @@ class WorkstationPrincipal:
     pk = None
     id = None
 
-    def __init__(self, token: WorkstationToken) -> None:
+    def __init__(self, token: WorkstationToken, person=None) -> None:
         self.token = token
         self.workstation = token.workstation
-        self._atelier_roles = KIND_ROLES.get(self.workstation.kind, frozenset())
+        # The person signed in at the bench (``X-Atelier-Badge``), or None: the agent itself.
+        self.person = person
+        self._atelier_roles = (
+            user_roles(person)
+            if person is not None
+            else KIND_ROLES.get(self.workstation.kind, frozenset())
+        )
 
     @property
     def username(self) -> str:
@@ -63,8 +83,58 @@ class WorkstationPrincipal:
         return False
 
 
+class BadgeRefused(exceptions.APIException):
+    """The badge a workstation token carries does not sign anyone in at that bench."""
+
+    status_code = 403
+    default_code = "badge_refused"
+
+
+def badge_person(code: str, workstation):
+    """Return the active person whose badge ``code`` is, if they may work at ``workstation``
+    (its site, a role that works at its kind of bench); raise ``BadgeRefused`` otherwise."""
+    from workshop.selectors import user_site_ids
+    from workshop.services import badge_normalize
+
+    badge = (
+        WorkerBadge.objects.select_related("user")
+        .filter(code=badge_normalize(code), is_active=True, user__is_active=True)
+        .first()
+    )
+    if badge is None:
+        raise BadgeRefused(
+            _("This badge signs no one in: it is unknown or no longer active. Sign in again.")
+        )
+    person = badge.user
+    sites = user_site_ids(person)
+    if sites is not None and workstation.site_id not in sites:
+        raise BadgeRefused(_("This badge belongs to someone of another site."))
+    if not user_roles(person) & BADGE_ROLES.get(workstation.kind, frozenset()):
+        raise BadgeRefused(
+            _("The role of this badge's holder does not work at a %(kind)s workstation.")
+            % {"kind": WorkstationKind(workstation.kind).label}
+        )
+    return person
+
+
 class AtelierTokenAuthentication(authentication.TokenAuthentication):
-    """Authenticate ``Authorization: Token <key>`` as a user token or a workstation token."""
+    """Authenticate ``Authorization: Token <key>`` as a user token or a workstation token
+    (with the person of its ``X-Atelier-Badge`` header, if any)."""
+
+    def authenticate(self, request):
+        result = super().authenticate(request)
+        if result is None:
+            return None
+        principal, token = result
+        code = (request.META.get(BADGE_HEADER) or "").strip()
+        if isinstance(principal, WorkstationPrincipal):
+            if code:
+                principal = WorkstationPrincipal(
+                    token, person=badge_person(code, principal.workstation)
+                )
+        elif code:
+            raise BadgeRefused(_("Only a workstation token carries a badge."))
+        return principal, token
 
     def authenticate_credentials(self, key):
         from workshop.services import TOKEN_PREFIX, USER_TOKEN_PREFIX, token_digest
@@ -117,9 +187,12 @@ def request_workstation(request):
 
 
 def request_actor(request):
-    """Return the user to record as the actor: None for a workstation token."""
+    """Return the user to record as the actor: for a workstation token, the person of its
+    badge, or None (the event then says the workstation's agent made it)."""
     user = getattr(request, "user", None)
-    if user is None or isinstance(user, WorkstationPrincipal) or not user.is_authenticated:
+    if isinstance(user, WorkstationPrincipal):
+        return user.person
+    if user is None or not user.is_authenticated:
         return None
     return user
 
