@@ -1,21 +1,30 @@
-"""The one helper that writes a device's history, and the hash chain that makes it tamper-evident.
+"""The one helper that writes a device's history, and the keyed chain that makes it tamper-evident.
 
 Every change to a device appends exactly one ``DeviceEvent`` through ``event_append``, inside
 the caller's transaction and while the caller holds the device's row lock. Events carry a
 stable ``code`` and a JSON ``payload`` of what changed; labels are translated when shown.
 
-Each device's events form a hash chain: an event's ``hash`` is the SHA-256 of a canonical JSON
-of its content and of the previous event's hash (``prev_hash``; empty for the first event).
+Each device's events form a chain: an event's ``hash`` (its seal) covers a canonical JSON of
+its content and of the previous event's seal (``prev_hash``; empty for the first event).
 The device caches the chain head in ``Device.event_head``, so appending costs no extra query.
 Changing, removing or reordering a stored event breaks the chain, which
 ``manage.py verify_event_chains`` finds. ``canonical_event`` and ``event_hash`` are pure
-functions so that code writing events in bulk (``bulk_create``, a benchmark seeder) computes
-the very same chain; ``event_seal`` fills an unsaved event in place.
+functions (given the key) so that code writing events in bulk (``bulk_create``, a benchmark
+seeder) computes the very same chain; ``event_seal`` fills an unsaved event in place.
 
-Chain format version 1 — never change what is hashed without a new version and a migration:
-``{"v": 1, "device": asset tag, "seq", "code", "from", "to", "actor": user id or null,
-"workstation": id or null, "reason", "payload", "created_at": ISO 8601 in UTC with
-microseconds, "prev": previous hash}`` serialised with sorted keys, no spaces, UTF-8.
+Chain format — never change what is sealed without a new version:
+
+- version 2 (every event written now): the seal is the hex HMAC-SHA256, under the chain key
+  (``refurb.keys.chain_key``, kept outside the database), of the canonical JSON with ``"v": 2``.
+  Without the key, an edited event cannot be sealed again.
+- version 1 (events written before the key existed): the plain SHA-256 of the canonical JSON
+  with ``"v": 1``. Such events stay as they were; the migration that introduced the key sealed
+  each device's version-1 prefix with an anchor under the key (``ChainAnchor``), so they still
+  verify and cannot be sealed again either (``refurb.chain``).
+
+The canonical JSON: ``{"v", "device": asset tag, "seq", "code", "from", "to", "actor": user id
+or null, "workstation": id or null, "reason", "payload", "created_at": ISO 8601 in UTC with
+microseconds, "prev": previous seal}`` serialised with sorted keys, no spaces, UTF-8.
 """
 
 from __future__ import annotations
@@ -27,11 +36,13 @@ from datetime import UTC, datetime
 
 from django.utils import timezone
 
+from refurb.keys import chain_mac
 from refurb.models import DeviceEvent
 from workshop.access import site_check
 from workshop.faults import fault_point
 
-CHAIN_VERSION = 1
+CHAIN_VERSION = 2  # keyed (HMAC-SHA256); 1 is the unkeyed SHA-256 of the first events
+UNKEYED_VERSION = 1
 
 
 def _normalise(value):
@@ -64,10 +75,11 @@ def canonical_event(
     payload: dict | None = None,
     created_at: datetime,
     prev_hash: str = "",
+    version: int = CHAIN_VERSION,
 ) -> bytes:
-    """Return the exact bytes hashed for one event (chain format version 1)."""
+    """Return the exact bytes sealed for one event (chain format ``version``)."""
     document = {
-        "v": CHAIN_VERSION,
+        "v": version,
         "device": asset_tag,
         "seq": int(seq),
         "code": code,
@@ -85,12 +97,27 @@ def canonical_event(
     ).encode("utf-8")
 
 
-def event_hash(**fields) -> str:
-    """Return the hex SHA-256 of ``canonical_event(**fields)``."""
-    return hashlib.sha256(canonical_event(**fields)).hexdigest()
+def event_hash(*, version: int = CHAIN_VERSION, key: bytes | None = None, **fields) -> str:
+    """Return the seal of ``canonical_event(**fields)``: keyed (version 2) or not (version 1).
+
+    ``key`` defaults to the chain key of the settings (``refurb.keys.chain_key``).
+    """
+    data = canonical_event(version=version, **fields)
+    if version == UNKEYED_VERSION:
+        return hashlib.sha256(data).hexdigest()
+    if version != CHAIN_VERSION:
+        raise ValueError(f"unknown chain version {version}")
+    return chain_mac(data, key)
 
 
-def event_seal(event: DeviceEvent, *, asset_tag: str, prev_hash: str) -> str:
+def event_seal(
+    event: DeviceEvent,
+    *,
+    asset_tag: str,
+    prev_hash: str,
+    key: bytes | None = None,
+    version: int = CHAIN_VERSION,
+) -> str:
     """Set ``prev_hash`` and ``hash`` on an unsaved ``event`` and return its hash.
 
     For writers that build events themselves (``bulk_create``): seal each device's events in
@@ -109,6 +136,8 @@ def event_seal(event: DeviceEvent, *, asset_tag: str, prev_hash: str) -> str:
         payload=event.payload,
         created_at=event.created_at,
         prev_hash=event.prev_hash,
+        key=key,
+        version=version,
     )
     return event.hash
 
