@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import io
 import json
+from datetime import timedelta
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -20,6 +21,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from refurb import keys
 from refurb.certificates.content import content_digest
@@ -433,3 +435,15 @@ def test_progress_is_a_bar_on_a_terminal_and_lines_otherwise():
     for done in range(1, 5):
         lines(done, 4)
     assert plain.getvalue().splitlines() == ["checked 1/4 devices", "checked 4/4 devices"]
+
+
+def test_check_integrity_names_a_history_left_unsigned_for_more_than_two_days(laptop):
+    from refurb.integrity import integrity_problems
+
+    assert integrity_problems(only=["unsigned_heads"]) == []  # changed just now
+    Device.objects.filter(pk=laptop.pk).update(updated_at=timezone.now() - timedelta(days=3))
+    [problem] = integrity_problems(only=["unsigned_heads"])
+    assert (problem.subject, problem.check) == (laptop.asset_tag, "unsigned_heads")
+    assert "sign_chain_heads" in problem.message
+    chain_heads_sign()
+    assert integrity_problems(only=["unsigned_heads"]) == []
