@@ -12,6 +12,8 @@ from refurb.keys import key_file_create, private_key_pem, public_of
 
 
 class Command(BaseCommand):
+    # The keys it makes are what the system checks ask for: it must run before they exist.
+    requires_system_checks = []
     help = (
         "Write a new chain key (chain.key) and a new Ed25519 signing key (signing.pem) into "
         "--dir, mode 0600, and print the settings that name them. Never replaces a file."
