@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from refurb import keys
@@ -395,10 +395,19 @@ class SigningReport:
     public_key_id: str = ""
 
 
+SIGNING_LOCK = 0x61746C63  # "atlc": PostgreSQL advisory lock of chain_heads_sign
+
+
+def _signing_lock() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SIGNING_LOCK])
+
+
 def chain_heads_sign(
     *,
     now: datetime | None = None,
-    devices_per_batch: int = 500,
+    devices_per_batch: int = 200,
     progress: Callable[[int, int], None] | None = None,
 ) -> SigningReport:
     """Sign the head of every device whose chain grew since its last signed head.
@@ -425,42 +434,50 @@ def chain_heads_sign(
         if not batch:
             break
         last_id = batch[-1][0]
-        last_signed = dict(
-            ChainHeadSignature.objects.filter(device_id__in=[row[0] for row in batch])
-            .values("device_id")
-            .annotate(last=models.Max("seq"))
-            .values_list("device_id", "last")
-        )
-        grown = [row for row in batch if row[2] > last_signed.get(row[0], 0)]
-        unchanged += len(batch) - len(grown)
-        links = chains_links([tag for _pk, tag, _seq in grown]) if grown else {}
-        rows = []
-        for pk, tag, _seq in grown:
-            link = links[tag]
-            if link.broken is not None:
-                refused.append(link.broken)
-                continue
-            seq = max(link.hashes)
-            prev_seq = last_signed.get(pk, 0)
-            head = link.hashes[seq]
-            message = signed_head_message(
-                asset_tag=tag, seq=seq, head=head, prev_seq=prev_seq, day=day, chain_key_id=chain_id
+        # Two signers at once would both name the same previous head: one at a time (SQLite's
+        # IMMEDIATE transactions already are; PostgreSQL takes an advisory lock).
+        with transaction.atomic():
+            _signing_lock()
+            last_signed = dict(
+                ChainHeadSignature.objects.filter(device_id__in=[row[0] for row in batch])
+                .values("device_id")
+                .annotate(last=models.Max("seq"))
+                .values_list("device_id", "last")
             )
-            rows.append(
-                ChainHeadSignature(
-                    device_id=pk,
+            grown = [row for row in batch if row[2] > last_signed.get(row[0], 0)]
+            unchanged += len(batch) - len(grown)
+            links = chains_links([tag for _pk, tag, _seq in grown]) if grown else {}
+            rows = []
+            for pk, tag, _seq in grown:
+                link = links[tag]
+                if link.broken is not None:
+                    refused.append(link.broken)
+                    continue
+                seq = max(link.hashes)
+                prev_seq = last_signed.get(pk, 0)
+                head = link.hashes[seq]
+                message = signed_head_message(
+                    asset_tag=tag,
                     seq=seq,
                     head=head,
                     prev_seq=prev_seq,
                     day=day,
-                    signed_at=now,
                     chain_key_id=chain_id,
-                    public_key_id=public.key_id,
-                    signature=private.sign(message).hex(),
                 )
-            )
-        with transaction.atomic():
-            ChainHeadSignature.objects.bulk_create(rows, ignore_conflicts=True)
+                rows.append(
+                    ChainHeadSignature(
+                        device_id=pk,
+                        seq=seq,
+                        head=head,
+                        prev_seq=prev_seq,
+                        day=day,
+                        signed_at=now,
+                        chain_key_id=chain_id,
+                        public_key_id=public.key_id,
+                        signature=private.sign(message).hex(),
+                    )
+                )
+            ChainHeadSignature.objects.bulk_create(rows)
         signed += len(rows)
         done += len(batch)
         if progress:
