@@ -110,9 +110,16 @@ def chain_key_id(key: bytes | None = None) -> str:
     return hmac.new(key or chain_key(), _KEY_ID_LABEL, hashlib.sha256).hexdigest()[:16]
 
 
+@functools.lru_cache(maxsize=8)
+def _keyed(key: bytes):
+    return hmac.new(key, digestmod=hashlib.sha256)
+
+
 def chain_mac(data: bytes, key: bytes | None = None) -> str:
     """Return the hex HMAC-SHA256 of ``data`` under the chain key (or ``key``)."""
-    return hmac.new(key or chain_key(), data, hashlib.sha256).hexdigest()
+    mac = _keyed(key or chain_key()).copy()  # the key's pads are hashed once per process
+    mac.update(data)
+    return mac.hexdigest()
 
 
 # --- the signing key (Ed25519)
