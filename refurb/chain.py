@@ -149,8 +149,8 @@ class Keys:
     public: dict
 
     @classmethod
-    def current(cls) -> Keys:
-        chain = keys.chain_key()
+    def current(cls, chain: bytes | None = None) -> Keys:
+        chain = chain or keys.chain_key()
         return cls(chain, keys.chain_key_id(chain), keys.public_keys())
 
 
@@ -269,7 +269,7 @@ def _with_sentinel(groups):
 
 def _signatures_by_device(queryset) -> dict[int, list[dict]]:
     signed: dict[int, list[dict]] = {}
-    for row in queryset.order_by("device_id", "seq").values(*SIGNATURE_FIELDS):
+    for row in queryset.order_by("device_id", "seq", "id").values(*SIGNATURE_FIELDS):
         signed.setdefault(row["device_id"], []).append(row)
     return signed
 
@@ -279,13 +279,14 @@ def chains_verify(
     asset_tag: str | None = None,
     devices_per_batch: int = 500,
     progress: Callable[[int, int], None] | None = None,
+    keyring: Keys | None = None,
 ) -> ChainReport:
     """Check every device's chain (or one device's) and return every device's first break.
 
     Three queries per batch of devices: the devices (with their anchors), their events
-    (chunked), their signed heads.
+    (chunked), their signed heads. ``keyring``: other keys than the settings' (a rotation).
     """
-    keyring = Keys.current()
+    keyring = keyring or Keys.current()
     devices = Device.objects.order_by("pk")
     if asset_tag:
         devices = devices.filter(asset_tag=asset_tag)
@@ -444,7 +445,15 @@ def chain_heads_sign(
                 .annotate(last=models.Max("seq"))
                 .values_list("device_id", "last")
             )
-            grown = [row for row in batch if row[2] > last_signed.get(row[0], 0)]
+            # After a new chain key (reseal_event_chains), every head is signed again.
+            current = set(
+                ChainHeadSignature.objects.filter(
+                    device_id__in=[row[0] for row in batch], chain_key_id=chain_id
+                ).values_list("device_id", flat=True)
+            )
+            grown = [
+                row for row in batch if row[2] > last_signed.get(row[0], 0) or row[0] not in current
+            ]
             unchanged += len(batch) - len(grown)
             links = chains_links([tag for _pk, tag, _seq in grown]) if grown else {}
             rows = []

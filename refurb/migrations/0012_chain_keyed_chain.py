@@ -93,7 +93,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'signed chain heads',
                 'ordering': ['device_id', 'seq'],
                 'indexes': [models.Index(fields=['day'], name='chainheadsignature_day')],
-                'constraints': [models.UniqueConstraint(fields=('device', 'seq'), name='chainheadsignature_unique')],
+                'constraints': [models.UniqueConstraint(fields=('device', 'seq', 'chain_key_id'), name='chainheadsignature_unique')],
             },
         ),
         migrations.RunPython(anchor_existing, migrations.RunPython.noop),

@@ -229,7 +229,10 @@ class ChainHeadSignature(models.Model):
         verbose_name_plural = _("signed chain heads")
         ordering = ["device_id", "seq"]
         constraints = [
-            models.UniqueConstraint(fields=["device", "seq"], name="chainheadsignature_unique")
+            # A head is signed once per chain key: again only after reseal_event_chains.
+            models.UniqueConstraint(
+                fields=["device", "seq", "chain_key_id"], name="chainheadsignature_unique"
+            )
         ]
         indexes = [models.Index(fields=["day"], name="chainheadsignature_day")]
 

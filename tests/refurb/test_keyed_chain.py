@@ -447,3 +447,48 @@ def test_check_integrity_names_a_history_left_unsigned_for_more_than_two_days(la
     assert "sign_chain_heads" in problem.message
     chain_heads_sign()
     assert integrity_problems(only=["unsigned_heads"]) == []
+
+
+# --- rotating the chain key
+
+
+def test_a_new_chain_key_seals_every_chain_again_and_certificates_follow(
+    client, certified, settings, tmp_path, capsys, manager
+):
+    laptop, certificate = certified
+    old = tmp_path / "old.key"
+    old.write_bytes(keys.chain_key())
+    make_legacy_device = factories.make_device(site=laptop.site, actor=certificate.issued_by)
+    make_legacy(make_legacy_device)
+    assert chain_heads_sign().signed == 2
+    settings.ATELIER_CHAIN_KEY = "the-new-chain-key-of-2027-0123456789abcdef"
+    assert not chains_verify().ok  # every chain was sealed under the old key
+
+    call_command("reseal_event_chains", "--old-key-file", str(old), "--quiet")
+    assert "Sealed again under the new chain key: 2 devices" in capsys.readouterr().out
+    report = chains_verify()
+    assert (report.ok, report.signatures) == (True, 2)  # old heads: signature and order
+    assert not ChainAnchor.objects.exists()
+    assert certificate_verify(certificate.code).status == "valid"
+    assert 'data-status="valid"' in verify_page(client, certificate)
+    assert chain_heads_sign().signed == 2  # every head again, under the new chain key
+    assert chains_verify().signatures == 4
+    # Appending goes on under the new key.
+    factories.transition(device=laptop, to=State.WRITTEN_OFF, actor=manager, reason="lost")
+    assert chains_verify().ok
+
+
+def test_resealing_refuses_a_broken_chain_or_the_wrong_old_key(laptop, settings, tmp_path):
+    old = tmp_path / "old.key"
+    old.write_bytes(keys.chain_key())
+    wrong = tmp_path / "wrong.key"
+    wrong.write_bytes(WRONG_KEY)
+    settings.ATELIER_CHAIN_KEY = "the-new-chain-key-of-2027-0123456789abcdef"
+    head = Device.objects.get(pk=laptop.pk).event_head
+    with pytest.raises(CommandError, match="nothing was sealed again") as raised:
+        call_command("reseal_event_chains", "--old-key-file", str(wrong), "--quiet")
+    assert raised.value.returncode == 1
+    tamper("UPDATE refurb_deviceevent SET reason = 'forged' WHERE device_id = %s", [laptop.pk])
+    with pytest.raises(CommandError, match="nothing was sealed again"):
+        call_command("reseal_event_chains", "--old-key-file", str(old), "--quiet")
+    assert Device.objects.get(pk=laptop.pk).event_head == head
