@@ -106,6 +106,11 @@ def _anchor(seq, head, seal) -> Anchor | None:
     return None if seq is None else Anchor(seq, head, seal)
 
 
+# A keyed seal the verifier computed is never printed: the report of a forged event would
+# hand its forger the very seal that makes it verify.
+NOT_SHOWN = "a seal under the chain key, not shown"
+
+
 @dataclass(frozen=True)
 class ChainBreak:
     """The first link of a device's chain that does not hold."""
@@ -172,7 +177,7 @@ def _check_device(
     if anchor is not None:
         sealed = anchor_seal(tag, anchor.seq, anchor.head, keyring.chain)
         if sealed != anchor.seal:
-            return 0, ChainBreak(tag, anchor.seq, "chain anchor altered", sealed, anchor.seal)
+            return 0, ChainBreak(tag, anchor.seq, "chain anchor altered", NOT_SHOWN, anchor.seal)
         unkeyed_until = anchor.seq
     seen = {} if hashes is None else hashes
     for row in events:
@@ -202,7 +207,8 @@ def _check_device(
             key=keyring.chain,
         )
         if computed != row["hash"]:
-            return count, ChainBreak(tag, row["seq"], "content altered", computed, row["hash"])
+            expected = computed if not keyed else NOT_SHOWN
+            return count, ChainBreak(tag, row["seq"], "content altered", expected, row["hash"])
         if row["seq"] == unkeyed_until and row["hash"] != anchor.head:
             return count, ChainBreak(
                 tag, row["seq"], "chain anchor differs", anchor.head, row["hash"]

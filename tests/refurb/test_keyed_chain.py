@@ -492,3 +492,19 @@ def test_resealing_refuses_a_broken_chain_or_the_wrong_old_key(laptop, settings,
     with pytest.raises(CommandError, match="nothing was sealed again"):
         call_command("reseal_event_chains", "--old-key-file", str(old), "--quiet")
     assert Device.objects.get(pk=laptop.pk).event_head == head
+
+
+def test_a_report_never_shows_the_keyed_seal_a_forged_event_would_need(laptop, capsys):
+    """Else each run of the checker would hand the forger the next seal to write."""
+    event = DeviceEvent.objects.get(device=laptop)
+    tamper("UPDATE refurb_deviceevent SET reason = 'forged' WHERE id = %s", [event.pk])
+    event.refresh_from_db()
+    event.reason = "forged"
+    wanted = event_seal(event, asset_tag=laptop.asset_tag, prev_hash="")
+    with pytest.raises(CommandError) as raised:
+        call_command("verify_event_chains", "--quiet")
+    with pytest.raises(CommandError):
+        call_command("sign_chain_heads", "--quiet")
+    out = capsys.readouterr().out + str(raised.value)
+    assert "content altered (expected a seal under the chain key, not shown" in out
+    assert wanted not in out
