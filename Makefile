@@ -49,7 +49,9 @@ soak: install-test
 # unless BENCH_DATABASE_URL (or DATABASE_URL) names another one.
 BENCH_DEVICES ?= 100000
 BENCH_DATABASE_URL ?= $(or $(DATABASE_URL),sqlite:///$(CURDIR)/var/bench.sqlite3)
-BENCH_ENV = DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=atelier-bench-only-not-a-secret DEBUG=0 ATELIER_SSL_REDIRECT=0
+# The benchmark runs with production settings: its events are sealed with a chain key of its own.
+BENCH_KEYS = ATELIER_CHAIN_KEY=atelier-bench-only-chain-key-not-a-secret-0123456789
+BENCH_ENV = DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=atelier-bench-only-not-a-secret $(BENCH_KEYS) DEBUG=0 ATELIER_SSL_REDIRECT=0
 # The bench command writes each run's JSON under $(ATELIER_VAR_DIR or var)/bench/. With
 # BENCH_SAVE=1 the run's file is also copied into docs/performance/ and the tables of
 # docs/performance.md are generated again from every file there (commit both).
@@ -79,11 +81,11 @@ BENCH_SMOKE_URL ?= sqlite:///$(CURDIR)/var/bench-smoke.sqlite3
 BENCH_SMOKE_DEVICES = $(if $(filter environment command line,$(origin BENCH_DEVICES)),$(BENCH_DEVICES),2000)
 bench-smoke: install
 	$(PY) -m bench.resetdb $(BENCH_SMOKE_URL)
-	DATABASE_URL=$(BENCH_SMOKE_URL) SECRET_KEY=atelier-bench-only-not-a-secret DEBUG=0 ATELIER_SSL_REDIRECT=0 \
+	DATABASE_URL=$(BENCH_SMOKE_URL) SECRET_KEY=atelier-bench-only-not-a-secret $(BENCH_KEYS) DEBUG=0 ATELIER_SSL_REDIRECT=0 \
 		$(PY) manage.py migrate --no-input -v0
-	DATABASE_URL=$(BENCH_SMOKE_URL) SECRET_KEY=atelier-bench-only-not-a-secret DEBUG=0 \
+	DATABASE_URL=$(BENCH_SMOKE_URL) SECRET_KEY=atelier-bench-only-not-a-secret $(BENCH_KEYS) DEBUG=0 \
 		$(PY) manage.py collectstatic --no-input -v0
-	DATABASE_URL=$(BENCH_SMOKE_URL) SECRET_KEY=atelier-bench-only-not-a-secret DEBUG=0 ATELIER_SSL_REDIRECT=0 \
+	DATABASE_URL=$(BENCH_SMOKE_URL) SECRET_KEY=atelier-bench-only-not-a-secret $(BENCH_KEYS) DEBUG=0 ATELIER_SSL_REDIRECT=0 \
 		$(PY) manage.py bench --devices $(BENCH_SMOKE_DEVICES) --samples 5 --warmup 2 --batch-samples 1 \
 		--load --load-seconds 3 --load-clients 2 --load-workers 2 --out $(BENCH_OUT)/smoke
 	$(call bench_save,$(BENCH_OUT)/smoke)
@@ -115,7 +117,8 @@ messages: install
 I18N_IGNORE := --ignore=.venv/* --ignore=var/*.* --ignore=tests/*.* --ignore=agent/*.* --ignore=bench/*.*
 
 # Production server: gunicorn behind a TLS-terminating proxy; static files served by whitenoise.
-# Needs SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL in the environment (docs/operations.md).
+# Needs SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and the chain keys (ATELIER_CHAIN_KEY_FILE,
+# ATELIER_SIGNING_KEY_FILE) in the environment (docs/operations.md).
 WORKERS ?= 3
 serve: install
 	$(PY) manage.py migrate --no-input

@@ -7,4 +7,4 @@ class RefurbConfig(AppConfig):
     verbose_name = _("Refurbishing")
 
     def ready(self):
-        from refurb import hooks  # noqa: F401  (registers refurb's reference data)
+        from refurb import checks, hooks  # noqa: F401  (reference data, system checks)

@@ -1,27 +1,33 @@
-"""The one helper that writes a device's history, and the hash chain that makes it tamper-evident.
+"""The one helper that writes a device's history, and the keyed chain that makes it tamper-evident.
 
 Every change to a device appends exactly one ``DeviceEvent`` through ``event_append``, inside
 the caller's transaction and while the caller holds the device's row lock. Events carry a
 stable ``code`` and a JSON ``payload`` of what changed; labels are translated when shown.
 
-Each device's events form a hash chain: an event's ``hash`` is the SHA-256 of a canonical JSON
-of its content and of the previous event's hash (``prev_hash``; empty for the first event).
+Each device's events form a chain: an event's ``hash`` (its seal) covers a canonical JSON of
+its content and of the previous event's seal (``prev_hash``; empty for the first event).
 The device caches the chain head in ``Device.event_head``, so appending costs no extra query.
 Changing, removing or reordering a stored event breaks the chain, which
 ``manage.py verify_event_chains`` finds. ``canonical_event`` and ``event_hash`` are pure
-functions so that code writing events in bulk (``bulk_create``, a benchmark seeder) computes
-the very same chain; ``event_seal`` fills an unsaved event in place.
+functions (given the key) so that code writing events in bulk (``bulk_create``, a benchmark
+seeder) computes the very same chain; ``event_seal`` fills an unsaved event in place.
 
-Chain format version 1 — never change what is hashed without a new version and a migration:
-``{"v": 1, "device": asset tag, "seq", "code", "from", "to", "actor": user id or null,
-"workstation": id or null, "reason", "payload", "created_at": ISO 8601 in UTC with
-microseconds, "prev": previous hash}`` serialised with sorted keys, no spaces, UTF-8.
+Chain format — never change what is sealed without a new version:
 
-Chain format version 2 adds who made the change when no person did: the document is version
-1's with ``"v": 2`` and ``"actor_kind"``: ``person``, ``agent`` (a workstation token with no
-badge: the agent of that bench) or ``system`` (a scheduled job). ``event_append`` writes
-version 2; an event stored with no ``actor_kind`` was written in version 1 and is checked as
-such, so setting, clearing or changing an event's ``actor_kind`` breaks its hash.
+- version 2 (every event written now): the seal is the hex HMAC-SHA256, under the chain key
+  (``refurb.keys.chain_key``, kept outside the database), of the canonical JSON with ``"v": 2``
+  and ``"actor_kind"`` (who made the change: ``person``; ``agent``, a workstation token with no
+  badge, the agent of that bench; or ``system``, a scheduled job). Without the key, an edited
+  event cannot be sealed again; setting, clearing or changing ``actor_kind`` breaks the seal.
+- version 1 (events written before the key existed): the plain SHA-256 of the canonical JSON
+  with ``"v": 1`` and no ``actor_kind``. Such events stay as they were; the migration that
+  introduced the key sealed each device's version-1 prefix with an anchor under the key
+  (``ChainAnchor``), so they still verify and cannot be sealed again either (``refurb.chain``).
+
+The canonical JSON: ``{"v", "device": asset tag, "seq", "code", "from", "to", "actor": user id
+or null, "workstation": id or null, "reason", "payload", "created_at": ISO 8601 in UTC with
+microseconds, "prev": previous seal}`` (plus ``"actor_kind"`` when set) serialised with sorted
+keys, no spaces, UTF-8.
 """
 
 from __future__ import annotations
@@ -33,12 +39,14 @@ from datetime import UTC, datetime
 
 from django.utils import timezone
 
+from refurb.keys import chain_mac
 from refurb.models import DeviceEvent
 from workshop.access import site_check
 from workshop.faults import fault_point
 from workshop.models import WorkstationKind
 
-CHAIN_VERSION = 2
+CHAIN_VERSION = 2  # keyed (HMAC-SHA256) with actor_kind; 1 is the unkeyed SHA-256 of the first
+UNKEYED_VERSION = 1
 
 
 def _normalise(value):
@@ -72,10 +80,11 @@ def canonical_event(
     created_at: datetime,
     prev_hash: str = "",
     actor_kind: str = "",
+    version: int = CHAIN_VERSION,
 ) -> bytes:
-    """Return the exact bytes hashed for one event (format 2 with ``actor_kind``, else 1)."""
+    """Return the exact bytes sealed for one event (chain format ``version``)."""
     document = {
-        "v": 1,
+        "v": version,
         "device": asset_tag,
         "seq": int(seq),
         "code": code,
@@ -89,19 +98,33 @@ def canonical_event(
         "prev": prev_hash or "",
     }
     if actor_kind:
-        document["v"] = 2
         document["actor_kind"] = actor_kind
     return json.dumps(
         document, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
     ).encode("utf-8")
 
 
-def event_hash(**fields) -> str:
-    """Return the hex SHA-256 of ``canonical_event(**fields)``."""
-    return hashlib.sha256(canonical_event(**fields)).hexdigest()
+def event_hash(*, version: int = CHAIN_VERSION, key: bytes | None = None, **fields) -> str:
+    """Return the seal of ``canonical_event(**fields)``: keyed (version 2) or not (version 1).
+
+    ``key`` defaults to the chain key of the settings (``refurb.keys.chain_key``).
+    """
+    data = canonical_event(version=version, **fields)
+    if version == UNKEYED_VERSION:
+        return hashlib.sha256(data).hexdigest()
+    if version != CHAIN_VERSION:
+        raise ValueError(f"unknown chain version {version}")
+    return chain_mac(data, key)
 
 
-def event_seal(event: DeviceEvent, *, asset_tag: str, prev_hash: str) -> str:
+def event_seal(
+    event: DeviceEvent,
+    *,
+    asset_tag: str,
+    prev_hash: str,
+    key: bytes | None = None,
+    version: int = CHAIN_VERSION,
+) -> str:
     """Set ``prev_hash`` and ``hash`` on an unsaved ``event`` and return its hash.
 
     For writers that build events themselves (``bulk_create``): seal each device's events in
@@ -122,6 +145,8 @@ def event_seal(event: DeviceEvent, *, asset_tag: str, prev_hash: str) -> str:
         prev_hash=event.prev_hash,
         # Historical models (the migration that sealed the first chains) have no actor_kind.
         actor_kind=getattr(event, "actor_kind", ""),
+        key=key,
+        version=version,
     )
     return event.hash
 

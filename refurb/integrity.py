@@ -7,20 +7,26 @@ services recompute it from the evidence in the transaction that records it
 (``drive_status_recompute``), and ``integrity_problems`` reports any row that contradicts its
 evidence (an edit made in the database), along with the other checks registered here: the
 cached device state against its event log, no device out of the building with a drive that
-is not safe, and, registered by the shop (``integrity_check_register``), sales and
-reservations against device states. ``manage.py check_integrity`` runs them all.
+is not safe, every device history that changed more than two days ago has a signed head (the
+daily ``sign_chain_heads`` job runs), and, registered by the shop
+(``integrity_check_register``), sales and reservations against device states.
+``manage.py check_integrity`` runs them all; ``verify_event_chains`` checks the chains.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.fields.json import KT
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
+from refurb import keys
 from refurb.management.commands.rebuild_states import state_mismatches
-from refurb.models import Destruction, Device, DeviceEvent, Drive, Erasure
+from refurb.models import ChainHeadSignature, Destruction, Device, DeviceEvent, Drive, Erasure
 from refurb.states import EXIT_STATES
 
 
@@ -142,9 +148,37 @@ def _data_left() -> Iterable[Problem]:
         yield Problem("data_left", tag, f"is '{state}' with a drive that is not safe")
 
 
+UNSIGNED_GRACE = timedelta(days=2)
+UNSIGNED_LISTED = 1000
+
+
+def _unsigned_heads() -> Iterable[Problem]:
+    """Devices whose history grew more than two days ago and has no signed head since."""
+    if not keys.signing_configured():
+        return
+    last_signed = (
+        ChainHeadSignature.objects.filter(device=OuterRef("pk")).order_by("-seq").values("seq")[:1]
+    )
+    rows = (
+        Device.objects.filter(event_seq__gt=0, updated_at__lt=timezone.now() - UNSIGNED_GRACE)
+        .annotate(signed=Coalesce(Subquery(last_signed), 0))
+        .filter(event_seq__gt=F("signed"))
+        .order_by("pk")
+        .values_list("asset_tag", "event_seq", "signed")[:UNSIGNED_LISTED]
+    )
+    for tag, seq, signed in rows:
+        yield Problem(
+            "unsigned_heads",
+            tag,
+            f"event #{seq} is not covered by a signed head (last signed: #{signed}); "
+            "is the daily sign_chain_heads job running?",
+        )
+
+
 integrity_check_register("drive_status", drive_status_problems)
 integrity_check_register("device_state", _device_states)
 integrity_check_register("data_left", _data_left)
+integrity_check_register("unsigned_heads", _unsigned_heads)
 
 
 def integrity_problems(only: Iterable[str] | None = None) -> list[Problem]:

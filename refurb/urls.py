@@ -23,5 +23,6 @@ urlpatterns = [
         views.certificate_collection,
         name="certificate-collection",
     ),
+    path("verify/", views.verify_index, name="verify-index"),
     path("verify/<str:code>", views.verify, name="verify"),
 ]

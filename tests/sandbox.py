@@ -59,11 +59,15 @@ def demo_sandbox(directory: Path) -> Path:
 
 
 def copy_sandbox(source: Path, directory: Path) -> Path:
-    """Copy the database of the sandbox ``source`` into a new sandbox ``directory``."""
+    """Copy the database of the sandbox ``source``, and the chain keys it was sealed with
+    (``var/keys/``: without them its events do not verify), into a new sandbox ``directory``."""
     directory.mkdir(parents=True, exist_ok=True)
     for path in source.glob("atelier.sqlite3*"):
         shutil.copy2(path, directory / path.name)
     sandbox_env(directory)
+    keys = source / "var" / "keys"
+    if keys.is_dir():
+        shutil.copytree(keys, directory / "var" / "keys")
     return directory
 
 

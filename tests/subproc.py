@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from django.db import connection
@@ -24,6 +25,21 @@ def current_database_url() -> str:
     return f"sqlite:///{settings['NAME']}"
 
 
+def production_keys() -> dict:
+    """Chain and signing keys for a production-like child (created once per test process)."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from refurb.keys import key_file_create, private_key_pem
+
+    signing = Path(tempfile.gettempdir()) / f"atelier-test-keys-{os.getpid()}" / "signing.pem"
+    if not signing.exists():
+        key_file_create(signing, private_key_pem(Ed25519PrivateKey.generate()))
+    return {
+        "ATELIER_CHAIN_KEY": "production-like-chain-key-for-tests-only-0123456789",
+        "ATELIER_SIGNING_KEY_FILE": str(signing),
+    }
+
+
 def child_env(database_url: str | None = None, production: bool = False, **extra) -> dict:
     """Return an environment for a child process (not under pytest, DEBUG=1 unless production)."""
     # DJANGO_ALLOW_ASYNC_UNSAFE is set by the browser tests for this process only.
@@ -33,6 +49,8 @@ def child_env(database_url: str | None = None, production: bool = False, **extra
     if production:
         env["SECRET_KEY"] = "x7-Kq2mN9vLp4TzR8sWb3YcJ6hFd1GaE5uXo0iPnQrStUvWy-production-like-key"
         env.setdefault("ALLOWED_HOSTS", "testserver,atelier.example.org")
+        for key, value in production_keys().items():
+            env.setdefault(key, value)
     else:
         env["DEBUG"] = "1"
     if database_url:

@@ -181,6 +181,22 @@ ATELIER_ERASURE_VERIFICATION_SHARE = float(
     os.environ.get("ATELIER_ERASURE_VERIFICATION_SHARE", "0.05")
 )
 
+# Keys of the event chain, kept outside the database (refurb/keys.py; docs/operations.md,
+# "Keys of the event chain"). The chain key seals every event (HMAC): ATELIER_CHAIN_KEY (the
+# secret) or ATELIER_CHAIN_KEY_FILE. The signing key (Ed25519) signs the chain heads each day.
+# In production both must be given (system checks refurb.E001/W002 say what to do); in debug
+# and under pytest, missing files under var/keys/ are created at first use with mode 0600.
+ATELIER_KEYS_CREATE = DEBUG or TESTING
+ATELIER_CHAIN_KEY = os.environ.get("ATELIER_CHAIN_KEY", "")
+ATELIER_CHAIN_KEY_FILE = os.environ.get("ATELIER_CHAIN_KEY_FILE") or (
+    str(VAR_DIR / "keys" / "chain.key") if ATELIER_KEYS_CREATE else ""
+)
+ATELIER_SIGNING_KEY_FILE = os.environ.get("ATELIER_SIGNING_KEY_FILE") or (
+    str(VAR_DIR / "keys" / "signing.pem") if ATELIER_KEYS_CREATE else ""
+)
+# Public halves (base64, as /verify/ shows them) of retired signing keys: their heads verify.
+ATELIER_SIGNING_RETIRED_KEYS = env_list("ATELIER_SIGNING_RETIRED_KEYS", [])
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "workshop.api.schema.AtelierAutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [

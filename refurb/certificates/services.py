@@ -6,13 +6,16 @@ database and compares digests: ``valid`` when they match, ``altered`` when any f
 since issuance (an erasure re-recorded, a serial corrected, a device added to the lot...).
 Each device's facts embed the head of its event hash chain at issuance
 (``refurb.selectors.device_chain_head``): the certificate is also ``altered`` when that link is
-gone or the device's chain no longer verifies (history edited behind the application's back).
+gone or the device's chain no longer verifies (history edited behind the application's back,
+even sealed again without the chain key, or contradicting a signed daily head). The verification
+also returns, per device, the signed head that vouches for the certified link, which anyone can
+check with the public key shown on ``/verify/``.
 """
 
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
@@ -91,6 +94,8 @@ def certificate_issue(
 class Verification:
     status: str  # VALID, ALTERED or UNKNOWN
     certificate: Certificate | None = None
+    # Per asset tag, the signed head covering the certified link (``ChainHeadSignature`` row).
+    signed: dict = field(default_factory=dict)
 
     @property
     def content(self) -> dict | None:
@@ -118,9 +123,10 @@ def certificate_verify(code: str) -> Verification:
         )
     _keep_certified_chain_heads(current, certificate.content)
     status = VALID if content_digest(current) == certificate.content_sha256 else ALTERED
-    if status == VALID and not _chains_intact(certificate.content):
+    intact, signed = _chains_intact(certificate.content)
+    if not intact:
         status = ALTERED
-    return Verification(status, certificate)
+    return Verification(status, certificate, signed if status == VALID else {})
 
 
 def _keep_certified_chain_heads(current: dict, certified: dict) -> None:
@@ -138,18 +144,25 @@ def _keep_certified_chain_heads(current: dict, certified: dict) -> None:
             device["chain"] = head
 
 
-def _chains_intact(certified: dict) -> bool:
-    """True when every certified chain head is still a link of an intact event chain."""
+def _chains_intact(certified: dict) -> tuple[bool, dict]:
+    """Whether every certified chain head is still a link of an intact event chain.
+
+    Also return, per asset tag, the signed head that vouches for the certified link.
+    """
     from refurb.chain import chains_links
 
     heads = {d["tag"]: d["chain"] for d in certified.get("devices", []) if d.get("chain")}
     if not heads:
-        return True
+        return True, {}
     links = chains_links(list(heads))
+    signed = {}
     for tag, head in heads.items():
-        if tag not in links:
-            return False
-        broken, hashes = links[tag]
-        if broken is not None or hashes.get(head["seq"]) != head["head"]:
-            return False
-    return True
+        link = links.get(tag)
+        if link is None or link.broken is not None:
+            return False, {}
+        if link.hashes.get(head["seq"]) != head["head"]:
+            return False, {}
+        cover = link.signed_cover(head["seq"])
+        if cover is not None:
+            signed[tag] = cover
+    return True, signed

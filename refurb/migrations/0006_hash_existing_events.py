@@ -10,7 +10,7 @@ import importlib
 
 from django.db import migrations
 
-from refurb.events import event_seal
+from refurb.events import UNKEYED_VERSION, event_seal
 
 TRIGGERS = importlib.import_module("refurb.migrations.0003_event_immutability_triggers")
 PG_TABLE = "refurb_deviceevent"
@@ -61,7 +61,10 @@ def seal_existing(apps, schema_editor):
         for event in events:
             previous = heads.get(event.device_id, "")
             heads[event.device_id] = event_seal(
-                event, asset_tag=tags[event.device_id], prev_hash=previous
+                event,
+                asset_tag=tags[event.device_id],
+                prev_hash=previous,
+                version=UNKEYED_VERSION,  # the chain had no key yet (0012 anchors it)
             )
         DeviceEvent.objects.using(db).bulk_update(events, ["prev_hash", "hash"], batch_size=1000)
         changed = [Device(pk=pk, event_head=head) for pk, head in heads.items()]

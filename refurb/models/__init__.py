@@ -15,4 +15,11 @@ from refurb.models.bench import (  # noqa: F401
 )
 from refurb.models.device import Category, Device  # noqa: F401
 from refurb.models.evidence import Certificate, Snapshot  # noqa: F401
-from refurb.models.log import DeviceEvent, DeviceEventQuerySet, EventImmutable, StayRollup  # noqa: F401
+from refurb.models.log import (  # noqa: F401
+    ChainAnchor,
+    ChainHeadSignature,
+    DeviceEvent,
+    DeviceEventQuerySet,
+    EventImmutable,
+    StayRollup,
+)

@@ -127,7 +127,7 @@ class Device(models.Model):
         max_length=64,
         blank=True,
         editable=False,
-        help_text=_("SHA-256 of the device's last event: the head of its tamper-evident chain."),
+        help_text=_("Seal of the device's last event: the head of its tamper-evident chain."),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -169,3 +169,93 @@ class StayRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.device_id} {self.state} {self.seconds:.0f} s"
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise EventImmutable(f"{self.model.__name__} rows are append-only: no update.")
+
+    def delete(self):
+        raise EventImmutable(f"{self.model.__name__} rows are append-only: no delete.")
+
+    _raw_delete = delete
+
+
+class ChainAnchor(models.Model):
+    """The unkeyed (version 1) start of a device's chain, sealed with the chain key.
+
+    Events written before the chain key existed keep their plain SHA-256 seals. The migration
+    that introduced the key wrote one anchor per device: its last such event (``seq``, ``head``)
+    and an HMAC of both under the key (``seal``). Events up to ``seq`` verify unkeyed and must
+    end at ``head``; every later event, and every event of a device without an anchor, must
+    carry a keyed seal. Written by that migration only (``refurb.chain.anchor_seal``).
+    """
+
+    device = models.OneToOneField(
+        "refurb.Device",
+        on_delete=models.PROTECT,
+        related_name="chain_anchor",
+        verbose_name=_("device"),
+    )
+    seq = models.PositiveIntegerField(_("last unkeyed event"))
+    head = models.CharField(_("its hash"), max_length=64)
+    seal = models.CharField(_("seal"), max_length=64)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("chain anchor")
+        verbose_name_plural = _("chain anchors")
+
+    def __str__(self) -> str:
+        return f"{self.device_id}#{self.seq}"
+
+
+class ChainHeadSignature(models.Model):
+    """A device's chain head signed with the Ed25519 signing key (``manage.py sign_chain_heads``).
+
+    Append-only; one row per device and head, each naming the device's previously signed head
+    (``prev_seq``, 0 for its first), the chain key the head was sealed under and the public key
+    that verifies ``signature`` over ``refurb.chain.signed_head_message``.
+    """
+
+    device = models.ForeignKey(
+        "refurb.Device",
+        on_delete=models.PROTECT,
+        related_name="head_signatures",
+        verbose_name=_("device"),
+    )
+    seq = models.PositiveIntegerField(_("number"))
+    head = models.CharField(_("chain head"), max_length=64)
+    prev_seq = models.PositiveIntegerField(_("previously signed number"))
+    day = models.DateField(_("day"))
+    signed_at = models.DateTimeField(_("signed at"))
+    chain_key_id = models.CharField(_("chain key"), max_length=16)
+    public_key_id = models.CharField(_("public key"), max_length=16)
+    signature = models.CharField(_("signature"), max_length=128)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("signed chain head")
+        verbose_name_plural = _("signed chain heads")
+        ordering = ["device_id", "seq"]
+        constraints = [
+            # A head is signed once per chain key: again only after reseal_event_chains.
+            models.UniqueConstraint(
+                fields=["device", "seq", "chain_key_id"], name="chainheadsignature_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["day"], name="chainheadsignature_day")]
+
+    def __str__(self) -> str:
+        return f"{self.device_id}#{self.seq} {self.day}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise EventImmutable("Signed chain heads are append-only: they cannot be updated.")
+        kwargs["force_insert"] = True
+        return super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise EventImmutable("Signed chain heads are append-only: they cannot be deleted.")

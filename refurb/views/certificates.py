@@ -6,7 +6,7 @@ import copy
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
@@ -14,7 +14,9 @@ from django.views.decorators.http import require_GET
 from refurb.certificates import pdf as certificate_text
 from refurb.certificates.content import collection_model
 from refurb.certificates.pdf import certificate_pdf
-from refurb.certificates.services import certificate_issue, certificate_verify
+from refurb.certificates.services import certificate_issue, certificate_verify, normalize_code
+from refurb.chain import signed_head_message
+from refurb.keys import public_key
 from refurb.models import Device
 from workshop.exceptions import DomainError
 
@@ -75,6 +77,31 @@ def _shown(content: dict | None) -> dict | None:
     return shown
 
 
+def _signed_heads(result) -> dict:
+    """Per asset tag, the signed head vouching for the certificate, with its exact message."""
+    heads = {}
+    for tag, row in result.signed.items():
+        message = signed_head_message(
+            asset_tag=tag,
+            seq=row["seq"],
+            head=row["head"],
+            prev_seq=row["prev_seq"],
+            day=row["day"],
+            chain_key_id=row["chain_key_id"],
+        )
+        heads[tag] = {**row, "message": message.decode("utf-8")}
+    return heads
+
+
+@require_GET
+def verify_index(request):
+    """The public key that signs the chain heads, and a field to check a certificate code."""
+    code = normalize_code(request.GET.get("code", ""))
+    if code:
+        return redirect("refurb:verify", code=code)
+    return render(request, "refurb/verify_index.html", {"public_key": public_key()})
+
+
 @require_GET
 def verify(request, code: str):
     """Tell anyone, without signing in, whether a certificate is valid, altered or unknown."""
@@ -92,6 +119,8 @@ def verify(request, code: str):
                 if result.content
                 else 0
             ),
+            "signed": _signed_heads(result),
+            "public_key": public_key(),
         },
         status=status,
     )

@@ -78,3 +78,20 @@ def test_eight_intake_benches_registering_at_once_get_distinct_consecutive_tags(
     numbers = sorted(int(tag[2:-1]) for tag in tags)
     assert numbers == list(range(1, 41))
     assert workshop_services.tag_allocate(site=site, kind="") == make_tag("LY", "", 41)
+
+
+def test_signers_running_at_once_sign_each_head_once_in_order(site, manager):
+    from refurb.chain import chain_heads_sign, chains_verify
+    from refurb.models import ChainHeadSignature
+
+    devices = [factories.make_device(site=site, actor=manager) for _ in range(3)]
+    chain_heads_sign()
+    for device in devices:
+        factories.transition(device=device, to=State.WRITTEN_OFF, actor=manager, reason="x")
+
+    outcomes = run_threads(4, lambda _index: chain_heads_sign(devices_per_batch=1).signed)
+    assert all(kind == "ok" for kind, _ in outcomes), outcomes
+    assert sum(value for _kind, value in outcomes) == 3
+    rows = ChainHeadSignature.objects.order_by("device_id", "seq")
+    assert [(row.seq, row.prev_seq) for row in rows] == [(1, 0), (2, 1)] * 3
+    assert chains_verify().ok

@@ -11,7 +11,13 @@ from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
 from refurb.chain import chains_verify
-from refurb.events import canonical_event, event_hash, event_seal
+from refurb.events import (
+    CHAIN_VERSION,
+    UNKEYED_VERSION,
+    canonical_event,
+    event_hash,
+    event_seal,
+)
 from refurb.models import Device, DeviceEvent
 from refurb.selectors import device_chain_head
 from refurb.services import device_write_off
@@ -23,8 +29,9 @@ pytestmark = pytest.mark.django_db
 WHEN = datetime(2026, 3, 1, 9, 30, 0, 123456, tzinfo=UTC)
 
 
-def recomputed(event: DeviceEvent) -> str:
+def recomputed(event: DeviceEvent, version: int = CHAIN_VERSION) -> str:
     return event_hash(
+        version=version,
         asset_tag=event.device.asset_tag,
         seq=event.seq,
         code=event.code,
@@ -147,10 +154,14 @@ def test_events_say_who_made_them_in_chain_format_2_and_a_changed_actor_kind_is_
 ):
     event = write_off(laptop, manager, station)
     assert event.actor_kind == "person"
-    assert b'"v":2' in canonical_event(
+    keyed = canonical_event(
         asset_tag=laptop.asset_tag, seq=1, code="x", created_at=WHEN, actor_kind="person"
     )
-    assert b'"v":1' in canonical_event(asset_tag=laptop.asset_tag, seq=1, code="x", created_at=WHEN)
+    assert b'"v":2' in keyed and b'"actor_kind":"person"' in keyed
+    unkeyed = canonical_event(
+        asset_tag=laptop.asset_tag, seq=1, code="x", created_at=WHEN, version=UNKEYED_VERSION
+    )
+    assert b'"v":1' in unkeyed and b"actor_kind" not in unkeyed
     tamper("UPDATE refurb_deviceevent SET actor_kind = %s WHERE id = %s", ["agent", event.pk])
     broken = chains_verify().broken
     assert (broken.asset_tag, broken.seq, broken.problem) == (
@@ -284,6 +295,22 @@ def test_the_migration_seals_events_stored_before_the_chain_and_keeps_the_trigge
     assert DeviceEvent.objects.filter(hash="").count() == 0
     device = Device.objects.get(asset_tag="MG000001X")
     assert device.event_head == DeviceEvent.objects.get(device=device, seq=2).hash
+    # 0012: the unkeyed (version 1) events are anchored under the chain key, one anchor per
+    # device with events, at its head; the next event is keyed and the chain still holds.
+    from refurb.models import ChainAnchor
+
+    anchors = {a.device.asset_tag: (a.seq, a.head) for a in ChainAnchor.objects.all()}
+    assert anchors == {
+        tag: (2, Device.objects.get(asset_tag=tag).event_head) for tag in ("MG000001X", "MG000002X")
+    }
+    old = DeviceEvent.objects.get(device=device, seq=2)
+    assert old.hash == recomputed(old, version=UNKEYED_VERSION)
+    keyed = DeviceEvent(device=device, seq=3, code="moved", created_at=WHEN)
+    head = event_seal(keyed, asset_tag=device.asset_tag, prev_hash=device.event_head)
+    DeviceEvent.objects.bulk_create([keyed])
+    Device.objects.filter(pk=device.pk).update(event_seq=3, event_head=head)
+    assert keyed.hash == recomputed(DeviceEvent.objects.get(pk=keyed.pk))
+    assert chains_verify().ok
     with pytest.raises(Exception, match="append-only"):
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("UPDATE refurb_deviceevent SET reason = 'forged'")

@@ -63,7 +63,7 @@ def append_only_drop(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("refurb", "0011_verification_sample"),
+        ("refurb", "0012_chain_keyed_chain"),
         ("workshop", "0008_office_workstations"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
