@@ -31,6 +31,7 @@ RULE_FIELDS = [
     "weight_kg",
     "grade",
     "no_storage_confirmed",
+    "no_storage_signed_off",
     "collection",
 ]
 
@@ -119,6 +120,20 @@ class EventInline(admin.TabularInline):
         return False
 
 
+@admin.action(description=_("Sign off “no storage” for the selected devices"))
+def sign_off_no_storage(modeladmin, request, queryset):
+    """The same sign-off as the coach view (four eyes, the device's site), device by device."""
+    for device in queryset.select_related("category", "site"):
+        try:
+            refurb_services.device_sign_off_no_storage(device=device, actor=request.user)
+        except DomainError as error:
+            modeladmin.message_user(request, f"{device.asset_tag}: {error.message}", messages.ERROR)
+            continue
+        modeladmin.message_user(
+            request, _("%(tag)s signed off.") % {"tag": device.asset_tag}, messages.SUCCESS
+        )
+
+
 @admin.register(Device)
 class DeviceAdmin(admin.ModelAdmin):
     list_display = [
@@ -146,6 +161,7 @@ class DeviceAdmin(admin.ModelAdmin):
     autocomplete_fields = ["collection"]
     inlines = [DriveInline, EventInline]
     show_full_result_count = False
+    actions = [sign_off_no_storage]
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

@@ -93,6 +93,8 @@ def _drive_added(event, data, labels) -> str:
     }
     if data.get("failing"):
         text += " " + _("Its SMART health says it is failing.")
+    if data.get("no_storage_undone"):
+        text += " " + _("The “no storage” declaration is undone.")
     return text
 
 
@@ -170,6 +172,15 @@ def _updated(event, data, labels) -> str:
     return _("Details updated.")
 
 
+def _signed_off(event, data, labels) -> str:
+    if data.get("declared_by"):
+        return _(
+            "“No storage” signed off: the declaration by %(person)s is confirmed by a second "
+            "person."
+        ) % {"person": data["declared_by"]}
+    return _("“No storage” signed off by a second person.")
+
+
 def _snapshot(event, data, labels) -> str:
     text = _("Hardware read by the bench agent (%(format)s).") % {
         "format": data.get("format") or "?"
@@ -230,6 +241,7 @@ SENTENCES: dict[str, Callable] = {
     "test": _test,
     "repair": _repair,
     "updated": _updated,
+    "no_storage_signed_off": _signed_off,
     "snapshot": _snapshot,
     "printed": _printed,
     "price": _price,

@@ -212,6 +212,39 @@ def devices_stuck(*, site, days: int, now: datetime | None = None):
     )
 
 
+SIGN_OFF_LIMIT = 50
+
+
+def devices_awaiting_sign_off(*, site):
+    """Devices of ``site`` declared without storage that wait for a coach's sign-off.
+
+    Each carries who declared it and when (``declared_*``, from its latest declaration), in
+    one query whatever the number of devices.
+    """
+    declaration = DeviceEvent.objects.filter(
+        device=OuterRef("pk"), code=DeviceEvent.Code.UPDATED, payload__no_storage_confirmed=True
+    ).order_by("-seq")
+    return (
+        Device.objects.filter(
+            site=site,
+            state=State.RECEIVED,
+            category__holds_data=True,
+            no_storage_confirmed=True,
+            no_storage_signed_off=False,
+            drives__isnull=True,
+        )
+        .annotate(
+            declared_by_id=Subquery(declaration.values("actor_id")[:1]),
+            declared_by_first=Subquery(declaration.values("actor__first_name")[:1]),
+            declared_by_last=Subquery(declaration.values("actor__last_name")[:1]),
+            declared_by_username=Subquery(declaration.values("actor__username")[:1]),
+            declared_at=Subquery(declaration.values("created_at")[:1]),
+        )
+        .select_related("category")
+        .order_by("state_changed_at", "id")[:SIGN_OFF_LIMIT]
+    )
+
+
 # --- identity: one rule for matching a manufacturer serial (scans, snapshot ingestion)
 
 SERIAL_MATCHES = 5

@@ -34,6 +34,8 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("device", "register"): frozenset({BENCH_WORKER, COACH, SHOP, MANAGER}),
     ("device", "move"): EVERYONE,  # which move: the transition table
     ("device", "scan"): EVERYONE,
+    # Four eyes on "no storage": never the person who declared it (refurb.services).
+    ("device", "sign_off_no_storage"): frozenset({COACH, MANAGER}),
     ("drive", "add"): BENCH,
     ("erasure", "record"): BENCH,
     ("device", "reserve"): frozenset({COACH, SHOP, MANAGER}),

@@ -119,6 +119,7 @@ class DeviceSerializer(serializers.ModelSerializer):
             "state_label",
             "grade",
             "no_storage_confirmed",
+            "no_storage_signed_off",
             "received_at",
             "state_changed_at",
             "updated_at",

@@ -41,6 +41,7 @@ class DeviceEvent(models.Model):
         TEST = "test", _("Test recorded")
         REPAIR = "repair", _("Repair")
         UPDATED = "updated", _("Details updated")
+        NO_STORAGE_SIGNED_OFF = "no_storage_signed_off", _("“No storage” signed off")
         SNAPSHOT = "snapshot", _("Hardware snapshot")
         PRINTED = "printed", _("Label printed")
         PRICE = "price", _("Price set")

@@ -14,9 +14,17 @@ from refurb.models import Category, Device, DeviceEvent
 from refurb.services.lifecycle import _lock, _sync
 from refurb.states import State
 from workshop import tags
+from workshop.access import access_check
 from workshop.exceptions import DomainError, validate
 from workshop.models import Site
+from workshop.roles import COACH, MANAGER, user_roles
 from workshop.services import tag_allocate
+
+
+def person_name(user) -> str:
+    """A person as the screens name them: first and last name, else the user name."""
+    full = " ".join(part for part in (user.first_name, user.last_name) if part)
+    return full or user.get_username()
 
 
 def device_confirm_no_storage(*, device: Device, actor, workstation=None, now=None) -> DeviceEvent:
@@ -30,6 +38,7 @@ def device_confirm_no_storage(*, device: Device, actor, workstation=None, now=No
                 status=409,
             )
         locked.no_storage_confirmed = True
+        locked.no_storage_signed_off = False
         event = event_append(
             device=locked,
             code=DeviceEvent.Code.UPDATED,
@@ -37,7 +46,106 @@ def device_confirm_no_storage(*, device: Device, actor, workstation=None, now=No
             workstation=workstation,
             payload={"no_storage_confirmed": True},
             now=now,
-            device_fields=["no_storage_confirmed"],
+            device_fields=["no_storage_confirmed", "no_storage_signed_off"],
+        )
+    _sync(device, locked)
+    return event
+
+
+def no_storage_declaration(device: Device) -> DeviceEvent | None:
+    """The event that declared ``device`` without storage (the latest one), or ``None``."""
+    return (
+        DeviceEvent.objects.filter(
+            device=device, code=DeviceEvent.Code.UPDATED, payload__no_storage_confirmed=True
+        )
+        .select_related("actor")
+        .order_by("-seq")
+        .first()
+    )
+
+
+def device_sign_off_no_storage(*, device: Device, actor, workstation=None, now=None) -> DeviceEvent:
+    """A coach or a manager of the device's site confirms a worker's "no storage" declaration.
+
+    Four eyes: the person who declared it never signs it off. Until it is signed off the device
+    cannot leave ``received`` (``guards.no_storage_signed_off``); a drive recorded later undoes
+    both the declaration and the sign-off (``drive_add``).
+    """
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        raise DomainError(
+            "person_required",
+            _("A sign-off is given by a person: sign in as a technical coach or a manager."),
+            status=403,
+        )
+    if not user_roles(actor) & {COACH, MANAGER}:
+        raise DomainError(
+            "role_forbidden",
+            _("Only a technical coach or a manager signs off a device declared without storage."),
+            status=403,
+        )
+    with transaction.atomic():
+        locked = _lock(device)
+        access_check(
+            "device",
+            "sign_off_no_storage",
+            site=locked.site_id,
+            actor=actor,
+            workstation=workstation,
+        )
+        if locked.drives.exists():
+            raise DomainError(
+                "has_drives",
+                _("Drives are recorded for this device: erase or destroy them instead."),
+                status=409,
+            )
+        if not locked.no_storage_confirmed:
+            raise DomainError(
+                "no_storage_not_declared",
+                _(
+                    "Nobody has declared %(tag)s without storage: there is nothing to sign off. "
+                    "Its drives are recorded at the erasure bench."
+                )
+                % {"tag": locked.asset_tag},
+                status=409,
+            )
+        if locked.no_storage_signed_off:
+            raise DomainError(
+                "already_signed_off",
+                _("%(tag)s is already signed off: it can be marked as erased.")
+                % {"tag": locked.asset_tag},
+                status=409,
+            )
+        if locked.state != State.RECEIVED:
+            raise DomainError(
+                "not_received",
+                _("%(tag)s is no longer “Received”: there is nothing to sign off.")
+                % {"tag": locked.asset_tag},
+                status=409,
+            )
+        declaration = no_storage_declaration(locked)
+        if declaration is not None and declaration.actor_id == actor.pk:
+            raise DomainError(
+                "four_eyes",
+                _(
+                    "You declared %(tag)s without storage yourself: another technical coach "
+                    "or a manager must sign it off."
+                )
+                % {"tag": locked.asset_tag},
+                status=403,
+            )
+        declarer = declaration.actor if declaration is not None else None
+        locked.no_storage_signed_off = True
+        event = event_append(
+            device=locked,
+            code=DeviceEvent.Code.NO_STORAGE_SIGNED_OFF,
+            actor=actor,
+            workstation=workstation,
+            payload={
+                "declared_by": person_name(declarer) if declarer is not None else "",
+                "declaration_seq": declaration.seq if declaration is not None else 0,
+            },
+            now=now,
+            device_fields=["no_storage_signed_off"],
         )
     _sync(device, locked)
     return event

@@ -21,7 +21,7 @@ from workshop import selectors
 from workshop.exceptions import DomainError
 from workshop.forms import form_errors
 from workshop.roles import COACH, MANAGER
-from workshop.views.common import bench_view, done, render_bench, show_error
+from workshop.views.common import bench_view, done, render_bench, safe_next, show_error
 
 STUCK_DEFAULT_DAYS = 7
 
@@ -158,8 +158,30 @@ def coach(request):
         {
             "activity": refurb_selectors.bench_activity(site=site, day_start=start, day_end=end),
             "stuck": list(refurb_selectors.devices_stuck(site=site, days=days, now=now)),
+            "to_sign_off": list(refurb_selectors.devices_awaiting_sign_off(site=site)),
             "days": days,
             "today": start,
             "now": now,
         },
     )
+
+
+@require_POST
+@bench_view(roles=frozenset({COACH, MANAGER}))
+def no_storage_sign_off(request, tag):
+    """Sign off a worker's "no storage" declaration (never one's own: four eyes)."""
+    device = device_get(tag)
+    back = safe_next(request, reverse("bench:coach"))
+    try:
+        refurb_services.device_sign_off_no_storage(
+            device=device, actor=request.user, workstation=request.workstation
+        )
+    except DomainError as error:
+        show_error(request, error)
+    else:
+        messages.success(
+            request,
+            _("%(tag)s signed off: it can now be marked as erased at the erasure bench.")
+            % {"tag": device.asset_tag},
+        )
+    return done(request, back)

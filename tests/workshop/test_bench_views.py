@@ -363,12 +363,19 @@ def test_erasure_bench_records_a_destruction(at_bench, bench_worker, laptop, cre
     assert drive.status == Drive.Status.DESTROYED
 
 
-def test_erasure_bench_confirms_no_storage_then_offers_wiped(at_bench, bench_worker, laptop):
+def test_erasure_bench_confirms_no_storage_then_offers_wiped_once_a_coach_signs_off(
+    at_bench, bench_worker, coach, laptop
+):
     client = at_bench(bench_worker, WK.ERASURE)
     url = reverse("bench:erasure-device", args=[laptop.asset_tag])
     before = client.get(url)
     assert [m["target"] for m in before.context["blocked_moves"]] == [State.WIPED]
     client.post(reverse("bench:no-storage", args=[laptop.asset_tag]), {"confirm": "1"})
+    waiting = client.get(url)
+    assert [m["target"] for m in waiting.context["blocked_moves"]] == [State.WIPED]
+    assert waiting.context["next_step"]["target"] == "sign_off"
+    assert not waiting.context["next_step"]["sign_off"], "a bench worker is offered no button"
+    refurb_services.device_sign_off_no_storage(device=laptop, actor=coach)
     after = client.get(url)
     assert [m["target"] for m in after.context["open_moves"]] == [State.WIPED]
 
@@ -518,7 +525,8 @@ def test_coach_view_counts_todays_events_per_workstation_and_worker(
     activity = response.context["activity"]
     assert activity.total == laptop.events.count()
     workers = {row["actor__username"]: row["events"] for row in activity.by_worker}
-    assert workers == {"bench": laptop.events.count()}
+    # The walk's bench worker declared "no storage", its coach signed it off (one event).
+    assert workers == {"bench": laptop.events.count() - 1, "coach": 1}
 
 
 @pytest.mark.parametrize("days, stuck", [("7", 0), ("0", 1), ("abc", 0)])
