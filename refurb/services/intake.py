@@ -37,8 +37,9 @@ def device_confirm_no_storage(*, device: Device, actor, workstation=None, now=No
                 _("Drives are recorded for this device: erase or destroy them instead."),
                 status=409,
             )
+        # A fresh declaration is never signed off yet (a drive recorded clears both); saying it
+        # again keeps a sign-off already given.
         locked.no_storage_confirmed = True
-        locked.no_storage_signed_off = False
         event = event_append(
             device=locked,
             code=DeviceEvent.Code.UPDATED,
@@ -46,7 +47,7 @@ def device_confirm_no_storage(*, device: Device, actor, workstation=None, now=No
             workstation=workstation,
             payload={"no_storage_confirmed": True},
             now=now,
-            device_fields=["no_storage_confirmed", "no_storage_signed_off"],
+            device_fields=["no_storage_confirmed"],
         )
     _sync(device, locked)
     return event
