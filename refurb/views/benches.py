@@ -152,13 +152,16 @@ def coach(request):
     now = timezone.now()
     start, end = selectors.day_bounds(now)
     days = _days(request)
+    declared = list(refurb_selectors.devices_awaiting_sign_off(site=site))
     return render_bench(
         request,
         "refurb/bench/coach.html",
         {
             "activity": refurb_selectors.bench_activity(site=site, day_start=start, day_end=end),
             "stuck": list(refurb_selectors.devices_stuck(site=site, days=days, now=now)),
-            "to_sign_off": list(refurb_selectors.devices_awaiting_sign_off(site=site)),
+            "to_sign_off": [device for device in declared if not device.no_storage_signed_off],
+            "signed_off": [device for device in declared if device.no_storage_signed_off],
+            "failed_checks": list(refurb_selectors.devices_failed_checks(site=site)),
             "days": days,
             "today": start,
             "now": now,
