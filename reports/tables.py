@@ -157,7 +157,7 @@ def _workers(period: Period) -> Table:
         [
             str(_("week")),
             str(_("worker")),
-            "username",
+            str(_("user name")),
             str(_("events")),
             str(_("state changes")),
             str(_("erasures and destructions")),

@@ -36,7 +36,7 @@ MAX_ACTIONS = 20
 # The coach's screens must not show these either: the sign-off's codes and English labels.
 RAW_COACH = re.compile(
     r"\b(sign_off|no_storage\w*|signed off|To sign off|To decide|Coach view|Declared by|"
-    r"Failed check|Tested by|in repair|Sign off)\b"
+    r"Failed check|Tested by|in repair|Sign off|username)\b"
 )
 
 

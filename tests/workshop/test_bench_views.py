@@ -544,3 +544,27 @@ def test_a_user_without_any_role_cannot_use_the_benches(client, make_user, stati
     )
     assert response.status_code == 403
     assert not Device.objects.exists()
+
+
+def test_coach_view_lists_a_failed_mandatory_check_until_it_passes_again(
+    at_bench, coach, bench_worker, laptop, crew
+):
+    device_advance(laptop, State.WIPED, crew)
+    screen = ChecklistItem.objects.get(category=laptop.category, code="screen")
+    webcam = ChecklistItem.objects.get(category=laptop.category, code="webcam")
+    refurb_services.test_record_result(device=laptop, item=webcam, passed=False,
+                                       actor=bench_worker)  # fmt: skip
+    client = at_bench(coach, WK.TEST)
+    assert client.get(reverse("bench:coach")).context["failed_checks"] == []  # not mandatory
+    refurb_services.test_record_result(
+        device=laptop, item=screen, passed=False, note="pixels morts", actor=bench_worker
+    )
+    [row] = client.get(reverse("bench:coach")).context["failed_checks"]
+    assert (row.asset_tag, row.failed_note, row.failed_by_username) == (
+        laptop.asset_tag,
+        "pixels morts",
+        "bench",
+    )
+    refurb_services.test_record_result(device=laptop, item=screen, passed=True,
+                                       actor=bench_worker)  # fmt: skip
+    assert client.get(reverse("bench:coach")).context["failed_checks"] == []
