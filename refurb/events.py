@@ -122,6 +122,7 @@ EVENT_FIELDS: dict[str, dict[str, tuple[type, ...]]] = {
     # A coach's or manager's sign-off of a "no storage" declaration: whose declaration (the
     # name shown in the history) and which event of the chain it signs off.
     "no_storage_signed_off": {"declared_by": (str,), "declaration_seq": (int,)},
+    "no_storage_refused": {"declared_by": (str,), "declaration_seq": (int,)},
 }
 
 

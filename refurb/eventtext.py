@@ -181,6 +181,18 @@ def _signed_off(event, data, labels) -> str:
     return _("“No storage” signed off by a second person.")
 
 
+def _refused(event, data, labels) -> str:
+    text = (
+        _("“No storage” refused: the declaration by %(person)s is undone.")
+        % {"person": data["declared_by"]}
+        if data.get("declared_by")
+        else _("“No storage” refused: the declaration is undone.")
+    )
+    if event.reason:
+        text += " " + _("Found: %(reason)s") % {"reason": event.reason}
+    return text
+
+
 def _snapshot(event, data, labels) -> str:
     text = _("Hardware read by the bench agent (%(format)s).") % {
         "format": data.get("format") or "?"
@@ -242,6 +254,7 @@ SENTENCES: dict[str, Callable] = {
     "repair": _repair,
     "updated": _updated,
     "no_storage_signed_off": _signed_off,
+    "no_storage_refused": _refused,
     "snapshot": _snapshot,
     "printed": _printed,
     "price": _price,

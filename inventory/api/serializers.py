@@ -191,6 +191,12 @@ class DeviceMoveSerializer(StrictSerializer):
     location = serializers.SlugRelatedField(slug_field="tag", queryset=Location.objects.all())
 
 
+class NoStorageRefusalSerializer(StrictSerializer):
+    reason = serializers.CharField(
+        max_length=500, help_text="What was found, e.g. “an M.2 SSD under the cover”."
+    )
+
+
 class TransitionSerializer(StrictSerializer):
     to = serializers.ChoiceField(choices=State.choices)
     reason = serializers.CharField(max_length=2000, allow_blank=True, default="")

@@ -9,6 +9,7 @@ from refurb.services.drives import (  # noqa: F401
 )
 from refurb.services.intake import (  # noqa: F401
     device_confirm_no_storage,
+    device_refuse_no_storage,
     device_register,
     device_sign_off_no_storage,
     no_storage_declaration,

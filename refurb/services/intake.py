@@ -65,13 +65,7 @@ def no_storage_declaration(device: Device) -> DeviceEvent | None:
     )
 
 
-def device_sign_off_no_storage(*, device: Device, actor, workstation=None, now=None) -> DeviceEvent:
-    """A coach or a manager of the device's site confirms a worker's "no storage" declaration.
-
-    Four eyes: the person who declared it never signs it off. Until it is signed off the device
-    cannot leave ``received`` (``guards.no_storage_signed_off``); a drive recorded later undoes
-    both the declaration and the sign-off (``drive_add``).
-    """
+def _reviewer_check(actor) -> None:
     if actor is None or not getattr(actor, "is_authenticated", False):
         raise DomainError(
             "person_required",
@@ -84,45 +78,92 @@ def device_sign_off_no_storage(*, device: Device, actor, workstation=None, now=N
             _("Only a technical coach or a manager signs off a device declared without storage."),
             status=403,
         )
+
+
+def _review_check(locked: Device, *, actor, workstation) -> None:
+    """What a sign-off and a refusal both need: the site, and a declaration still pending."""
+    access_check(
+        "device", "sign_off_no_storage", site=locked.site_id, actor=actor, workstation=workstation
+    )
+    if locked.drives.exists():
+        raise DomainError(
+            "has_drives",
+            _("Drives are recorded for this device: erase or destroy them instead."),
+            status=409,
+        )
+    if not locked.no_storage_confirmed:
+        raise DomainError(
+            "no_storage_not_declared",
+            _(
+                "Nobody has declared %(tag)s without storage: there is nothing to sign off. "
+                "Its drives are recorded at the erasure bench."
+            )
+            % {"tag": locked.asset_tag},
+            status=409,
+        )
+    if locked.no_storage_signed_off:
+        raise DomainError(
+            "already_signed_off",
+            _("%(tag)s is already signed off: it can be marked as erased.")
+            % {"tag": locked.asset_tag},
+            status=409,
+        )
+    if locked.state != State.RECEIVED:
+        raise DomainError(
+            "not_received",
+            _("%(tag)s is no longer “Received”: there is nothing to sign off.")
+            % {"tag": locked.asset_tag},
+            status=409,
+        )
+
+
+def device_refuse_no_storage(
+    *, device: Device, actor, reason: str, workstation=None, now=None
+) -> DeviceEvent:
+    """A coach or a manager refuses a "no storage" declaration: it is undone, with the reason
+    (what was found), and the device goes back to having its drives recorded."""
+    _reviewer_check(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(
+            "reason_required",
+            _("Say what you found (for example “an M.2 SSD under the cover”)."),
+            fields={"reason": [_("This field is required.")]},
+        )
     with transaction.atomic():
         locked = _lock(device)
-        access_check(
-            "device",
-            "sign_off_no_storage",
-            site=locked.site_id,
+        _review_check(locked, actor=actor, workstation=workstation)
+        declaration = no_storage_declaration(locked)
+        declarer = declaration.actor if declaration is not None else None
+        locked.no_storage_confirmed = False
+        event = event_append(
+            device=locked,
+            code=DeviceEvent.Code.NO_STORAGE_REFUSED,
             actor=actor,
             workstation=workstation,
+            reason=reason[:500],
+            payload={
+                "declared_by": person_name(declarer) if declarer is not None else "",
+                "declaration_seq": declaration.seq if declaration is not None else 0,
+            },
+            now=now,
+            device_fields=["no_storage_confirmed"],
         )
-        if locked.drives.exists():
-            raise DomainError(
-                "has_drives",
-                _("Drives are recorded for this device: erase or destroy them instead."),
-                status=409,
-            )
-        if not locked.no_storage_confirmed:
-            raise DomainError(
-                "no_storage_not_declared",
-                _(
-                    "Nobody has declared %(tag)s without storage: there is nothing to sign off. "
-                    "Its drives are recorded at the erasure bench."
-                )
-                % {"tag": locked.asset_tag},
-                status=409,
-            )
-        if locked.no_storage_signed_off:
-            raise DomainError(
-                "already_signed_off",
-                _("%(tag)s is already signed off: it can be marked as erased.")
-                % {"tag": locked.asset_tag},
-                status=409,
-            )
-        if locked.state != State.RECEIVED:
-            raise DomainError(
-                "not_received",
-                _("%(tag)s is no longer “Received”: there is nothing to sign off.")
-                % {"tag": locked.asset_tag},
-                status=409,
-            )
+    _sync(device, locked)
+    return event
+
+
+def device_sign_off_no_storage(*, device: Device, actor, workstation=None, now=None) -> DeviceEvent:
+    """A coach or a manager of the device's site confirms a worker's "no storage" declaration.
+
+    Four eyes: the person who declared it never signs it off. Until it is signed off the device
+    cannot leave ``received`` (``guards.no_storage_signed_off``); a drive recorded later undoes
+    both the declaration and the sign-off (``drive_add``).
+    """
+    _reviewer_check(actor)
+    with transaction.atomic():
+        locked = _lock(device)
+        _review_check(locked, actor=actor, workstation=workstation)
         declaration = no_storage_declaration(locked)
         if declaration is not None and declaration.actor_id == actor.pk:
             raise DomainError(

@@ -188,3 +188,30 @@ def no_storage_sign_off(request, tag):
             % {"tag": device.asset_tag},
         )
     return done(request, back)
+
+
+@require_POST
+@bench_view(roles=frozenset({COACH, MANAGER}))
+def no_storage_refuse(request, tag):
+    """Refuse a "no storage" declaration, saying what was found: the drives are recorded."""
+    device = device_get(tag)
+    back = safe_next(request, reverse("bench:coach"))
+    try:
+        refurb_services.device_refuse_no_storage(
+            device=device,
+            actor=request.user,
+            reason=request.POST.get("reason", ""),
+            workstation=request.workstation,
+        )
+    except DomainError as error:
+        show_error(request, error)
+    else:
+        messages.success(
+            request,
+            _(
+                "%(tag)s refused: its drives are now recorded at the erasure bench, and its "
+                "history says what you found."
+            )
+            % {"tag": device.asset_tag},
+        )
+    return done(request, back)

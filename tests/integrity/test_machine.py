@@ -42,6 +42,7 @@ from refurb.integrity import integrity_problems
 from refurb.models import Device, DeviceEvent
 from refurb.services import (
     device_confirm_no_storage,
+    device_refuse_no_storage,
     device_sign_off_no_storage,
     device_transition,
     drive_add,
@@ -96,6 +97,7 @@ step = st.one_of(
     st.tuples(st.just("declare"), device_index, st.sampled_from(WHO)),
     st.tuples(st.just("sign_off"), device_index, st.sampled_from(WHO)),
     st.tuples(st.just("declare_sign"), device_index, st.sampled_from(WHO), st.sampled_from(WHO)),
+    st.tuples(st.just("refuse"), device_index, st.sampled_from(WHO)),
     # The next legal move the workshop would make (its guards made true first), so that
     # sequences reach the shop, returns and write-offs, not only refusals.
     st.tuples(st.just("walk"), device_index, st.integers(0, 20)),
@@ -220,6 +222,13 @@ class Workshop:
                 device_confirm_no_storage(
                     device=device,
                     actor=self.user(action[2]),
+                    workstation=crew.stations[WorkstationKind.ERASURE],
+                )
+            elif name == "refuse":
+                device_refuse_no_storage(
+                    device=device,
+                    actor=self.user(action[2]),
+                    reason="un SSD M.2 sous le capot",
                     workstation=crew.stations[WorkstationKind.ERASURE],
                 )
             elif name in ("sign_off", "declare_sign"):

@@ -267,3 +267,57 @@ def test_the_admin_action_calls_the_same_service(declared, make_user, client):
     assert response.status_code == 200
     assert Device.objects.get(pk=declared.pk).no_storage_signed_off
     assert not Device.objects.get(pk=fresh.pk).no_storage_signed_off  # its own declaration
+
+
+# --- a refusal ----------------------------------------------------------------------------
+
+
+def test_a_coach_refuses_a_declaration_with_what_was_found(declared, coach, bench_worker):
+    refused("reason_required", services.device_refuse_no_storage, device=declared,
+            actor=coach, reason="  ")  # fmt: skip
+    event = services.device_refuse_no_storage(
+        device=declared, actor=coach, reason="un SSD M.2 sous le capot"
+    )
+    assert event.code == "no_storage_refused" and event.reason == "un SSD M.2 sous le capot"
+    declared.refresh_from_db()
+    assert not declared.no_storage_confirmed and not declared.no_storage_signed_off
+    refused("storage_unchecked", wipe, device=declared, actor=bench_worker)
+    with translation.override("fr"):
+        assert event_sentence(event) == (
+            "«\u202fAucun stockage\u202f» refusé\u202f: la déclaration de bench est annulée. "
+            "Trouvé\u202f: un SSD M.2 sous le capot"
+        )
+    refused("no_storage_not_declared", services.device_sign_off_no_storage, device=declared,
+            actor=coach)  # fmt: skip
+
+
+def test_a_bench_worker_cannot_refuse(declared, make_user):
+    other = make_user(roles.BENCH_WORKER, username="karim")
+    refused("role_forbidden", services.device_refuse_no_storage, device=declared, actor=other,
+            reason="rien")  # fmt: skip
+
+
+def test_the_coach_refuses_from_the_coach_view(declared, coach, coach_at):
+    client = coach_at(coach)
+    assert (
+        f'data-refuse="{declared.asset_tag}"' in client.get(reverse("bench:coach")).content.decode()
+    )
+    response = client.post(
+        reverse("bench:no-storage-refuse", args=[declared.asset_tag]),
+        {"reason": "une carte microSD", "next": reverse("bench:coach")},
+        follow=True,
+    )
+    assert "refusé" in response.content.decode()
+    declared.refresh_from_db()
+    assert not declared.no_storage_confirmed
+    assert response.context["to_sign_off"] == []
+
+
+def test_the_api_refuses_with_a_reason(declared, coach):
+    api = APIClient()
+    api.force_login(coach)
+    url = f"/api/devices/{declared.asset_tag}/no-storage/refuse/"
+    assert api.post(url, {}, format="json").status_code == 400
+    response = api.post(url, {"reason": "un disque dur"}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["device"]["no_storage_confirmed"] is False
