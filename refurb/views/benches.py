@@ -37,13 +37,24 @@ def test_device(request, tag):
     context = device_context(request, device)
     lines = device_checklist(device)
     mandatory = [line for line in lines if line.item.mandatory]
+    failed = [line for line in mandatory if line.result is not None and not line.passed]
+    if failed and any(move["target"] == State.IN_REPAIR for move in context["open_moves"]):
+        # A failed mandatory check: the next step is the repair, offered first.
+        context["next_step"] = {
+            **context["next_step"],
+            "text": _("Next step: a mandatory check failed: send it to repair, or test it again."),
+            "target": str(State.IN_REPAIR),
+            "here": True,
+            "continue_at": [],
+        }
+        for move in context["moves"]:
+            move["main"] = move["target"] == State.IN_REPAIR
+        context["open_moves"].sort(key=lambda move: not move["main"])
     context.update(
         {
             "checklist": lines,
             "all_mandatory_passed": all(line.passed for line in mandatory),
-            "mandatory_failed": [
-                line for line in mandatory if line.result is not None and not line.passed
-            ],
+            "mandatory_failed": failed,
             "untested": sum(1 for line in lines if line.result is None),
             "mandatory_untested": sum(1 for line in mandatory if line.result is None),
         }

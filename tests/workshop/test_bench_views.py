@@ -568,3 +568,16 @@ def test_coach_view_lists_a_failed_mandatory_check_until_it_passes_again(
     refurb_services.test_record_result(device=laptop, item=screen, passed=True,
                                        actor=bench_worker)  # fmt: skip
     assert client.get(reverse("bench:coach")).context["failed_checks"] == []
+
+
+def test_a_failed_mandatory_check_makes_the_repair_the_next_step(
+    at_bench, coach, bench_worker, laptop, crew
+):
+    device_advance(laptop, State.WIPED, crew)
+    screen = ChecklistItem.objects.get(category=laptop.category, code="screen")
+    refurb_services.test_record_result(device=laptop, item=screen, passed=False,
+                                       actor=bench_worker)  # fmt: skip
+    page = at_bench(coach, WK.TEST).get(reverse("bench:test-device", args=[laptop.asset_tag]))
+    assert page.context["next_step"]["target"] == State.IN_REPAIR
+    assert page.context["open_moves"][0]["target"] == State.IN_REPAIR
+    assert "envoyer en réparation" in page.content.decode()
