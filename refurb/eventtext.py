@@ -188,8 +188,9 @@ def _refused(event, data, labels) -> str:
         if data.get("declared_by")
         else _("“No storage” refused: the declaration is undone.")
     )
-    if event.reason:
-        text += " " + _("Found: %(reason)s") % {"reason": event.reason}
+    found = getattr(event, "reason", "")
+    if found:
+        text += " " + _("Found: %(reason)s") % {"reason": found}
     return text
 
 
