@@ -120,7 +120,9 @@ class EventInline(admin.TabularInline):
         return False
 
 
-@admin.action(description=_("Sign off “no storage” for the selected devices"))
+@admin.action(
+    description=_("Sign off “no storage” for the selected devices"), permissions=("change",)
+)
 def sign_off_no_storage(modeladmin, request, queryset):
     """The same sign-off as the coach view (four eyes, the device's site), device by device."""
     for device in queryset.select_related("category", "site"):
