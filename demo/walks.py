@@ -80,6 +80,11 @@ def device_make_safe(device, crew: Crew, *, now: datetime, failed_first: bool = 
         refurb_services.device_confirm_no_storage(
             device=device, actor=crew.bench, workstation=station, now=now
         )
+        if device.state == State.RECEIVED and not device.no_storage_signed_off:
+            # Four eyes: the coach signs off the worker's declaration before it leaves received.
+            refurb_services.device_sign_off_no_storage(
+                device=device, actor=crew.coach, workstation=station, now=now
+            )
     for drive in drives:
         if drive.is_safe:
             continue

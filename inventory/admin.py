@@ -27,7 +27,13 @@ class CategoryAdmin(ReferenceAdminMixin, admin.ModelAdmin):
 
 
 # Device fields the rules read: read-only in the change form (their own services change them).
-RULE_FIELDS = ["category", "grade", "no_storage_confirmed", "collection"]
+RULE_FIELDS = [
+    "category",
+    "grade",
+    "no_storage_confirmed",
+    "no_storage_signed_off",
+    "collection",
+]
 # What identifies the device and its specs: changed in the form, saved by
 # ``refurb.services.device_update`` (an ``updated`` event with old and new values).
 IDENTITY_FIELDS = [name for name in DEVICE_FIELDS if name not in RULE_FIELDS]
@@ -158,6 +164,22 @@ class EventInline(admin.TabularInline):
         return False
 
 
+@admin.action(
+    description=_("Sign off “no storage” for the selected devices"), permissions=("change",)
+)
+def sign_off_no_storage(modeladmin, request, queryset):
+    """The same sign-off as the coach view (four eyes, the device's site), device by device."""
+    for device in queryset.select_related("category", "site"):
+        try:
+            refurb_services.device_sign_off_no_storage(device=device, actor=request.user)
+        except DomainError as error:
+            modeladmin.message_user(request, f"{device.asset_tag}: {error.message}", messages.ERROR)
+            continue
+        modeladmin.message_user(
+            request, _("%(tag)s signed off.") % {"tag": device.asset_tag}, messages.SUCCESS
+        )
+
+
 @admin.register(Device)
 class DeviceAdmin(admin.ModelAdmin):
     list_display = [
@@ -185,6 +207,8 @@ class DeviceAdmin(admin.ModelAdmin):
     autocomplete_fields = ["collection"]
     inlines = [DriveInline, EventInline]
     show_full_result_count = False
+    actions = [sign_off_no_storage]
+
     form = DeviceAdminForm
 
     def get_form(self, request, obj=None, **kwargs):

@@ -23,4 +23,6 @@ urlpatterns = [
     path("grading/", benches.grading, name="grading"),
     path("grading/<str:tag>/", benches.grading_device, name="grading-device"),
     path("coach/", benches.coach, name="coach"),
+    path("coach/sign-off/<str:tag>/", benches.no_storage_sign_off, name="no-storage-sign-off"),
+    path("coach/refuse/<str:tag>/", benches.no_storage_refuse, name="no-storage-refuse"),
 ]

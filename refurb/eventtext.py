@@ -93,6 +93,8 @@ def _drive_added(event, data, labels) -> str:
     }
     if data.get("failing"):
         text += " " + _("Its SMART health says it is failing.")
+    if data.get("no_storage_undone"):
+        text += " " + _("The “no storage” declaration is undone.")
     return text
 
 
@@ -199,6 +201,28 @@ def _updated(event, data, labels) -> str:
     return _("Details updated.")
 
 
+def _signed_off(event, data, labels) -> str:
+    if data.get("declared_by"):
+        return _(
+            "“No storage” signed off: the declaration by %(person)s is confirmed by a second "
+            "person."
+        ) % {"person": data["declared_by"]}
+    return _("“No storage” signed off by a second person.")
+
+
+def _refused(event, data, labels) -> str:
+    text = (
+        _("“No storage” refused: the declaration by %(person)s is undone.")
+        % {"person": data["declared_by"]}
+        if data.get("declared_by")
+        else _("“No storage” refused: the declaration is undone.")
+    )
+    found = getattr(event, "reason", "")
+    if found:
+        text += " " + _("Found: %(reason)s") % {"reason": found}
+    return text
+
+
 def _snapshot(event, data, labels) -> str:
     text = _("Hardware read by the bench agent (%(format)s).") % {
         "format": data.get("format") or "?"
@@ -259,6 +283,8 @@ SENTENCES: dict[str, Callable] = {
     "test": _test,
     "repair": _repair,
     "updated": _updated,
+    "no_storage_signed_off": _signed_off,
+    "no_storage_refused": _refused,
     "snapshot": _snapshot,
     "printed": _printed,
     "price": _price,

@@ -40,6 +40,27 @@ def drives_safe(device, ctx) -> None:
     )
 
 
+def no_storage_signed_off(device, ctx) -> None:
+    """Require a coach's sign-off when a device that could hold data has no drive recorded.
+
+    A worker's "no storage" declaration alone never lets such a device leave ``received``: a
+    technical coach or a manager, not the declarer, signs it off (four eyes).
+    """
+    if not device.category.holds_data or device.no_storage_signed_off:
+        return
+    if not device.no_storage_confirmed or device.drives.exists():
+        return  # drives_safe speaks for these
+    raise DomainError(
+        "sign_off_pending",
+        _(
+            "%(tag)s was declared without storage: it waits for a technical coach's sign-off "
+            "(coach view, “To sign off”) before it can be marked as erased."
+        )
+        % {"tag": device.asset_tag},
+        status=409,
+    )
+
+
 def checklist_passed(device, ctx) -> None:
     """Require every mandatory checklist item of the category passed (latest result)."""
     missing = [

@@ -67,6 +67,15 @@ MAIN_BENCH = {
 KIND_ORDER = [WK.INTAKE, WK.ERASURE, WK.TEST, WK.GRADING, WK.SHOP, WK.STOCK]
 
 
+def sign_off_pending(device) -> bool:
+    """True when a "no storage" declaration waits for a coach's sign-off (``guards``)."""
+    return (
+        device.no_storage_confirmed
+        and not device.no_storage_signed_off
+        and device.category.holds_data
+    )
+
+
 def device_next_step(device, *, open_targets=(), roles=frozenset(), current=None) -> dict:
     """``{"text", "target", "here", "continue_at"}``: the device's next step in one sentence.
 
@@ -79,6 +88,19 @@ def device_next_step(device, *, open_targets=(), roles=frozenset(), current=None
     target = MAIN_PATH.get(state)
     if target is None:
         return {"text": str(DONE.get(state, "")), "target": None, "here": False}
+    if state == State.RECEIVED and sign_off_pending(device):
+        may = bool(set(roles) & {COACH, MANAGER})
+        return {
+            "text": str(
+                _(
+                    "Next step: waiting for a technical coach's sign-off of “no storage” "
+                    "(coach view, “To sign off”)."
+                )
+            ),
+            "target": "sign_off",
+            "here": False,
+            "sign_off": may,
+        }
     move = moves_from(state).get(target)
     if move is None:
         return {"text": "", "target": None, "here": False}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Upper
 from django.db.models.lookups import Exact
 from django.utils import timezone
@@ -209,6 +209,82 @@ def devices_stuck(*, site, days: int, now: datetime | None = None):
         )
         .select_related("category", "location")
         .order_by("state_changed_at", "id")[:STUCK_LIMIT]
+    )
+
+
+SIGN_OFF_LIMIT = 50
+
+
+def devices_awaiting_sign_off(*, site):
+    """Devices of ``site`` declared without storage, still in ``received``: those that wait for
+    a coach's sign-off, then those signed off that wait to be marked as erased.
+
+    Each carries who declared it and when (``declared_*``, from its latest declaration), in
+    one query whatever the number of devices.
+    """
+    declaration = DeviceEvent.objects.filter(
+        device=OuterRef("pk"), code=DeviceEvent.Code.UPDATED, payload__no_storage_confirmed=True
+    ).order_by("-seq")
+    return (
+        Device.objects.filter(
+            site=site,
+            state=State.RECEIVED,
+            category__holds_data=True,
+            no_storage_confirmed=True,
+            drives__isnull=True,
+        )
+        .annotate(
+            declared_by_id=Subquery(declaration.values("actor_id")[:1]),
+            declared_by_first=Subquery(declaration.values("actor__first_name")[:1]),
+            declared_by_last=Subquery(declaration.values("actor__last_name")[:1]),
+            declared_by_username=Subquery(declaration.values("actor__username")[:1]),
+            declared_at=Subquery(declaration.values("created_at")[:1]),
+        )
+        .select_related("category")
+        .order_by("no_storage_signed_off", "state_changed_at", "id")[:SIGN_OFF_LIMIT]
+    )
+
+
+FAILED_LIMIT = 50
+FAILED_STATES = (State.WIPED, State.RETURNED)
+
+
+def devices_failed_checks(*, site):
+    """Devices of ``site`` waiting at the test bench with a mandatory check failed in their
+    current test cycle (and not passed since): the coach decides on a repair.
+
+    Each carries the first such check's label, note and who recorded it (``failed_*``), in one
+    query whatever the number of devices.
+    """
+    passed_since = TestResult.objects.filter(
+        device=OuterRef("device"),
+        item=OuterRef("item"),
+        cycle=OuterRef("cycle"),
+        passed=True,
+        id__gt=OuterRef("id"),
+    )
+    failed = (
+        TestResult.objects.filter(
+            device=OuterRef("pk"),
+            cycle=OuterRef("test_cycle"),
+            passed=False,
+            item__mandatory=True,
+        )
+        .filter(~Exists(passed_since))
+        .order_by("id")
+    )
+    return (
+        Device.objects.filter(site=site, state__in=FAILED_STATES)
+        .filter(Exists(failed))
+        .annotate(
+            failed_check=Subquery(failed.values("item__label")[:1]),
+            failed_note=Subquery(failed.values("note")[:1]),
+            failed_by_first=Subquery(failed.values("operator__first_name")[:1]),
+            failed_by_username=Subquery(failed.values("operator__username")[:1]),
+            failed_at=Subquery(failed.values("created_at")[:1]),
+        )
+        .select_related("category")
+        .order_by("state_changed_at", "id")[:FAILED_LIMIT]
     )
 
 

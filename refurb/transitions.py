@@ -108,7 +108,7 @@ MOVES: tuple[Move, ...] = (
         State.RECEIVED,
         State.WIPED,
         BENCH,
-        (guards.drives_safe,),
+        (guards.drives_safe, guards.no_storage_signed_off),
         stations=frozenset({WK.ERASURE, WK.INTAKE}),
     ),
     Move(State.WIPED, State.TESTED, BENCH, (guards.checklist_passed,), stations=TEST_BENCHES),

@@ -174,6 +174,13 @@ class DeviceMaker:
                         stations[WK.ERASURE],
                         payload={"no_storage_confirmed": True},
                     )
+                    event(
+                        DeviceEvent.Code.NO_STORAGE_SIGNED_OFF,
+                        moment,
+                        crew[roles.COACH],
+                        stations[WK.ERASURE],
+                        payload={"declared_by": "", "declaration_seq": seq},
+                    )
                 for drive in drives:
                     erase_drive(chunk, drive, drive_kind, moment, crew, bench, stations, event)
                 location = site.locations[f"Étagère A{1 + device_id % 6}"]
@@ -359,6 +366,7 @@ class DeviceMaker:
                 location,
                 state,
                 self.grades.get(grade_code),
+                no_storage,
                 no_storage,
                 received_at,
                 changed_at,

@@ -24,8 +24,8 @@ from shop.models import (
 DEVICE_COLS = [
     "id", "asset_tag", "site_id", "collection_id", "category_id", "make", "model",
     "serial_number", "specs", "weight_kg", "location_id", "state", "grade_id",
-    "no_storage_confirmed", "received_at", "state_changed_at", "updated_at", "event_seq",
-    "test_cycle", "event_head", "created_by_id",
+    "no_storage_confirmed", "no_storage_signed_off", "received_at", "state_changed_at",
+    "updated_at", "event_seq", "test_cycle", "event_head", "created_by_id",
 ]  # fmt: skip
 DRIVE_COLS = [
     "id",

@@ -119,6 +119,7 @@ class DeviceSerializer(serializers.ModelSerializer):
             "state_label",
             "grade",
             "no_storage_confirmed",
+            "no_storage_signed_off",
             "received_at",
             "state_changed_at",
             "updated_at",
@@ -188,6 +189,12 @@ class DeviceRegisterSerializer(StrictSerializer):
 
 class DeviceMoveSerializer(StrictSerializer):
     location = serializers.SlugRelatedField(slug_field="tag", queryset=Location.objects.all())
+
+
+class NoStorageRefusalSerializer(StrictSerializer):
+    reason = serializers.CharField(
+        max_length=500, help_text="What was found, e.g. “an M.2 SSD under the cover”."
+    )
 
 
 class TransitionSerializer(StrictSerializer):

@@ -222,6 +222,45 @@ class DeviceViewSet(ReadCreateViewSet):
             {"device": self._detail(device, event), "event": EventSerializer(event).data}
         )
 
+    @extend_schema(request=None, responses={200: s.MoveResultSerializer})
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="no-storage/sign-off",
+        write_roles=frozenset({COACH, MANAGER}),
+    )
+    def no_storage_sign_off(self, request, asset_tag=None):
+        """Sign off a "no storage" declaration: a coach or a manager, never its declarer."""
+        device = self.get_object()
+        event = refurb_services.device_sign_off_no_storage(
+            device=device, actor=request_actor(request), workstation=request_workstation(request)
+        )
+        return Response(
+            {"device": self._detail(device, event), "event": EventSerializer(event).data}
+        )
+
+    @extend_schema(request=s.NoStorageRefusalSerializer, responses={200: s.MoveResultSerializer})
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="no-storage/refuse",
+        write_roles=frozenset({COACH, MANAGER}),
+    )
+    def no_storage_refuse(self, request, asset_tag=None):
+        """Refuse a "no storage" declaration, with what was found: the declaration is undone."""
+        device = self.get_object()
+        body = s.NoStorageRefusalSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        event = refurb_services.device_refuse_no_storage(
+            device=device,
+            actor=request_actor(request),
+            reason=body.validated_data["reason"],
+            workstation=request_workstation(request),
+        )
+        return Response(
+            {"device": self._detail(device, event), "event": EventSerializer(event).data}
+        )
+
     @extend_schema(responses={200: EventSerializer(many=True)})
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def timeline(self, request, asset_tag=None):

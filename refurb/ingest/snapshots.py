@@ -87,7 +87,9 @@ def snapshot_ingest(
         )
         if outcome.erasures or outcome.checks:
             # drive_record_erasure appended events to its own copy of the device row.
-            device.refresh_from_db(fields=["event_seq", "event_head", "no_storage_confirmed"])
+            device.refresh_from_db(
+                fields=["event_seq", "event_head", "no_storage_confirmed", "no_storage_signed_off"]
+            )
         changed = fill_identity(device, parsed, outcome.warnings)
         summary = summary_from_snapshot(parsed)
         snapshot = Snapshot.objects.create(

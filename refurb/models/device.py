@@ -108,6 +108,16 @@ class Device(models.Model):
         default=False,
         help_text=_("Checked by a worker: this device holds no drive at all."),
     )
+    no_storage_signed_off = models.BooleanField(
+        _("no storage signed off"),
+        default=False,
+        db_default=False,
+        editable=False,
+        help_text=_(
+            "A technical coach or a manager, not the person who declared it, confirmed that "
+            "this device holds no drive at all."
+        ),
+    )
     received_at = models.DateTimeField(_("received at"), default=timezone.now)
     state_changed_at = models.DateTimeField(_("state changed at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

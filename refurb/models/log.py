@@ -41,6 +41,8 @@ class DeviceEvent(models.Model):
         TEST = "test", _("Test recorded")
         REPAIR = "repair", _("Repair")
         UPDATED = "updated", _("Details updated")
+        NO_STORAGE_SIGNED_OFF = "no_storage_signed_off", _("“No storage” signed off")
+        NO_STORAGE_REFUSED = "no_storage_refused", _("“No storage” refused")
         SNAPSHOT = "snapshot", _("Hardware snapshot")
         PRINTED = "printed", _("Label printed")
         PRICE = "price", _("Price set")

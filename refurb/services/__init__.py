@@ -7,7 +7,13 @@ from refurb.services.drives import (  # noqa: F401
     drive_record_destruction,
     drive_record_erasure,
 )
-from refurb.services.intake import device_confirm_no_storage, device_register  # noqa: F401
+from refurb.services.intake import (  # noqa: F401
+    device_confirm_no_storage,
+    device_refuse_no_storage,
+    device_register,
+    device_sign_off_no_storage,
+    no_storage_declaration,
+)
 from refurb.services.lifecycle import (  # noqa: F401
     device_move_ask,
     device_transition,

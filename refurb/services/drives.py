@@ -84,20 +84,26 @@ def drive_add(
         )
         validate(drive)
         drive.save()
+        # A drive found after a "no storage" declaration undoes it, and its sign-off with it.
+        undone = locked.no_storage_confirmed or locked.no_storage_signed_off
         locked.no_storage_confirmed = False
+        locked.no_storage_signed_off = False
+        payload = {
+            "drive": drive.tag,
+            "serial": drive.serial_number,
+            "kind": drive.kind,
+            "failing": drive.failing,
+        }
+        if undone:
+            payload["no_storage_undone"] = True
         event_append(
             device=locked,
             code=DeviceEvent.Code.DRIVE_ADDED,
             actor=actor,
             workstation=workstation,
-            payload={
-                "drive": drive.tag,
-                "serial": drive.serial_number,
-                "kind": drive.kind,
-                "failing": drive.failing,
-            },
+            payload=payload,
             now=now,
-            device_fields=["no_storage_confirmed"],
+            device_fields=["no_storage_confirmed", "no_storage_signed_off"],
         )
         if locked.state in DRIVE_FOUND_STATES:
             device_transition(

@@ -53,6 +53,7 @@ def _sync(target: Device, source: Device) -> None:
         "event_head",
         "updated_at",
         "no_storage_confirmed",
+        "no_storage_signed_off",
         "test_cycle",
     ):
         setattr(target, name, getattr(source, name))

@@ -21,7 +21,7 @@ from workshop import selectors
 from workshop.exceptions import DomainError
 from workshop.forms import form_errors
 from workshop.roles import COACH, MANAGER
-from workshop.views.common import bench_view, done, render_bench, show_error
+from workshop.views.common import bench_view, done, render_bench, safe_next, show_error
 
 STUCK_DEFAULT_DAYS = 7
 
@@ -37,13 +37,24 @@ def test_device(request, tag):
     context = device_context(request, device)
     lines = device_checklist(device)
     mandatory = [line for line in lines if line.item.mandatory]
+    failed = [line for line in mandatory if line.result is not None and not line.passed]
+    if failed and any(move["target"] == State.IN_REPAIR for move in context["open_moves"]):
+        # A failed mandatory check: the next step is the repair, offered first.
+        context["next_step"] = {
+            **context["next_step"],
+            "text": _("Next step: a mandatory check failed: send it to repair, or test it again."),
+            "target": str(State.IN_REPAIR),
+            "here": True,
+            "continue_at": [],
+        }
+        for move in context["moves"]:
+            move["main"] = move["target"] == State.IN_REPAIR
+        context["open_moves"].sort(key=lambda move: not move["main"])
     context.update(
         {
             "checklist": lines,
             "all_mandatory_passed": all(line.passed for line in mandatory),
-            "mandatory_failed": [
-                line for line in mandatory if line.result is not None and not line.passed
-            ],
+            "mandatory_failed": failed,
             "untested": sum(1 for line in lines if line.result is None),
             "mandatory_untested": sum(1 for line in mandatory if line.result is None),
         }
@@ -152,14 +163,66 @@ def coach(request):
     now = timezone.now()
     start, end = selectors.day_bounds(now)
     days = _days(request)
+    declared = list(refurb_selectors.devices_awaiting_sign_off(site=site))
     return render_bench(
         request,
         "refurb/bench/coach.html",
         {
             "activity": refurb_selectors.bench_activity(site=site, day_start=start, day_end=end),
             "stuck": list(refurb_selectors.devices_stuck(site=site, days=days, now=now)),
+            "to_sign_off": [device for device in declared if not device.no_storage_signed_off],
+            "signed_off": [device for device in declared if device.no_storage_signed_off],
+            "failed_checks": list(refurb_selectors.devices_failed_checks(site=site)),
             "days": days,
             "today": start,
             "now": now,
         },
     )
+
+
+@require_POST
+@bench_view(roles=frozenset({COACH, MANAGER}))
+def no_storage_sign_off(request, tag):
+    """Sign off a worker's "no storage" declaration (never one's own: four eyes)."""
+    device = device_get(tag)
+    back = safe_next(request, reverse("bench:coach"))
+    try:
+        refurb_services.device_sign_off_no_storage(
+            device=device, actor=request.user, workstation=request.workstation
+        )
+    except DomainError as error:
+        show_error(request, error)
+    else:
+        messages.success(
+            request,
+            _("%(tag)s signed off: it can now be marked as erased at the erasure bench.")
+            % {"tag": device.asset_tag},
+        )
+    return done(request, back)
+
+
+@require_POST
+@bench_view(roles=frozenset({COACH, MANAGER}))
+def no_storage_refuse(request, tag):
+    """Refuse a "no storage" declaration, saying what was found: the drives are recorded."""
+    device = device_get(tag)
+    back = safe_next(request, reverse("bench:coach"))
+    try:
+        refurb_services.device_refuse_no_storage(
+            device=device,
+            actor=request.user,
+            reason=request.POST.get("reason", ""),
+            workstation=request.workstation,
+        )
+    except DomainError as error:
+        show_error(request, error)
+    else:
+        messages.success(
+            request,
+            _(
+                "%(tag)s refused: its drives are now recorded at the erasure bench, and its "
+                "history says what you found."
+            )
+            % {"tag": device.asset_tag},
+        )
+    return done(request, back)

@@ -125,7 +125,10 @@ def no_storage(request, tag):
         lambda: refurb_services.device_confirm_no_storage(
             device=device, actor=request.user, workstation=request.workstation
         ),
-        _("Recorded: this device has no storage."),
+        _(
+            "Recorded: this device has no storage. A technical coach now signs it off "
+            "(coach view) before it can be marked as erased."
+        ),
     )
 
 

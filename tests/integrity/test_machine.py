@@ -40,7 +40,15 @@ from demo.walks import (
 from refurb.chain import chains_verify
 from refurb.integrity import integrity_problems
 from refurb.models import Category, Device, DeviceEvent, WriteOff
-from refurb.services import device_transition, device_update, device_write_off, drive_add
+from refurb.services import (
+    device_confirm_no_storage,
+    device_refuse_no_storage,
+    device_sign_off_no_storage,
+    device_transition,
+    device_update,
+    device_write_off,
+    drive_add,
+)
 from refurb.states import State
 from refurb.transitions import moves_from, walker_role, walker_station
 from shop.models import Reservation, SaleLine
@@ -99,6 +107,11 @@ step = st.one_of(
         device_index,
     ),
     st.tuples(st.just("admin"), device_index),
+    # "No storage": a worker declares it, someone signs it off (four eyes, coach or manager).
+    st.tuples(st.just("declare"), device_index, st.sampled_from(WHO)),
+    st.tuples(st.just("sign_off"), device_index, st.sampled_from(WHO)),
+    st.tuples(st.just("declare_sign"), device_index, st.sampled_from(WHO), st.sampled_from(WHO)),
+    st.tuples(st.just("refuse"), device_index, st.sampled_from(WHO)),
     # The next legal move the workshop would make (its guards made true first), so that
     # sequences reach the shop, returns and write-offs, not only refusals.
     st.tuples(st.just("walk"), device_index, st.integers(0, 20)),
@@ -236,6 +249,31 @@ class Workshop:
                     if device_update(device=device, actor=crew.coach, **{field: value})
                     else "skip"
                 )
+            elif name == "declare":
+                device_confirm_no_storage(
+                    device=device,
+                    actor=self.user(action[2]),
+                    workstation=crew.stations[WorkstationKind.ERASURE],
+                )
+            elif name == "refuse":
+                device_refuse_no_storage(
+                    device=device,
+                    actor=self.user(action[2]),
+                    reason="un SSD M.2 sous le capot",
+                    workstation=crew.stations[WorkstationKind.ERASURE],
+                )
+            elif name in ("sign_off", "declare_sign"):
+                if name == "declare_sign":
+                    device_confirm_no_storage(
+                        device=device,
+                        actor=self.user(action[2]),
+                        workstation=crew.stations[WorkstationKind.ERASURE],
+                    )
+                device_sign_off_no_storage(
+                    device=device,
+                    actor=self.user(action[-1]),
+                    workstation=crew.stations[WorkstationKind.ERASURE],
+                )
             elif name == "walk":
                 return self.walk(device, action[2])
         except DomainError as error:
@@ -324,6 +362,15 @@ def check_invariants(world: Workshop) -> None:
         assert WriteOff.objects.filter(device=device).count() == moves
     assert not DeviceEvent.objects.filter(actor_kind="").exists()
     assert not DeviceEvent.objects.filter(actor_kind="person", actor__isnull=True).exists()
+    # No data-holding device without a drive got past received on a declaration alone.
+    unsigned = Device.objects.filter(
+        category__holds_data=True, drives__isnull=True, no_storage_signed_off=False
+    ).exclude(state__in=[State.RECEIVED, State.WRITTEN_OFF])
+    assert not unsigned.exists(), list(unsigned.values_list("asset_tag", "state"))
+    # Four eyes: every sign-off was given by someone else than the declaration it signs off.
+    for event in DeviceEvent.objects.filter(code="no_storage_signed_off"):
+        declaration = event.device.events.get(seq=event.payload["declaration_seq"])
+        assert declaration.actor_id != event.actor_id, event
 
 
 @pytest.fixture

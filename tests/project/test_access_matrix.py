@@ -75,6 +75,13 @@ ROWS = {
         {"site": "{site}", "category": "laptop", "make": "HP"},
         {BENCH, COACH, SHOP, MANAGER, NETWORK, WS_ERASE, WS_SHOP},
     ),
+    "sign off a no-storage declaration": (
+        ("device", "sign_off_no_storage"),
+        "post",
+        "/api/devices/{declared}/no-storage/sign-off/",
+        {},
+        {COACH, MANAGER, NETWORK},
+    ),
     "move a device to a shelf": (
         ("device", "move"),
         "post",
@@ -122,6 +129,8 @@ def world_at(site, make_user) -> dict:
     screen = factories.make_device(site=site, category_code="screen", actor=crew.bench)
     on_sale = factories.make_device(site=site, category_code="screen", actor=crew.bench)
     device_advance(on_sale, "on_sale", crew)
+    declared = factories.make_device(site=site, actor=crew.bench)
+    refurb_services.device_confirm_no_storage(device=declared, actor=crew.bench)
     buyer_create(kind=Buyer.Kind.PUBLIC, name=f"Comptoir {site.code}", actor=crew.shop, site=site)
     shelf = inventory_services.location_create(site=site, name=f"Étagère {site.code}")
     return {
@@ -130,6 +139,7 @@ def world_at(site, make_user) -> dict:
         "drive": drive.tag,
         "screen": screen.asset_tag,
         "on_sale": on_sale.asset_tag,
+        "declared": declared.asset_tag,
         "shelf": shelf.tag,
     }
 

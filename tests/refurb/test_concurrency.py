@@ -95,3 +95,44 @@ def test_signers_running_at_once_sign_each_head_once_in_order(site, manager):
     rows = ChainHeadSignature.objects.order_by("device_id", "seq")
     assert [(row.seq, row.prev_seq) for row in rows] == [(1, 0), (2, 1)] * 3
     assert chains_verify().ok
+
+
+def test_six_coaches_signing_off_one_declaration_at_once_sign_it_off_once(
+    site, bench_worker, make_user
+):
+    from refurb import services
+
+    device = factories.make_device(site=site, actor=bench_worker)
+    services.device_confirm_no_storage(device=device, actor=bench_worker)
+    coaches = [make_user("coach", username=f"coach{i}") for i in range(6)]
+
+    def work(index):
+        copy = Device.objects.get(pk=device.pk)
+        return services.device_sign_off_no_storage(device=copy, actor=coaches[index]).seq
+
+    outcomes = run_threads(6, work)
+    assert [kind for kind, _ in outcomes].count("ok") == 1, outcomes
+    assert {value for kind, value in outcomes if kind == "refused"} == {"already_signed_off"}
+    assert DeviceEvent.objects.filter(device=device, code="no_storage_signed_off").count() == 1
+
+
+def test_a_sign_off_racing_a_drive_found_never_leaves_a_signed_off_device_with_a_drive(
+    site, bench_worker, coach
+):
+    from refurb import services
+
+    device = factories.make_device(site=site, actor=bench_worker)
+    services.device_confirm_no_storage(device=device, actor=bench_worker)
+
+    def work(index):
+        copy = Device.objects.get(pk=device.pk)
+        if index == 0:
+            return services.device_sign_off_no_storage(device=copy, actor=coach).seq
+        return services.drive_add(device=copy, actor=bench_worker, serial_number="LATE").pk
+
+    outcomes = run_threads(2, work)
+    assert outcomes[1][0] == "ok", outcomes
+    assert outcomes[0] == ("refused", "has_drives") or outcomes[0][0] == "ok", outcomes
+    device.refresh_from_db()
+    assert device.drives.count() == 1
+    assert not device.no_storage_signed_off and not device.no_storage_confirmed

@@ -99,12 +99,16 @@ class TestDrivesSafe:
         assert caught.value.fields == {"drives": [second.tag]}
 
     def test_a_data_holding_device_without_drives_needs_a_confirmed_storage_check(
-        self, laptop, bench_worker
+        self, laptop, bench_worker, coach
     ):
         with pytest.raises(DomainError) as caught:
             wipe_attempt(laptop, bench_worker)
         assert caught.value.code == "storage_unchecked"
         services.device_confirm_no_storage(device=laptop, actor=bench_worker)
+        with pytest.raises(DomainError) as caught:
+            wipe_attempt(laptop, bench_worker)
+        assert caught.value.code == "sign_off_pending"
+        services.device_sign_off_no_storage(device=laptop, actor=coach)
         wipe_attempt(laptop, bench_worker)
         assert laptop.state == State.WIPED
 

@@ -135,10 +135,14 @@ def test_coach_page_queries_are_constant(
 ):
     devices = many_devices(site, bench_worker, n)
     record_tests(devices[0], bench_worker, n)
+    for device in devices:  # each waits for the coach's sign-off, with who declared it
+        refurb_services.device_confirm_no_storage(device=device, actor=bench_worker)
     client = at_bench(coach, WK.TEST)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(10):  # +1 the devices to sign off, +1 the failed checks
         response = client.get(reverse("bench:coach"), {"days": "1"})
     assert len(response.context["stuck"]) == n
+    assert len(response.context["to_sign_off"]) == n
+    assert response.context["to_sign_off"][0].declared_by_username == "bench"
 
 
 @pytest.mark.parametrize("n", SIZES)

@@ -363,12 +363,19 @@ def test_erasure_bench_records_a_destruction(at_bench, bench_worker, laptop, cre
     assert drive.status == Drive.Status.DESTROYED
 
 
-def test_erasure_bench_confirms_no_storage_then_offers_wiped(at_bench, bench_worker, laptop):
+def test_erasure_bench_confirms_no_storage_then_offers_wiped_once_a_coach_signs_off(
+    at_bench, bench_worker, coach, laptop
+):
     client = at_bench(bench_worker, WK.ERASURE)
     url = reverse("bench:erasure-device", args=[laptop.asset_tag])
     before = client.get(url)
     assert [m["target"] for m in before.context["blocked_moves"]] == [State.WIPED]
     client.post(reverse("bench:no-storage", args=[laptop.asset_tag]), {"confirm": "1"})
+    waiting = client.get(url)
+    assert [m["target"] for m in waiting.context["blocked_moves"]] == [State.WIPED]
+    assert waiting.context["next_step"]["target"] == "sign_off"
+    assert not waiting.context["next_step"]["sign_off"], "a bench worker is offered no button"
+    refurb_services.device_sign_off_no_storage(device=laptop, actor=coach)
     after = client.get(url)
     assert [m["target"] for m in after.context["open_moves"]] == [State.WIPED]
 
@@ -518,7 +525,8 @@ def test_coach_view_counts_todays_events_per_workstation_and_worker(
     activity = response.context["activity"]
     assert activity.total == laptop.events.count()
     workers = {row["actor__username"]: row["events"] for row in activity.by_worker}
-    assert workers == {"bench": laptop.events.count()}
+    # The walk's bench worker declared "no storage", its coach signed it off (one event).
+    assert workers == {"bench": laptop.events.count() - 1, "coach": 1}
 
 
 @pytest.mark.parametrize("days, stuck", [("7", 0), ("0", 1), ("abc", 0)])
@@ -600,3 +608,40 @@ def test_the_device_card_names_a_private_donor_to_the_sites_managers_only(
         shown[person_signed_in] = page.content.decode()
     assert "M. Privé" not in shown[bench_worker] and "a private person" in shown[bench_worker]
     assert "M. Privé" in shown[manager]
+
+
+def test_coach_view_lists_a_failed_mandatory_check_until_it_passes_again(
+    at_bench, coach, bench_worker, laptop, crew
+):
+    device_advance(laptop, State.WIPED, crew)
+    screen = ChecklistItem.objects.get(category=laptop.category, code="screen")
+    webcam = ChecklistItem.objects.get(category=laptop.category, code="webcam")
+    refurb_services.test_record_result(device=laptop, item=webcam, passed=False,
+                                       actor=bench_worker)  # fmt: skip
+    client = at_bench(coach, WK.TEST)
+    assert client.get(reverse("bench:coach")).context["failed_checks"] == []  # not mandatory
+    refurb_services.test_record_result(
+        device=laptop, item=screen, passed=False, note="pixels morts", actor=bench_worker
+    )
+    [row] = client.get(reverse("bench:coach")).context["failed_checks"]
+    assert (row.asset_tag, row.failed_note, row.failed_by_username) == (
+        laptop.asset_tag,
+        "pixels morts",
+        "bench",
+    )
+    refurb_services.test_record_result(device=laptop, item=screen, passed=True,
+                                       actor=bench_worker)  # fmt: skip
+    assert client.get(reverse("bench:coach")).context["failed_checks"] == []
+
+
+def test_a_failed_mandatory_check_makes_the_repair_the_next_step(
+    at_bench, coach, bench_worker, laptop, crew
+):
+    device_advance(laptop, State.WIPED, crew)
+    screen = ChecklistItem.objects.get(category=laptop.category, code="screen")
+    refurb_services.test_record_result(device=laptop, item=screen, passed=False,
+                                       actor=bench_worker)  # fmt: skip
+    page = at_bench(coach, WK.TEST).get(reverse("bench:test-device", args=[laptop.asset_tag]))
+    assert page.context["next_step"]["target"] == State.IN_REPAIR
+    assert page.context["open_moves"][0]["target"] == State.IN_REPAIR
+    assert "envoyer en réparation" in page.content.decode()
