@@ -314,6 +314,16 @@ class DeviceMaker:
             kit[3].append((device_id, price, moment))
         head = ""
         for index, row in enumerate(events):
+            # Who made it, as event_append says (chain format 2 seals it).
+            kind = (
+                DeviceEvent.ActorKind.PERSON.value
+                if row[5] is not None
+                else (
+                    DeviceEvent.ActorKind.AGENT.value
+                    if row[6]
+                    else DeviceEvent.ActorKind.SYSTEM.value
+                )
+            )
             head = event_hash(
                 asset_tag=tag,
                 seq=row[1],
@@ -326,8 +336,15 @@ class DeviceMaker:
                 payload=row[8],
                 created_at=row[9],
                 prev_hash=events[index - 1][-1] if index else "",
+                actor_kind=kind,
             )
-            events[index] = (*row, events[index - 1][-1] if index else "", head)
+            events[index] = (
+                *row[:7],
+                kind,
+                *row[7:],
+                events[index - 1][-1] if index else "",
+                head,
+            )
         chunk.events.extend(events)
         for drive_id, drive_tag, drive_serial, status in drives:
             chunk.drives.append(

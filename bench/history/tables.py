@@ -98,6 +98,7 @@ EVENT_COLS = [
     "to_state",
     "actor_id",
     "workstation_id",
+    "actor_kind",
     "reason",
     "payload",
     "created_at",
