@@ -4,6 +4,8 @@ from django.contrib import admin
 
 from refurb.models import (
     Certificate,
+    ChainAnchor,
+    ChainHeadSignature,
     ChecklistItem,
     Destruction,
     DeviceEvent,
@@ -209,3 +211,23 @@ class ReferenceChangeAdmin(ReadOnlyAdmin):
     list_filter = ["model", "field"]
     search_fields = ["object_repr"]
     list_select_related = ["actor", "site"]
+
+
+@admin.register(ChainAnchor)
+class ChainAnchorAdmin(ReadOnlyAdmin):
+    """The seal, under the chain key, of each device's events written before the key."""
+
+    list_display = ["device", "seq", "head"]
+    search_fields = ["device__asset_tag"]
+    list_select_related = ["device"]
+
+
+@admin.register(ChainHeadSignature)
+class ChainHeadSignatureAdmin(ReadOnlyAdmin):
+    """The signed daily heads of the device histories (``manage.py sign_chain_heads``)."""
+
+    list_display = ["device", "seq", "day", "signed_at", "public_key_id"]
+    list_filter = ["day"]
+    search_fields = ["device__asset_tag"]
+    list_select_related = ["device"]
+    show_full_result_count = False

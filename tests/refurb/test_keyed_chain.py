@@ -104,6 +104,7 @@ def test_a_new_event_is_sealed_with_the_chain_key_not_a_plain_hash(laptop):
         payload=event.payload,
         created_at=event.created_at,
         prev_hash="",
+        actor_kind=event.actor_kind,
     )
     data = canonical_event(**fields)
     assert b'"v":2' in data
