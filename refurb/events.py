@@ -210,6 +210,7 @@ def event_append_many(
     actor=None,
     workstation=None,
     now: datetime | None = None,
+    device_values: dict | None = None,
 ) -> list[DeviceEvent]:
     """Append ``events`` (any number per device, in the given order) in two queries.
 
@@ -218,8 +219,8 @@ def event_append_many(
     the chain head cached on its locked row; all of them are inserted with one ``INSERT``
     (SQLite splits it at its 999-variable limit), then one ``UPDATE`` sets every device's
     ``event_seq`` and ``event_head`` from its last stored event. The device objects passed in
-    are updated in place, as ``event_append`` does. Device fields other than the chain's are
-    not saved here: a batch that changes them saves them itself.
+    are updated in place, as ``event_append`` does. ``device_values`` (field → value, the same
+    for every device) are saved in the same update; other device changes are the caller's.
     """
     if not events:
         return []
@@ -260,7 +261,10 @@ def event_append_many(
         event_seq=Subquery(last.values("seq")[:1]),
         event_head=Subquery(last.values("hash")[:1]),
         updated_at=updated_at,
+        **(device_values or {}),
     )
     for device in devices.values():
         device.updated_at = updated_at
+        for name, value in (device_values or {}).items():
+            setattr(device, name, value)
     return rows
