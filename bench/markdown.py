@@ -127,6 +127,72 @@ def markdown(report: dict, source: str = "", level: int = 3) -> str:
     return "\n".join(lines)
 
 
+def _when(report: dict) -> str:
+    load = ", ".join(f"{x:.2f}" for x in report.get("machine", {}).get("load_avg") or [])
+    return (
+        f"commit `{report.get('commit', 'unknown')}`, started {report.get('started_at')}, "
+        f"load average {load}"
+    )
+
+
+def _ratio(before, after) -> str:
+    return f"{after / before:.2f}" if before and after is not None else ""
+
+
+def side_by_side(before: dict, after: dict) -> list[str]:
+    """Return the table comparing two runs of one data set: p50, p95 and queries, with ratios.
+
+    Only scenarios measured in both runs are listed; a ratio below 1 is faster after.
+    """
+    older = {row["name"]: row for row in before.get("scenarios", []) if "skipped" not in row}
+    lines = [
+        f"{'#' * 3} Side by side: {title(after)}",
+        "",
+        f"Before: {_when(before)}. After: {_when(after)}. A ratio below 1 is faster after.",
+        "",
+        "| scenario | p50 ms before | p50 ms after | p50 after/before "
+        "| p95 ms before | p95 ms after | queries before | queries after |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in after.get("scenarios", []):
+        old = older.get(row["name"])
+        if old is None or "skipped" in row:
+            continue
+        lines.append(
+            f"| {row['name']} | {_ms(old['p50_ms'])} | {_ms(row['p50_ms'])} "
+            f"| {_ratio(old['p50_ms'], row['p50_ms'])} | {_ms(old['p95_ms'])} "
+            f"| {_ms(row['p95_ms'])} | {old['queries']} | {row['queries']} |"
+        )
+    seeds = [run.get("seed") or {} for run in (before, after)]
+    if all(seed.get("seconds") and not seed.get("reused") for seed in seeds):
+        steps = [step for step in seeds[1]["seconds"] if step in seeds[0]["seconds"]]
+        lines += [
+            "",
+            "Seed steps, seconds (before → after): "
+            + ", ".join(
+                f"{step} {seeds[0]['seconds'][step]:,.1f} → {seeds[1]['seconds'][step]:,.1f}"
+                for step in steps
+            )
+            + ".",
+        ]
+    return lines
+
+
+def comparisons(runs: list[tuple[str, str, dict]]) -> list[str]:
+    """Side-by-side tables: for each data set (database and number of devices) measured more
+    than once, its two latest runs, older first."""
+    groups: dict[tuple, list[dict]] = {}
+    for _, _name, report in sorted(runs, key=lambda run: (run[0], run[1])):
+        db = report.get("database", {})
+        key = (db.get("vendor"), db.get("version"), report.get("devices_present"))
+        groups.setdefault(key, []).append(report)
+    parts: list[str] = []
+    for reports in groups.values():
+        if len(reports) >= 2:
+            parts += [*side_by_side(reports[-2], reports[-1]), ""]
+    return parts
+
+
 def generated_block(paths: list[Path], root: Path | None = None) -> str:
     """Return the marked block of docs/performance.md for these run files, newest run first."""
     runs = []
@@ -138,6 +204,7 @@ def generated_block(paths: list[Path], root: Path | None = None) -> str:
     parts = [BEGIN, ""]
     if not runs:
         parts += ["No run is saved in `docs/performance/` yet.", ""]
+    parts += comparisons(runs)
     for _, name, report in runs:
         parts += [markdown(report, source=name), ""]
     parts.append(END)

@@ -23,6 +23,28 @@ from workshop.exceptions import DomainError
 
 # What every scanned device's answer shows.
 DEVICE_RELATED = ("category", "site", "location", "grade", "collection")
+# The columns of the API's answer for a scanned device, and only those: the scanner's hot path
+# reads them as one row (``scan_device_values``), with no model objects to build.
+DEVICE_SCAN_VALUES = (
+    "asset_tag",
+    "site__code",
+    "category__code",
+    "collection__tag",
+    "collection__donor",
+    "make",
+    "model",
+    "serial_number",
+    "specs",
+    "weight_kg",
+    "location__tag",
+    "state",
+    "grade__code",
+    "no_storage_confirmed",
+    "received_at",
+    "state_changed_at",
+    "updated_at",
+    "event_seq",
+)
 
 
 @dataclass(frozen=True)
@@ -111,6 +133,22 @@ def scan_resolver_register(resolver: Resolver) -> None:
     and before manufacturer serials. Registering it twice adds it once."""
     if resolver not in RESOLVERS:
         RESOLVERS.append(resolver)
+
+
+def scan_device_values(code: str) -> ScanResult | None:
+    """What ``scan_resolve(code)`` answers when ``code`` is a device's tag, as one row of
+    ``DEVICE_SCAN_VALUES`` (a dict) instead of a device; None for any other code.
+
+    Device tags are the first thing ``scan_resolve`` tries, so a row found here is the device
+    it would find; the caller resolves every other code with ``scan_resolve``.
+    """
+    if not RESOLVERS or RESOLVERS[0] is not resolve_device_tag:
+        return None
+    text = tags.normalize((code or "").strip())
+    if not text or not tag_of_kind(text, tags.DEVICE):
+        return None
+    row = Device.objects.filter(asset_tag=text).values(*DEVICE_SCAN_VALUES).first()
+    return ScanResult("device", text, row) if row else None
 
 
 def scan_resolve(code: str) -> ScanResult:

@@ -31,7 +31,7 @@ from labels.render.zpl import render_zpl
 from labels.selectors import LabelItem, label_items, label_items_for_objects
 from labels.stocks import STOCKS, Stock
 from labels.templates import build
-from refurb.events import event_append
+from refurb.events import NewEvent, event_append_many
 from refurb.models import Device, DeviceEvent
 from workshop.exceptions import DomainError, validate
 
@@ -407,6 +407,7 @@ def _send(job: PrintJob, data: bytes, items: list[LabelItem], *, actor, now) -> 
     finished = timezone.now() if now is None else now
     with transaction.atomic():
         locked = PrintJob.objects.select_for_update().get(pk=job.pk)
+        locked.printer = printer  # the row already read: its name goes into the events
         if result is None:
             locked.status = PrintJob.Status.FAILED
             locked.error_code = error_code
@@ -420,7 +421,6 @@ def _send(job: PrintJob, data: bytes, items: list[LabelItem], *, actor, now) -> 
         )
         if result is not None:
             _append_printed_events(locked, items, actor=actor, now=finished)
-    locked.printer = printer
     if result is None:
         raise print_failed_error(locked)
     locked.document = result.data
@@ -439,20 +439,31 @@ def _append_printed_events(job: PrintJob, items: list[LabelItem], *, actor, now)
             payload__template=job.template,
         ).values_list("device_id", flat=True)
     )
-    devices = Device.objects.select_for_update().filter(pk__in=device_ids).order_by("pk")
-    for device in devices:
-        event_append(
-            device=device,
-            code=DeviceEvent.Code.PRINTED,
-            actor=actor,
-            workstation=job.workstation,
-            payload={
-                "template": job.template,
-                "job": job.pk,
-                "printer": job.printer.name,
-                "stock": job.stock,
-                "copies": job.copies,
-                "reprint": device.pk in printed_before,
-            },
-            now=now,
-        )
+    devices = (
+        Device.objects.select_for_update()
+        .filter(pk__in=device_ids)
+        .only("pk", "asset_tag", "site_id", "event_seq", "event_head")
+        .order_by("pk")
+    )
+    # One insert for every label's event and one update of the devices' chain heads, whatever
+    # the number of labels (refurb.events.event_append_many).
+    event_append_many(
+        [
+            NewEvent(
+                device=device,
+                code=DeviceEvent.Code.PRINTED,
+                payload={
+                    "template": job.template,
+                    "job": job.pk,
+                    "printer": job.printer.name,
+                    "stock": job.stock,
+                    "copies": job.copies,
+                    "reprint": device.pk in printed_before,
+                },
+            )
+            for device in devices
+        ],
+        actor=actor,
+        workstation=job.workstation,
+        now=now,
+    )

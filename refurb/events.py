@@ -7,6 +7,7 @@ stable ``code`` and a JSON ``payload`` of what changed; labels are translated wh
 Each device's events form a chain: an event's ``hash`` (its seal) covers a canonical JSON of
 its content and of the previous event's seal (``prev_hash``; empty for the first event).
 The device caches the chain head in ``Device.event_head``, so appending costs no extra query.
+``event_append_many`` appends many events (to many devices) in a constant number of queries.
 Changing, removing or reordering a stored event breaks the chain, which
 ``manage.py verify_event_chains`` finds. ``canonical_event`` and ``event_hash`` are pure
 functions (given the key) so that code writing events in bulk (``bulk_create``, a benchmark
@@ -34,13 +35,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from refurb.keys import chain_mac
-from refurb.models import DeviceEvent
+from refurb.models import Device, DeviceEvent
 from workshop.access import site_check
 from workshop.faults import fault_point
 from workshop.models import WorkstationKind
@@ -247,3 +250,83 @@ def event_append(
     fault_point("event_append")
     event.save()
     return event
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    """One event for ``event_append_many``: what ``event_append`` takes, device included."""
+
+    device: Device
+    code: str
+    from_state: str = ""
+    to_state: str = ""
+    reason: str = ""
+    payload: dict = field(default_factory=dict)
+
+
+def event_append_many(
+    events: Sequence[NewEvent],
+    *,
+    actor=None,
+    workstation=None,
+    now: datetime | None = None,
+    device_values: dict | None = None,
+) -> list[DeviceEvent]:
+    """Append ``events`` (any number per device, in the given order) in two queries.
+
+    The same contract as ``event_append``: the caller holds every device locked
+    (``select_for_update``) in an atomic block. Each device's events are sealed in order from
+    the chain head cached on its locked row; all of them are inserted with one ``INSERT``
+    (SQLite splits it at its 999-variable limit), then one ``UPDATE`` sets every device's
+    ``event_seq`` and ``event_head`` from its last stored event. The device objects passed in
+    are updated in place, as ``event_append`` does. ``device_values`` (field → value, the same
+    for every device) are saved in the same update; other device changes are the caller's.
+    """
+    if not events:
+        return []
+    now = now or timezone.now()
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    for site_id in sorted({new.device.site_id for new in events}):
+        site_check(site_id, actor=actor, workstation=workstation)
+    actor_kind = event_actor_kind(actor, workstation)
+    rows: list[DeviceEvent] = []
+    devices: dict[int, Device] = {}
+    for new in events:
+        device = devices.setdefault(new.device.pk, new.device)
+        payload = new.payload or {}
+        event_payload_check(new.code, payload)
+        event = DeviceEvent(
+            device=device,
+            seq=device.event_seq + 1,
+            code=new.code,
+            from_state=new.from_state,
+            to_state=new.to_state,
+            actor=actor,
+            actor_kind=actor_kind,
+            workstation=workstation,
+            reason=new.reason,
+            payload=payload,
+            created_at=now,
+        )
+        event_seal(event, asset_tag=device.asset_tag, prev_hash=device.event_head)
+        device.event_seq = event.seq
+        device.event_head = event.hash
+        rows.append(event)
+    DeviceEvent.objects.bulk_create(rows)
+    fault_point("event_append")
+    # The chain head each device now has is its last stored event: read it back in the same
+    # statement rather than sending one value per device.
+    last = DeviceEvent.objects.filter(device_id=OuterRef("pk")).order_by("-seq")
+    updated_at = timezone.now()  # what ``auto_now`` would write
+    Device.objects.filter(pk__in=list(devices)).update(
+        event_seq=Subquery(last.values("seq")[:1]),
+        event_head=Subquery(last.values("hash")[:1]),
+        updated_at=updated_at,
+        **(device_values or {}),
+    )
+    for device in devices.values():
+        device.updated_at = updated_at
+        for name, value in (device_values or {}).items():
+            setattr(device, name, value)
+    return rows

@@ -45,10 +45,11 @@ def validation_error_fields(error: ValidationError) -> dict[str, list[str]]:
     return {"non_field_errors": [str(message) for message in error.messages]}
 
 
-def validate(instance) -> None:
-    """Run ``full_clean`` and turn its ``ValidationError`` into a ``DomainError``."""
+def validate(instance, **full_clean) -> None:
+    """Run ``full_clean`` (with its keyword arguments: ``exclude``, ``validate_unique``…) and
+    turn its ``ValidationError`` into a ``DomainError``."""
     try:
-        instance.full_clean()
+        instance.full_clean(**full_clean)
     except ValidationError as error:
         raise DomainError(
             "invalid",

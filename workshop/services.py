@@ -193,6 +193,17 @@ def badge_set_pin(*, badge: WorkerBadge, pin: str) -> WorkerBadge:
 
 def tag_allocate(*, site: Site, kind: str) -> str:
     """Hand out the next tag of ``kind`` at ``site``; concurrent callers never get the same."""
+    return tag_allocate_many(site=site, kind=kind, count=1)[0]
+
+
+def tag_allocate_many(*, site: Site, kind: str, count: int) -> list[str]:
+    """Hand out the next ``count`` tags of ``kind`` at ``site`` in one step of the counter.
+
+    The counter's row is locked for the rest of the caller's transaction, so concurrent
+    callers never get the same tag, whether they ask for one or for many.
+    """
+    if count < 1:
+        return []
     with transaction.atomic():
         try:
             sequence = TagSequence.objects.select_for_update().get(site=site, kind=kind)
@@ -202,6 +213,7 @@ def tag_allocate(*, site: Site, kind: str) -> str:
                     sequence = TagSequence.objects.create(site=site, kind=kind, last_number=0)
             except IntegrityError:
                 sequence = TagSequence.objects.select_for_update().get(site=site, kind=kind)
-        sequence.last_number += 1
+        first = sequence.last_number + 1
+        sequence.last_number += count
         sequence.save(update_fields=["last_number"])
-    return tags.make_tag(site.code, kind, sequence.last_number)
+    return [tags.make_tag(site.code, kind, number) for number in range(first, first + count)]

@@ -15,6 +15,7 @@ from django.test import Client
 from bench.scenarios.base import BenchEnv, module_exists
 from refurb.models import Category, Device
 from refurb.states import State
+from shop.models import KitItem
 from workshop.models import Site, Workstation
 from workshop.models import WorkstationKind as WK
 from workshop.services import workstation_token_create
@@ -35,7 +36,11 @@ def make_env(*, samples: int, seed: int = 7) -> BenchEnv:
     # the sale samples are that site's devices.
     shop_station = Workstation.objects.filter(kind=WK.SHOP).order_by("pk").first()
     at_site = {"site_id": shop_station.site_id} if shop_station is not None else {}
-    on_sale = Device.objects.filter(state=State.ON_SALE, **at_site).select_related("site")
+    # A device in a kit is reserved and sold with its kit only: never a sample of its own.
+    in_kit = Exists(KitItem.objects.filter(device=OuterRef("pk"), active=True))
+    on_sale = (
+        Device.objects.filter(state=State.ON_SALE, **at_site).exclude(in_kit).select_related("site")
+    )
     sale = list(on_sale.filter(pk__gte=rng.randint(first, last)).order_by("pk")[:128]) or list(
         on_sale.order_by("pk")[:128]
     )

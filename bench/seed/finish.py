@@ -1,8 +1,9 @@
-"""Finish a seeded data set: move the counters past it, fold the rollups, refresh statistics.
+"""Finish a seeded data set: move the counters past it, refresh statistics, fold the rollups.
 
 These steps run after every row is written, so that tags and invoices made afterwards do not
-collide with seeded ones, reports read rollups as the nightly job would leave them, and the
-planner knows the tables' sizes.
+collide with seeded ones, the planner knows the tables' sizes before the rollups read the
+whole history (and the rollup tables' sizes after), and reports read rollups as the nightly
+job would leave them.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from django.db import connection, transaction
 
 from bench.seed.context import SeedContext
 from inventory.models import Collection, Donor, Location
-from refurb.models import Device, Drive, Repair
+from refurb.models import Device, Drive, Repair, StayRollup
+from reports.models import BenchWeek, RollupState, WorkerWeek
 from reports.rollups import refresh_report_rollups
 from shop.models import CreditNote, DocumentCounter, Kit, Sale, SaleLine
 from workshop.models import TagSequence
@@ -62,3 +64,13 @@ def step_analyze(ctx: SeedContext) -> None:
     else:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+
+
+def step_analyze_rollups(ctx: SeedContext) -> None:
+    """Refresh the statistics of the tables the rollups step has just filled (and, on
+    PostgreSQL, their visibility map: the reports read them with index-only scans)."""
+    vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
+    with connection.cursor() as cursor:
+        for model in (StayRollup, BenchWeek, WorkerWeek, RollupState):
+            table = connection.ops.quote_name(model._meta.db_table)
+            cursor.execute(f"VACUUM (ANALYZE) {table}" if vacuum else f"ANALYZE {table}")

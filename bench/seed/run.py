@@ -2,8 +2,9 @@
 
 The seeder is a list of ``STEPS``; each step takes the shared ``SeedContext`` and writes one
 part of the data set (places, people, legal identities and buyers; donors and collections;
-devices with their whole history, prices, kits, sales and credit notes; counters; rollups;
-statistics). Add a step by writing one function and listing it in ``STEPS``.
+devices with their whole history, prices, kits, sales and credit notes; counters; statistics;
+rollups, then their own statistics). Add a step by writing one function and listing it in
+``STEPS``.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import time
 from bench.seed.context import MARKER, SeedContext, Step
 from bench.seed.devices import step_devices
 from bench.seed.donors import step_donors_and_collections
-from bench.seed.finish import step_analyze, step_counters, step_rollups
+from bench.seed.finish import step_analyze, step_analyze_rollups, step_counters, step_rollups
 from bench.seed.places import step_places
 from refurb.models import Device
 from workshop.models import Site
@@ -23,8 +24,11 @@ STEPS: list[Step] = [
     Step("donors_collections", step_donors_and_collections),
     Step("devices", step_devices),
     Step("counters", step_counters),
-    Step("rollups", step_rollups),
+    # Statistics before the rollups: folding millions of events with a planner that believes
+    # the tables empty took 129 s at 20,000 devices on PostgreSQL (3.9 s at 50,000 with them).
     Step("analyze", step_analyze),
+    Step("rollups", step_rollups),
+    Step("analyze_rollups", step_analyze_rollups),
 ]
 
 

@@ -14,8 +14,13 @@ from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
-from inventory.api.serializers import CollectionSerializer, DeviceSerializer, LocationSerializer
-from inventory.scan import scan_resolve
+from inventory.api.serializers import (
+    CollectionSerializer,
+    DeviceSerializer,
+    LocationSerializer,
+    device_scan_representation,
+)
+from inventory.scan import scan_device_values, scan_resolve
 from refurb.api.serializers import DriveSerializer
 from workshop.api.base import ApiViewMixin
 
@@ -60,6 +65,12 @@ class ScanView(ApiViewMixin, GenericAPIView):
         responses={200: ScanResultSerializer},
     )
     def get(self, request, code: str):
+        if SCAN_SERIALIZERS["device"] is DeviceSerializer:
+            # The scanner's hot path: a device tag read as one narrow row (inventory.scan).
+            found = scan_device_values(code)
+            if found is not None:
+                data = device_scan_representation(found.obj, self.get_serializer_context())
+                return Response({"kind": "device", "code": found.code, "object": data})
         result = scan_resolve(code)
         serializer_class = SCAN_SERIALIZERS[result.kind]
         data = serializer_class(result.obj, context=self.get_serializer_context()).data

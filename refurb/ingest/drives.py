@@ -2,7 +2,8 @@
 
 A report's drives are matched with the recorded ones by serial number (spaces, dashes and case
 ignored): a known drive gets its SMART health refreshed and its gaps filled, an unknown one is
-added through ``drive_add``, which tags it and writes its event.
+added through ``drives_add`` (all of a report's new drives at once), which tags them and writes
+their events.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from refurb.ingest.outcome import IngestOutcome
 from refurb.models import Drive
-from refurb.services import drive_add
+from refurb.services import drives_add
 from refurb.snapshots import ParsedDrive
 from refurb.snapshots.placeholders import is_placeholder
 
@@ -65,24 +66,36 @@ def record_drives(
     """Create or update the device's drives from a report; return them by serial key."""
     drives = [] if new_device else device.drives.all()
     by_key: dict[str, Drive] = {serial_key(d.serial_number): d for d in drives if d.serial_number}
+    # The report's drives that are not recorded yet, each with what drive_add takes. A serial
+    # listed twice in one report is one drive: its second listing updates the first.
+    plan: list[tuple[ParsedDrive, str, dict | None]] = []
+    new: list[dict] = []
+    first_listing: set[str] = set()
     for parsed in parsed_drives:
         key = serial_key(parsed.serial)
         health = {name: getattr(parsed, name) for name in HEALTH_FIELDS}
-        drive = by_key.get(key) if key else None
-        if drive is None:
-            drive = drive_add(
-                device=device,
-                actor=actor,
-                kind=KIND_MAP.get(parsed.kind, Drive.Kind.OTHER),
-                serial_number=(parsed.serial or "")[:80],
-                model=(parsed.model or "")[:120],
-                capacity_bytes=parsed.capacity_bytes,
-                smart=_smart(parsed),
-                failing=parsed.failing,
-                workstation=workstation,
-                now=now,
-                **health,
-            )
+        if (key and key in by_key) or (key and key in first_listing):
+            plan.append((parsed, key, None))
+            continue
+        if key:
+            first_listing.add(key)
+        item = {
+            "kind": KIND_MAP.get(parsed.kind, Drive.Kind.OTHER),
+            "serial_number": (parsed.serial or "")[:80],
+            "model": (parsed.model or "")[:120],
+            "capacity_bytes": parsed.capacity_bytes,
+            "smart": _smart(parsed),
+            "failing": parsed.failing,
+            **health,
+        }
+        plan.append((parsed, key, item))
+        new.append(item)
+    added = iter(
+        drives_add(device=device, drives=new, actor=actor, workstation=workstation, now=now)
+    )
+    for parsed, key, item in plan:
+        if item is not None:
+            drive = next(added)
             outcome.drives_added.append(drive.tag)
             if not key:
                 outcome.warnings.append(
@@ -90,23 +103,30 @@ def record_drives(
                     % {"tag": drive.tag}
                 )
         else:
-            changed = ["smart", "failing"]
-            drive.smart = _smart(parsed)
-            drive.failing = parsed.failing
-            for name, value in health.items():
-                if value is not None:
-                    setattr(drive, name, value)
-                    changed.append(name)
-            if parsed.capacity_bytes and not drive.capacity_bytes:
-                drive.capacity_bytes = parsed.capacity_bytes
-                changed.append("capacity_bytes")
-            if parsed.model and not drive.model:
-                drive.model = parsed.model[:120]
-                changed.append("model")
-            drive.save(update_fields=changed)
+            drive = by_key[key]
+            _update(drive, parsed)
             outcome.drives_updated.append(drive.tag)
         if key:
             by_key[key] = drive
         if drive.failing:
             outcome.failing.append(drive.tag)
     return by_key
+
+
+def _update(drive: Drive, parsed: ParsedDrive) -> None:
+    """Refresh a recorded drive's SMART health from a report and fill its gaps."""
+    health = {name: getattr(parsed, name) for name in HEALTH_FIELDS}
+    changed = ["smart", "failing"]
+    drive.smart = _smart(parsed)
+    drive.failing = parsed.failing
+    for name, value in health.items():
+        if value is not None:
+            setattr(drive, name, value)
+            changed.append(name)
+    if parsed.capacity_bytes and not drive.capacity_bytes:
+        drive.capacity_bytes = parsed.capacity_bytes
+        changed.append("capacity_bytes")
+    if parsed.model and not drive.model:
+        drive.model = parsed.model[:120]
+        changed.append("model")
+    drive.save(update_fields=changed)

@@ -6,6 +6,7 @@ from refurb.services.drives import (  # noqa: F401
     drive_record_check,
     drive_record_destruction,
     drive_record_erasure,
+    drives_add,
 )
 from refurb.services.intake import (  # noqa: F401
     device_confirm_no_storage,

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from refurb.events import event_append
+from refurb.events import NewEvent, event_append, event_append_many
 from refurb.integrity import drive_status_recompute
 from refurb.models import (
     Destruction,
@@ -25,7 +25,7 @@ from refurb.snapshots.methods import classify, is_read_only
 from refurb.states import DRIVE_FOUND_STATES, EXIT_STATES, State
 from refurb.transitions import ALL
 from workshop.exceptions import DomainError, validate
-from workshop.services import tag_allocate
+from workshop.services import tag_allocate, tag_allocate_many
 from workshop.tags import DRIVE
 
 # Stored as is (reasons are the workers' words, never translated when stored).
@@ -119,6 +119,71 @@ def drive_add(
             )
     _sync(device, locked)
     return drive
+
+
+def drives_add(
+    *, device: Device, drives: list[dict], actor, workstation=None, now: datetime | None = None
+) -> list[Drive]:
+    """Record several drives found in ``device`` at once (a bench report's), in order.
+
+    What ``drive_add`` does for each, in a number of queries that does not grow with the
+    drives: the device locked once, their tags taken in one step of the site's counter, the
+    drives inserted together and their ``drive_added`` events appended in one batch. Each item
+    of ``drives`` holds ``drive_add``'s keyword arguments (``kind``, ``serial_number``…). A
+    device past ``received`` goes back to it when its first drive is found: that device's
+    drives are recorded one at a time, through ``drive_add``.
+    """
+    if not drives:
+        return []
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _lock(device)
+        if locked.state in EXIT_STATES or locked.state in DRIVE_FOUND_STATES:
+            added = [
+                drive_add(device=locked, actor=actor, workstation=workstation, now=now, **item)
+                for item in drives
+            ]
+            _sync(device, locked)
+            return added
+        tags = tag_allocate_many(site=locked.site, kind=DRIVE, count=len(drives))
+        added = []
+        for tag, item in zip(tags, drives, strict=True):
+            values = {"kind": Drive.Kind.HDD, "smart": {}, "failing": False, **item}
+            values["serial_number"] = (values.get("serial_number") or "").strip()
+            values["model"] = (values.get("model") or "").strip()
+            values["smart"] = values["smart"] or {}
+            drive = Drive(device=locked, tag=tag, created_at=now, **values)
+            # The device is the locked row and the tag is fresh from the counter: what
+            # full_clean would read again from the database is known.
+            validate(drive, exclude=["device"], validate_unique=False)
+            added.append(drive)
+        Drive.objects.bulk_create(added)
+        # As in drive_add: a drive found after a "no storage" declaration undoes it, and its
+        # sign-off with it (said on the first drive's event).
+        undone = locked.no_storage_confirmed or locked.no_storage_signed_off
+        payloads = [
+            {
+                "drive": drive.tag,
+                "serial": drive.serial_number,
+                "kind": drive.kind,
+                "failing": drive.failing,
+            }
+            for drive in added
+        ]
+        if undone:
+            payloads[0]["no_storage_undone"] = True
+        event_append_many(
+            [
+                NewEvent(device=locked, code=DeviceEvent.Code.DRIVE_ADDED, payload=payload)
+                for payload in payloads
+            ],
+            actor=actor,
+            workstation=workstation,
+            now=now,
+            device_values={"no_storage_confirmed": False, "no_storage_signed_off": False},
+        )
+    _sync(device, locked)
+    return added
 
 
 def drive_found_proves(device, drive, ctx) -> None:

@@ -47,6 +47,40 @@ def test_a_scan_answers_the_kind_and_the_object(
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("complete", [True, False])
+def test_a_scanned_tag_answers_what_the_device_serializer_answers(
+    client_as, bench_worker, site, collection, shelf, station, complete, django_assert_num_queries
+):
+    """The tag's hot path (one narrow row) and a serial's (DeviceSerializer) agree."""
+    from decimal import Decimal
+
+    from refurb.models import Device
+    from tests.factories import grade, make_device
+
+    extra = {"collection": collection, "weight_kg": Decimal("2.35")} if complete else {}
+    device = make_device(
+        site=site, serial_number="SN-LEAN-1", specs={"ram_gb": 8, "cpu": "i5"}, **extra
+    )
+    if complete:
+        Device.objects.filter(pk=device.pk).update(location=shelf, grade=grade("B"))
+    client = client_as(bench_worker, station("test"))
+    client.get(f"/api/scan/{device.asset_tag}")  # a first scan, as on a bench
+    # session, user, roles, the device's row, the bench (for `next`)
+    with django_assert_num_queries(5):
+        by_tag = client.get(f"/api/scan/{device.asset_tag.lower()}").json()
+    by_serial = client.get("/api/scan/sn-lean-1").json()
+    assert by_tag["code"] == device.asset_tag
+    assert by_tag["object"] == by_serial["object"]
+    detail = client.get(f"/api/devices/{device.asset_tag}/").json()
+    detail.pop("drives")
+    assert by_tag["object"] == detail
+    if complete:
+        assert (by_tag["object"]["location"], by_tag["object"]["grade"]) == (shelf.tag, "B")
+        assert by_tag["object"]["donor"] == collection.donor_id
+        assert by_tag["object"]["weight_kg"] == "2.350"
+
+
+@pytest.mark.django_db
 def test_a_scan_by_serial_number_finds_the_device(client_as, bench_worker, site):
     from tests.factories import make_device
 

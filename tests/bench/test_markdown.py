@@ -49,7 +49,8 @@ def runs(tmp_path):
 def test_the_block_shows_each_run_newest_first_with_machine_load_commit_and_date(runs, tmp_path):
     block = generated_block(runs, root=tmp_path)
     assert block.startswith(BEGIN) and block.endswith(END)
-    assert block.index("abc123def456") < block.index("0ld0ld0ld0ld")
+    runs_part = block[block.index("| run | |") :]  # after the side-by-side comparison
+    assert runs_part.index("abc123def456") < runs_part.index("0ld0ld0ld0ld")
     assert "| started | 2026-12-01T13:00:00+0100 |" in block
     assert "| load average at start (1, 5, 15 min) | 0.50, 0.25, 0.12 |" in block
     assert "2 × Test CPU, 4.0 GB" in block
@@ -73,3 +74,20 @@ def test_check_fails_until_write_has_run(runs, tmp_path, capsys):
     assert main(["--write", str(page), *args]) == 0
     assert main(["--check", str(page), *args]) == 0
     assert page.read_text().startswith("# Performance\n\n" + BEGIN)
+
+
+def test_two_runs_of_one_data_set_are_compared_side_by_side_with_ratios(tmp_path):
+    before = {**RUN, "started_at": "2026-11-01T13:00:00+0100", "commit": "0ld0ld0ld0ld"}
+    before["scenarios"] = [{**RUN["scenarios"][0], "p50_ms": 4.0, "queries": 9}]
+    before["seed"] = {"seconds": {"rollups": 129.0, "analyze": 2.0, "total": 140.0}}
+    after = {**RUN, "seed": {"seconds": {"analyze": 2.5, "rollups": 3.9, "total": 20.0}}}
+    other = {**RUN, "devices_present": 20, "started_at": "2026-12-02T13:00:00+0100"}
+    for name, run in (("a.json", before), ("b.json", after), ("c.json", other)):
+        (tmp_path / name).write_text(json.dumps(run))
+    block = generated_block(sorted(tmp_path.glob("*.json")), root=tmp_path)
+    assert block.count("### Side by side") == 1  # the 20-device run has nothing to face
+    assert "### Side by side: sqlite 3.40.1, 10 devices" in block
+    assert "Before: commit `0ld0ld0ld0ld`" in block and "After: commit `abc123def456`" in block
+    assert "| api_scan | 4.0 | 1.0 | 0.25 | 2.0 | 2.0 | 9 | 2 |" in block
+    assert "later" not in block.split("### sqlite")[0]  # skipped scenarios are not compared
+    assert "analyze 2.0 → 2.5, rollups 129.0 → 3.9, total 140.0 → 20.0" in block

@@ -41,6 +41,15 @@ def test_the_seeder_writes_the_number_of_devices_asked_for(seeded):
     assert seeded.rows["devices"] == N
 
 
+def test_statistics_are_refreshed_before_the_rollups_read_the_history(seeded):
+    from bench.seed.run import STEPS
+
+    names = [step.name for step in STEPS]
+    assert names.index("devices") < names.index("analyze") < names.index("rollups")
+    assert names.index("rollups") < names.index("analyze_rollups")
+    assert {"analyze", "rollups", "analyze_rollups"} <= set(seeded.timings)
+
+
 def test_rebuild_states_finds_no_mismatch(seeded):
     call_command("rebuild_states", "--quiet")
 

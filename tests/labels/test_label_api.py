@@ -263,3 +263,25 @@ def test_shop_labels_of_a_site_cost_the_same_queries_for_1_and_4_devices_on_sale
         response = api.get(_url("shop_label", site.code, "pdf", stock="avery-l7160"))
     assert response.status_code == 200
     assert len(decode(pdf_pages(response.content, 203)[0])) == 2 * count  # barcode + QR each
+
+
+@pytest.mark.parametrize("count", [1, 40])
+def test_a_print_job_costs_the_same_queries_for_1_and_40_tags(
+    api, site, bench_worker, make_printer, count, django_assert_num_queries
+):
+    from refurb.chain import chains_verify
+    from refurb.models import DeviceEvent
+
+    printer = make_printer()
+    tags = [factories.make_device(site=site, actor=bench_worker).asset_tag for _ in range(count)]
+    body = {"template": "device_tag", "codes": tags, "printer": printer.pk}
+    # Roles, printer, devices; the job validated and recorded (8, savepoints included); then
+    # the outcome (10): job locked and saved, devices printed before, devices locked, the
+    # actor's site, one insert of the events, one update of the devices' chain heads.
+    with django_assert_num_queries(21):
+        response = api.post("/api/print-jobs/", body, format="json")
+    assert response.status_code == 201, response.content[:300]
+    job = response.json()["id"]
+    printed = DeviceEvent.objects.filter(code=DeviceEvent.Code.PRINTED, payload__job=job)
+    assert sorted(printed.values_list("device__asset_tag", flat=True)) == sorted(tags)
+    assert chains_verify().ok

@@ -136,3 +136,45 @@ def test_a_sign_off_racing_a_drive_found_never_leaves_a_signed_off_device_with_a
     device.refresh_from_db()
     assert device.drives.count() == 1
     assert not device.no_storage_signed_off and not device.no_storage_confirmed
+
+
+def test_benches_adding_drives_singly_and_in_batches_at_once_get_distinct_consecutive_tags(
+    site, bench_worker
+):
+    from refurb.chain import chains_verify
+    from refurb.services import drive_add, drives_add
+    from workshop.tags import DRIVE
+
+    devices = [factories.make_device(site=site, actor=bench_worker) for _ in range(6)]
+
+    def work(index):
+        device = Device.objects.get(pk=devices[index].pk)
+        specs = [{"serial_number": f"SN-{index}-{n}"} for n in range(3)]
+        if index % 2:  # one report's drives at once
+            return [d.tag for d in drives_add(device=device, drives=specs, actor=bench_worker)]
+        return [drive_add(device=device, actor=bench_worker, **spec).tag for spec in specs]
+
+    outcomes = run_threads(6, work)
+    assert all(kind == "ok" for kind, _ in outcomes), outcomes
+    tags = [tag for _, made in outcomes for tag in made]
+    assert sorted(int(tag[3:-1]) for tag in tags) == list(range(1, 19))
+    assert workshop_services.tag_allocate(site=site, kind=DRIVE) == make_tag("LY", DRIVE, 19)
+    assert chains_verify().ok
+
+
+def test_two_reports_adding_drives_to_one_device_at_once_keep_its_chain(site, bench_worker):
+    from refurb.chain import chains_verify
+    from refurb.services import drives_add
+
+    device = factories.make_device(site=site, actor=bench_worker)
+
+    def work(index):
+        copy = Device.objects.get(pk=device.pk)
+        specs = [{"serial_number": f"SN-{index}-{n}"} for n in range(4)]
+        return len(drives_add(device=copy, drives=specs, actor=bench_worker))
+
+    assert run_threads(2, work) == [("ok", 4), ("ok", 4)]
+    seqs = list(DeviceEvent.objects.filter(device=device).values_list("seq", flat=True))
+    assert seqs == list(range(1, 10))
+    assert Device.objects.get(pk=device.pk).event_seq == 9
+    assert chains_verify().ok

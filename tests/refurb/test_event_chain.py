@@ -331,3 +331,64 @@ def test_every_broken_device_is_reported_with_an_exit_code(laptop, site, bench_w
     assert laptop.asset_tag in out and others[1].asset_tag in out
     assert others[0].asset_tag not in out
     assert "2 broken device(s) out of 3" in str(raised.value)
+
+
+def _batch(devices, per_device=1):
+    from refurb.events import NewEvent
+
+    return [
+        NewEvent(device=device, code=DeviceEvent.Code.REPAIR, reason=f"lot {device.pk}/{n}")
+        for n in range(per_device)
+        for device in devices
+    ]
+
+
+def test_a_batch_appends_sealed_chains_that_the_verifier_accepts(
+    site, bench_worker, manager, station
+):
+    from refurb.events import event_append_many
+
+    devices = [factories.make_device(site=site, actor=bench_worker) for _ in range(3)]
+    heads = [device.event_head for device in devices]
+    written = event_append_many(
+        _batch(devices, per_device=2), actor=bench_worker, workstation=station(), now=WHEN
+    )
+    assert len(written) == 6
+    for device, head in zip(devices, heads, strict=True):
+        stored = list(DeviceEvent.objects.filter(device=device).order_by("seq"))
+        assert [event.seq for event in stored] == [1, 2, 3]
+        assert stored[1].prev_hash == head and stored[2].prev_hash == stored[1].hash
+        assert all(event.hash == recomputed(event) for event in stored)
+        fresh = Device.objects.get(pk=device.pk)
+        assert (fresh.event_seq, fresh.event_head) == (3, stored[2].hash)
+        assert (device.event_seq, device.event_head) == (3, stored[2].hash)
+    # A later single append goes on from the head the batch left.
+    write_off(devices[0], manager, station)
+    assert chains_verify().ok
+
+
+@pytest.mark.parametrize("count", [1, 25])
+def test_a_batch_costs_two_queries_whatever_its_size(
+    site, bench_worker, station, count, django_assert_num_queries
+):
+    from refurb.events import event_append_many
+
+    devices = [factories.make_device(site=site, actor=bench_worker) for _ in range(count)]
+    workstation = station()
+    with transaction.atomic(), django_assert_num_queries(2):  # one insert, one update
+        event_append_many(_batch(devices), actor=bench_worker, workstation=workstation)
+    assert DeviceEvent.objects.filter(code=DeviceEvent.Code.REPAIR).count() == count
+    assert chains_verify().ok
+
+
+def test_a_batch_from_another_sites_bench_writes_nothing(site, bench_worker):
+    from refurb.events import event_append_many
+    from workshop.exceptions import DomainError
+
+    device = factories.make_device(site=site, actor=bench_worker)
+    elsewhere = factories.WorkstationFactory(site=factories.SiteFactory(code="NA"))
+    with pytest.raises(DomainError) as refused:
+        event_append_many(_batch([device]), workstation=elsewhere)
+    assert refused.value.code == "other_site"
+    assert DeviceEvent.objects.filter(device=device).count() == 1
+    assert Device.objects.get(pk=device.pk).event_seq == 1

@@ -59,3 +59,24 @@ def test_events_cannot_be_changed_or_deleted_in_the_admin(admin_client_logged, l
     admin_client_logged.post(change, {"reason": "forged"})
     assert admin_client_logged.post(delete, {"post": "yes"}).status_code == 403
     assert DeviceEvent.objects.get(pk=event.pk).reason == ""
+
+
+@pytest.mark.parametrize("events", [1, 8])
+def test_a_device_change_page_costs_the_same_queries_for_1_and_8_events(
+    admin_client_logged, site, bench_worker, station, events, django_assert_num_queries
+):
+    from refurb.events import NewEvent, event_append_many
+    from tests import factories
+
+    device = factories.make_device(site=site, actor=bench_worker)
+    more = [NewEvent(device=device, code=DeviceEvent.Code.REPAIR, reason=f"n{n}") for n in range(7)]
+    if events > 1:
+        event_append_many(more, actor=bench_worker, workstation=station())
+    url = reverse("admin:refurb_device_change", args=[device.pk])
+    admin_client_logged.get(url)  # a first visit, as a manager's
+    # session, user, device, its events (who and at which bench, joined), its drives, then
+    # three for the form's related fields, whatever the number of events
+    with django_assert_num_queries(8):
+        page = admin_client_logged.get(url)
+    assert page.status_code == 200
+    assert page.content.decode().count(bench_worker.username) >= events
