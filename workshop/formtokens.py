@@ -9,9 +9,13 @@ reload) waits for the first answer when it is still running, then gets that answ
 changes nothing. A token posted to another path is an error of the page: the second request
 runs as if it had no token. Answers of 500 and above release the claim so a retry can run.
 
-The middleware sits before the session and message middleware, so the stored answer holds
-the cookies they set (the messages of the first request reach the browser with the replay).
-It checks CSRF itself before claiming anything.
+The stored answer also holds the messages the first request left for the next page (the
+print notices among them, ``workshop.labelprint``). The replay adds them to the second
+request's own messages, so the page the replay leads to shows them, whichever of the two
+answers the browser follows and whichever page load reads the messages first; a message
+the browser already holds is not added twice. The middleware sits before the session and
+message middleware, so the stored answer holds the other cookies they set. It checks CSRF
+itself before claiming anything.
 """
 
 from __future__ import annotations
@@ -20,11 +24,11 @@ import secrets
 import time
 
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import CsrfViewMiddleware
 
-from workshop.labelprint import notices_add
 from workshop.models import IdempotencyKey
 
 FIELD = "form_token"
@@ -60,7 +64,7 @@ class FormTokenMiddleware:
                 IdempotencyKey.objects.filter(pk=claim.pk).delete()
             else:
                 answer = _answer(response)
-                answer["notices"] = getattr(request, "_print_notices", [])
+                answer["messages"] = _pending_messages(request)
                 IdempotencyKey.objects.filter(pk=claim.pk).update(
                     status=response.status_code, body=answer
                 )
@@ -94,12 +98,39 @@ class FormTokenMiddleware:
             if previous is None or previous.path != request.path[:500]:
                 return None  # released (the first one failed) or another form: run it
             if previous.status is not None:
-                for notice in (previous.body or {}).get("notices", []):
-                    notices_add(request, notice)  # the print outcome, shown again
+                _messages_add(request, (previous.body or {}).get("messages", []))
                 return _replay(previous)
             if time.monotonic() >= deadline:
                 return None
             time.sleep(0.05)
+
+
+def _pending_messages(request) -> list[dict]:
+    """The messages this request leaves for the next page (not those it showed itself)."""
+    storage = getattr(request, "_messages", None)
+    queued = getattr(storage, "_queued_messages", None) or []
+    return [
+        {"level": m.level, "message": str(m.message), "extra_tags": m.extra_tags or ""}
+        for m in queued
+    ]
+
+
+def _messages_add(request, recorded: list[dict]) -> None:
+    """Add the first answer's messages to this request's, except those already waiting."""
+    from django.contrib.messages import add_message
+
+    storage = getattr(request, "_messages", None)
+    if storage is None:
+        return
+    waiting = {
+        (m.level, str(m.message), m.extra_tags or "")
+        for m in [*storage._loaded_messages, *storage._queued_messages]
+    }
+    for item in recorded:
+        key = (item["level"], item["message"], item.get("extra_tags", ""))
+        if key not in waiting:
+            waiting.add(key)
+            add_message(request, item["level"], item["message"], extra_tags=item["extra_tags"])
 
 
 def _answer(response) -> dict:
@@ -124,6 +155,7 @@ def _answer(response) -> dict:
                 "samesite": morsel["samesite"] or None,
             }
             for morsel in response.cookies.values()
+            if morsel.key != CookieStorage.cookie_name  # the messages are added, not copied
         ],
     }
 

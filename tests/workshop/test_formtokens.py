@@ -102,6 +102,44 @@ def test_a_double_click_on_a_move_shows_one_success_and_no_error(at_bench, crew,
     assert laptop.events.filter(code="transition").count() == 1
 
 
+def test_a_replay_brings_the_first_answers_messages_even_once_they_were_shown(
+    at_bench, crew, laptop
+):
+    """The browser followed the first answer, which showed the message; the second click's
+    answer leads to another load of the page, which must say the same thing, once."""
+    from django.utils import timezone
+
+    from demo.walks import device_make_safe
+
+    device_make_safe(laptop, crew, now=timezone.now())
+    client = at_bench(crew.bench, WK.ERASURE)
+    url = reverse("bench:transition", args=[laptop.asset_tag])
+    data = {"to": "wiped", "form_token": "move-2"}
+    first = client.post(url, data)
+    shown = client.get(first.url)
+    assert [m.level_tag for m in shown.context["messages"]] == ["success"]
+    again = client.post(url, data, follow=True)
+    assert again.redirect_chain[0][0] == first.url
+    assert [m.level_tag for m in again.context["messages"]] == ["success"]
+    assert laptop.events.filter(code="transition").count() == 1
+
+
+def test_a_replay_when_the_browser_kept_the_first_cookie_shows_the_message_once(
+    at_bench, crew, laptop
+):
+    from django.utils import timezone
+
+    from demo.walks import device_make_safe
+
+    device_make_safe(laptop, crew, now=timezone.now())
+    client = at_bench(crew.bench, WK.ERASURE)
+    url = reverse("bench:transition", args=[laptop.asset_tag])
+    data = {"to": "wiped", "form_token": "move-3"}
+    client.post(url, data)  # its messages cookie is kept, not read yet
+    page = client.post(url, data, follow=True)
+    assert [m.level_tag for m in page.context["messages"]] == ["success"]
+
+
 def test_every_screen_form_that_posts_carries_a_one_time_token():
     roots = [Path(settings.BASE_DIR) / app / "templates" for app in settings.PROJECT_APPS]
     missing = []
