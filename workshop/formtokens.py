@@ -12,8 +12,9 @@ runs as if it had no token. Answers of 500 and above release the claim so a retr
 The stored answer also holds the messages the first request left for the next page (the
 print notices among them, ``workshop.labelprint``). The replay adds them to the second
 request's own messages, so the page the replay leads to shows them, whichever of the two
-answers the browser follows and whichever page load reads the messages first; a message
-the browser already holds is not added twice. The middleware sits before the session and
+answers the browser follows and whichever page load reads the messages first (the replay
+writes them into its own messages cookie again); a message the browser already holds is
+not added twice. The middleware sits before the session and
 message middleware, so the stored answer holds the other cookies they set. It checks CSRF
 itself before claiming anything.
 """
@@ -116,11 +117,16 @@ def _pending_messages(request) -> list[dict]:
 
 
 def _messages_add(request, recorded: list[dict]) -> None:
-    """Add the first answer's messages to this request's, except those already waiting."""
+    """Give this request the first answer's messages, once each.
+
+    The replay's answer always writes them into its messages cookie, even those the browser
+    sent back with this request: by the time the browser follows the replay, the page load
+    of the first answer may have read and cleared that cookie.
+    """
     from django.contrib.messages import add_message
 
     storage = getattr(request, "_messages", None)
-    if storage is None:
+    if storage is None or not recorded:
         return
     waiting = {
         (m.level, str(m.message), m.extra_tags or "")
@@ -131,6 +137,7 @@ def _messages_add(request, recorded: list[dict]) -> None:
         if key not in waiting:
             waiting.add(key)
             add_message(request, item["level"], item["message"], extra_tags=item["extra_tags"])
+    storage.added_new = True  # store the messages again, those already waiting included
 
 
 def _answer(response) -> dict:
