@@ -132,6 +132,7 @@ def _shop(printer_port: int, make_user):
         stations=stations,
     )
     WorkerProfile.objects.update_or_create(user=crew.shop, defaults={"site": site})
+    yesterday = timezone.now() - timedelta(days=1)
     laptop = factories.make_device(
         site=site,
         category_code="laptop",
@@ -139,8 +140,8 @@ def _shop(printer_port: int, make_user):
         serial_number="PF0XK2LM",
         make="Lenovo",
         model="ThinkPad T470",
+        now=yesterday,
     )
-    yesterday = timezone.now() - timedelta(days=1)
     device_advance(laptop, State.GRADED, crew, grade="B", now=yesterday, step=timedelta(minutes=5))
     return site, crew, laptop
 
@@ -177,6 +178,8 @@ def test_the_shop_staff_put_a_laptop_on_sale_sell_it_to_an_association_and_repri
     # The graded laptop is scanned: the counter offers to put it on sale, and does.
     walk.scan(tag)
     assert page.locator("#basket tr.line").count() == 1
+    assert page.locator(f"[data-graded='{tag}']").is_visible()
+    assert page.locator("#basket .field__error").count() == 0, "an offered move is no error"
     walk.check_screen("counter-graded")
     walk.submit(f"[data-put-on-sale='{tag}']")
     laptop.refresh_from_db()
@@ -194,6 +197,9 @@ def test_the_shop_staff_put_a_laptop_on_sale_sell_it_to_an_association_and_repri
     walk.click(f"#basket [data-device-card='{tag}']")
     page.wait_for_url(f"**/device/{tag}/")
     settle(page)
+    assert (
+        page.inner_text("[data-price] dd") == f"70,00{N}€ prix solidaire · 120,00{N}€ prix standard"
+    )
     walk.check_screen("device-card")
     walk.submit("form.reprint button[value='shop_label']")
     assert workday._printed_codes(printer, 2) >= {tag}
