@@ -27,6 +27,8 @@ LABEL_SUFFIX = gettext_lazy(":")
 # A space (or none) before a high punctuation mark that ends a word: "Poids (kg):" or
 # "Prêt ?" but never "12:30", "http://" or "?q=" (the mark is followed by a space or the end).
 _HIGH = re.compile(r"(?<=[^\s\u202f])[ \u00a0]?([:;!?])(?=[\s\u00a0)»”]|$)")
+# A number and its unit sign: "60 %" or "89,50€".
+_SIGN = re.compile(r"(?<=\d)[ \u00a0]?([%€])")
 
 
 def french() -> bool:
@@ -70,10 +72,12 @@ def percent(value, places: int = 0) -> str:
 
 
 def punctuate(text) -> str:
-    """French text with a narrow no-break space before ``: ; ! ?`` (other languages: as is)."""
+    """French text with a narrow no-break space before ``: ; ! ?`` and between a number and
+    its ``%`` or ``€`` (other languages: as is)."""
     if text is None:
         return ""
     text = str(text)
     if not french():
         return text
-    return _HIGH.sub(lambda match: NNBSP + match.group(1), text)
+    text = _HIGH.sub(lambda match: NNBSP + match.group(1), text)
+    return _SIGN.sub(lambda match: NNBSP + match.group(1), text)

@@ -47,6 +47,7 @@ def test_percent_has_its_narrow_space_in_french():
         ("Statut\u00a0: prêt", f"Statut{N}: prêt"),
         ("Prêt ? Oui !", f"Prêt{N}? Oui{N}!"),
         ("rouge ; vert", f"rouge{N}; vert"),
+        ("batterie à 60 % ou plus, 89,50€", f"batterie à 60{N}% ou plus, 89,50{N}€"),
         (f"Déjà{N}: fait", f"Déjà{N}: fait"),  # once only
         ("à 12:30, voir https://exemple.fr/?q=1", "à 12:30, voir https://exemple.fr/?q=1"),
     ],
