@@ -102,7 +102,7 @@ def _shop(printer_port: int, make_user):
     make_grid()
     zebra = Printer(
         site=site,
-        name="Zebra comptoir",
+        name="Zebra boutique",
         kind=Printer.Kind.RAW9100,
         host="127.0.0.1",
         port=printer_port,
@@ -116,7 +116,7 @@ def _shop(printer_port: int, make_user):
         WK.ERASURE: "Effacement 1",
         WK.TEST: "Test 1",
         WK.GRADING: "Tri et grade",
-        WK.SHOP: "Comptoir",
+        WK.SHOP: "Boutique",
     }
     stations = {
         kind: factories.WorkstationFactory(
@@ -164,13 +164,13 @@ def test_the_shop_staff_put_a_laptop_on_sale_sell_it_to_an_association_and_repri
     badge_create(user=crew.shop, code="BADGE-LUCAS", pin="4826")
     page, walk = french_page, ShopWalk(french_page, prefix="shop-day")
 
-    # Sign in with the badge and the PIN, choose the counter: the counter opens.
+    # Sign in with the badge and the PIN, choose the shop workstation: the counter opens.
     page.goto("/")
     page.wait_for_url("**/signin/**")
     walk.scan("BADGE-LUCAS")
     walk.scan("4826")
     page.wait_for_url("**/workstation/**")
-    walk.click("button[name='workstation'][data-name='Comptoir']")
+    walk.click("button[name='workstation'][data-name='Boutique']")
     page.wait_for_url("**/shop/counter/")
     settle(page)
     walk.check_screen("counter")

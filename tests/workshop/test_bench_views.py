@@ -467,7 +467,7 @@ def test_grading_bench_grades_with_the_chosen_grade(at_bench, bench_worker, lapt
     client = at_bench(bench_worker, WK.GRADING)
     page = client.get(reverse("bench:grading-device", args=[laptop.asset_tag]))
     assert page.context["can_grade"]
-    assert escape(factories.grade("A").criteria).encode() in page.content
+    assert escape(_french(factories.grade("A").criteria)).encode() in page.content
     client.post(
         reverse("bench:transition", args=[laptop.asset_tag]), {"to": "graded", "grade": "C"}
     )
@@ -536,3 +536,13 @@ def test_a_user_without_any_role_cannot_use_the_benches(client, make_user, stati
     )
     assert response.status_code == 403
     assert not Device.objects.exists()
+
+
+def _french(text: str) -> str:
+    """``text`` as a French screen prints it (``workshop.typography.punctuate``)."""
+    from django.utils import translation
+
+    from workshop.typography import punctuate
+
+    with translation.override("fr"):
+        return punctuate(text)
