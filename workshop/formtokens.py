@@ -10,13 +10,15 @@ changes nothing. A token posted to another path is an error of the page: the sec
 runs as if it had no token. Answers of 500 and above release the claim so a retry can run.
 
 The stored answer also holds the messages the first request left for the next page (the
-print notices among them, ``workshop.labelprint``). The replay adds them to the second
-request's own messages, so the page the replay leads to shows them, whichever of the two
-answers the browser follows and whichever page load reads the messages first (the replay
-writes them into its own messages cookie again); a message the browser already holds is
-not added twice. The middleware sits before the session and
-message middleware, so the stored answer holds the other cookies they set. It checks CSRF
-itself before claiming anything.
+print notices among them, ``workshop.labelprint``). An htmx replay of an answer that led to
+another page load (``HX-Location``, a redirect) answers 204, nothing to swap: the browser is
+already showing, or loading, the page the first answer led to, with its messages. Any other
+replay adds them to the second request's own messages, so the page the replay leads to
+shows them, whichever page load reads the messages first (the replay writes them into its
+own messages cookie again); a message the browser already holds is not added twice.
+
+The middleware sits before the session and message middleware, so the stored answer holds
+the other cookies they set. It checks CSRF itself before claiming anything.
 """
 
 from __future__ import annotations
@@ -99,11 +101,34 @@ class FormTokenMiddleware:
             if previous is None or previous.path != request.path[:500]:
                 return None  # released (the first one failed) or another form: run it
             if previous.status is not None:
+                if request.headers.get("HX-Request") == "true" and _leads_on(previous):
+                    return _unchanged()
                 _messages_add(request, (previous.body or {}).get("messages", []))
                 return _replay(previous)
             if time.monotonic() >= deadline:
                 return None
             time.sleep(0.05)
+
+
+def _leads_on(previous: IdempotencyKey) -> bool:
+    """Whether the first answer sent the browser on to another page load."""
+    headers = (previous.body or {}).get("headers", {})
+    return 300 <= previous.status < 400 or any(
+        name.lower() in ("hx-location", "hx-redirect", "hx-refresh") for name in headers
+    )
+
+
+def _unchanged() -> HttpResponse:
+    """The answer to an htmx replay of a submit whose answer led on: nothing to swap.
+
+    ``bench.js`` lets a form be sent again only once the first answer is back, and htmx loads
+    the page that answer leads to one request after another: a second load after the replay
+    would come after the first one had shown (and cleared) the messages, and replace it with
+    a page that says nothing. htmx leaves the page as it is on a 204.
+    """
+    response = HttpResponse(status=204)
+    response["X-Form-Replayed"] = "true"
+    return response
 
 
 def _pending_messages(request) -> list[dict]:

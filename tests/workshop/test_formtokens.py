@@ -40,12 +40,27 @@ def test_a_form_submitted_twice_with_its_token_does_the_work_once(at_bench, benc
     assert second["X-Form-Replayed"] == "true"
 
 
-def test_an_htmx_double_submit_replays_the_htmx_answer(at_bench, bench_worker):
+def test_an_htmx_double_submit_leaves_the_page_the_first_answer_led_to(at_bench, bench_worker):
+    """htmx loads the page of the first answer (``HX-Location``); the replay swaps nothing,
+    so that page, which shows the messages, stays on screen."""
     client = at_bench(bench_worker, WK.INTAKE)
     first = _collection(client, "tok-h", **HTMX)
+    assert first["HX-Location"]
     second = _collection(client, "tok-h", **HTMX)
     assert Collection.objects.count() == 1
-    assert second["HX-Location"] == first["HX-Location"]
+    assert second.status_code == 204 and second["X-Form-Replayed"] == "true"
+    assert "HX-Location" not in second and "messages" not in second.cookies
+
+
+def test_an_htmx_double_submit_that_answered_a_partial_replays_it(at_bench, bench_worker):
+    """A first answer that was the page itself (here: a refusal shown in place) is sent again."""
+    client = at_bench(bench_worker, WK.INTAKE)
+    data = {"category": "", "form_token": "tok-p"}
+    first = client.post(reverse("bench:device-register"), data, **HTMX)
+    second = client.post(reverse("bench:device-register"), data, **HTMX)
+    assert second["X-Form-Replayed"] == "true"
+    assert "HX-Location" not in first and first.status_code == 200
+    assert (second.status_code, second.content) == (first.status_code, first.content)
 
 
 def test_a_new_token_is_a_new_action(at_bench, bench_worker):
