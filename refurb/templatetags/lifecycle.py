@@ -84,3 +84,25 @@ def may_issue_certificates(context, site_id) -> bool:
     return role_allows(user_roles(user), "certificate", "issue") and site_allowed(
         site_id, actor=user
     )
+
+
+def _spec_labels() -> dict[str, str]:
+    return {
+        "cpu_model": _("Processor"),
+        "cpu_generation": _("CPU generation"),
+        "cpu_cores": _("CPU cores"),
+        "cpu_threads": _("CPU threads"),
+        "ram_gb": _("Memory (GB)"),
+        "storage_gb": _("Storage (GB)"),
+        "storage_kind": _("Kind of storage"),
+        "screen_inches": _("Screen (inches)"),
+        "battery_design_wh": _("Battery design capacity (Wh)"),
+        "battery_health_pct": _("Battery health (%)"),
+        "gpus": _("Graphics"),
+    }
+
+
+@register.filter
+def spec_label(key: str) -> str:
+    """The name of a spec key (``ram_gb``) in the screen's language; an unknown key as is."""
+    return _spec_labels().get(str(key), str(key))

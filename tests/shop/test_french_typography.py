@@ -94,7 +94,7 @@ def test_the_shop_screens_and_the_device_card_read_the_french_way(at_counter, cr
     pages["sale with a credit note"] = client.get(reverse("shop:sale", args=[sale.pk]))
     pages["device card"] = client.get(reverse("bench:device", args=[graded.asset_tag]))
     pages["public device"] = client.get(reverse("shop:public_device", args=[graded.asset_tag]))
-    other = on_sale()
+    other = on_sale(specs={"ram_gb": 8, "storage_gb": 256, "cpu_generation": 7})
     pages["public device on sale"] = client.get(
         reverse("shop:public_device", args=[other.asset_tag])
     )
@@ -107,9 +107,11 @@ def test_the_shop_screens_and_the_device_card_read_the_french_way(at_counter, cr
     sale_page = pages["sale"].content.decode()
     assert "Monnaie à rendre\u202f: 30,50\u202f€." in sale_page
     assert "70,00\u202f€" in sale_page
-    assert "70,00\u202f€ prix solidaire · 120,00\u202f€ prix standard" in (
-        pages["device card on sale"].content.decode()
-    )
+    card = pages["device card on sale"].content.decode()
+    assert "70,00\u202f€ prix solidaire · 120,00\u202f€ prix standard" in card
+    shown = " ".join(visible_text(card))
+    assert "Mémoire (Go)" in shown and "Stockage (Go)" in shown
+    assert not re.search(r"\b(ram_gb|storage_gb|cpu_generation)\b", shown)
 
 
 def test_a_bench_screen_and_its_form_labels_read_the_french_way(client, bench_worker, station):
