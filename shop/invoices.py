@@ -19,16 +19,17 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
 
 from shop.models import CreditNote, PaymentMethod, Sale, VatRegime
+from workshop import typography
 from workshop.pdftext import pdf_plain
 
-MARGIN_MENTION = "Régime particulier – Biens d'occasion (art. 297 A du CGI) : TVA sur la marge"
+MARGIN_MENTION = "Régime particulier – Biens d'occasion (art. 297 A du CGI)\u202f: TVA sur la marge"
 EXEMPT_MENTION = "TVA non applicable, art. 293 B du CGI"
 
 
 def money(amount: Decimal) -> str:
-    """Format an amount the French way: ``1 234,50 €``."""
-    text = f"{amount:,.2f}".replace(",", " ").replace(".", ",")
-    return f"{text} €"
+    """Format an amount the French way: ``1 234,50 €`` (``workshop.typography``)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return typography.money(amount)
 
 
 def vat_mention(regime: str) -> str:
@@ -36,7 +37,7 @@ def vat_mention(regime: str) -> str:
         return MARGIN_MENTION
     if regime == VatRegime.EXEMPT:
         return EXEMPT_MENTION
-    return "TVA 20 % incluse dans les prix"
+    return "TVA 20\u202f% incluse dans les prix"
 
 
 class _Page:

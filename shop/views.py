@@ -9,6 +9,7 @@ through the services; a refused action shows the ``DomainError`` message.
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
@@ -16,6 +17,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from inventory.scan import scan_resolve
@@ -33,7 +35,9 @@ from shop.selectors import (
     sales_visible_to,
     site_legal,
 )
+from workshop import typography
 from workshop.exceptions import DomainError
+from workshop.forms import DecimalCommaField, form_errors
 from workshop.models import Workstation, WorkstationKind
 from workshop.selectors import sees_every_site, user_site
 from workshop.views.common import bench_view, current_workstation, done, render_bench, show_error
@@ -205,6 +209,10 @@ def counter_complete(request):
     if station is None or buyer is None:
         messages.error(request, _("Choose the buyer before taking payment."), extra_tags="buyer")
         return _counter(request)
+    cash = CashForm(request.POST)
+    if not cash.is_valid():
+        messages.error(request, form_errors(cash), extra_tags="cash_given")
+        return _counter(request)
     try:
         sale = services.sale_complete(
             site=station.site,
@@ -213,13 +221,30 @@ def counter_complete(request):
             payment_method=request.POST.get("payment_method", ""),
             actor=request.user,
             workstation=station,
+            cash_given=cash.cleaned_data["cash_given"],
         )
     except DomainError as error:
         show_error(request, error)
         return _counter(request)
     request.session[BASKET] = []
     request.session.pop(BUYER, None)
+    if sale.change_due is not None:
+        messages.success(
+            request,
+            _("Change to give back: %(change)s.") % {"change": typography.money(sale.change_due)},
+            extra_tags="change_due",
+        )
     return done(request, reverse("shop:sale", args=[sale.pk]))
+
+
+class CashForm(forms.Form):
+    cash_given = DecimalCommaField(
+        label=gettext_lazy("Cash received"),
+        required=False,
+        min_value=0,
+        max_digits=10,
+        decimal_places=2,
+    )
 
 
 def _sale(request, pk: int) -> Sale:
@@ -276,8 +301,8 @@ def sale_return(request, pk: int):
             else:
                 messages.success(
                     request,
-                    _("Credit note %(number)s: %(total)s € to refund.")
-                    % {"number": note.number, "total": note.total},
+                    _("Credit note %(number)s: %(total)s to refund.")
+                    % {"number": note.number, "total": typography.money(note.total)},
                     extra_tags="credit_note",
                 )
                 return done(request, reverse("shop:sale", args=[sale.pk]) + "#credit-notes")

@@ -80,7 +80,9 @@ def sanitize(text: str) -> str:
     m = metrics(False)
     b = metrics(True)
     out = []
-    for c in _SPACES.sub(" ", text).strip():
+    # French typography's narrow no-break space (workshop.typography): Vera has none, its
+    # no-break space keeps the words together just as well.
+    for c in _SPACES.sub(" ", text).strip().replace("\u202f", "\u00a0"):
         out.append(c if (m.covers(c) and b.covers(c)) else "?")
     return "".join(out)
 

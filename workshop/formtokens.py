@@ -9,9 +9,16 @@ reload) waits for the first answer when it is still running, then gets that answ
 changes nothing. A token posted to another path is an error of the page: the second request
 runs as if it had no token. Answers of 500 and above release the claim so a retry can run.
 
+The stored answer also holds the messages the first request left for the next page (the
+print notices among them, ``workshop.labelprint``). An htmx replay of an answer that led to
+another page load (``HX-Location``, a redirect) answers 204, nothing to swap: the browser is
+already showing, or loading, the page the first answer led to, with its messages. Any other
+replay adds them to the second request's own messages, so the page the replay leads to
+shows them, whichever page load reads the messages first (the replay writes them into its
+own messages cookie again); a message the browser already holds is not added twice.
+
 The middleware sits before the session and message middleware, so the stored answer holds
-the cookies they set (the messages of the first request reach the browser with the replay).
-It checks CSRF itself before claiming anything.
+the other cookies they set. It checks CSRF itself before claiming anything.
 """
 
 from __future__ import annotations
@@ -20,11 +27,11 @@ import secrets
 import time
 
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import CsrfViewMiddleware
 
-from workshop.labelprint import notices_add
 from workshop.models import IdempotencyKey
 
 FIELD = "form_token"
@@ -60,7 +67,7 @@ class FormTokenMiddleware:
                 IdempotencyKey.objects.filter(pk=claim.pk).delete()
             else:
                 answer = _answer(response)
-                answer["notices"] = getattr(request, "_print_notices", [])
+                answer["messages"] = _pending_messages(request)
                 IdempotencyKey.objects.filter(pk=claim.pk).update(
                     status=response.status_code, body=answer
                 )
@@ -94,12 +101,68 @@ class FormTokenMiddleware:
             if previous is None or previous.path != request.path[:500]:
                 return None  # released (the first one failed) or another form: run it
             if previous.status is not None:
-                for notice in (previous.body or {}).get("notices", []):
-                    notices_add(request, notice)  # the print outcome, shown again
+                if request.headers.get("HX-Request") == "true" and _leads_on(previous):
+                    return _unchanged()
+                _messages_add(request, (previous.body or {}).get("messages", []))
                 return _replay(previous)
             if time.monotonic() >= deadline:
                 return None
             time.sleep(0.05)
+
+
+def _leads_on(previous: IdempotencyKey) -> bool:
+    """Whether the first answer sent the browser on to another page load."""
+    headers = (previous.body or {}).get("headers", {})
+    return 300 <= previous.status < 400 or any(
+        name.lower() in ("hx-location", "hx-redirect", "hx-refresh") for name in headers
+    )
+
+
+def _unchanged() -> HttpResponse:
+    """The answer to an htmx replay of a submit whose answer led on: nothing to swap.
+
+    ``bench.js`` lets a form be sent again only once the first answer is back, and htmx loads
+    the page that answer leads to one request after another: a second load after the replay
+    would come after the first one had shown (and cleared) the messages, and replace it with
+    a page that says nothing. htmx leaves the page as it is on a 204.
+    """
+    response = HttpResponse(status=204)
+    response["X-Form-Replayed"] = "true"
+    return response
+
+
+def _pending_messages(request) -> list[dict]:
+    """The messages this request leaves for the next page (not those it showed itself)."""
+    storage = getattr(request, "_messages", None)
+    queued = getattr(storage, "_queued_messages", None) or []
+    return [
+        {"level": m.level, "message": str(m.message), "extra_tags": m.extra_tags or ""}
+        for m in queued
+    ]
+
+
+def _messages_add(request, recorded: list[dict]) -> None:
+    """Give this request the first answer's messages, once each.
+
+    The replay's answer always writes them into its messages cookie, even those the browser
+    sent back with this request: by the time the browser follows the replay, the page load
+    of the first answer may have read and cleared that cookie.
+    """
+    from django.contrib.messages import add_message
+
+    storage = getattr(request, "_messages", None)
+    if storage is None or not recorded:
+        return
+    waiting = {
+        (m.level, str(m.message), m.extra_tags or "")
+        for m in [*storage._loaded_messages, *storage._queued_messages]
+    }
+    for item in recorded:
+        key = (item["level"], item["message"], item.get("extra_tags", ""))
+        if key not in waiting:
+            waiting.add(key)
+            add_message(request, item["level"], item["message"], extra_tags=item["extra_tags"])
+    storage.added_new = True  # store the messages again, those already waiting included
 
 
 def _answer(response) -> dict:
@@ -124,6 +187,7 @@ def _answer(response) -> dict:
                 "samesite": morsel["samesite"] or None,
             }
             for morsel in response.cookies.values()
+            if morsel.key != CookieStorage.cookie_name  # the messages are added, not copied
         ],
     }
 

@@ -4,22 +4,20 @@ The benches (intake, erasure, the device card, the counter) live in apps below `
 they cannot import it. ``labels/hooks.py`` registers its printer here at start-up; a screen
 calls :func:`bench_print` after the work is saved. Printing never blocks the work: whatever
 happens, the outcome becomes a notice (sent, or what to check with a retry button) that the
-next bench page shows once, beside its messages.
+next bench page shows once, beside its messages (it travels as one of them).
 """
 
 from __future__ import annotations
 
+import json
 import logging
-import time
 from collections.abc import Callable
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 logger = logging.getLogger("atelier.labels")
-SESSION_KEY = "bench_print_notices"
-SHOWN_KEY = "bench_print_notices_shown"
-SHOWN_SECONDS = 10
+NOTICE_TAG = "print-notice"
 MAX_NOTICES = 5
 
 _printer: Callable[..., dict] | None = None
@@ -69,39 +67,46 @@ def bench_print(request, *, template: str, obj: Any, action_key: str) -> dict | 
 
 
 def notices_add(request, notice: dict) -> None:
-    """Keep ``notice`` for the next bench page (once: the same notice pending is not doubled).
+    """Keep ``notice`` for the next bench page, once (the same notice pending is not doubled).
 
-    The request remembers what it added, so that a replayed form submit (a double click,
-    ``workshop.formtokens``) shows the notice again on the page the replay leads to.
+    A notice travels with the Django messages of the request (a message tagged
+    ``print-notice`` holding the notice as JSON): it reaches the page the answer leads to
+    the way a message does, and a replayed form submit (``workshop.formtokens``) carries it
+    again with the first answer's messages.
     """
-    notices = list(request.session.get(SESSION_KEY, []))[-(MAX_NOTICES - 1) :]
-    if notice not in notices:
-        notices.append(notice)
-    request.session[SESSION_KEY] = notices
-    added = getattr(request, "_print_notices", None)
-    if added is None:
-        added = request._print_notices = []
-    added.append(notice)
+    from django.contrib import messages
+
+    storage = getattr(request, "_messages", None)
+    if storage is None:
+        return
+    text = json.dumps(notice, sort_keys=True, ensure_ascii=False)
+    pending = [m for m in storage._queued_messages if m.extra_tags == NOTICE_TAG]
+    if any(m.message == text for m in pending):
+        return
+    level = messages.INFO if notice.get("ok") else messages.WARNING
+    messages.add_message(request, level, text, extra_tags=NOTICE_TAG)
 
 
-def notices_pop(request) -> list[dict]:
-    """The print notices not shown yet; once shown, they stay on that page a few seconds.
+def notice_of(message) -> dict | None:
+    """The print notice a message carries, or None for an ordinary message."""
+    if getattr(message, "extra_tags", "") != NOTICE_TAG:
+        return None
+    try:
+        notice = json.loads(str(message.message))
+    except ValueError:
+        return None
+    return notice if isinstance(notice, dict) else None
 
-    A double click sends two requests, and each leads to its own load of the next page; the
-    browser keeps the last one. Showing the notices again on the same page for ``SHOWN_SECONDS``
-    makes sure the page the person sees says whether the label printed.
-    """
-    session = getattr(request, "session", None)
-    if session is None:
-        return []
-    path, now = getattr(request, "path", ""), time.time()
-    if SESSION_KEY in session:
-        notices = session.pop(SESSION_KEY, [])
-        session[SHOWN_KEY] = {"path": path, "until": now + SHOWN_SECONDS, "notices": notices}
-        return notices
-    shown = session.get(SHOWN_KEY)
-    if shown and shown.get("path") == path and shown.get("until", 0) > now:
-        return list(shown.get("notices", []))
-    if shown:
-        del session[SHOWN_KEY]
-    return []
+
+def bench_messages(request) -> tuple[list, list[dict]]:
+    """The request's messages, split: ordinary messages, then print notices (marks them shown)."""
+    from django.contrib.messages import get_messages
+
+    ordinary, notices = [], []
+    for message in get_messages(request):
+        notice = notice_of(message)
+        if notice is None:
+            ordinary.append(message)
+        elif notice not in notices:
+            notices.append(notice)
+    return ordinary, notices[-MAX_NOTICES:]

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape
 
-# Control characters (newlines, tabs, NUL…) become spaces: a PDF line is one line.
-_CONTROL = {code: " " for code in (*range(0x20), 0x7F)}
+# Control characters (newlines, tabs, NUL…) become spaces: a PDF line is one line. The
+# narrow no-break space of French typography (``workshop.typography``) becomes a no-break
+# space: the PDF fonts have no glyph for it, and it must not break a line either.
+_CONTROL = {code: " " for code in (*range(0x20), 0x7F)} | {0x202F: "\u00a0"}
 
 
 def pdf_plain(value) -> str:

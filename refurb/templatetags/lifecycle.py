@@ -105,3 +105,25 @@ def donor_shown(context, collection) -> str:
     if private_name_visible(getattr(request, "user", None), collection.site_id):
         return donor.name
     return _("a private person")
+
+
+def _spec_labels() -> dict[str, str]:
+    return {
+        "cpu_model": _("Processor"),
+        "cpu_generation": _("CPU generation"),
+        "cpu_cores": _("CPU cores"),
+        "cpu_threads": _("CPU threads"),
+        "ram_gb": _("Memory (GB)"),
+        "storage_gb": _("Storage (GB)"),
+        "storage_kind": _("Kind of storage"),
+        "screen_inches": _("Screen (inches)"),
+        "battery_design_wh": _("Battery design capacity (Wh)"),
+        "battery_health_pct": _("Battery health (%)"),
+        "gpus": _("Graphics"),
+    }
+
+
+@register.filter
+def spec_label(key: str) -> str:
+    """The name of a spec key (``ram_gb``) in the screen's language; an unknown key as is."""
+    return _spec_labels().get(str(key), str(key))

@@ -20,9 +20,12 @@ def _tier_reason(buyer: Buyer) -> tuple[str, str]:
         return Buyer.Tier.STANDARD, str(kind.label)
     if kind == Buyer.Kind.INDIVIDUAL:
         proof = Buyer.Proof(buyer.proof_kind).label if buyer.proof_kind else "?"
-        return Buyer.Tier.SOLIDARITY, f"{kind.label}: {proof}"
+        return Buyer.Tier.SOLIDARITY, _("%(kind)s: %(proof)s") % {
+            "kind": kind.label,
+            "proof": proof,
+        }
     ident = buyer.rna or buyer.siret or buyer.siren
-    return Buyer.Tier.SOLIDARITY, f"{kind.label}: {ident}"
+    return Buyer.Tier.SOLIDARITY, _("%(kind)s: %(proof)s") % {"kind": kind.label, "proof": ident}
 
 
 def _compact(value: str) -> str:

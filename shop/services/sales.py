@@ -36,11 +36,11 @@ from shop.models import (
 )
 from shop.rules import kit_sale_refusal, sale_refusal
 from shop.selectors import add_months, buyer_tier, site_legal
-from workshop import tags
+from workshop import tags, typography
 from workshop.exceptions import DomainError
 from workshop.models import Site
 from workshop.roles import MANAGER
-from workshop.units import CENT, ZERO
+from workshop.units import CENT, ZERO, to_cents
 
 SYSTEM_ROLES = frozenset({MANAGER})
 
@@ -163,6 +163,27 @@ def _resolve_items(items: Iterable) -> tuple[list[Kit], list[Device]]:
     return kits, devices
 
 
+def cash_change(total: Decimal, given: Decimal | None, payment_method: str) -> Decimal | None:
+    """The change to give back on a cash payment of ``given`` (None when nothing was typed)."""
+    if given is None:
+        return None
+    if payment_method != PaymentMethod.CASH:
+        raise DomainError(
+            "cash_not_cash",
+            _("The cash received is for a cash payment: choose “cash” or leave it empty."),
+            fields={"cash_given": [_("Only for a cash payment.")]},
+        )
+    given = to_cents(given)
+    if given < total:
+        raise DomainError(
+            "cash_short",
+            _("%(given)s received is less than the total of %(total)s: nothing was sold.")
+            % {"given": typography.money(given), "total": typography.money(total)},
+            fields={"cash_given": [_("Less than the total.")]},
+        )
+    return given - total
+
+
 def sale_complete(
     *,
     site: Site,
@@ -173,8 +194,12 @@ def sale_complete(
     workstation=None,
     now: datetime | None = None,
     payment_hook: Callable[[Sale], None] | None = None,
+    cash_given: Decimal | None = None,
 ) -> Sale:
     """Sell devices and kits to ``buyer`` in one transaction and number the invoice.
+
+    ``cash_given`` is what the buyer hands over for a cash payment: less than the total is a
+    refusal (``cash_short``), and the sale returned says the change to give (``change_due``).
 
     Each device must be on sale, or reserved for this buyer; a device in a kit is sold only
     with its kit. Prices come from the buyer's tier (standard if eligibility expired, or a
@@ -252,12 +277,13 @@ def sale_complete(
         if (total == ZERO) != (payment_method == PaymentMethod.FREE):
             raise DomainError(
                 "payment_mismatch",
-                _("A sale of %(total)s € is paid by cash, card, cheque or transfer.")
-                % {"total": total}
+                _("A sale of %(total)s is paid by cash, card, cheque or transfer.")
+                % {"total": typography.money(total)}
                 if total
                 else _("Nothing to pay: choose “free of charge”."),
                 fields={"payment_method": [_("Does not match the total.")]},
             )
+        change_due = cash_change(total, cash_given, payment_method)
         year = timezone.localdate(now).year
         seq = _next_number(site, DocumentCounter.Kind.INVOICE, year)
         sale = Sale.objects.create(
@@ -326,4 +352,5 @@ def sale_complete(
         KitItem.objects.filter(kit__in=kits).update(active=False)
         if payment_hook is not None:
             payment_hook(sale)
+    sale.change_due = change_due
     return sale

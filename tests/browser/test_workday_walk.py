@@ -42,8 +42,9 @@ RAW = re.compile(
 class Walk:
     """The worker's hands: every click, scan and typed field goes through here and is counted."""
 
-    def __init__(self, page):
+    def __init__(self, page, prefix: str = "workday"):
         self.page = page
+        self.prefix = prefix  # of the screenshots' names
         self.actions = 0
         self.second_clicks = 0
         self.shots = 0
@@ -85,13 +86,14 @@ class Walk:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         self.shots += 1
         self.page.screenshot(
-            path=str(SCREENSHOTS / f"workday-{self.shots:02d}-{name}.png"), full_page=True
+            path=str(SCREENSHOTS / f"{self.prefix}-{self.shots:02d}-{name}.png"), full_page=True
         )
         self.page.set_viewport_size({"width": 768, "height": 1024})  # a tablet, portrait
         violations = axe_violations(self.page)
         assert not violations, f"{name} (tablet): {violations}"
         self.page.screenshot(
-            path=str(SCREENSHOTS / f"workday-{self.shots:02d}-{name}-tablet.png"), full_page=True
+            path=str(SCREENSHOTS / f"{self.prefix}-{self.shots:02d}-{name}-tablet.png"),
+            full_page=True,
         )
         self.page.set_viewport_size({"width": 1280, "height": 800})
 

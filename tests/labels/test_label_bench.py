@@ -8,6 +8,7 @@ receives is drawn by zplkit and the barcode read back with zxing-cpp.
 from __future__ import annotations
 
 import socket
+from http.cookies import SimpleCookie
 
 import pytest
 from django.urls import reverse
@@ -255,3 +256,60 @@ def test_a_replayed_registration_shows_the_print_outcome_again(
     page = _register(client, token="twice").content.decode()  # the double click's answer
     assert 'data-print="sent"' in page
     assert PrintJob.objects.count() == 1
+
+
+def test_both_page_loads_of_a_double_click_say_the_label_printed(
+    bench_at, bench_worker, loopback_printer
+):
+    """Two tabs of one browser stand for the two answers of a double click: the second
+    request left before the first answer came back, so it does not hold its cookies."""
+    from django.test import Client
+
+    first = bench_at(bench_worker, WK.INTAKE, loopback_printer.port)
+    second = Client()
+    second.cookies = SimpleCookie({k: m.value for k, m in first.cookies.items()})
+    data = {
+        "category": Category.objects.get(code="laptop").pk,
+        "serial_number": "SN-TWICE",
+        "form_token": "two-loads",
+    }
+    answer_one = first.post(reverse("bench:device-register"), data)
+    answer_two = second.post(reverse("bench:device-register"), data)
+    assert answer_two["X-Form-Replayed"] == "true"
+    for browser, answer in ((first, answer_one), (second, answer_two)):
+        page = browser.get(answer.url).content.decode()
+        assert page.count('data-print="sent"') == 1
+        assert browser.get(answer.url).content.decode().count('data-print="sent"') == 0
+    assert PrintJob.objects.count() == 1
+
+
+def test_a_replay_writes_the_notice_again_even_when_the_browser_held_it_already(
+    bench_at, bench_worker, loopback_printer
+):
+    """The second request left after the first answer's cookie arrived, but the first answer's
+    page load reads and clears that cookie before the replay is followed: the replay's own
+    answer must hold the notice."""
+    from django.test import Client
+
+    first = bench_at(bench_worker, WK.INTAKE, loopback_printer.port)
+    data = {
+        "category": Category.objects.get(code="laptop").pk,
+        "serial_number": "SN-RACE",
+        "form_token": "race",
+    }
+    answer_one = first.post(reverse("bench:device-register"), data)
+    second = Client()
+    second.cookies = SimpleCookie({k: m.value for k, m in first.cookies.items()})
+    assert first.get(answer_one.url).content.decode().count('data-print="sent"') == 1
+    answer_two = second.post(reverse("bench:device-register"), data)
+    assert answer_two["X-Form-Replayed"] == "true"
+    assert answer_two.cookies["messages"].value, "the replay writes its messages cookie"
+    later = Client()
+    later.cookies = SimpleCookie(
+        {
+            "sessionid": first.cookies["sessionid"].value,
+            "messages": answer_two.cookies["messages"].value,
+        }
+    )
+    later.cookies.update({k: m for k, m in first.cookies.items() if k not in later.cookies})
+    assert later.get(answer_two.url).content.decode().count('data-print="sent"') == 1

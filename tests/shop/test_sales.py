@@ -411,3 +411,24 @@ def test_no_return_after_the_warranty(on_sale, sell, crew):
         )
     assert error.value.code == "warranty_over"
     assert not DocumentCounter.objects.filter(kind="credit").exists()
+
+
+def test_cash_handed_over_gives_the_change_and_too_little_sells_nothing(on_sale, sell):
+    device = on_sale(grade="B")  # laptop B: 70.00 at the solidarity price
+    association = buyer("association")
+    with pytest.raises(DomainError) as short:
+        sell(association, [device], cash_given=Decimal("69.99"))
+    assert short.value.code == "cash_short" and "cash_given" in short.value.fields
+    with pytest.raises(DomainError) as not_cash:
+        sell(association, [device], payment_method="card", cash_given=Decimal("100"))
+    assert not_cash.value.code == "cash_not_cash"
+    assert not Sale.objects.exists() and not DocumentCounter.objects.exists()
+    device.refresh_from_db()
+    assert device.state == State.ON_SALE
+    sale = sell(association, [device], cash_given=Decimal("100.5"))
+    assert sale.change_due == Decimal("30.50")
+
+
+def test_without_cash_typed_there_is_no_change_to_say(on_sale, sell):
+    sale = sell(buyer("association"), [on_sale(grade="B")])
+    assert sale.change_due is None

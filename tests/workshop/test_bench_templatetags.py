@@ -30,7 +30,7 @@ def _event(code: str, **payload) -> SimpleNamespace:
         (
             _event("test", item="Webcam", passed=False, note="no image"),
             "Webcam: fail · no image",
-            "Webcam\u00a0: échoué · no image",
+            "Webcam\u202f: échoué · no image",
         ),
     ],
     ids=["erasure", "destruction", "test"],

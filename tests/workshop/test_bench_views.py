@@ -474,7 +474,7 @@ def test_grading_bench_grades_with_the_chosen_grade(at_bench, bench_worker, lapt
     client = at_bench(bench_worker, WK.GRADING)
     page = client.get(reverse("bench:grading-device", args=[laptop.asset_tag]))
     assert page.context["can_grade"]
-    assert escape(factories.grade("A").criteria).encode() in page.content
+    assert escape(_french(factories.grade("A").criteria)).encode() in page.content
     client.post(
         reverse("bench:transition", args=[laptop.asset_tag]), {"to": "graded", "grade": "C"}
     )
@@ -645,3 +645,13 @@ def test_a_failed_mandatory_check_makes_the_repair_the_next_step(
     assert page.context["next_step"]["target"] == State.IN_REPAIR
     assert page.context["open_moves"][0]["target"] == State.IN_REPAIR
     assert "envoyer en réparation" in page.content.decode()
+
+
+def _french(text: str) -> str:
+    """``text`` as a French screen prints it (``workshop.typography.punctuate``)."""
+    from django.utils import translation
+
+    from workshop.typography import punctuate
+
+    with translation.override("fr"):
+        return punctuate(text)

@@ -40,12 +40,27 @@ def test_a_form_submitted_twice_with_its_token_does_the_work_once(at_bench, benc
     assert second["X-Form-Replayed"] == "true"
 
 
-def test_an_htmx_double_submit_replays_the_htmx_answer(at_bench, bench_worker):
+def test_an_htmx_double_submit_leaves_the_page_the_first_answer_led_to(at_bench, bench_worker):
+    """htmx loads the page of the first answer (``HX-Location``); the replay swaps nothing,
+    so that page, which shows the messages, stays on screen."""
     client = at_bench(bench_worker, WK.INTAKE)
     first = _collection(client, "tok-h", **HTMX)
+    assert first["HX-Location"]
     second = _collection(client, "tok-h", **HTMX)
     assert Collection.objects.count() == 1
-    assert second["HX-Location"] == first["HX-Location"]
+    assert second.status_code == 204 and second["X-Form-Replayed"] == "true"
+    assert "HX-Location" not in second and "messages" not in second.cookies
+
+
+def test_an_htmx_double_submit_that_answered_a_partial_replays_it(at_bench, bench_worker):
+    """A first answer that was the page itself (here: a refusal shown in place) is sent again."""
+    client = at_bench(bench_worker, WK.INTAKE)
+    data = {"category": "", "form_token": "tok-p"}
+    first = client.post(reverse("bench:device-register"), data, **HTMX)
+    second = client.post(reverse("bench:device-register"), data, **HTMX)
+    assert second["X-Form-Replayed"] == "true"
+    assert "HX-Location" not in first and first.status_code == 200
+    assert (second.status_code, second.content) == (first.status_code, first.content)
 
 
 def test_a_new_token_is_a_new_action(at_bench, bench_worker):
@@ -100,6 +115,44 @@ def test_a_double_click_on_a_move_shows_one_success_and_no_error(at_bench, crew,
     assert laptop.state == "wiped"
     assert [m.level_tag for m in page.context["messages"]] == ["success"]
     assert laptop.events.filter(code="transition").count() == 1
+
+
+def test_a_replay_brings_the_first_answers_messages_even_once_they_were_shown(
+    at_bench, crew, laptop
+):
+    """The browser followed the first answer, which showed the message; the second click's
+    answer leads to another load of the page, which must say the same thing, once."""
+    from django.utils import timezone
+
+    from demo.walks import device_make_safe
+
+    device_make_safe(laptop, crew, now=timezone.now())
+    client = at_bench(crew.bench, WK.ERASURE)
+    url = reverse("bench:transition", args=[laptop.asset_tag])
+    data = {"to": "wiped", "form_token": "move-2"}
+    first = client.post(url, data)
+    shown = client.get(first.url)
+    assert [m.level_tag for m in shown.context["messages"]] == ["success"]
+    again = client.post(url, data, follow=True)
+    assert again.redirect_chain[0][0] == first.url
+    assert [m.level_tag for m in again.context["messages"]] == ["success"]
+    assert laptop.events.filter(code="transition").count() == 1
+
+
+def test_a_replay_when_the_browser_kept_the_first_cookie_shows_the_message_once(
+    at_bench, crew, laptop
+):
+    from django.utils import timezone
+
+    from demo.walks import device_make_safe
+
+    device_make_safe(laptop, crew, now=timezone.now())
+    client = at_bench(crew.bench, WK.ERASURE)
+    url = reverse("bench:transition", args=[laptop.asset_tag])
+    data = {"to": "wiped", "form_token": "move-3"}
+    client.post(url, data)  # its messages cookie is kept, not read yet
+    page = client.post(url, data, follow=True)
+    assert [m.level_tag for m in page.context["messages"]] == ["success"]
 
 
 def test_every_screen_form_that_posts_carries_a_one_time_token():

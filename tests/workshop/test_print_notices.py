@@ -1,30 +1,39 @@
-"""A print notice reaches the page the person ends up on, even after a double click."""
+"""A print notice travels with the messages: shown once, on the page the answer leads to."""
 
 from __future__ import annotations
 
+from django.contrib.messages.storage.fallback import FallbackStorage
 from django.contrib.sessions.backends.signed_cookies import SessionStore
 from django.test import RequestFactory
 
 from workshop import labelprint
 
 
-def _request(path: str, session: SessionStore):
+def _request(path: str):
     request = RequestFactory().get(path)
-    request.session = session
+    request.session = SessionStore()
+    request._messages = FallbackStorage(request)
     return request
 
 
-def test_a_notice_shown_once_is_shown_again_on_the_same_page_only(monkeypatch):
-    session = SessionStore()
+def test_a_notice_is_a_message_split_from_the_others_and_never_doubled():
+    from django.contrib import messages
+
+    request = _request("/intake/")
     notice = {"ok": True, "text": "Étiquette envoyée"}
-    labelprint.notices_add(_request("/intake/", session), notice)
-    # Both loads of the device page that a double click causes say the label printed.
-    assert labelprint.notices_pop(_request("/intake/LY1/", session)) == [notice]
-    assert labelprint.notices_pop(_request("/intake/LY1/", session)) == [notice]
-    # Another page does not repeat it, nor does the same page later on.
-    assert labelprint.notices_pop(_request("/erasure/LY1/", session)) == []
-    labelprint.notices_add(_request("/intake/", session), notice)
-    assert labelprint.notices_pop(_request("/intake/LY2/", session)) == [notice]
-    later = labelprint.time.time() + labelprint.SHOWN_SECONDS + 1
-    monkeypatch.setattr(labelprint.time, "time", lambda: later)
-    assert labelprint.notices_pop(_request("/intake/LY2/", session)) == []
+    messages.success(request, "Appareil enregistré.")
+    labelprint.notices_add(request, notice)
+    labelprint.notices_add(request, notice)  # the same outcome pending is not doubled
+    labelprint.notices_add(request, {"ok": False, "text": "Imprimante injoignable"})
+    ordinary, notices = labelprint.bench_messages(request)
+    assert [m.message for m in ordinary] == ["Appareil enregistré."]
+    assert notices == [notice, {"ok": False, "text": "Imprimante injoignable"}]
+
+
+def test_a_tagged_message_that_holds_no_notice_is_shown_as_a_message():
+    from django.contrib import messages
+
+    request = _request("/intake/")
+    messages.info(request, "{not json", extra_tags=labelprint.NOTICE_TAG)
+    ordinary, notices = labelprint.bench_messages(request)
+    assert ([m.message for m in ordinary], notices) == (["{not json"], [])

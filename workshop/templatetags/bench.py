@@ -26,12 +26,14 @@ def bench_workstation(context):
 
 
 @register.simple_tag(takes_context=True)
-def bench_print_notices(context):
-    """The print notices not shown yet (sent, or what to check with a retry button)."""
-    from workshop.labelprint import notices_pop
+def bench_messages(context):
+    """The messages to show, split: ``messages`` (ordinary ones) and ``notices`` (the print
+    notices: sent, or what to check with a retry button). Both are shown once."""
+    from workshop.labelprint import bench_messages as split
 
     request = context.get("request")
-    return notices_pop(request) if request is not None else []
+    ordinary, notices = split(request) if request is not None else ([], [])
+    return {"messages": ordinary, "notices": notices}
 
 
 @register.simple_tag(takes_context=True)
