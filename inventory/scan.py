@@ -40,6 +40,7 @@ DEVICE_SCAN_VALUES = (
     "state",
     "grade__code",
     "no_storage_confirmed",
+    "no_storage_signed_off",
     "received_at",
     "state_changed_at",
     "updated_at",

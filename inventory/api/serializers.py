@@ -189,6 +189,7 @@ def device_scan_representation(row: dict, context: dict) -> dict:
         "state_label": str(State(row["state"]).label),
         "grade": row["grade__code"],
         "no_storage_confirmed": bool(row["no_storage_confirmed"]),
+        "no_storage_signed_off": bool(row["no_storage_signed_off"]),
         "received_at": _DATETIME.to_representation(row["received_at"]),
         "state_changed_at": _DATETIME.to_representation(row["state_changed_at"]),
         "updated_at": _DATETIME.to_representation(row["updated_at"]),
