@@ -83,18 +83,10 @@ class FormTokenMiddleware:
         refused = self.csrf.process_view(request, view, args, kwargs)
         if refused is not None:
             return refused
-        try:
-            with transaction.atomic():
-                request._form_token_claim = IdempotencyKey.objects.create(
-                    key=token,
-                    principal=principal,
-                    method="POST",
-                    path=request.path[:500],
-                    fingerprint="form",
-                )
+        claim = _claim(token, principal, request.path[:500])
+        if claim is not None:
+            request._form_token_claim = claim
             return None
-        except IntegrityError:
-            pass
         deadline = time.monotonic() + getattr(settings, "ATELIER_FORM_TOKEN_WAIT", WAIT_SECONDS)
         while True:
             previous = IdempotencyKey.objects.filter(key=token, principal=principal).first()
@@ -108,6 +100,27 @@ class FormTokenMiddleware:
             if time.monotonic() >= deadline:
                 return None
             time.sleep(0.05)
+
+
+def _claim(token: str, principal: str, path: str, attempts: int = 3) -> IdempotencyKey | None:
+    """Take ``token`` for this request, or return None when an earlier request holds it.
+
+    On SQLite with a second writer at work, Python's sqlite3 can lose the error of an
+    ``INSERT … RETURNING`` and hand Django no row (a ``TypeError`` deep in ``save``): the
+    table then says whether the token is taken; if it is not, the insert is tried again.
+    """
+    for _attempt in range(attempts):
+        try:
+            with transaction.atomic():
+                return IdempotencyKey.objects.create(
+                    key=token, principal=principal, method="POST", path=path, fingerprint="form"
+                )
+        except IntegrityError:
+            return None
+        except TypeError:
+            if IdempotencyKey.objects.filter(key=token, principal=principal).exists():
+                return None
+    return None
 
 
 def _leads_on(previous: IdempotencyKey) -> bool:

@@ -183,7 +183,9 @@ def test_a_bench_worker_takes_a_laptop_from_intake_to_graded(french_page, printe
     walk.submit("#collection-new button[type='submit']")
     [collection] = Collection.objects.all()
     assert collection.gross_weight_kg == 14.5
-    assert "Mme Durand" in page.inner_text(".collection-open")
+    # A private person's name is for managers (workshop.access): the bench shows the kind.
+    opened = page.inner_text(".collection-open")
+    assert "un particulier" in opened and "Mme Durand" not in opened
 
     # The laptop: the serial is scanned (its Enter moves on), the weight has a comma.
     walk.click("[data-category='laptop']")

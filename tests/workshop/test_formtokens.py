@@ -255,3 +255,28 @@ def test_a_refused_number_is_said_the_french_way(at_bench, bench_worker):
     )
     [message] = [m.message for m in response.context["messages"]]
     assert message.startswith("Poids (kg)\u202f: ")
+
+
+def test_a_claim_whose_insert_error_sqlite_lost_reads_the_table_to_decide(monkeypatch):
+    """Python's sqlite3 can hand Django no row for an INSERT … RETURNING whose error it lost
+    (seen under a double click on the live server): the claim then asks the table."""
+    from workshop import formtokens
+    from workshop.models import IdempotencyKey
+
+    real_create = IdempotencyKey.objects.create
+    calls = []
+
+    def lossy_create(**kwargs):
+        calls.append(kwargs["key"])
+        if len(calls) == 1:
+            raise TypeError("'NoneType' object is not iterable")
+        return real_create(**kwargs)
+
+    monkeypatch.setattr(IdempotencyKey.objects, "create", lossy_create)
+    # Not taken: tried again, and this request holds the token.
+    claim = formtokens._claim("tok-1", "user:1", "/intake/")
+    assert claim is not None and claim.key == "tok-1" and calls == ["tok-1", "tok-1"]
+    # Taken by an earlier request: no claim, so the repeat waits for the first answer.
+    calls.clear()
+    assert formtokens._claim("tok-1", "user:1", "/intake/") is None
+    assert IdempotencyKey.objects.filter(key="tok-1").count() == 1
