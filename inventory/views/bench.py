@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from inventory import selectors as inventory_selectors
 from inventory import services as inventory_services
 from inventory.scan import scan_resolve
 from refurb.models import Device
@@ -25,6 +26,30 @@ from workshop.views.common import (
 )
 
 INTAKE_COLLECTION = "intake_collection"
+
+
+def collection_donor_shown(request, collection):
+    """The donor's name as this person may read it: a private person's only for managers."""
+    if collection is None:
+        return None
+    if inventory_selectors.donor_name_visible(request.user, collection.donor, collection.site_id):
+        collection.donor_shown = collection.donor.name
+        collection.donor_private = False
+    else:
+        collection.donor_shown = _("a private person")
+        collection.donor_private = True
+    return collection
+
+
+def collection_opened(request, collection) -> str:
+    """The message saying ``collection`` is open, naming its donor as this person may read it."""
+    collection_donor_shown(request, collection)
+    if collection.donor_private:
+        return _("Collection %(tag)s from a private person is open.") % {"tag": collection.tag}
+    return _("Collection %(tag)s from %(donor)s is open.") % {
+        "tag": collection.tag,
+        "donor": collection.donor_shown,
+    }
 
 
 @require_POST
@@ -87,11 +112,7 @@ def scan(request):
     if result.kind == "collection":
         if workstation.kind == WK.INTAKE:
             request.session[INTAKE_COLLECTION] = result.obj.pk
-            messages.success(
-                request,
-                _("Collection %(tag)s from %(donor)s is open.")
-                % {"tag": result.obj.tag, "donor": result.obj.donor.name},
-            )
+            messages.success(request, collection_opened(request, result.obj))
             return done(request, reverse("bench:intake"))
         messages.warning(
             request,

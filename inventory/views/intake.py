@@ -12,7 +12,7 @@ from inventory import selectors as inventory_selectors
 from inventory import services as inventory_services
 from inventory.forms import CollectionForm, DeviceRegisterForm
 from inventory.models import Collection
-from inventory.views.bench import INTAKE_COLLECTION
+from inventory.views.bench import INTAKE_COLLECTION, collection_donor_shown, collection_opened
 from refurb import selectors as refurb_selectors
 from refurb import services as refurb_services
 from refurb.models import Category
@@ -34,23 +34,12 @@ def _open_collection(request):
     )
 
 
-def _donor_shown(request, collection):
-    """The donor's name as this person may read it: a private person's only for managers."""
-    if collection is None:
-        return None
-    if inventory_selectors.donor_name_visible(request.user, collection.donor, collection.site_id):
-        collection.donor_shown = collection.donor.name
-    else:
-        collection.donor_shown = _("a private person")
-    return collection
-
-
 def _intake_context(request, register_form=None, collection_form=None) -> dict:
     site = request.workstation.site
     return {
-        "collection": _donor_shown(request, _open_collection(request)),
+        "collection": collection_donor_shown(request, _open_collection(request)),
         "collections": [
-            _donor_shown(request, c) for c in inventory_selectors.collections_recent(site)
+            collection_donor_shown(request, c) for c in inventory_selectors.collections_recent(site)
         ],
         "categories": list(Category.objects.all()),
         "suggestions": refurb_selectors.intake_suggestions(site),
@@ -96,11 +85,7 @@ def collection_open(request):
         messages.error(request, _("This collection does not exist at this site."))
     else:
         request.session[INTAKE_COLLECTION] = collection.pk
-        messages.success(
-            request,
-            _("Collection %(tag)s from %(donor)s is open.")
-            % {"tag": collection.tag, "donor": _donor_shown(request, collection).donor_shown},
-        )
+        messages.success(request, collection_opened(request, collection))
     return done(request, reverse("bench:intake"))
 
 
