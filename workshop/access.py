@@ -36,7 +36,9 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("device", "scan"): EVERYONE,
     # Correcting a device's identity or specs (refurb.services.device_update).
     ("device", "update"): frozenset({COACH, MANAGER}),
-    # Four eyes on "no storage": never the person who declared it (refurb.services).
+    # Declaring "no storage" is bench work; its sign-off needs four eyes, never the person who
+    # declared it (refurb.services).
+    ("device", "declare_no_storage"): BENCH,
     ("device", "sign_off_no_storage"): frozenset({COACH, MANAGER}),
     ("drive", "add"): BENCH,
     ("erasure", "record"): BENCH,

@@ -28,9 +28,23 @@ def person_name(user) -> str:
 
 
 def device_confirm_no_storage(*, device: Device, actor, workstation=None, now=None) -> DeviceEvent:
-    """Record that a worker checked the device and found no drive in it."""
+    """Record that a worker checked the device and found no drive in it.
+
+    Bench roles only (``("device", "declare_no_storage")``), at the device's site, while it is
+    ``received``: the declaration is what lets it leave, once a coach signs it off.
+    """
+    access_check(
+        "device", "declare_no_storage", site=device.site_id, actor=actor, workstation=workstation
+    )
     with transaction.atomic():
         locked = _lock(device)
+        if locked.state != State.RECEIVED:
+            raise DomainError(
+                "not_received",
+                _("%(tag)s is no longer “Received”: a “no storage” declaration is made before.")
+                % {"tag": locked.asset_tag},
+                status=409,
+            )
         if locked.drives.exists():
             raise DomainError(
                 "has_drives",

@@ -75,6 +75,13 @@ ROWS = {
         {"site": "{site}", "category": "laptop", "make": "HP"},
         {BENCH, COACH, SHOP, MANAGER, NETWORK, WS_ERASE, WS_SHOP},
     ),
+    "declare a laptop without storage": (
+        ("device", "declare_no_storage"),
+        "post",
+        "/api/devices/{bare}/no-storage/",
+        {},
+        {BENCH, COACH, MANAGER, NETWORK, WS_ERASE},
+    ),
     "sign off a no-storage declaration": (
         ("device", "sign_off_no_storage"),
         "post",
@@ -131,6 +138,7 @@ def world_at(site, make_user) -> dict:
     device_advance(on_sale, "on_sale", crew)
     declared = factories.make_device(site=site, actor=crew.bench)
     refurb_services.device_confirm_no_storage(device=declared, actor=crew.bench)
+    bare = factories.make_device(site=site, actor=crew.bench)
     buyer_create(kind=Buyer.Kind.PUBLIC, name=f"Comptoir {site.code}", actor=crew.shop, site=site)
     shelf = inventory_services.location_create(site=site, name=f"Étagère {site.code}")
     return {
@@ -140,6 +148,7 @@ def world_at(site, make_user) -> dict:
         "screen": screen.asset_tag,
         "on_sale": on_sale.asset_tag,
         "declared": declared.asset_tag,
+        "bare": bare.asset_tag,
         "shelf": shelf.tag,
     }
 

@@ -321,3 +321,21 @@ def test_the_api_refuses_with_a_reason(declared, coach):
     response = api.post(url, {"reason": "un disque dur"}, format="json")
     assert response.status_code == 200, response.content
     assert response.json()["device"]["no_storage_confirmed"] is False
+
+
+def test_only_bench_roles_declare_no_storage_and_only_while_received(
+    site, bench_worker, shop_staff
+):
+    device = factories.make_device(site=site, actor=bench_worker)
+    with pytest.raises(DomainError) as raised:
+        services.device_confirm_no_storage(device=device, actor=shop_staff)
+    assert raised.value.code == "role_forbidden"
+    assert not DeviceEvent.objects.filter(device=device, payload__no_storage_confirmed=True)
+    screen = factories.make_device(site=site, category_code="screen", actor=bench_worker)
+    factories.transition(device=screen, to=State.WIPED, actor=bench_worker)
+    before = screen.event_seq
+    with pytest.raises(DomainError) as raised:
+        services.device_confirm_no_storage(device=screen, actor=bench_worker)
+    assert raised.value.code == "not_received"
+    screen.refresh_from_db()
+    assert screen.event_seq == before and not screen.no_storage_confirmed
