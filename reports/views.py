@@ -26,6 +26,7 @@ from reports.figures.donor import (
     donors_list,
 )
 from reports.tables import COACH_TABLES, TABLES, table_csv
+from workshop.access import site_allowed
 from workshop.models import Site
 from workshop.roles import COACH, MANAGER, user_roles
 from workshop.views.common import roles_required
@@ -39,6 +40,13 @@ def device_history(request, asset_tag: str):
         Device.objects.select_related("site", "category", "location", "grade", "collection__donor"),
         asset_tag=asset_tag.upper(),
     )
+    if not site_allowed(device.site_id, actor=request.user):
+        # Its history names the workers of another site: read where the device is.
+        refused = PermissionDenied()
+        refused.text = _(
+            "%(tag)s belongs to the site %(site)s: its history is read at that site."
+        ) % {"tag": device.asset_tag, "site": device.site.code}
+        raise refused
     return render(
         request,
         "reports/device_timeline.html",

@@ -75,7 +75,10 @@ def permission_denied(request, exception=None):
             "permission_denied", _("You do not have permission to do this."), status=403
         )
     wanted = getattr(exception, "roles", None)
-    if wanted:
+    said = getattr(exception, "text", None)  # a view's own words (e.g. which site it is for)
+    if said:
+        text = said
+    elif wanted:
         text = _("This page is for: %(roles)s.") % {
             "roles": ", ".join(str(ROLES[code]) for code in sorted(wanted) if code in ROLES)
         }
