@@ -16,20 +16,27 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AppendOnly(Exception):
-    """Raised when code tries to change or delete a recorded proof or audit row."""
+    """Raised when code tries to change or delete a recorded proof, audit row or event."""
 
 
 class AppendOnlyQuerySet(models.QuerySet):
+    """Refuses bulk updates and deletes (the database triggers refuse them too)."""
+
+    error = AppendOnly
+
     def update(self, **kwargs):
-        raise AppendOnly("This record is append-only: it cannot be updated.")
+        raise self.error(f"{self.model.__name__} rows are append-only: they cannot be updated.")
 
     def delete(self):
-        raise AppendOnly("This record is append-only: it cannot be deleted.")
+        raise self.error(f"{self.model.__name__} rows are append-only: they cannot be deleted.")
 
     _raw_delete = delete
 
 
 class AppendOnlyModel(models.Model):
+    """A row written once: saved only as an insert, never deleted."""
+
+    append_only_error = AppendOnly
     objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
@@ -37,12 +44,16 @@ class AppendOnlyModel(models.Model):
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
-            raise AppendOnly("This record is append-only: it cannot be updated.")
+            raise self.append_only_error(
+                f"{type(self).__name__} rows are append-only: they cannot be updated."
+            )
         kwargs["force_insert"] = True
         return super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise AppendOnly("This record is append-only: it cannot be deleted.")
+        raise self.append_only_error(
+            f"{type(self).__name__} rows are append-only: they cannot be deleted."
+        )
 
 
 class WriteOff(AppendOnlyModel):

@@ -10,24 +10,19 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from refurb.models.audit import AppendOnly, AppendOnlyModel, AppendOnlyQuerySet
 from refurb.states import State
 
 
-class EventImmutable(Exception):
+class EventImmutable(AppendOnly):
     """Raised when code tries to change or delete a recorded event."""
 
 
-class DeviceEventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise EventImmutable("Device events are append-only: they cannot be updated.")
-
-    def delete(self):
-        raise EventImmutable("Device events are append-only: they cannot be deleted.")
-
-    _raw_delete = delete
+class DeviceEventQuerySet(AppendOnlyQuerySet):
+    error = EventImmutable
 
 
-class DeviceEvent(models.Model):
+class DeviceEvent(AppendOnlyModel):
     """One line of a device's history. Written by ``refurb.events.event_append`` only."""
 
     class Code(models.TextChoices):
@@ -92,6 +87,7 @@ class DeviceEvent(models.Model):
     prev_hash = models.CharField(_("previous hash"), max_length=64, blank=True, editable=False)
     hash = models.CharField(_("hash"), max_length=64, blank=True, editable=False)
 
+    append_only_error = EventImmutable
     objects = DeviceEventQuerySet.as_manager()
 
     class Meta:
@@ -114,15 +110,6 @@ class DeviceEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.device_id}#{self.seq} {self.code}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise EventImmutable("Device events are append-only: they cannot be updated.")
-        kwargs["force_insert"] = True
-        return super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise EventImmutable("Device events are append-only: they cannot be deleted.")
 
     @property
     def code_label(self) -> str:
@@ -173,17 +160,7 @@ class StayRollup(models.Model):
         return f"{self.device_id} {self.state} {self.seconds:.0f} s"
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise EventImmutable(f"{self.model.__name__} rows are append-only: no update.")
-
-    def delete(self):
-        raise EventImmutable(f"{self.model.__name__} rows are append-only: no delete.")
-
-    _raw_delete = delete
-
-
-class ChainAnchor(models.Model):
+class ChainAnchor(AppendOnlyModel):
     """The unkeyed (version 1) start of a device's chain, sealed with the chain key.
 
     Events written before the chain key existed keep their plain SHA-256 seals. The migration
@@ -203,8 +180,6 @@ class ChainAnchor(models.Model):
     head = models.CharField(_("its hash"), max_length=64)
     seal = models.CharField(_("seal"), max_length=64)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("chain anchor")
         verbose_name_plural = _("chain anchors")
@@ -213,7 +188,7 @@ class ChainAnchor(models.Model):
         return f"{self.device_id}#{self.seq}"
 
 
-class ChainHeadSignature(models.Model):
+class ChainHeadSignature(AppendOnlyModel):
     """A device's chain head signed with the Ed25519 signing key (``manage.py sign_chain_heads``).
 
     Append-only; one row per device and head, each naming the device's previously signed head
@@ -236,8 +211,6 @@ class ChainHeadSignature(models.Model):
     public_key_id = models.CharField(_("public key"), max_length=16)
     signature = models.CharField(_("signature"), max_length=128)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("signed chain head")
         verbose_name_plural = _("signed chain heads")
@@ -252,12 +225,3 @@ class ChainHeadSignature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.device_id}#{self.seq} {self.day}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise EventImmutable("Signed chain heads are append-only: they cannot be updated.")
-        kwargs["force_insert"] = True
-        return super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise EventImmutable("Signed chain heads are append-only: they cannot be deleted.")
