@@ -18,6 +18,7 @@ from refurb.api.serializers import EventSerializer
 from refurb.models import Device
 from refurb.selectors import device_timeline
 from workshop import tags
+from workshop.access import site_allowed
 from workshop.api.auth import request_actor, request_roles, request_workstation
 from workshop.api.base import CursorPagination, ReadCreateViewSet
 from workshop.exceptions import DomainError
@@ -264,7 +265,17 @@ class DeviceViewSet(ReadCreateViewSet):
     @extend_schema(responses={200: EventSerializer(many=True)})
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def timeline(self, request, asset_tag=None):
-        """Return every event of the device, oldest first."""
+        """Return every event of the device, oldest first: read at the device's site only."""
         device = self.get_object()
+        if not site_allowed(
+            device.site_id, actor=request_actor(request), workstation=request_workstation(request)
+        ):
+            # Its events name the workers of another site (as the history page says).
+            raise DomainError(
+                "other_site",
+                _("%(tag)s belongs to the site %(site)s: its history is read at that site.")
+                % {"tag": device.asset_tag, "site": device.site.code},
+                status=403,
+            )
         events = device_timeline(device).select_related("device")
         return Response(EventSerializer(events, many=True).data)

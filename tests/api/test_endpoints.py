@@ -167,3 +167,18 @@ def test_the_docs_page_uses_local_assets(client_as, bench_worker):
     html = client_as(bench_worker).get("/api/docs/").content.decode()
     assert "/static/drf_spectacular_sidecar/" in html
     assert "cdn" not in html.lower()
+
+
+@pytest.mark.django_db
+def test_the_timeline_is_read_at_the_devices_site_only(client_as, make_user, laptop):
+    """Its events name the workers of the device's site: another site's worker is refused."""
+    other = factories.SiteFactory(code="SE", name="Atelier de Saint-Étienne")
+    stranger = make_user("bench_worker", username="se-bench", site=other)
+    refused = client_as(stranger).get(
+        f"/api/devices/{laptop.asset_tag}/timeline/", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "other_site"
+    assert "its history is read at that site" in refused.json()["message"]
+    network = make_user("manager", username="network")
+    assert client_as(network).get(f"/api/devices/{laptop.asset_tag}/timeline/").status_code == 200
