@@ -118,7 +118,7 @@ EXPECTED = {
     "sites": 5,
     "workstations": 5,
     "device detail with its drives": 5,
-    "device timeline": 5,
+    "device timeline": 6,  # + the reader's site (read at the device's site only)
 }
 
 
