@@ -186,7 +186,7 @@ def attestation(request, pk):
     pdf = attestation_pdf(worker)
     response = HttpResponse(pdf, content_type="application/pdf")
     day = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'inline; filename="attestation-{worker.pk}-{day}.pdf"'
+    response["Content-Disposition"] = f'attachment; filename="attestation-{worker.pk}-{day}.pdf"'
     return response
 
 
