@@ -150,8 +150,7 @@ def worker_evidence(
         elif code == C.REGISTERED:
             registrations[device_id] = week
     corrected: dict[tuple[str, date], int] = defaultdict(int)
-    if rows:
-        _corrections(worker, start, declarations, erasures, registrations, corrected)
+    _corrections(worker, start, declarations, erasures, registrations, corrected)
     out: dict[str, KindEvidence] = {}
     for week in period_weeks(timezone.localtime(start).date(), timezone.localtime(now).date()):
         for kind in Evidence.values:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
+from django.db.models import Max
 from django.utils import timezone
 
 from skills.evidence import KindEvidence, worker_evidence
@@ -116,22 +117,27 @@ def team_workers(site_ids):
 
 def team_view(site_ids, *, stale_weeks: int = 4, now: datetime | None = None) -> dict:
     """Who is at which level of each skill, and who has not been validated for
-    ``stale_weeks`` weeks, for the bench workers of ``site_ids``. Three queries."""
+    ``stale_weeks`` weeks, for the bench workers of ``site_ids``. Four queries."""
     now = now or timezone.now()
     skills = list(Skill.objects.filter(is_active=True))
     workers = list(team_workers(site_ids))
-    rows = SkillValidation.objects.filter(
-        worker__in=team_workers(site_ids).order_by().values("pk")
-    ).order_by("created_at", "id")
+    rows = SkillValidation.objects.filter(worker__in=team_workers(site_ids).order_by().values("pk"))
     if site_ids is not None:
         rows = rows.filter(site_id__in=site_ids)
     latest: dict[tuple[int, int], int] = {}
-    last_at: dict[int, datetime] = {}
-    for worker_id, skill_id, level, created_at in rows.values_list(
-        "worker_id", "skill_id", "level", "created_at"
-    ).iterator(chunk_size=5000):
+    # Oldest first, so the last level read of each skill is the one validated last; the dates
+    # are read once per worker (their latest), in the database: a few thousand datetimes
+    # parsed in Python would cost more than the whole query.
+    for worker_id, skill_id, level in rows.order_by("created_at", "id").values_list(
+        "worker_id", "skill_id", "level"
+    ):
         latest[(worker_id, skill_id)] = level
-        last_at[worker_id] = created_at
+    last_at = dict(
+        rows.order_by()
+        .values("worker_id")
+        .annotate(last=Max("created_at"))
+        .values_list("worker_id", "last")
+    )
     limit = now - timedelta(weeks=stale_weeks)
     index = {skill.pk: i for i, skill in enumerate(skills)}
     per_level = [[0] * (len(Level.values) + 1) for _skill in skills]

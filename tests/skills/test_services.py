@@ -52,8 +52,8 @@ def test_the_framework_is_seeded_in_french_with_every_bench():
     assert names["erase"] == "Effacer et contrôler les disques"
     assert {"register", "checklist", "diagnose", "repair", "grade", "sell", "stocktake",
             "collection", "safety", "teamwork"} <= set(names)  # fmt: skip
-    assert [label for _v, label in Level.choices] == [
-        "Discovered", "Practised with help", "Autonomous", "Able to teach",
+    assert [str(label) for _v, label in Level.choices] == [
+        "Découvert", "Pratiqué avec aide", "Autonome", "Capable de transmettre",
     ]  # fmt: skip
 
 
@@ -196,7 +196,7 @@ def test_the_team_view_says_who_is_at_which_level_and_who_waits(
         worker=karim, skill=erase_skill, level=1, actor=coach_ly,
         now=timezone.now() - timedelta(weeks=6),
     )  # fmt: skip
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         view = team_view(frozenset({site.pk}), stale_weeks=4)
     names = [row.name for row in view["rows"]]
     assert names == ["Karim", "Salomé"]  # the other site's worker is not there
