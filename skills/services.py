@@ -16,9 +16,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from skills.models import Evidence, Level, Skill, SkillChange, SkillValidation
+from skills.evidence import worker_volumes
+from skills.models import Bench, Evidence, Level, Skill, SkillChange, SkillValidation
 from workshop.access import access_check, role_allows, site_refusal, worker_site_id
 from workshop.exceptions import DomainError
+from workshop.models import WorkerBadge
 from workshop.roles import user_roles
 from workshop.selectors import user_site_ids
 
@@ -172,8 +174,6 @@ def skill_change(*, skill: Skill, changes: dict, actor, now: datetime | None = N
 
 def skill_create(*, code: str, bench: str, name: str, actor, **fields) -> Skill:
     """A manager adds a skill to the framework (then changed with ``skill_change``)."""
-    from skills.models import Bench
-
     _person(actor)
     _manager_check(actor)
     code = (code or "").strip()
@@ -218,8 +218,6 @@ def worker_data_export(*, worker, actor=None) -> dict:
 
     With an ``actor``, managers of the worker's site only (``("worker_data", "export")``).
     """
-    from skills.evidence import worker_volumes
-
     if actor is not None:
         _export_check(worker, actor)
     validations = (
@@ -261,8 +259,6 @@ def worker_data_pseudonymise(*, worker, actor=None):
     pseudonym. The coaches' comments are kept as written (coaches write no names in them,
     docs/skills.md).
     """
-    from workshop.models import WorkerBadge
-
     User = get_user_model()
     if actor is not None:
         _export_check(worker, actor)
