@@ -16,7 +16,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from workshop.exceptions import DomainError
-from workshop.roles import BENCH_WORKER, COACH, MANAGER, SHOP, user_roles
+from workshop.roles import BENCH_WORKER, COACH, COUNSELLOR, MANAGER, SHOP, user_roles
 from workshop.selectors import user_site_ids
 
 BENCH = frozenset({BENCH_WORKER, COACH, MANAGER})
@@ -48,6 +48,12 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("sale", "read"): frozenset({SHOP, MANAGER}),
     ("printer", "configure"): MANAGERS,
     ("certificate", "issue"): MANAGERS,
+    # A worker's skills passport (skills/): their own page is theirs (``worker_data_visible``);
+    # the coaches and counsellors of their site and the managers read it, coaches validate.
+    ("worker_skills", "read"): frozenset({COACH, COUNSELLOR, MANAGER}),
+    ("worker_skills", "validate"): frozenset({COACH, MANAGER}),
+    ("worker_data", "export"): MANAGERS,
+    ("skill", "change"): MANAGERS,
 }
 
 
@@ -116,3 +122,42 @@ def private_name_visible(user, site_id) -> bool:
         return False
     site_ids = user_site_ids(user)
     return site_ids is None or site_id in site_ids
+
+
+def worker_site_id(worker):
+    """The site a worker works at (their ``WorkerProfile``), or ``None``."""
+    profile = getattr(worker, "worker_profile", None) if worker is not None else None
+    return getattr(profile, "site_id", None)
+
+
+def worker_data_visible(user, worker) -> bool:
+    """Whether ``user`` may read ``worker``'s skills passport: the worker themselves, the
+    coaches and counsellors of the worker's site, and managers (of that site; every site for a
+    network manager or a superuser). Never a workstation token, never a worker with no site to
+    anyone but themselves and the managers of every site."""
+    if user is None or not getattr(user, "is_authenticated", False) or worker is None:
+        return False
+    if getattr(user, "workstation", None) is not None:
+        return False
+    if user.pk == worker.pk:
+        return True
+    if not role_allows(user_roles(user), "worker_skills", "read"):
+        return False
+    site_ids = user_site_ids(user)
+    if site_ids is None:
+        return True
+    site_id = worker_site_id(worker)
+    return site_id is not None and site_id in site_ids
+
+
+def worker_data_check(user, worker) -> None:
+    """Raise a 403 ``DomainError`` unless ``worker_data_visible(user, worker)``."""
+    if not worker_data_visible(user, worker):
+        raise DomainError(
+            "worker_private",
+            _(
+                "A worker's skills are shown to them, to the coaches and counsellors of their "
+                "site and to managers only."
+            ),
+            status=403,
+        )

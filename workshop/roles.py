@@ -1,4 +1,4 @@
-"""The four roles of the workshop, as Django groups with the permissions each needs.
+"""The roles of the workshop, as Django groups with the permissions each needs.
 
 Role codes are stable identifiers used by the transition table; group names are the codes, the
 human names are translated when shown. ``sync_roles`` is idempotent: the data migration runs it
@@ -14,15 +14,23 @@ BENCH_WORKER = "bench_worker"
 COACH = "coach"
 SHOP = "shop"
 MANAGER = "manager"
+# A job counsellor (conseiller·ère en insertion professionnelle): follows the workers of their
+# site on their way back to work (their skills passport, ``skills/``); touches no device.
+COUNSELLOR = "counsellor"
 
 ROLES = {
     BENCH_WORKER: _("Bench worker"),
     COACH: _("Technical coach"),
     SHOP: _("Shop staff"),
     MANAGER: _("Manager"),
+    COUNSELLOR: _("Job counsellor"),
 }
 
-ALL_ROLES = frozenset(ROLES)
+# The roles that work with the devices (benches, shop, office): every device screen, API view
+# and move is for them. The counsellor is not among them.
+ALL_ROLES = frozenset({BENCH_WORKER, COACH, SHOP, MANAGER})
+# Every role, the counsellor's too: what a superuser holds.
+EVERY_ROLE = frozenset(ROLES)
 # Who works at the benches (registering, erasing, testing, grading).
 BENCH_ROLES = frozenset({BENCH_WORKER, COACH, MANAGER})
 
@@ -84,7 +92,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "labels.view_*",
         "labels.add_*",
     ],
+    COUNSELLOR: ["skills.view_*", "workshop.view_site"],
     MANAGER: [
+        "skills.*",
         "inventory.*",
         "shop.*",
         "reports.*",
@@ -139,7 +149,7 @@ def user_roles(user) -> frozenset[str]:
     if cached is not None:
         return cached
     if user.is_superuser:
-        roles = ALL_ROLES
+        roles = EVERY_ROLE
     else:
         roles = frozenset(user.groups.filter(name__in=ROLES).values_list("name", flat=True))
     user._atelier_roles = roles

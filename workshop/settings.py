@@ -56,7 +56,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 # The project's apps, lowest layer first: each imports only from those before it
 # (docs/design.md, "Layers"; `lint-imports` checks it).
-PROJECT_APPS = ["workshop", "refurb", "inventory", "shop", "labels", "reports", "demo"]
+PROJECT_APPS = ["workshop", "refurb", "inventory", "shop", "labels", "skills", "reports", "demo"]
 
 INSTALLED_APPS = [
     "workshop.admin_site.AtelierAdminConfig",

@@ -27,6 +27,7 @@ urlpatterns = [
     path("labels/", include("labels.urls")),
     path("", include("shop.urls")),
     path("", include("inventory.urls")),
+    path("", include("skills.urls")),
     path("", include("reports.urls")),
     path("", include(BENCH)),
 ]

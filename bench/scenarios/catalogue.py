@@ -26,6 +26,7 @@ from bench.scenarios.services import (
     setup_timeline_service,
     setup_transition_service,
 )
+from bench.scenarios.skills import setup_team_view, setup_worker_page
 
 
 def _slot(needs: str):
@@ -78,6 +79,12 @@ SCENARIOS: list[Scenario] = [
              max_samples=5),
     Scenario("stocktake_10k", "stocktake", "stocktake_reconcile of 10,000 recorded scans",
              setup_stocktake, 1000, max_samples=20),
+    Scenario("skills_team_view", "report",
+             "GET /skills/team/, 300 workers, a year of validations and events",
+             setup_team_view, 200, needs="/skills/team/"),
+    Scenario("skills_worker_page", "detail",
+             "GET /skills/worker/{id}/, a worker with a year of events (12 weeks shown)",
+             setup_worker_page, 200, needs="/skills/worker/1/"),
 ] + [
     Scenario(f"report_{name}", "report", f"reports.figures.{name}() on every site",
              report_scenario(name), 1000, max_samples=10)

@@ -9,7 +9,7 @@ from tests.factories import make_device
 from workshop import roles
 from workshop.models import WorkstationKind
 
-ANON, BENCH, COACH, SHOP, MANAGER, ADMIN, WS_ERASE, WS_SHOP = (
+ANON, BENCH, COACH, SHOP, MANAGER, ADMIN, WS_ERASE, WS_SHOP, COUNSELLOR = (
     "anonymous",
     "bench_worker",
     "coach",
@@ -18,12 +18,17 @@ ANON, BENCH, COACH, SHOP, MANAGER, ADMIN, WS_ERASE, WS_SHOP = (
     "superuser",
     "ws_erasure",
     "ws_shop",
+    "counsellor",
 )
-PRINCIPALS = [ANON, BENCH, COACH, SHOP, MANAGER, ADMIN, WS_ERASE, WS_SHOP]
+PRINCIPALS = [ANON, BENCH, COACH, SHOP, MANAGER, ADMIN, WS_ERASE, WS_SHOP, COUNSELLOR]
 
 
 def _everyone(status: int) -> dict[str, int]:
-    return {name: (401 if name == ANON else status) for name in PRINCIPALS}
+    """Every role that works with devices; a job counsellor reaches no device API (403)."""
+    return {
+        name: (401 if name == ANON else 403 if name == COUNSELLOR else status)
+        for name in PRINCIPALS
+    }
 
 
 def _only(allowed: set[str], ok: int) -> dict[str, int]:
@@ -124,7 +129,12 @@ ENDPOINTS = {
         _only(BENCH_WRITERS, 201),
     ),
     "list events": ("get", "/api/events/", None, _everyone(200)),
-    "post an event": ("post", "/api/events/", {"code": "moved"}, _everyone(405)),
+    "post an event": (
+        "post",
+        "/api/events/",
+        {"code": "moved"},
+        {**_everyone(405), COUNSELLOR: 405},
+    ),
     "scan a tag": ("get", "/api/scan/{laptop}", None, _everyone(200)),
     "schema": ("get", "/api/schema/", None, {name: 200 for name in PRINCIPALS}),
 }

@@ -41,7 +41,7 @@ def test_user_roles_lists_the_groups_a_user_belongs_to(make_user):
 
 def test_a_superuser_holds_every_role(make_user):
     user = make_user(is_superuser=True)
-    assert roles.user_roles(user) == roles.ALL_ROLES
+    assert roles.user_roles(user) == roles.EVERY_ROLE  # the counsellor's too
 
 
 def test_an_inactive_user_holds_no_role(make_user):

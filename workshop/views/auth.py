@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from workshop import selectors
 from workshop.forms import BadgeSignInForm, PasswordSignInForm
+from workshop.roles import ALL_ROLES, user_roles
 from workshop.security import LOCKED_STATUS, badge_lockout_message, lockout_message
 from workshop.views.common import (
     WORKSTATION_COOKIE,
@@ -28,6 +29,9 @@ def home(request):
     """Send a signed-in worker to the bench of this browser's workstation."""
     if not request.user.is_authenticated:
         return redirect("bench:signin")
+    if not user_roles(request.user) & ALL_ROLES and user_roles(request.user):
+        # A job counsellor works with people, not devices: their home is the team's skills.
+        return redirect("skills:team")
     return redirect(bench_home_url(current_workstation(request)))
 
 

@@ -24,7 +24,7 @@ from workshop import selectors
 from workshop.access import site_allowed
 from workshop.exceptions import DomainError
 from workshop.models import WorkstationKind as WK
-from workshop.roles import user_roles
+from workshop.roles import ALL_ROLES, user_roles
 
 WORKSTATION_COOKIE = "atelier_workstation"
 WORKSTATION_SALT = "atelier.workstation"
@@ -130,7 +130,9 @@ def bench_view(view=None, *, roles: frozenset[str] | None = None, workstation: b
                 )
                 request.workstation = request._bench_workstation = None
             held = user_roles(request.user)
-            if not held or (roles and not held & roles):
+            # The benches are for the roles that work with devices (a job counsellor's
+            # screens are the skills passport's, ``skills/``).
+            if not held & (roles or ALL_ROLES):
                 return render_bench(request, "workshop/bench/forbidden.html", status=403)
             if workstation and request.workstation is None:
                 messages.info(request, _("Choose which workstation this is first."))

@@ -25,6 +25,8 @@ from refurb.states import State
 from reports.rollups import refresh_report_rollups
 from shop import services as shop_services
 from shop.models import Buyer, SiteLegal
+from skills.models import Skill, SkillValidation
+from skills.services import skill_validate
 from workshop import roles
 from workshop.models import Site, WorkerBadge, WorkerProfile, Workstation, WorkstationKind
 from workshop.services import badge_create
@@ -41,11 +43,12 @@ USERS = [
     ("claire", "Claire", "Martin", roles.COACH, False),
     ("lucas", "Lucas", "Moreau", roles.SHOP, False),
     ("nadia", "Nadia", "Lefèvre", roles.MANAGER, False),
+    ("ines", "Inès", "Garnier", roles.COUNSELLOR, False),
 ]
 
 # Where each demo person works (their WorkerProfile). nadia, the manager, has no site: she is
 # the network manager and sees both sites; admin is a superuser.
-USER_SITES = {"salome": "LY", "claire": "LY", "lucas": "LY", "karim": "SE"}
+USER_SITES = {"salome": "LY", "claire": "LY", "lucas": "LY", "karim": "SE", "ines": "LY"}
 
 # Every demo worker signs in at the benches with a badge and a PIN (printed by `make run`).
 BADGES = {
@@ -55,7 +58,16 @@ BADGES = {
     "claire": ("BADGE-CLAIRE", "3691"),
     "lucas": ("BADGE-LUCAS", "4826"),
     "nadia": ("BADGE-NADIA", "7315"),
+    "ines": ("BADGE-INES", "5862"),
 }
+
+# What Claire, the coach, has validated of Salomé's skills (skills/): the worker's page and
+# the team view show it.
+DEMO_VALIDATIONS = [
+    ("register", 3, "Enregistre seule, pèse et étiquette sans oubli."),
+    ("erase", 2, "Trouve les disques ; demande encore pour les SSD M.2."),
+    ("safety", 3, ""),
+]
 
 SITES = [
     ("LY", "Atelier solidaire de Lyon", "12 rue de Gerland, 69007 Lyon"),
@@ -141,7 +153,19 @@ class Command(BaseCommand):
         refresh_report_rollups()  # as the nightly job would: the demo history is backdated
         chain_heads_sign()  # as the daily job would (docs/operations.md, Cron): /verify/ shows it
         self.ensure_profiles(users)
+        self.ensure_validations(users)
         self.print_logins()
+
+    def ensure_validations(self, users: dict) -> None:
+        salome, claire = users["salome"], users["claire"]
+        if SkillValidation.objects.filter(worker=salome).exists():
+            return
+        skills = {skill.code: skill for skill in Skill.objects.all()}
+        for code, level, comment in DEMO_VALIDATIONS:
+            if code in skills:
+                skill_validate(
+                    worker=salome, skill=skills[code], level=level, comment=comment, actor=claire
+                )
 
     def ensure_profiles(self, users: dict) -> None:
         sites = {site.code: site for site in Site.objects.filter(code__in=USER_SITES.values())}
