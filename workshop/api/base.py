@@ -11,7 +11,8 @@ from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.fields import ProhibitNullCharactersValidator
 from rest_framework.response import Response
 
-from workshop.api.auth import RolePermission
+from workshop.access import access_check
+from workshop.api.auth import RolePermission, request_workstation
 from workshop.api.errors import UnknownFieldError
 from workshop.api.idempotency import IdempotentMixin
 from workshop.api.pagination import CursorPagination, PageNumberPagination  # noqa: F401
@@ -102,3 +103,42 @@ def _utc(moment):
         return moment.astimezone(UTC)
     except OverflowError:
         raise serializers.ValidationError({"date": ["This date-time is out of range."]}) from None
+
+
+def site_scope(queryset, request, field: str = "site_id"):
+    """Only the rows of the caller's sites (every site for a network manager or a superuser;
+    a workstation token's site): another site's row is missing, exactly like one that does
+    not exist."""
+    from workshop.selectors import user_site_ids
+
+    site_ids = user_site_ids(request.user)
+    if site_ids is None:
+        return queryset
+    return queryset.filter(**{f"{field}__in": site_ids})
+
+
+def access_guard(request, resource: str, action: str, site) -> None:
+    """The access matrix for the caller on a row of ``site``: 403 ``role_forbidden`` or
+    ``other_site`` (``workshop/access.py``), before the service is called."""
+    access_check(
+        resource, action, site=site, actor=request.user, workstation=request_workstation(request)
+    )
+
+
+def caller_site(request, site=None):
+    """The site a write happens at: the one the body names, else the workstation's, else the
+    person's; a 400 naming ``site`` when none can be told."""
+    from workshop.selectors import user_site
+
+    if site is None:
+        workstation = request_workstation(request)
+        site = workstation.site if workstation is not None else user_site(request.user)
+    if site is None:
+        from workshop.exceptions import DomainError
+
+        raise DomainError(
+            "invalid",
+            _("Some fields are not valid: correct them and try again."),
+            fields={"site": [str(_("This field is required."))]},
+        )
+    return site

@@ -37,6 +37,16 @@ class AtelierAutoSchema(AutoSchema):
             codes += ["400", "409", "413"]
         return [*codes, "429", "503"]
 
+    def _map_serializer(self, serializer, direction, bypass_extensions=False):
+        """A write body refuses the fields it does not name (``unknown_field``, 400): say so
+        with ``additionalProperties: false``."""
+        from workshop.api.base import StrictFieldsMixin
+
+        result = super()._map_serializer(serializer, direction, bypass_extensions)
+        if direction == "request" and isinstance(serializer, StrictFieldsMixin):
+            result["additionalProperties"] = False
+        return result
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         for code in self._error_codes():
