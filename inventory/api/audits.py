@@ -107,9 +107,7 @@ class StocktakeScanCreateSerializer(StrictSerializer):
 
 
 class StocktakeScanSerializer(serializers.ModelSerializer):
-    device = serializers.SlugRelatedField(
-        slug_field="asset_tag", read_only=True, allow_null=True
-    )
+    device = serializers.SlugRelatedField(slug_field="asset_tag", read_only=True, allow_null=True)
     location = serializers.SlugRelatedField(slug_field="tag", read_only=True)
     known = serializers.SerializerMethodField()
     created = serializers.SerializerMethodField()
@@ -127,9 +125,7 @@ class StocktakeScanSerializer(serializers.ModelSerializer):
 
 
 class StocktakeLineSerializer(serializers.ModelSerializer):
-    device = serializers.SlugRelatedField(
-        slug_field="asset_tag", read_only=True, allow_null=True
-    )
+    device = serializers.SlugRelatedField(slug_field="asset_tag", read_only=True, allow_null=True)
     expected_location = serializers.SlugRelatedField(
         slug_field="tag", read_only=True, allow_null=True
     )
@@ -189,9 +185,7 @@ class ReconcileSerializer(serializers.Serializer):
 
 
 class ShipmentLineSerializer(serializers.ModelSerializer):
-    device = serializers.SlugRelatedField(
-        slug_field="asset_tag", read_only=True, allow_null=True
-    )
+    device = serializers.SlugRelatedField(slug_field="asset_tag", read_only=True, allow_null=True)
     weight_kg = serializers.DecimalField(**KG, read_only=True)
 
     class Meta:
@@ -268,7 +262,9 @@ class StocktakeLineFilter(django_filters.FilterSet):
 
     def filter_pending(self, queryset, name, value):
         pending = StocktakeLine.Resolution.PENDING
-        return queryset.filter(resolution=pending) if value else queryset.exclude(resolution=pending)
+        return (
+            queryset.filter(resolution=pending) if value else queryset.exclude(resolution=pending)
+        )
 
 
 class ShipmentFilter(django_filters.FilterSet):

@@ -14,7 +14,5 @@ urlpatterns = [
         name="certificate-pdf",
     ),
     path("verify/<str:code>/", views.VerifyView.as_view(), name="verify"),
-    path(
-        "donors/<int:id>/outcomes/", views.DonorOutcomesView.as_view(), name="donor-outcomes"
-    ),
+    path("donors/<int:id>/outcomes/", views.DonorOutcomesView.as_view(), name="donor-outcomes"),
 ]

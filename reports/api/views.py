@@ -172,9 +172,7 @@ class ReportView(ApiViewMixin, APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter(
-                "name", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(TABLES)
-            ),
+            OpenApiParameter("name", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(TABLES)),
             *PERIOD_PARAMETERS,
         ],
         responses={200: ReportSerializer},
@@ -279,12 +277,12 @@ class CertificateIssueView(ApiViewMixin, APIView):
         data = body.validated_data
         now = timezone.now()
         if "device" in data:
-            subject = {"device": get_object_or_404(Device, asset_tag=tags.normalize(data["device"]))}
+            subject = {
+                "device": get_object_or_404(Device, asset_tag=tags.normalize(data["device"]))
+            }
         else:
             subject = {
-                "collection": get_object_or_404(
-                    Collection, tag=tags.normalize(data["collection"])
-                )
+                "collection": get_object_or_404(Collection, tag=tags.normalize(data["collection"]))
             }
         certificate = certificate_issue(
             actor=request.user, language=get_language(), now=now, **subject
@@ -316,7 +314,9 @@ class CertificatePdfView(ApiViewMixin, APIView):
         url = request.build_absolute_uri(reverse("refurb:verify", args=[certificate.code]))
         pdf = certificate_pdf(certificate, verify_url=url, language=get_language())
         response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.code}.pdf"'
+        response["Content-Disposition"] = (
+            f'attachment; filename="certificate-{certificate.code}.pdf"'
+        )
         return response
 
 

@@ -33,7 +33,7 @@ from shop.models import (
     Sale,
 )
 from shop.selectors import buyer_tier, site_legal
-from workshop.api.auth import request_actor, request_workstation
+from workshop.api.auth import request_actor, request_roles, request_workstation
 from workshop.api.base import (
     ApiViewMixin,
     CursorPagination,
@@ -64,11 +64,16 @@ def _pdf(data: bytes, name: str) -> HttpResponse:
 
 
 class _ShopViewSet(ApiViewMixin, viewsets.GenericViewSet):
-    def who(self) -> dict:
-        return {
+    def who(self, roles: bool = False) -> dict:
+        """The actor and workstation a write names; with ``roles``, the roles it acts with (a
+        workstation token without a badge: its kind's)."""
+        who = {
             "actor": request_actor(self.request),
             "workstation": request_workstation(self.request),
         }
+        if roles:
+            who["roles"] = request_roles(self.request)
+        return who
 
 
 @extend_schema(tags=["shop"])
@@ -278,11 +283,9 @@ class ReservationViewSet(_ShopViewSet, mixins.ListModelMixin, mixins.RetrieveMod
         if buyer is None:
             raise _refused_buyer(data["buyer"])
         reservation = services.reservation_create(
-            device=device, buyer=buyer, expires_at=data.get("expires_at"), **self.who()
+            device=device, buyer=buyer, expires_at=data.get("expires_at"), **self.who(roles=True)
         )
-        return Response(
-            s.ReservationSerializer(reservation).data, status=status.HTTP_201_CREATED
-        )
+        return Response(s.ReservationSerializer(reservation).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={200: s.ReservationSerializer})
     @action(detail=True, methods=["post"])
@@ -290,14 +293,12 @@ class ReservationViewSet(_ShopViewSet, mixins.ListModelMixin, mixins.RetrieveMod
         """End the reservation: the device is on sale again."""
         reservation = self.get_object()
         access_guard(request, "reservation", "release", reservation.device.site_id)
-        reservation = services.reservation_release(reservation=reservation, **self.who())
+        reservation = services.reservation_release(reservation=reservation, **self.who(roles=True))
         return Response(s.ReservationSerializer(reservation).data)
 
 
 def _sales():
-    return Sale.objects.select_related("site").prefetch_related(
-        "lines__kit", "credit_notes"
-    )
+    return Sale.objects.select_related("site").prefetch_related("lines__kit", "credit_notes")
 
 
 class SaleCursorPagination(CursorPagination):
@@ -344,7 +345,7 @@ class SaleViewSet(_ShopViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin
             items=list(data["items"]),
             payment_method=data["payment_method"],
             cash_given=data.get("cash_given"),
-            **self.who(),
+            **self.who(roles=True),
         )
         fresh = _sales().get(pk=sale.pk)
         fresh.change_due = sale.change_due
@@ -373,15 +374,14 @@ class SaleViewSet(_ShopViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin
         if unknown:
             raise DomainError(
                 "not_on_invoice",
-                _("Some of these devices are not on invoice %(number)s.")
-                % {"number": sale.number},
+                _("Some of these devices are not on invoice %(number)s.") % {"number": sale.number},
                 fields={"devices": unknown},
             )
         note = services.sale_return(
             sale=sale,
             devices=[lines[code].device for code in dict.fromkeys(wanted)],
             reason=body.validated_data["reason"],
-            **self.who(),
+            **self.who(roles=True),
         )
         return Response(
             s.CreditNoteSerializer(_credit_notes().get(pk=note.pk)).data,

@@ -158,8 +158,10 @@ def price_rule_save(
         if duplicate:
             raise DomainError(
                 "price_rule_exists",
-                _("The price grid already has a row for this category, grade and spec tier: "
-                  "change that row instead."),
+                _(
+                    "The price grid already has a row for this category, grade and spec tier: "
+                    "change that row instead."
+                ),
                 fields={"spec_tier": [_("Already in the grid.")]},
                 status=409,
             )
