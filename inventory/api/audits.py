@@ -31,8 +31,9 @@ from inventory.models import (
 )
 from inventory.scan import scan_resolve
 from workshop.api.auth import request_actor, request_workstation
-from workshop.api.filters import StrictFilterBackend
 from workshop.api.base import ApiViewMixin, StrictSerializer, access_guard, caller_site, site_scope
+from workshop.api.filters import StrictFilterBackend
+from workshop.api.parsers import SafeJSONParser
 from workshop.exceptions import DomainError
 from workshop.models import Site
 
@@ -299,6 +300,7 @@ class StocktakeViewSet(ApiViewMixin, mixins.ListModelMixin, viewsets.GenericView
     filterset_class = StocktakeFilter
     ordering_fields = ["id", "opened_at"]
     lookup_value_regex = ID_REGEX
+    parser_classes = [SafeJSONParser]  # JSON bodies only, as the schema says
     matrix = {
         "list": ("stocktake", "read"),
         "retrieve": ("stocktake", "read"),
@@ -450,6 +452,7 @@ class ShipmentViewSet(
     filterset_class = ShipmentFilter
     ordering_fields = ["id", "shipped_on"]
     lookup_value_regex = ID_REGEX
+    parser_classes = [SafeJSONParser]
     matrix = {
         "list": ("shipment", "read"),
         "retrieve": ("shipment", "read"),

@@ -39,6 +39,7 @@ from workshop import tags
 from workshop.access import site_check
 from workshop.api.auth import request_workstation
 from workshop.api.base import ApiViewMixin, StrictSerializer, site_scope
+from workshop.api.parsers import SafeJSONParser
 from workshop.exceptions import DomainError
 from workshop.models import Site
 from workshop.roles import MANAGER, user_roles
@@ -265,6 +266,7 @@ class CertificateIssueView(ApiViewMixin, APIView):
     """``POST /api/certificates/``: issue (or find again) a data-sanitisation certificate."""
 
     matrix = {"post": ("certificate", "issue")}
+    parser_classes = [SafeJSONParser]
 
     @extend_schema(
         request=CertificateIssueSerializer,

@@ -41,6 +41,7 @@ from workshop.api.base import (
     caller_site,
     site_scope,
 )
+from workshop.api.parsers import SafeJSONParser
 from workshop.exceptions import DomainError
 
 PDF = {
@@ -64,6 +65,8 @@ def _pdf(data: bytes, name: str) -> HttpResponse:
 
 
 class _ShopViewSet(ApiViewMixin, viewsets.GenericViewSet):
+    parser_classes = [SafeJSONParser]  # JSON bodies only, as the schema says
+
     def who(self, roles: bool = False) -> dict:
         """The actor and workstation a write names; with ``roles``, the roles it acts with (a
         workstation token without a badge: its kind's)."""

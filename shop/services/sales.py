@@ -200,8 +200,9 @@ def sale_complete(
     """Sell devices and kits to ``buyer`` in one transaction and number the invoice.
 
     ``roles`` overrides the actor's roles (a workstation token without a badge acts with its
-    kind's roles). ``cash_given`` is what the buyer hands over for a cash payment: less than the total is a
-    refusal (``cash_short``), and the sale returned says the change to give (``change_due``).
+    kind's roles). ``cash_given`` is what the buyer hands over for a cash payment: less than
+    the total is a refusal (``cash_short``), and the sale returned says the change to give
+    (``change_due``).
 
     Each device must be on sale, or reserved for this buyer; a device in a kit is sold only
     with its kit. Prices come from the buyer's tier (standard if eligibility expired, or a
