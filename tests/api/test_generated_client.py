@@ -85,6 +85,7 @@ def test_a_generated_client_sells_and_takes_back_a_device(
                      "sales_returns_create", "credit_notes_retrieve")
     }  # fmt: skip
     assert shop is not None
+
     def connect(**headers):
         return atelier.AuthenticatedClient(
             base_url=live_server.url,
