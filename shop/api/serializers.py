@@ -27,6 +27,7 @@ class BuyerSerializer(serializers.ModelSerializer):
     site = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     eligible_until = serializers.DateField(read_only=True, allow_null=True)
     proof_kind = serializers.ChoiceField(choices=Buyer.Proof.choices, allow_blank=True)
+    email = serializers.CharField(read_only=True, help_text="An e-mail address, or empty.")
 
     class Meta:
         model = Buyer

@@ -103,12 +103,21 @@ def _sell(crew, device, who=None):
         "/api/sales/?page_size=0",
         "/api/sales/?completed_after=",
         "/api/events/?created_after=",
+        "/api/buyers/?page=",
+        "/api/buyers/?page=two",
+        "/api/kits/?page=1&page=2",
     ],
 )
 def test_a_filter_value_the_schema_does_not_allow_answers_400(boss, query):
     response = boss.get(query)
     assert response.status_code == 400, response.content
     assert response.json()["code"] == "invalid"
+
+
+def test_a_number_where_the_schema_says_text_is_refused(boss):
+    response = boss.post("/api/buyers/", {"kind": "public", "name": 5}, format="json")
+    assert response.status_code == 400, response.content
+    assert list(response.json()["fields"]) == ["name"]
 
 
 def test_a_stocktake_lines_filter_is_checked_too(boss, site, crew):

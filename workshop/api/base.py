@@ -20,7 +20,8 @@ from workshop.api.pagination import CursorPagination, PageNumberPagination  # no
 
 class StrictFieldsMixin:
     """Refuse a body that names a field the serializer does not accept (``unknown_field``),
-    and any text holding a NUL character, which PostgreSQL cannot store nor even look up."""
+    a number where the schema says text, and any text holding a NUL character, which
+    PostgreSQL cannot store nor even look up."""
 
     def to_internal_value(self, data):
         if isinstance(data, Mapping):
@@ -28,6 +29,16 @@ class StrictFieldsMixin:
             unknown = [name for name in data if name not in accepted]
             if unknown:
                 raise UnknownFieldError(unknown)
+            # DRF's CharField turns a number into text; the schema says string: refuse it.
+            not_text = {
+                name: [str(serializers.CharField.default_error_messages["invalid"])]
+                for name, value in data.items()
+                if isinstance(self.fields.get(name), serializers.CharField)
+                and value is not None
+                and not isinstance(value, str)
+            }
+            if not_text:
+                raise serializers.ValidationError(not_text)
             with_nul = {
                 name: [str(ProhibitNullCharactersValidator.message)]
                 for name, value in data.items()
