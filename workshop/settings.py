@@ -233,7 +233,9 @@ if TESTING:  # the suite's own traffic is not throttled; tests/api/test_tokens.p
 SPECTACULAR_SETTINGS = {
     "TITLE": "Atelier API",
     "DESCRIPTION": (
-        "Refurbishing workshop: devices, drives, erasures, tests, labels and sales. "
+        "Refurbishing workshop: devices, drives, erasures, tests, labels, the shop (buyers, "
+        "price grid, kits, reservations, sales, invoices, credit notes, returns), stocktakes, "
+        "recycling shipments, reports, certificates and donors' outcomes. "
         "Every error answers {code, message, fields}; POSTs honour an Idempotency-Key header."
     ),
     "VERSION": "1.0.0",
@@ -252,6 +254,18 @@ SPECTACULAR_SETTINGS = {
         "DestructionMethodEnum": "refurb.api.enums.DESTRUCTION_METHOD",
         "DriveStatusEnum": "refurb.api.enums.DRIVE_STATUS",
         "PrintJobStatusEnum": "labels.api.serializers.PRINT_JOB_STATUS",
+        "BuyerKindEnum": "shop.api.enums.BUYER_KIND",
+        "BuyerProofEnum": "shop.api.enums.BUYER_PROOF",
+        "BuyerTierEnum": "shop.api.enums.BUYER_TIER",
+        "KitStatusEnum": "shop.api.enums.KIT_STATUS",
+        "ReservationStatusEnum": "shop.api.enums.RESERVATION_STATUS",
+        "PaymentMethodEnum": "shop.api.enums.PAYMENT_METHOD",
+        "VatRegimeEnum": "shop.api.enums.VAT_REGIME",
+        "StocktakeStatusEnum": "inventory.api.enums.STOCKTAKE_STATUS",
+        "StocktakeFindingEnum": "inventory.api.enums.STOCKTAKE_FINDING",
+        "StocktakeResolutionEnum": "inventory.api.enums.STOCKTAKE_RESOLUTION",
+        "ShipmentStatusEnum": "inventory.api.enums.SHIPMENT_STATUS",
+        "CertificateKindEnum": "refurb.api.enums.CERTIFICATE_KIND",
     },
 }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Subquery
+from drf_spectacular.utils import extend_schema_field
 
 from inventory.models import Collection, Donor, Location
 from refurb.models import Device, Drive
@@ -12,6 +13,7 @@ from refurb.states import State
 from workshop.api.base import UtcDateTimeRangeFilter
 
 
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": 2**63 - 1})
 class IdFilter(django_filters.NumberFilter):
     """A database id: a whole number the database can hold (else 400, never a 500)."""
 

@@ -8,3 +8,6 @@ DRIVE_KIND = Drive.Kind.choices
 NIST_METHOD = NistMethod.choices
 DESTRUCTION_METHOD = Destruction.Method.choices
 DRIVE_STATUS = Drive.Status.choices
+from refurb.models import Certificate  # noqa: E402
+
+CERTIFICATE_KIND = Certificate.Kind.choices

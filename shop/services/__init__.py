@@ -6,7 +6,11 @@ from shop.services.personal_data import (  # noqa: F401
     personal_data_export,
     personal_data_pseudonymise,
 )
-from shop.services.pricing import apply_price, device_price_override  # noqa: F401
+from shop.services.pricing import (  # noqa: F401
+    apply_price,
+    device_price_override,
+    price_rule_save,
+)
 from shop.services.reservations import (  # noqa: F401
     reservation_create,
     reservation_release,

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from refurb.events import event_append
 from refurb.models import Device, DeviceEvent
 from refurb.states import EXIT_STATES
-from shop.models import DevicePrice
+from shop.models import DevicePrice, PriceRule
 from shop.selectors import price_rule_for
 from workshop.exceptions import DomainError, validate
 from workshop.roles import MANAGER, user_roles
@@ -115,3 +115,56 @@ def device_price_override(
             now=now,
         )
     return price
+
+
+def price_rule_save(
+    *,
+    actor,
+    category,
+    grade,
+    solidarity_price: Decimal | str,
+    standard_price: Decimal | str,
+    spec_tier=None,
+    free_of_charge: bool = False,
+    is_active: bool = True,
+    rule: PriceRule | None = None,
+) -> PriceRule:
+    """Add a row to the price grid or change one (managers only; the grid is the network's).
+
+    A device already on sale keeps the price it was put on sale at (``DevicePrice``); the row
+    prices the devices put on sale from now on.
+    """
+    if actor is not None and MANAGER not in user_roles(actor):
+        raise DomainError(
+            "role_forbidden", _("Only a manager may change the price grid."), status=403
+        )
+    with transaction.atomic():
+        if rule is not None:
+            rule = PriceRule.objects.select_for_update().get(pk=rule.pk)
+        else:
+            rule = PriceRule()
+        rule.category = category
+        rule.grade = grade
+        rule.spec_tier = spec_tier
+        rule.solidarity_price = ZERO if free_of_charge else Decimal(str(solidarity_price))
+        rule.standard_price = Decimal(str(standard_price))
+        rule.free_of_charge = free_of_charge
+        rule.is_active = is_active
+        duplicate = (
+            PriceRule.objects.filter(category=category, grade=grade, spec_tier=spec_tier)
+            .exclude(pk=rule.pk)
+            .exists()
+        )
+        if duplicate:
+            raise DomainError(
+                "price_rule_exists",
+                _(
+                    "The price grid already has a row for this category, grade and spec tier: "
+                    "change that row instead."
+                ),
+                fields={"spec_tier": [_("Already in the grid.")]},
+                status=409,
+            )
+        validate(rule)
+        rule.save()
+    return rule

@@ -28,10 +28,13 @@ def reservation_create(
     buyer: Buyer,
     actor,
     workstation=None,
+    roles: frozenset[str] | None = None,
     expires_at: datetime | None = None,
     now: datetime | None = None,
 ) -> Reservation:
-    """Hold a device on sale for one buyer until ``expires_at`` (default: the site's days)."""
+    """Hold a device on sale for one buyer until ``expires_at`` (default: the site's days).
+
+    ``roles`` overrides the actor's roles (a workstation token acts with its kind's roles)."""
 
     now = now or timezone.now()
     site_check(device.site_id, actor=actor, workstation=workstation)
@@ -82,6 +85,7 @@ def reservation_create(
             to=State.RESERVED,
             actor=actor,
             workstation=workstation,
+            roles=roles,
             payload={"buyer": buyer.pk, "until": expires_at.isoformat()},
             now=now,
             proof=proof_issue("reservation", reservation),

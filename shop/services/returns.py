@@ -31,6 +31,7 @@ def sale_return(
     reason: str,
     actor,
     workstation=None,
+    roles: frozenset[str] | None = None,
     now: datetime | None = None,
 ) -> CreditNote:
     """Take devices back under warranty: ``sold → returned`` and a numbered credit note."""
@@ -91,6 +92,7 @@ def sale_return(
                 to=State.RETURNED,
                 actor=actor,
                 workstation=workstation,
+                roles=roles,
                 reason=reason,
                 payload={"invoice": sale.number, "credit_note": note.number},
                 now=now,

@@ -192,14 +192,17 @@ def sale_complete(
     payment_method: str,
     actor,
     workstation=None,
+    roles: frozenset[str] | None = None,
     now: datetime | None = None,
     payment_hook: Callable[[Sale], None] | None = None,
     cash_given: Decimal | None = None,
 ) -> Sale:
     """Sell devices and kits to ``buyer`` in one transaction and number the invoice.
 
-    ``cash_given`` is what the buyer hands over for a cash payment: less than the total is a
-    refusal (``cash_short``), and the sale returned says the change to give (``change_due``).
+    ``roles`` overrides the actor's roles (a workstation token without a badge acts with its
+    kind's roles). ``cash_given`` is what the buyer hands over for a cash payment: less than
+    the total is a refusal (``cash_short``), and the sale returned says the change to give
+    (``change_due``).
 
     Each device must be on sale, or reserved for this buyer; a device in a kit is sold only
     with its kit. Prices come from the buyer's tier (standard if eligibility expired, or a
@@ -344,6 +347,7 @@ def sale_complete(
                 to=State.SOLD,
                 actor=actor,
                 workstation=workstation,
+                roles=roles,
                 payload={"invoice": sale.number, "price": str(price), "kit": kit and kit.tag},
                 now=now,
                 proof=proof_issue("sale", line),

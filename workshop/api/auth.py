@@ -211,7 +211,11 @@ def request_principal(request) -> str:
 
 
 class RolePermission(permissions.BasePermission):
-    """Admit reads for ``view.read_roles`` and writes for ``view.write_roles`` (role codes)."""
+    """Admit reads for ``view.read_roles`` and writes for ``view.write_roles`` (role codes).
+
+    A view with a ``matrix`` (``{action or method: (resource, action)}``) is checked against
+    the access matrix (``workshop/access.py``) instead; the site is checked on the row.
+    """
 
     message = _("Your role does not allow this.")
 
@@ -220,6 +224,15 @@ class RolePermission(permissions.BasePermission):
             return False
         if not hasattr(view, request.method.lower()):
             return True  # let the view answer 405
+        matrix = getattr(view, "matrix", None)
+        if matrix is not None:
+            key = matrix.get(getattr(view, "action", None) or request.method.lower())
+            if key is None:
+                key = matrix.get(request.method.lower())
+            if key is not None:
+                from workshop.access import role_allows
+
+                return role_allows(request_roles(request), *key)
         if request.method in permissions.SAFE_METHODS:
             wanted = getattr(view, "read_roles", ALL_ROLES)
         else:

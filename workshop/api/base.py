@@ -11,7 +11,8 @@ from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.fields import ProhibitNullCharactersValidator
 from rest_framework.response import Response
 
-from workshop.api.auth import RolePermission
+from workshop.access import access_check
+from workshop.api.auth import RolePermission, request_workstation
 from workshop.api.errors import UnknownFieldError
 from workshop.api.idempotency import IdempotentMixin
 from workshop.api.pagination import CursorPagination, PageNumberPagination  # noqa: F401
@@ -19,7 +20,8 @@ from workshop.api.pagination import CursorPagination, PageNumberPagination  # no
 
 class StrictFieldsMixin:
     """Refuse a body that names a field the serializer does not accept (``unknown_field``),
-    and any text holding a NUL character, which PostgreSQL cannot store nor even look up."""
+    a number where the schema says text, and any text holding a NUL character, which
+    PostgreSQL cannot store nor even look up."""
 
     def to_internal_value(self, data):
         if isinstance(data, Mapping):
@@ -27,6 +29,16 @@ class StrictFieldsMixin:
             unknown = [name for name in data if name not in accepted]
             if unknown:
                 raise UnknownFieldError(unknown)
+            # DRF's CharField turns a number into text; the schema says string: refuse it.
+            not_text = {
+                name: [str(serializers.CharField.default_error_messages["invalid"])]
+                for name, value in data.items()
+                if isinstance(self.fields.get(name), serializers.CharField)
+                and value is not None
+                and not isinstance(value, str)
+            }
+            if not_text:
+                raise serializers.ValidationError(not_text)
             with_nul = {
                 name: [str(ProhibitNullCharactersValidator.message)]
                 for name, value in data.items()
@@ -102,3 +114,42 @@ def _utc(moment):
         return moment.astimezone(UTC)
     except OverflowError:
         raise serializers.ValidationError({"date": ["This date-time is out of range."]}) from None
+
+
+def site_scope(queryset, request, field: str = "site_id"):
+    """Only the rows of the caller's sites (every site for a network manager or a superuser;
+    a workstation token's site): another site's row is missing, exactly like one that does
+    not exist."""
+    from workshop.selectors import user_site_ids
+
+    site_ids = user_site_ids(request.user)
+    if site_ids is None:
+        return queryset
+    return queryset.filter(**{f"{field}__in": site_ids})
+
+
+def access_guard(request, resource: str, action: str, site) -> None:
+    """The access matrix for the caller on a row of ``site``: 403 ``role_forbidden`` or
+    ``other_site`` (``workshop/access.py``), before the service is called."""
+    access_check(
+        resource, action, site=site, actor=request.user, workstation=request_workstation(request)
+    )
+
+
+def caller_site(request, site=None):
+    """The site a write happens at: the one the body names, else the workstation's, else the
+    person's; a 400 naming ``site`` when none can be told."""
+    from workshop.selectors import user_site
+
+    if site is None:
+        workstation = request_workstation(request)
+        site = workstation.site if workstation is not None else user_site(request.user)
+    if site is None:
+        from workshop.exceptions import DomainError
+
+        raise DomainError(
+            "invalid",
+            _("Some fields are not valid: correct them and try again."),
+            fields={"site": [str(_("This field is required."))]},
+        )
+    return site

@@ -29,6 +29,12 @@ class StrictFilterBackend(DjangoFilterBackend):
     def refusals(filterset, params) -> dict[str, list]:
         errors: dict[str, list] = {}
         for name, filter_ in filterset.filters.items():
+            # A range (``created_after``/``created_before``): an empty bound is no date.
+            suffixes = getattr(filter_.field_class.widget, "suffixes", None) or ()
+            for suffix in suffixes:
+                bound = f"{name}_{suffix}" if suffix else name
+                if bound in params and any(v.strip() == "" for v in params.getlist(bound)):
+                    errors[bound] = [_("Give a date, or leave the parameter out.")]
             if name not in params:
                 continue
             values = params.getlist(name)

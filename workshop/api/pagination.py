@@ -38,7 +38,26 @@ class StrictPageSizeMixin:
 
 
 class PageNumberPagination(StrictPageSizeMixin, pagination.PageNumberPagination):
-    pass
+    """``page`` is a whole number from 1 (or ``last``): anything else answers 400, where
+    Django REST framework read an empty or repeated ``page`` as the first page."""
+
+    def get_page_number(self, request, paginator):
+        values = request.query_params.getlist(self.page_query_param)
+        if (
+            any(not (value.isdigit() or value in self.last_page_strings) for value in values)
+            or len(values) > 1
+        ):
+            raise ValidationError(
+                {self.page_query_param: [_("Enter a whole number of 1 or more.")]}
+            )
+        return super().get_page_number(request, paginator)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1}
+        return parameters
 
 
 class CursorPagination(StrictPageSizeMixin, pagination.CursorPagination):

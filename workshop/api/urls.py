@@ -36,4 +36,6 @@ urlpatterns = [
     path("", include("inventory.api.urls")),
     path("", include("refurb.api.urls")),
     path("", include("labels.api.urls")),
+    path("", include("shop.api.urls")),
+    path("", include("reports.api.urls")),
 ]

@@ -1,0 +1,1 @@
+"""Reports, certificates and donors' outcomes through the REST API."""
