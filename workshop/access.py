@@ -48,6 +48,15 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("sale", "read"): frozenset({SHOP, MANAGER}),
     ("printer", "configure"): MANAGERS,
     ("certificate", "issue"): MANAGERS,
+    # Repair tickets: bench work on a device in repair (diagnosis, minutes, parts fitted);
+    # harvesting a device for parts and reading every open ticket are the coach's.
+    ("repair", "work"): BENCH,
+    ("repair", "read"): frozenset({COACH, MANAGER}),
+    ("device", "harvest"): frozenset({COACH, MANAGER}),
+    # Parts in stock: tested, moved and erased at the benches, sold at the counter.
+    ("part", "handle"): BENCH,
+    ("part", "sell"): frozenset({SHOP, COACH, MANAGER}),
+    ("repair", "export"): MANAGERS,
 }
 
 
