@@ -226,6 +226,12 @@ class StocktakePartScan(models.Model):
             models.UniqueConstraint(fields=["stocktake", "part"], name="stocktakepartscan_unique")
         ]
 
+    device_id = None  # read like a device scan by the stocktake screens
+    device = None
+
+    def __str__(self) -> str:
+        return self.code
+
     @property
     def code(self) -> str:
         return self.part.tag
