@@ -51,36 +51,36 @@ def world(site, crew):  # noqa: F811
 
 
 def _attempt(action, part, world):
-    crew, site = world["crew"], world["site"]
-    test_bench, shop = crew.stations[WK.TEST], crew.stations[WK.SHOP]
+    team, site = world["crew"], world["site"]
+    test_bench, shop = team.stations[WK.TEST], team.stations[WK.SHOP]
     if action == "sell":
         sale_complete(
-            site=site, buyer=world["buyer"], items=[part], actor=crew.shop, workstation=shop,
+            site=site, buyer=world["buyer"], items=[part], actor=team.shop, workstation=shop,
             payment_method="cash" if part.price else "free",
         )  # fmt: skip
     elif action == "recycle":
         shipment = inventory_services.shipment_open(site=site, recycler="Ecologic")
         inventory_services.shipment_add_part(shipment=shipment, part=part)
-        inventory_services.shipment_ship(shipment=shipment, actor=crew.manager)
+        inventory_services.shipment_ship(shipment=shipment, actor=team.manager)
     elif action == "fit":
         ticket = Repair.objects.get(device=world["laptop"], status="open")
         inventory_services.part_fit(
-            part=part, repair=ticket, category=part.category, actor=crew.bench,
+            part=part, repair=ticket, category=part.category, actor=team.bench,
             workstation=test_bench,
         )  # fmt: skip
     elif action in ("erase", "erase_unverified") and part.drive_id:
         refurb_services.drive_record_erasure(
             drive=part.drive, method="clear", tool="nwipe", result="success",
-            verified=action == "erase", actor=crew.bench, workstation=crew.stations[WK.ERASURE],
+            verified=action == "erase", actor=team.bench, workstation=team.stations[WK.ERASURE],
         )  # fmt: skip
     elif action == "destroy":
         inventory_services.part_destroy(
-            part=part, method="shredding", witness="Claire", actor=crew.coach,
+            part=part, method="shredding", witness="Claire", actor=team.coach,
             workstation=test_bench,
         )  # fmt: skip
     elif action == "test":
         inventory_services.part_record_test(
-            part=part, passed=True, actor=crew.bench, workstation=test_bench
+            part=part, passed=True, actor=team.bench, workstation=test_bench
         )
 
 
