@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from inventory.api import views
+from inventory.api import repairs, views
 from inventory.api.scan import ScanView
 
 router = SimpleRouter()
@@ -11,6 +11,8 @@ router.register("locations", views.LocationViewSet, basename="location")
 router.register("donors", views.DonorViewSet, basename="donor")
 router.register("collections", views.CollectionViewSet, basename="collection")
 router.register("devices", views.DeviceViewSet, basename="device")
+router.register("repairs", repairs.RepairViewSet, basename="repair")
+router.register("parts", repairs.PartViewSet, basename="part")
 
 urlpatterns = [
     path("scan/<str:code>", ScanView.as_view(), name="scan"),
