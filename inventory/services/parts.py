@@ -32,7 +32,7 @@ from refurb.services import device_transition, drive_record_destruction, repair_
 from refurb.states import State
 from workshop import tags
 from workshop.access import access_check
-from workshop.exceptions import DomainError
+from workshop.exceptions import DomainError, validate
 from workshop.services import tag_allocate_many
 from workshop.units import CENT
 
@@ -180,7 +180,7 @@ def _take_out(
             created_at=now,
             created_by=_actor(actor),
         )
-        part.full_clean(exclude=["origin", "site", "drive", "repair", "location"])
+        validate(part, exclude=["origin", "site", "drive", "repair", "location"])
         part.save()
         PartMovement.objects.create(
             part=part,

@@ -286,15 +286,9 @@ def repair_recycle(request, pk):
     """Give the device up for recycling, saying why it cannot be repaired."""
     ticket = _ticket(request, pk)
     try:
-        refurb_services.repair_set_barrier(
+        refurb_services.repair_recycle(
             repair=ticket,
             barrier=request.POST.get("barrier", ""),
-            actor=request.user,
-            workstation=request.workstation,
-        )
-        refurb_services.device_transition(
-            device=ticket.device,
-            to=State.RECYCLED,
             actor=request.user,
             workstation=request.workstation,
         )

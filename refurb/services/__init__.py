@@ -24,6 +24,7 @@ from refurb.services.repairs import (  # noqa: F401
     repair_diagnose,
     repair_lock,
     repair_mark_repaired,
+    repair_recycle,
     repair_set_barrier,
     repair_work_add,
 )

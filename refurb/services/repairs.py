@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from refurb.events import event_append
 from refurb.models import DeviceEvent, Repair, RepairWork
-from refurb.services.lifecycle import _lock, _sync
+from refurb.services.lifecycle import _lock, _sync, device_transition
 from refurb.states import State
 from workshop.access import access_check
 from workshop.exceptions import DomainError, validate
@@ -143,6 +143,26 @@ def repair_mark_repaired(
             now=now,
         )
     _sync(repair.device, device)
+    return ticket
+
+
+def repair_recycle(
+    *, repair: Repair, barrier: str, actor, workstation=None, now: datetime | None = None
+) -> Repair:
+    """Give the device up: record why it cannot be repaired and move it to ``recycled`` (which
+    closes the ticket), in one transaction: a refused move keeps no barrier either."""
+    with transaction.atomic():
+        ticket = repair_set_barrier(
+            repair=repair, barrier=barrier, actor=actor, workstation=workstation
+        )
+        device_transition(
+            device=repair.device,
+            to=State.RECYCLED,
+            actor=actor,
+            workstation=workstation,
+            now=now,
+        )
+    ticket.refresh_from_db()
     return ticket
 
 

@@ -308,3 +308,20 @@ def test_leaving_repair_for_tested_closes_the_ticket_as_repaired(site, crew):
     )
     ticket.refresh_from_db()
     assert ticket.status == Repair.Status.DONE and ticket.outcome == Repair.Outcome.REPAIRED
+
+
+def test_giving_up_a_repair_keeps_no_barrier_when_the_move_is_refused(site, crew):
+    laptop = _in_repair(site, crew)
+    ticket = Repair.objects.get(device=laptop)
+    with pytest.raises(DomainError) as refused:
+        refurb_services.repair_recycle(
+            repair=ticket, barrier="worn_out", actor=crew.bench,
+            workstation=crew.stations[WK.TEST],
+        )  # fmt: skip
+    assert refused.value.code == "role_forbidden"  # recycling is the coach's decision
+    ticket.refresh_from_db()
+    assert ticket.barrier == "" and ticket.status == Repair.Status.OPEN
+    closed = refurb_services.repair_recycle(
+        repair=ticket, barrier="worn_out", actor=crew.coach, workstation=crew.stations[WK.TEST]
+    )
+    assert (closed.status, closed.outcome, closed.barrier) == ("done", "recycle", "worn_out")
