@@ -129,7 +129,7 @@ def shipment_add_part(
     its destruction first (``inventory.parts.part_refusal``)."""
     with transaction.atomic():
         locked = _lock_open_shipment(shipment)
-        part = Part.objects.select_for_update().select_related("drive").get(pk=part.pk)
+        part = Part.objects.select_for_update(of=("self",)).select_related("drive").get(pk=part.pk)
         if part.site_id != locked.site_id:
             raise DomainError(
                 "wrong_site",
@@ -205,7 +205,7 @@ def shipment_ship(
                 status=409,
             )
         parts = list(
-            Part.objects.select_for_update()
+            Part.objects.select_for_update(of=("self",))
             .select_related("drive")
             .filter(recycling_line__shipment=locked)
             .order_by("pk")
