@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inventory', '0016_parts_stock'),
+        ('inventory', '0016_repair_parts_stock'),
         ('shop', '0001_initial'),
     ]
 
