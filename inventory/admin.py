@@ -6,12 +6,20 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from inventory import services
-from inventory.models import Collection, Donor, Location, RecyclingShipment
+from inventory.models import (
+    Collection,
+    Donor,
+    Location,
+    Part,
+    PartMovement,
+    RecyclingShipment,
+    StocktakePartScan,
+)
 from refurb import services as refurb_services
 from refurb.admin import ReferenceAdminMixin
 from refurb.models import Category, Device, DeviceEvent, Drive
 from refurb.services.update import DEVICE_FIELDS
-from workshop.admin import ReadOnlyAdmin
+from workshop.admin import ReadOnlyAdmin, SiteScopedAdminMixin
 from workshop.exceptions import DomainError
 
 
@@ -269,3 +277,30 @@ admin.site.site_title = _("Atelier")
 
 # The manager audit keeps its admin screens in its own module.
 from inventory import audit_admin  # noqa: E402,F401
+
+
+@admin.register(Part)
+class PartAdmin(SiteScopedAdminMixin, ReadOnlyAdmin):
+    """Parts are written by their services (harvest, fit, sale, shipment): shown only."""
+
+    site_lookup = "site"
+    list_display = ["tag", "category", "status", "test_status", "origin", "fitted_in", "price"]
+    list_filter = ["category", "status", "test_status"]
+    search_fields = ["tag", "origin__asset_tag", "description"]
+    list_select_related = ["origin", "fitted_in"]
+
+
+@admin.register(PartMovement)
+class PartMovementAdmin(SiteScopedAdminMixin, ReadOnlyAdmin):
+    site_lookup = "part__site"
+    list_display = ["part", "kind", "device", "actor", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["part__tag", "device__asset_tag"]
+    list_select_related = ["part", "device", "actor"]
+
+
+@admin.register(StocktakePartScan)
+class StocktakePartScanAdmin(SiteScopedAdminMixin, ReadOnlyAdmin):
+    site_lookup = "stocktake__site"
+    list_display = ["stocktake", "part", "location", "scanned_at"]
+    list_select_related = ["stocktake", "part", "location"]

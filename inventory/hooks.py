@@ -5,6 +5,11 @@ from workshop.reference import reference_seed_register
 
 # What stocktakes and recycling shipments record in the transition events they make.
 event_fields_register("transition", stocktake=(int,), shipment=(int,), recycler=(str,))
+# Parts taken out of a device and fitted into one (inventory.services.parts).
+event_fields_register("part_removed", part=(str,), category=(str,))
+event_fields_register(
+    "part_fitted", part=(str,), category=(str,), origin=(str,), repair=(int,), specs=(dict,)
+)
 
 reference_seed_register(
     "inventory.migrations.0007_seed_co2_factors", probe="inventory.Co2Factor", order=40

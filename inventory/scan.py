@@ -15,7 +15,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from inventory.models import Collection, Location
+from inventory.models import Collection, Location, Part
 from refurb.models import Device, Drive
 from refurb.selectors import devices_by_serial, drives_by_serial
 from workshop import tags
@@ -93,6 +93,13 @@ def resolve_collection_tag(code: str) -> ScanResult | None:
     return ScanResult("collection", code, collection) if collection else None
 
 
+def resolve_part_tag(code: str) -> ScanResult | None:
+    if not tag_of_kind(code, tags.PART):
+        return None
+    part = Part.objects.select_related("origin", "location", "drive").filter(tag=code).first()
+    return ScanResult("part", code, part) if part else None
+
+
 def resolve_serial(code: str) -> ScanResult | None:
     """Match a manufacturer serial number on devices, then on drives."""
     raw = code.strip()
@@ -124,6 +131,7 @@ RESOLVERS: list[Resolver] = [
     resolve_drive_tag,
     resolve_location_tag,
     resolve_collection_tag,
+    resolve_part_tag,
 ]
 # Serial numbers come last: anything we printed ourselves wins.
 FALLBACK_RESOLVERS: list[Resolver] = [resolve_serial]

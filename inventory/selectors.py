@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Count
 
-from inventory.models import Collection, Donor
+from inventory.models import Collection, Donor, Part, StocktakePartScan
 from workshop.access import private_name_visible
 from workshop.roles import MANAGER, user_roles
 from workshop.selectors import user_site_ids
@@ -44,3 +46,37 @@ def donor_name_visible(user, donor, site_id) -> bool:
     if donor.kind != Donor.Kind.PERSON:
         return True
     return private_name_visible(user, site_id)
+
+
+@dataclass(frozen=True)
+class PartCount:
+    """One part of a stocktake: found where the stock says, elsewhere, missing, or found
+    though the stock says it left (sold, recycled, fitted)."""
+
+    part: object
+    kind: str  # found, elsewhere, missing, unexpected
+    scanned_at_location: object | None = None
+
+
+def stocktake_parts(stocktake) -> list[PartCount]:
+    """Compare the parts scanned in ``stocktake`` with the site's parts in stock (two queries)."""
+    scans = {
+        scan.part_id: scan
+        for scan in StocktakePartScan.objects.filter(stocktake=stocktake).select_related(
+            "part", "part__location", "location"
+        )
+    }
+    in_stock = Part.objects.filter(site=stocktake.site, status=Part.Status.IN_STOCK).select_related(
+        "location"
+    )
+    counts = []
+    for part in in_stock.order_by("tag"):
+        scan = scans.pop(part.pk, None)
+        if scan is None:
+            counts.append(PartCount(part, "missing"))
+        elif part.location_id in (None, scan.location_id):
+            counts.append(PartCount(part, "found", scan.location))
+        else:
+            counts.append(PartCount(part, "elsewhere", scan.location))
+    counts.extend(PartCount(scan.part, "unexpected", scan.location) for scan in scans.values())
+    return counts

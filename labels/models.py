@@ -29,6 +29,7 @@ TEMPLATE_CHOICES = [
     ("erasure_sticker", _("Erasure sticker")),
     ("shop_label", _("Shop label")),
     ("kit_label", _("Kit label")),
+    ("part_label", _("Part label")),
     ("location_label", _("Location (bin) label")),
     ("collection_label", _("Collection label")),
 ]

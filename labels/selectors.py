@@ -16,7 +16,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
-from inventory.models import Collection, Location
+from inventory.models import Collection, Location, Part
 from labels import sources
 from labels.models import PrintJob
 from refurb.models import Device, Drive, Erasure
@@ -42,6 +42,7 @@ EXPANSIONS: dict[str, dict[str, str]] = {
     "location_label": {"location": "self", "site": "locations"},
     "collection_label": {"collection": "self"},
     "kit_label": {"kit": "self"},
+    "part_label": {"part": "self"},
 }
 
 
@@ -159,6 +160,9 @@ def _fetch(template: str, wanted: dict[str, list[str]]) -> dict[str, dict[str, A
         found["collection"] = {c.tag: c for c in collections.filter(tag__in=wanted["collection"])}
     if "kit" in wanted:
         found["kit"] = {k.tag: k for k in _kits().filter(tag__in=wanted["kit"])}
+    if "part" in wanted:
+        parts = Part.objects.select_related("origin").filter(tag__in=wanted["part"])
+        found["part"] = {part.tag: part for part in parts}
     if "site" in wanted:
         found["site"] = {s.code: s for s in Site.objects.filter(code__in=wanted["site"])}
     # Expansions: one query per kind of parent, whatever the number of parents.
@@ -212,6 +216,8 @@ def _item(template: str, obj, base_url: str | None) -> LabelItem:
         return LabelItem(obj.tag, sources.collection_input(obj))
     if template == "kit_label":
         return LabelItem(obj.tag, sources.kit_input(obj))
+    if template == "part_label":
+        return LabelItem(obj.tag, sources.part_input(obj))
     if template == "erasure_sticker":
         if isinstance(obj, Device):
             data, code, device = sources.erasure_input_for_device(obj), obj.asset_tag, obj
@@ -239,6 +245,7 @@ def label_items_for_objects(
             Device: lambda: _devices(template),
             Drive: _drives,
             Kit: _kits,
+            Part: lambda: Part.objects.select_related("origin"),
             Location: lambda: Location.objects.select_related("site"),
             Collection: lambda: Collection.objects.select_related("donor", "site").annotate(
                 device_count=Count("devices")

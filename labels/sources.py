@@ -27,6 +27,7 @@ from labels.templates import (
     ErasureInput,
     KitInput,
     LocationInput,
+    PartInput,
     ShopInput,
 )
 from shop.selectors import device_price as shop_device_price
@@ -233,3 +234,50 @@ def kit_input(kit) -> KitInput:
         name = " ".join(part for part in (device.make, device.model) if part)
         components.append(f"{device.category.name} {name}".strip())
     return KitInput(kit_code=kit.tag, name=kit.name, components=components)
+
+
+PART_CATEGORY_FR = {
+    "memory": "Mémoire",
+    "drive": "Disque",
+    "battery": "Batterie",
+    "charger": "Chargeur",
+    "screen": "Écran",
+    "keyboard": "Clavier",
+    "power_supply": "Alimentation",
+    "other": "Autre",
+}
+PART_TEST_FR = {"passed": "Testée : fonctionne", "failed": "Testée : défectueuse"}
+
+
+def part_specs_text(part) -> str:
+    """The specs a part's label prints, in French: "8 Go · 2666 MHz", "SSD 256 Go"…"""
+    specs = part.specs if isinstance(part.specs, dict) else {}
+    bits = []
+    if _number(specs.get("size_gb")):
+        bits.append(format_capacity(_number(specs["size_gb"])))
+    if _number(specs.get("speed_mhz")):
+        bits.append(f"{_number(specs['speed_mhz'])}\u00a0MHz")
+    if specs.get("kind") and part.category == "drive":
+        bits.append(STORAGE_NAMES.get(str(specs["kind"]), str(specs["kind"]).upper()))
+    if _number(specs.get("capacity_gb")):
+        bits.append(format_capacity(_number(specs["capacity_gb"])))
+    if _number(specs.get("health_pct")) is not None:
+        bits.append(f"Santé {_number(specs['health_pct'])}\u00a0%")
+    if _number(specs.get("inches")):
+        bits.append(f"{str(_number(specs['inches'])).replace('.', ',')}\u00a0pouces")
+    if _number(specs.get("watts")):
+        bits.append(f"{_number(specs['watts'])}\u00a0W")
+    if part.description:
+        bits.append(part.description)
+    return " · ".join(bit for bit in bits if bit)
+
+
+def part_input(part) -> PartInput:
+    """A part's label: its category, the device it came from, its specs and test status."""
+    return PartInput(
+        tag=part.tag,
+        category=PART_CATEGORY_FR.get(part.category, part.category),
+        origin=part.origin.asset_tag,
+        specs=part_specs_text(part),
+        test_status=PART_TEST_FR.get(part.test_status, ""),
+    )

@@ -98,6 +98,15 @@ class ShopInput:
 
 
 @dataclass(frozen=True)
+class PartInput:
+    tag: str  # the part's P tag, printed as Code 128
+    category: str  # e.g. "Mémoire"
+    origin: str  # the asset tag of the device it was taken out of
+    specs: str = ""  # e.g. "8 Go · 2666 MHz"
+    test_status: str = ""  # e.g. "Testée : fonctionne"
+
+
+@dataclass(frozen=True)
 class KitInput:
     kit_code: str
     name: str
@@ -198,6 +207,22 @@ def shop_label(data: ShopInput | Mapping[str, Any]) -> Label:
     )
 
 
+def part_label(data: PartInput | Mapping[str, Any]) -> Label:
+    d = _coerce(PartInput, data)
+    lines = [TextLine(f"Issue de {d.origin}", keep=True)]
+    if d.specs:
+        lines.append(TextLine(d.specs))
+    if d.test_status:
+        lines.append(TextLine(d.test_status, Role.SMALL))
+    return Label(
+        template="part_label",
+        title=f"Pièce : {d.category}",
+        lines=lines,
+        barcode=Barcode(d.tag),
+        length_mm=29,
+    )
+
+
 def kit_label(data: KitInput | Mapping[str, Any]) -> Label:
     d = _coerce(KitInput, data)
     lines = [TextLine(c, Role.SMALL) for c in d.components]
@@ -245,6 +270,7 @@ TEMPLATES: dict[str, Callable[[Any], Label]] = {
     "erasure_sticker": erasure_sticker,
     "shop_label": shop_label,
     "kit_label": kit_label,
+    "part_label": part_label,
     "location_label": location_label,
     "collection_label": collection_label,
 }

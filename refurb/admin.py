@@ -14,6 +14,7 @@ from refurb.models import (
     Grade,
     ReferenceChange,
     Repair,
+    RepairWork,
     Snapshot,
     StayRollup,
     TestResult,
@@ -146,10 +147,17 @@ class TestResultAdmin(ReadOnlyAdmin):
 
 @admin.register(Repair)
 class RepairAdmin(ReadOnlyAdmin):
-    list_display = ["device", "status", "fault", "opened_at", "closed_at"]
-    list_filter = ["status"]
+    list_display = ["device", "status", "outcome", "workstation", "fault", "opened_at", "closed_at"]
+    list_filter = ["status", "outcome"]
     search_fields = ["device__asset_tag", "device__serial_number"]
     list_select_related = ["device"]
+
+
+@admin.register(RepairWork)
+class RepairWorkAdmin(ReadOnlyAdmin):
+    list_display = ["repair", "worker", "action", "minutes", "created_at"]
+    search_fields = ["repair__device__asset_tag"]
+    list_select_related = ["repair__device", "worker"]
 
 
 @admin.register(DeviceEvent)

@@ -159,7 +159,13 @@ def event_seal(
 # their own moves (``event_fields_register``, from their ``hooks``).
 SCALARS = (str, int, bool, type(None))
 EVENT_FIELDS: dict[str, dict[str, tuple[type, ...]]] = {
-    "transition": {"grade": (str,), "cycle": (int,), "drive": (str,), "write_off": (int,)},
+    "transition": {
+        "grade": (str,),
+        "cycle": (int,),
+        "drive": (str,),
+        "write_off": (int,),
+        "repair": (int,),
+    },
     # A coach's or manager's sign-off of a "no storage" declaration: whose declaration (the
     # name shown in the history) and which event of the chain it signs off.
     "no_storage_signed_off": {"declared_by": (str,), "declaration_seq": (int,)},

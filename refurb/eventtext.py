@@ -150,6 +150,20 @@ def _test(event, data, labels) -> str:
 
 
 def _repair(event, data, labels) -> str:
+    if data.get("outcome"):
+        outcomes = {
+            "repaired": _("Repair closed: repaired, to test again."),
+            "harvest": _("Repair closed: the device is harvested for parts."),
+            "recycle": _("Repair closed: the device is recycled."),
+        }
+        return outcomes.get(data["outcome"], _("Repair done."))
+    if data.get("diagnosis"):
+        return _("Diagnosis: %(diagnosis)s") % {"diagnosis": data["diagnosis"]}
+    if data.get("action"):
+        return _("Repair work: %(action)s (%(minutes)s min).") % {
+            "action": data["action"],
+            "minutes": data.get("minutes", 0),
+        }
     if data.get("fault"):
         return _("Repair opened: %(fault)s") % {"fault": data["fault"]}
     if data.get("status") == "abandoned":
@@ -245,6 +259,7 @@ TEMPLATE_NAMES = {
     "erasure_sticker": lambda: _("Erasure sticker"),
     "shop_label": lambda: _("Shop label"),
     "kit_label": lambda: _("Kit label"),
+    "part_label": lambda: _("Part label"),
 }
 
 
@@ -265,6 +280,40 @@ def _price(event, data, labels) -> str:
     return _("Price set: %(solidarity)s solidarity, %(standard)s standard.") % {
         "solidarity": _euros(data.get("solidarity", "0")),
         "standard": _euros(data.get("standard", "0")),
+    }
+
+
+PART_CATEGORY_NAMES = {
+    "memory": lambda: _("memory module"),
+    "drive": lambda: _("drive"),
+    "battery": lambda: _("battery"),
+    "charger": lambda: _("charger"),
+    "screen": lambda: _("screen"),
+    "keyboard": lambda: _("keyboard"),
+    "power_supply": lambda: _("power supply"),
+    "other": lambda: _("other part"),
+}
+
+
+def part_category_name(code) -> str:
+    """The name of a part category (``inventory.Part.Category``) in the active language."""
+    return PART_CATEGORY_NAMES.get(code, lambda: str(code or "?"))()
+
+
+def _part_fitted(event, data, labels) -> str:
+    text = _("Part %(part)s fitted (%(category)s).") % {
+        "part": data.get("part") or "?",
+        "category": part_category_name(data.get("category")),
+    }
+    if data.get("origin"):
+        text += " " + _("It comes from %(origin)s.") % {"origin": data["origin"]}
+    return text
+
+
+def _part_removed(event, data, labels) -> str:
+    return _("Part %(part)s removed (%(category)s).") % {
+        "part": data.get("part") or "?",
+        "category": part_category_name(data.get("category")),
     }
 
 
@@ -289,6 +338,8 @@ SENTENCES: dict[str, Callable] = {
     "printed": _printed,
     "price": _price,
     "sale": _sale,
+    "part_fitted": _part_fitted,
+    "part_removed": _part_removed,
 }
 
 

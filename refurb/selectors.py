@@ -15,6 +15,7 @@ from refurb.models import (
     Device,
     DeviceEvent,
     Drive,
+    Repair,
     TestResult,
     VerificationSample,
 )
@@ -317,3 +318,12 @@ def drives_by_serial(serial: str | None, *, limit: int = 2) -> list[Drive]:
         return []
     drives = Drive.objects.filter(Exact(Upper("serial_number"), value)).select_related("device")
     return list(drives.order_by("id")[:limit])
+
+
+def repairs_open(*, site) -> list[Repair]:
+    """The open repair tickets of ``site``, by bench then oldest first (the coach's list)."""
+    return list(
+        Repair.objects.filter(status=Repair.Status.OPEN, device__site=site)
+        .select_related("device", "device__category", "workstation", "opened_by")
+        .order_by("workstation__name", "opened_at", "id")
+    )

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from refurb import guards
 from refurb.proofs import VERIFIERS, Proof
+from refurb.repairs import repair_ticket_close, repair_ticket_open
 from refurb.states import DRIVE_FOUND_STATES, HELD_STATES, State
 from workshop.exceptions import DomainError
 from workshop.models import WorkstationKind as WK
@@ -102,6 +103,9 @@ ALL = frozenset({BENCH_WORKER, COACH, SHOP, MANAGER})
 
 TEST_BENCHES = frozenset({WK.TEST, WK.GRADING})
 EXITS = (guards.drives_safe,)
+# A device entering repair gets its repair ticket; leaving it closes the ticket with an outcome.
+OPEN_TICKET = (repair_ticket_open,)
+CLOSE_TICKET = (repair_ticket_close,)
 
 MOVES: tuple[Move, ...] = (
     Move(
@@ -112,15 +116,23 @@ MOVES: tuple[Move, ...] = (
         stations=frozenset({WK.ERASURE, WK.INTAKE}),
     ),
     Move(State.WIPED, State.TESTED, BENCH, (guards.checklist_passed,), stations=TEST_BENCHES),
-    Move(State.WIPED, State.IN_REPAIR, BENCH, stations=TEST_BENCHES),
-    Move(State.TESTED, State.IN_REPAIR, BENCH, stations=TEST_BENCHES),
-    Move(State.IN_REPAIR, State.TESTED, BENCH, (guards.checklist_passed,), stations=TEST_BENCHES),
-    Move(State.IN_REPAIR, State.HARVESTED, COACHES, EXITS, stations=TEST_BENCHES),
+    Move(State.WIPED, State.IN_REPAIR, BENCH, effects=OPEN_TICKET, stations=TEST_BENCHES),
+    Move(State.TESTED, State.IN_REPAIR, BENCH, effects=OPEN_TICKET, stations=TEST_BENCHES),
+    Move(
+        State.IN_REPAIR,
+        State.TESTED,
+        BENCH,
+        (guards.checklist_passed,),
+        CLOSE_TICKET,
+        stations=TEST_BENCHES,
+    ),
+    Move(State.IN_REPAIR, State.HARVESTED, COACHES, EXITS, CLOSE_TICKET, stations=TEST_BENCHES),
     Move(
         State.IN_REPAIR,
         State.RECYCLED,
         COACHES,
         EXITS,
+        CLOSE_TICKET,
         stations=frozenset({WK.TEST, WK.GRADING, WK.STOCK}),
     ),
     Move(
@@ -163,7 +175,7 @@ MOVES: tuple[Move, ...] = (
         needs_reason=True,
         service="return",
     ),
-    Move(State.RETURNED, State.IN_REPAIR, BENCH, stations=TEST_BENCHES),
+    Move(State.RETURNED, State.IN_REPAIR, BENCH, effects=OPEN_TICKET, stations=TEST_BENCHES),
     Move(State.RETURNED, State.TESTED, BENCH, (guards.checklist_passed,), stations=TEST_BENCHES),
     # A drive recorded after the fact sends the device back to be erased (``drive_add``).
     *(

@@ -9,6 +9,7 @@ app_name = "reports"
 urlpatterns = [
     path("reports/", views.report_index, name="index"),
     path("reports/workers/", views.report_workers, name="workers"),
+    path("reports/repairs-ords.csv", views.report_ords, name="ords"),
     path("reports/<slug:name>.csv", views.report_csv, name="csv"),
     path("devices/<str:asset_tag>/history/", views.device_history, name="device_history"),
     path("donors/", views.donor_list, name="donors"),

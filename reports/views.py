@@ -25,10 +25,12 @@ from reports.figures.donor import (
     donor_outcome_counts,
     donors_list,
 )
+from reports.ords import ords_csv, ords_tickets
 from reports.tables import COACH_TABLES, TABLES, table_csv
 from workshop.access import site_allowed
 from workshop.models import Site
 from workshop.roles import COACH, MANAGER, user_roles
+from workshop.selectors import sees_every_site, user_site
 from workshop.views.common import roles_required
 
 ANY_ROLE = frozenset({"bench_worker", COACH, "shop", MANAGER})
@@ -206,4 +208,19 @@ def report_csv(request, name: str):
     table = TABLES[name](period_form(request).period())
     response = HttpResponse(table_csv(table), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
+
+
+@roles_required(MANAGER)
+def report_ords(request):
+    """Every repair ticket of the period in the Open Repair Data Standard's CSV."""
+    period = period_form(request).period()
+    site = period.site
+    if site is None and not sees_every_site(request.user):
+        site = user_site(request.user)
+    if site is not None and not site_allowed(site.pk, actor=request.user):
+        raise PermissionDenied
+    body = ords_csv(ords_tickets(site=site, date_from=period.date_from, date_to=period.date_to))
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="repairs-ords.csv"'
     return response

@@ -12,6 +12,7 @@ from shop.models import (
     DocumentCounter,
     Kit,
     KitItem,
+    PartSaleLine,
     PriceRule,
     QuotaRule,
     Reservation,
@@ -136,3 +137,11 @@ class CreditNoteLineAdmin(SiteScopedAdminMixin, ReadOnlyAdmin):
     site_lookup = "credit_note__sale__site"
     list_display = ["credit_note", "sale_line", "amount"]
     list_select_related = ["credit_note", "sale_line"]
+
+
+@admin.register(PartSaleLine)
+class PartSaleLineAdmin(SiteScopedAdminMixin, ReadOnlyAdmin):
+    site_lookup = "sale__site"
+    list_display = ["sale", "tag", "description", "origin_tag", "price"]
+    search_fields = ["tag", "origin_tag", "sale__number"]
+    list_select_related = ["sale"]

@@ -128,7 +128,8 @@ def _invoice_pdf(sale: Sale) -> bytes:
         % {"tier": sale.get_tier_display(), "why": sale.buyer_snapshot.get("tier_reason", "")}
     )
     page.gap()
-    _lines(page, sale.lines.select_related("kit"), sale.vat_regime, lambda line: line.price)
+    lines = [*sale.lines.select_related("kit"), *sale.part_lines.all()]
+    _lines(page, lines, sale.vat_regime, lambda line: line.price)
     _totals(page, sale.total, sale.vat_total, sale.vat_regime)
     page.line(
         _("Paid by: %(method)s") % {"method": PaymentMethod(sale.payment_method).label}, size=9

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from inventory.parts import SELL, part_refusal
 from refurb.states import SELLABLE_STATES, State
 from shop.models import Kit
 from workshop.exceptions import DomainError
@@ -71,3 +72,12 @@ def sale_refusal(
             status=409,
         )
     return None
+
+
+def part_sale_refusal(part, *, site) -> DomainError | None:
+    """Return why ``part`` cannot be sold at ``site``, or None (the basket shows the same)."""
+    if part.site_id != site.pk:
+        return DomainError(
+            "wrong_site", _("%(tag)s belongs to another site.") % {"tag": part.tag}, status=409
+        )
+    return part_refusal(part, purpose=SELL)

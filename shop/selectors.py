@@ -15,7 +15,7 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inventory.models import Co2Factor
+from inventory.models import Co2Factor, Part
 from refurb.models import Device, DeviceEvent, Drive, Erasure, NistMethod
 from refurb.selectors import device_data_safety
 from refurb.states import SELLABLE_STATES, State
@@ -30,7 +30,7 @@ from shop.models import (
     SiteLegal,
     SpecTier,
 )
-from shop.rules import kit_sale_refusal, sale_refusal
+from shop.rules import kit_sale_refusal, part_sale_refusal, sale_refusal
 from workshop.exceptions import DomainError
 from workshop.selectors import sees_every_site, user_site
 
@@ -195,8 +195,21 @@ def basket_lines(codes: list[str], *, tier: str, site, buyer=None) -> Basket:
             device_id__in=ids, status=Reservation.Status.ACTIVE
         )
     }
+    parts = {
+        part.tag: part
+        for part in Part.objects.filter(tag__in=codes).select_related(
+            "drive", "origin", "fitted_in"
+        )
+    }
     basket = Basket(tier=tier)
     for code in codes:
+        if code in parts:
+            part = parts[code]
+            refused = part_sale_refusal(part, site=site)
+            basket.lines.append(
+                BasketLine(code, "part", part, [], part.price, refused.message if refused else "")
+            )
+            continue
         if code in kits:
             kit = kits[code]
             refused = kit_sale_refusal(kit, site=site)

@@ -137,7 +137,7 @@ def counter_scan(request):
         result = scan_resolve(request.POST.get("code", ""))
         if result.kind == "device":
             code = result.obj.asset_tag
-        elif result.kind == "kit":
+        elif result.kind in ("kit", "part"):
             code = result.obj.tag
         elif result.kind in ("invoice", "credit_note"):
             sale = result.obj if result.kind == "invoice" else result.obj.sale
@@ -145,7 +145,7 @@ def counter_scan(request):
         else:
             raise DomainError(
                 "not_sellable",
-                _("Scan a device or a kit to sell it (this is a %(kind)s).")
+                _("Scan a device, a kit or a part to sell it (this is a %(kind)s).")
                 % {"kind": result.kind},
             )
         basket = request.session.get(BASKET, [])

@@ -80,6 +80,15 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("report", "read_workers"): frozenset({COACH, MANAGER}),
     ("certificate", "download"): MANAGERS,
     ("donor_outcomes", "read"): MANAGERS,
+    # Repair tickets: bench work on a device in repair (diagnosis, minutes, parts fitted);
+    # harvesting a device for parts and reading every open ticket are the coach's.
+    ("repair", "work"): BENCH,
+    ("repair", "read"): frozenset({COACH, MANAGER}),
+    ("device", "harvest"): frozenset({COACH, MANAGER}),
+    # Parts in stock: tested, moved and erased at the benches, sold at the counter.
+    ("part", "handle"): BENCH,
+    ("part", "sell"): frozenset({SHOP, COACH, MANAGER}),
+    ("repair", "export"): MANAGERS,
 }
 
 

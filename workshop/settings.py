@@ -176,6 +176,9 @@ ATELIER_PRINTER_NETWORKS = env_list(
 
 # Base of the public device pages that shop labels' QR codes point to (``<base>/d/<tag>``).
 ATELIER_PUBLIC_BASE_URL = os.environ.get("ATELIER_PUBLIC_BASE_URL", "")
+# Who shares the repair data in the Open Repair Data Standard export, and where (ISO alpha-3).
+ATELIER_ORDS_DATA_PROVIDER = os.environ.get("ATELIER_ORDS_DATA_PROVIDER", "Atelier")
+ATELIER_ORDS_COUNTRY = os.environ.get("ATELIER_ORDS_COUNTRY", "FRA")
 # R2v3 verification sampling: the share of proofs of erasure drawn for an independent check.
 ATELIER_ERASURE_VERIFICATION_SHARE = float(
     os.environ.get("ATELIER_ERASURE_VERIFICATION_SHARE", "0.05")

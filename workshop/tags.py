@@ -5,6 +5,7 @@ ISO 7064 MOD 37,36 check character computed over everything before it::
 
     LY0000423   device 42 of site LY (check character 3)
     LYD000017R  drive 17 of site LY
+    LYP000003…  part 3 of site LY (harvested from a device, kept in stock)
 
 MOD 37,36 catches every single-character substitution and about 99.7 % of swaps of two
 neighbouring characters (measured on 18,710 random swaps; a missed swap still has to match an
@@ -30,16 +31,18 @@ DRIVE = "D"
 KIT = "K"
 LOCATION = "L"
 COLLECTION = "C"
+PART = "P"
 KINDS = {
     DEVICE: "device",
     DRIVE: "drive",
     KIT: "kit",
     LOCATION: "location",
     COLLECTION: "collection",
+    PART: "part",
 }
 
 _TAG_RE = re.compile(
-    r"^(?P<site>[A-Z]{2})(?P<kind>[DKLC]?)(?P<number>\d{6,12})(?P<check>[0-9A-Z])$"
+    r"^(?P<site>[A-Z]{2})(?P<kind>[DKLCP]?)(?P<number>\d{6,12})(?P<check>[0-9A-Z])$"
 )
 
 

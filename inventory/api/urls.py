@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from inventory.api import audits, views
+from inventory.api import audits, repairs, views
 from inventory.api.scan import ScanView
 
 router = SimpleRouter()
@@ -13,6 +13,8 @@ router.register("collections", views.CollectionViewSet, basename="collection")
 router.register("devices", views.DeviceViewSet, basename="device")
 router.register("stocktakes", audits.StocktakeViewSet, basename="stocktake")
 router.register("recycling-shipments", audits.ShipmentViewSet, basename="shipment")
+router.register("repairs", repairs.RepairViewSet, basename="repair")
+router.register("parts", repairs.PartViewSet, basename="part")
 
 urlpatterns = [
     path("scan/<str:code>", ScanView.as_view(), name="scan"),

@@ -64,6 +64,14 @@ class RecyclingShipmentLine(models.Model):
         related_name="recycling_lines",
         verbose_name=_("device"),
     )
+    part = models.OneToOneField(
+        "inventory.Part",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recycling_line",
+        verbose_name=_("part"),
+    )
     description = models.CharField(_("description"), max_length=160, blank=True)
     weight_kg = models.DecimalField(
         _("weight (kg)"),

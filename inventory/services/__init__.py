@@ -6,8 +6,19 @@ from inventory.services.core import (  # noqa: F401
     donor_create,
     location_create,
 )
+from inventory.services.parts import (  # noqa: F401
+    PartSpec,
+    device_harvest,
+    part_destroy,
+    part_fit,
+    part_move,
+    part_record_test,
+    part_remove,
+    part_set_price,
+)
 from inventory.services.recycling import (  # noqa: F401, E402
     shipment_add_device,
+    shipment_add_part,
     shipment_add_parts,
     shipment_open,
     shipment_record_certificate,

@@ -16,7 +16,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inventory.models import RecyclingShipment, RecyclingShipmentLine
+from inventory.models import Part, PartMovement, RecyclingShipment, RecyclingShipmentLine
+from inventory.parts import RECYCLE, part_refusal
 from refurb.models import Device
 from refurb.selectors import device_data_safety
 from refurb.services import device_transition
@@ -121,6 +122,35 @@ def shipment_add_parts(
     return line
 
 
+def shipment_add_part(
+    *, shipment: RecyclingShipment, part, weight_kg: Decimal | str = "0", now=None
+) -> RecyclingShipmentLine:
+    """Put one part of the stock in the shipment: a part drive needs its proof of erasure or
+    its destruction first (``inventory.parts.part_refusal``)."""
+    with transaction.atomic():
+        locked = _lock_open_shipment(shipment)
+        part = Part.objects.select_for_update(of=("self",)).select_related("drive").get(pk=part.pk)
+        if part.site_id != locked.site_id:
+            raise DomainError(
+                "wrong_site",
+                _("Part %(tag)s is at another site than this shipment.") % {"tag": part.tag},
+                status=409,
+            )
+        refused = part_refusal(part, purpose=RECYCLE)
+        if refused is not None:
+            raise refused
+        line = RecyclingShipmentLine(
+            shipment=locked,
+            part=part,
+            description=f"{part.tag} · {part.get_category_display()}"[:160],
+            weight_kg=weight_kg,
+            added_at=now or timezone.now(),
+        )
+        validate(line)
+        line.save()
+    return line
+
+
 def shipment_remove_line(*, line: RecyclingShipmentLine) -> None:
     """Take a line out of an open shipment."""
     with transaction.atomic():
@@ -173,6 +203,28 @@ def shipment_ship(
                 % {"tags": ", ".join(sorted(wrong_state))},
                 fields={"devices": sorted(wrong_state)},
                 status=409,
+            )
+        parts = list(
+            Part.objects.select_for_update(of=("self",))
+            .select_related("drive")
+            .filter(recycling_line__shipment=locked)
+            .order_by("pk")
+        )
+        for part in parts:
+            refused = part_refusal(part, purpose=RECYCLE)
+            if refused is not None:
+                raise refused
+        for part in parts:
+            part.status = Part.Status.RECYCLED
+            part.location = None
+            part.save(update_fields=["status", "location"])
+            PartMovement.objects.create(
+                part=part,
+                kind=PartMovement.Kind.RECYCLED,
+                note=locked.recycler[:200],
+                actor=actor if getattr(actor, "is_authenticated", False) else None,
+                workstation=workstation,
+                created_at=now,
             )
         # Shipped from the office screens: a manager's move, made from the site's office.
         workstation = workstation or office_workstation(locked.site)

@@ -14,9 +14,10 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inventory.models import Location, Stocktake, StocktakeScan
+from inventory.models import Location, Part, Stocktake, StocktakePartScan, StocktakeScan
 from inventory.scan import scan_resolve
 from refurb.models import Device
+from workshop import tags
 from workshop.access import site_check
 from workshop.exceptions import DomainError, validate
 from workshop.models import Site
@@ -96,6 +97,44 @@ def _scan_device(code: str) -> tuple[str, Device | None]:
     return result.obj.asset_tag, result.obj
 
 
+def scan_part(code: str) -> Part | None:
+    """The part a scanned ``P`` tag names (a mistyped one is refused), or None."""
+    text = tags.normalize((code or "").strip())
+    if not tags.looks_like_tag(text) or tags.parse_tag(text).kind != tags.PART:
+        return None
+    part = Part.objects.filter(tag=text).first()
+    if part is None:
+        raise DomainError(
+            "scan_unknown",
+            _("“%(code)s” is no part of this workshop.") % {"code": text},
+            fields={"code": [_("Unknown part.")]},
+            status=404,
+        )
+    return part
+
+
+def _record_part_scan(stocktake, part, *, location, actor, now):
+    """Count a part where it was found (once); ``stocktake_parts`` compares with the stock."""
+    if part.site_id != stocktake.site_id:
+        raise DomainError(
+            "wrong_site",
+            _("Part %(tag)s belongs to another site.") % {"tag": part.tag},
+            fields={"code": [part.tag]},
+        )
+    with transaction.atomic():
+        _lock_open_shared(stocktake)
+        scan, created = StocktakePartScan.objects.get_or_create(
+            stocktake=stocktake,
+            part=part,
+            defaults={
+                "location": location,
+                "scanned_by": actor if getattr(actor, "is_authenticated", False) else None,
+                "scanned_at": now,
+            },
+        )
+    return scan, created
+
+
 def stocktake_record_scan(
     *,
     stocktake: Stocktake,
@@ -116,8 +155,11 @@ def stocktake_record_scan(
             _("Location %(tag)s is not at the site being counted.") % {"tag": location.tag},
             fields={"location": [_("Another site's location.")]},
         )
-    counted, device = _scan_device(code)
     now = now or timezone.now()
+    part = scan_part(code)
+    if part is not None:
+        return _record_part_scan(stocktake, part, location=location, actor=actor, now=now)
+    counted, device = _scan_device(code)
     with transaction.atomic():
         _lock_open_shared(stocktake)
         scope = list(stocktake.locations.values_list("pk", flat=True))

@@ -83,6 +83,8 @@ def scan(request):
         return done(request, back)
     if result.kind == "device":
         return done(request, bench_device_url(workstation, result.obj))
+    if result.kind == "part":
+        return done(request, reverse("bench:part", args=[result.obj.tag]))
     if result.kind == "drive":
         messages.info(
             request,

@@ -27,6 +27,7 @@ from inventory.models import (
     Stocktake,
     StocktakeLine,
 )
+from inventory.selectors import stocktake_parts
 from inventory.services.stocktake_close import resolutions_for
 from workshop.exceptions import DomainError
 from workshop.models import Site
@@ -150,6 +151,7 @@ def _bulk_choices(lines) -> list[dict]:
 def stocktake_detail(request, pk: int):
     stocktake = get_object_or_404(_visible_stocktakes(request.user), pk=pk)
     R = StocktakeLine.Resolution
+    part_counts = stocktake_parts(stocktake)
     lines = list(stocktake_lines(stocktake).exclude(kind=StocktakeLine.Kind.FOUND))
     for line in lines:
         line.choices = [
@@ -171,6 +173,8 @@ def stocktake_detail(request, pk: int):
                 if value not in (R.PENDING, R.NONE_NEEDED)
             ],
             "kinds": StocktakeLine.Kind,
+            "parts": [count for count in part_counts if count.kind != "found"],
+            "parts_found": sum(1 for count in part_counts if count.kind == "found"),
         },
     )
 
@@ -204,7 +208,12 @@ def stocktake_scan(request, pk: int):
                 last, created = services.stocktake_record_scan(
                     stocktake=stocktake, code=code, location=location, actor=request.user
                 )
-                if last.device_id is None:
+                if getattr(last, "part_id", None):
+                    if not created:
+                        messages.warning(
+                            request, _("Already counted: %(code)s.") % {"code": last.code}
+                        )
+                elif last.device_id is None:
                     messages.warning(
                         request,
                         _(
@@ -263,7 +272,7 @@ def stocktake_scan_api(request, pk: int):
             "id": scan.pk,
             "code": scan.code,
             "device": scan.device.asset_tag if scan.device_id else None,
-            "known": scan.device_id is not None,
+            "known": scan.device_id is not None or getattr(scan, "part_id", None) is not None,
             "location": scan.location.tag,
             "created": created,
         },

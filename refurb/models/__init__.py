@@ -9,7 +9,6 @@ from refurb.models.bench import (  # noqa: F401
     Erasure,
     Grade,
     NistMethod,
-    Repair,
     TestResult,
     VerificationSample,
 )
@@ -23,3 +22,4 @@ from refurb.models.log import (  # noqa: F401
     EventImmutable,
     StayRollup,
 )
+from refurb.models.repair import Repair, RepairWork  # noqa: F401

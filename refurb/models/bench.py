@@ -1,4 +1,4 @@
-"""The bench process: grades, drives, erasures and destructions, checklists, tests, repairs."""
+"""The bench process: grades, drives, erasures and destructions, checklists, tests."""
 
 from __future__ import annotations
 
@@ -277,41 +277,3 @@ class TestResult(BenchRecord):
 
     def __str__(self) -> str:
         return f"{self.item} · {'OK' if self.passed else 'KO'}"
-
-
-class Repair(models.Model):
-    """Work done on a faulty device: what was wrong, what was done, which parts were used."""
-
-    class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        DONE = "done", _("Done")
-        ABANDONED = "abandoned", _("Abandoned")
-
-    device = models.ForeignKey(
-        "refurb.Device",
-        on_delete=models.PROTECT,
-        related_name="repairs",
-        verbose_name=_("device"),
-    )
-    fault = models.TextField(_("fault"))
-    work_done = models.TextField(_("work done"), blank=True)
-    parts_used = models.TextField(_("parts used"), blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default="open")
-    opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("opened by"),
-    )
-    opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("repair")
-        verbose_name_plural = _("repairs")
-        ordering = ["-opened_at"]
-
-    def __str__(self) -> str:
-        return f"{self.device} · {self.get_status_display()}"

@@ -35,6 +35,8 @@ class DeviceEvent(AppendOnlyModel):
         DESTRUCTION = "destruction", _("Drive destroyed")
         TEST = "test", _("Test recorded")
         REPAIR = "repair", _("Repair")
+        PART_FITTED = "part_fitted", _("Part fitted")
+        PART_REMOVED = "part_removed", _("Part removed")
         UPDATED = "updated", _("Details updated")
         NO_STORAGE_SIGNED_OFF = "no_storage_signed_off", _("“No storage” signed off")
         NO_STORAGE_REFUSED = "no_storage_refused", _("“No storage” refused")

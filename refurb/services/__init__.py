@@ -20,6 +20,14 @@ from refurb.services.lifecycle import (  # noqa: F401
     device_transition,
     device_write_off,
 )
+from refurb.services.repairs import (  # noqa: F401
+    repair_diagnose,
+    repair_lock,
+    repair_mark_repaired,
+    repair_recycle,
+    repair_set_barrier,
+    repair_work_add,
+)
 from refurb.services.update import device_update, reference_change  # noqa: F401
 from refurb.services.verification import (  # noqa: F401
     verification_draw,

@@ -173,6 +173,7 @@ def coach(request):
             "to_sign_off": [device for device in declared if not device.no_storage_signed_off],
             "signed_off": [device for device in declared if device.no_storage_signed_off],
             "failed_checks": list(refurb_selectors.devices_failed_checks(site=site)),
+            "open_repairs": refurb_selectors.repairs_open(site=site),
             "days": days,
             "today": start,
             "now": now,

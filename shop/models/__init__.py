@@ -17,6 +17,7 @@ from shop.models.sales import (  # noqa: F401
     CreditNote,
     CreditNoteLine,
     DocumentCounter,
+    PartSaleLine,
     PaymentMethod,
     Sale,
     SaleLine,

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from inventory.models import Part
 from refurb.models import Device
 from shop.models.buyers import Buyer
 from shop.models.common import VatRegime, money_field
@@ -115,6 +116,34 @@ class SaleLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.asset_tag} · {self.price}"
+
+
+class PartSaleLine(models.Model):
+    """One part sold at the counter, on the same invoice as the devices (one price, every
+    tier). A part is sold once; its origin device is printed on the invoice."""
+
+    sale = models.ForeignKey(Sale, on_delete=models.CASCADE, related_name="part_lines")
+    part = models.OneToOneField(Part, on_delete=models.PROTECT, related_name="sale_line")
+    position = models.PositiveSmallIntegerField()
+    tag = models.CharField(max_length=20)
+    description = models.CharField(max_length=200)
+    category_code = models.CharField(max_length=32)
+    origin_tag = models.CharField(max_length=20, blank=True)
+    price = money_field(_("price"))
+    vat = money_field(_("VAT"))
+
+    kit_id = None  # read like a device line by the invoice
+    serial_number = ""
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return f"{self.tag} · {self.price}"
+
+    @property
+    def asset_tag(self) -> str:
+        return self.tag
 
 
 class CreditNote(models.Model):

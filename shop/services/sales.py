@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from inventory.models import Part, PartMovement
 from refurb.models import Device
 from refurb.proofs import proof_issue
 from refurb.services import device_transition
@@ -27,6 +28,7 @@ from shop.models import (
     DocumentCounter,
     Kit,
     KitItem,
+    PartSaleLine,
     PaymentMethod,
     QuotaRule,
     Reservation,
@@ -34,7 +36,7 @@ from shop.models import (
     SaleLine,
     VatRegime,
 )
-from shop.rules import kit_sale_refusal, sale_refusal
+from shop.rules import kit_sale_refusal, part_sale_refusal, sale_refusal
 from shop.selectors import add_months, buyer_tier, site_legal
 from workshop import tags, typography
 from workshop.exceptions import DomainError
@@ -135,19 +137,20 @@ def _refuse_quota(buyer: Buyer, lines: list[tuple[Device, Decimal]], now: dateti
         )
 
 
-def _resolve_items(items: Iterable) -> tuple[list[Kit], list[Device]]:
-    kits, devices, seen = [], [], set()
+def _resolve_items(items: Iterable) -> tuple[list[Kit], list[Device], list[Part]]:
+    kits, devices, parts, seen = [], [], [], set()
     for item in items:
         if isinstance(item, str):
             code = tags.normalize(item)
             obj = (
                 Kit.objects.filter(tag=code).first()
                 or Device.objects.filter(asset_tag=code).first()
+                or Part.objects.filter(tag=code).first()
             )
             if obj is None:
                 raise DomainError(
                     "scan_unknown",
-                    _("“%(code)s” is neither a device nor a kit.") % {"code": item},
+                    _("“%(code)s” is neither a device, a kit nor a part.") % {"code": item},
                     status=404,
                 )
             item = obj
@@ -157,10 +160,15 @@ def _resolve_items(items: Iterable) -> tuple[list[Kit], list[Device]]:
                 "duplicate_item", _("%(item)s is scanned twice.") % {"item": item}, status=400
             )
         seen.add(key)
-        (kits if isinstance(item, Kit) else devices).append(item)
-    if not kits and not devices:
+        if isinstance(item, Kit):
+            kits.append(item)
+        elif isinstance(item, Part):
+            parts.append(item)
+        else:
+            devices.append(item)
+    if not kits and not devices and not parts:
         raise DomainError("empty_sale", _("Scan at least one device or kit."))
-    return kits, devices
+    return kits, devices, parts
 
 
 def cash_change(total: Decimal, given: Decimal | None, payment_method: str) -> Decimal | None:
@@ -217,7 +225,7 @@ def sale_complete(
             _("Choose how the buyer pays."),
             fields={"payment_method": [_("Unknown payment method.")]},
         )
-    kits, loose = _resolve_items(items)
+    kits, loose, loose_parts = _resolve_items(items)
     legal = site_legal(site)
     with transaction.atomic():
         buyer = Buyer.objects.select_for_update().get(pk=buyer.pk)
@@ -266,6 +274,16 @@ def sale_complete(
             )
             if refused is not None:
                 raise refused
+        parts = list(
+            Part.objects.select_for_update(of=("self",))
+            .select_related("drive", "origin", "fitted_in")
+            .filter(pk__in=[p.pk for p in loose_parts])
+            .order_by("pk")
+        )
+        for part in parts:
+            refused = part_sale_refusal(part, site=site)
+            if refused is not None:
+                raise refused
         # (device, kit, price) in invoice order.
         planned: list[tuple[Device, Kit | None, Decimal]] = [
             (locked[d.pk], None, prices[d.pk].for_tier(tier.tier)) for d in loose
@@ -276,7 +294,9 @@ def sale_complete(
             shares = share_out(kit.price_for(tier.tier), weights)
             planned += [(m, kit, share) for m, share in zip(members, shares, strict=True)]
         _refuse_quota(buyer, [(device, price) for device, _kit, price in planned], now)
-        total = sum((price for _d, _k, price in planned), ZERO)
+        total = sum((price for _d, _k, price in planned), ZERO) + sum(
+            (part.price for part in parts), ZERO
+        )
         if (total == ZERO) != (payment_method == PaymentMethod.FREE):
             raise DomainError(
                 "payment_mismatch",
@@ -336,7 +356,36 @@ def sale_complete(
                 )
             )
         SaleLine.objects.bulk_create(lines)  # sets each line's pk (PostgreSQL, SQLite ≥ 3.35)
-        sale.vat_total = sum((line.vat for line in lines), ZERO)
+        part_lines = [
+            PartSaleLine(
+                sale=sale,
+                part=part,
+                position=len(lines) + position,
+                tag=part.tag,
+                description=" ".join(
+                    bit for bit in (part.get_category_display(), part.description) if bit
+                )[:200],
+                category_code=f"part:{part.category}",
+                origin_tag=part.origin.asset_tag,
+                price=part.price,
+                vat=line_vat(part.price, legal.vat_regime),
+            )
+            for position, part in enumerate(parts, start=1)
+        ]
+        PartSaleLine.objects.bulk_create(part_lines)
+        for part in parts:
+            part.status = Part.Status.SOLD
+            part.location = None
+            part.save(update_fields=["status", "location"])
+            PartMovement.objects.create(
+                part=part,
+                kind=PartMovement.Kind.SOLD,
+                note=sale.number,
+                actor=sale.actor,
+                workstation=workstation,
+                created_at=now,
+            )
+        sale.vat_total = sum((line.vat for line in [*lines, *part_lines]), ZERO)
         sale.save(update_fields=["vat_total"])
         Reservation.objects.filter(pk__in=[r.pk for r in reservations.values()]).update(
             status=Reservation.Status.SOLD

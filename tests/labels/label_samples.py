@@ -31,6 +31,9 @@ SAMPLES = {
     "kit_label": T.KitInput(
         "KIT-0042", "Bureautique", ["Écran 22 pouces", "Clavier AZERTY", "Souris", "Câbles"]
     ),
+    "part_label": T.PartInput(
+        "LYP0000017", "Mémoire", "LY0000423", "8\u00a0Go · 2666\u00a0MHz", "Testée : fonctionne"
+    ),
     "location_label": T.LocationInput("LYO-R2-B05", "Rayonnage 2 · bac 5", "Lyon Gerland"),
     "collection_label": T.CollectionInput(
         "COL-2025-0042", "Mairie de Villeurbanne", "2025-03-10", "Lyon Gerland", 23

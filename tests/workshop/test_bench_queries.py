@@ -138,7 +138,7 @@ def test_coach_page_queries_are_constant(
     for device in devices:  # each waits for the coach's sign-off, with who declared it
         refurb_services.device_confirm_no_storage(device=device, actor=bench_worker)
     client = at_bench(coach, WK.TEST)
-    with django_assert_num_queries(10):  # +1 the devices to sign off, +1 the failed checks
+    with django_assert_num_queries(11):  # +1 sign-offs, +1 failed checks, +1 open repairs
         response = client.get(reverse("bench:coach"), {"days": "1"})
     assert len(response.context["stuck"]) == n
     assert len(response.context["to_sign_off"]) == n
