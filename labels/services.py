@@ -17,6 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -569,6 +570,17 @@ def _print_failure_record(job: PrintJob, code: str, message: str) -> None:
         error_code=code,
         error_message=message,
         finished_at=timezone.now(),
+    )
+
+
+def print_job_requeue(task) -> None:
+    """A person retried the background job ``task``: its failed print job waits again."""
+    PrintJob.objects.filter(job=task, status=PrintJob.Status.FAILED).update(
+        status=PrintJob.Status.QUEUED,
+        attempts=F("attempts") + 1,
+        error_code="",
+        error_message="",
+        finished_at=None,
     )
 
 

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy
 
 from labels.models import PrintJob
-from labels.services import print_job_run
+from labels.services import print_job_requeue, print_job_run
 from workshop.jobs import job_kind
 
 
@@ -16,6 +16,7 @@ from workshop.jobs import job_kind
     lease_seconds=300,
     retries=settings.ATELIER_PRINT_RETRIES,
     retry_delay=10,
+    on_retry=print_job_requeue,
 )
 def run_print(job, progress) -> dict:
     print_job = PrintJob.objects.get(pk=job.payload["print_job"])

@@ -48,6 +48,10 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("sale", "read"): frozenset({SHOP, MANAGER}),
     ("printer", "configure"): MANAGERS,
     ("certificate", "issue"): MANAGERS,
+    # The jobs page (workshop/views/jobs.py): a site's jobs; jobs of no site (the scheduled
+    # work) for network managers only.
+    ("job", "read"): MANAGERS,
+    ("job", "retry"): MANAGERS,
 }
 
 

@@ -63,21 +63,33 @@ class JobKind:
     lease_seconds: int = 600
     retries: int = 0
     retry_delay: int = 10
+    on_retry: Callable | None = None
 
 
 _kinds: dict[str, JobKind] = {}
 
 
-def job_kind(name: str, *, label="", lease_seconds: int = 600, retries: int = 0, retry_delay=10):
+def job_kind(
+    name: str,
+    *,
+    label="",
+    lease_seconds: int = 600,
+    retries: int = 0,
+    retry_delay: int = 10,
+    on_retry: Callable | None = None,
+):
     """Register ``handler(job, progress) -> dict`` as what a job of kind ``name`` does.
 
     ``progress(done, total=None)`` records how far it is (the jobs page's bar). The handler
     raises ``JobFailed`` or ``DomainError`` to fail with a message. ``retries`` failed runs
     are tried again by the worker after ``retry_delay`` seconds before the job stays failed.
+    ``on_retry(job)`` runs when a person retries a failed job (the app's own rows follow).
     """
 
     def register(handler: Callable) -> Callable:
-        _kinds[name] = JobKind(name, handler, label or name, lease_seconds, retries, retry_delay)
+        _kinds[name] = JobKind(
+            name, handler, label or name, lease_seconds, retries, retry_delay, on_retry
+        )
         return handler
 
     return register
@@ -227,6 +239,9 @@ def job_retry(job, *, actor=None):
             % {"status": job.get_status_display()},
             status=409,
         )
+    kind = _kinds.get(job.kind)
+    if kind is not None and kind.on_retry is not None:
+        kind.on_retry(job)
     _enqueue(job.pk)
     job.refresh_from_db()
     return job
@@ -345,6 +360,32 @@ def jobs_sweep(*, now: datetime | None = None, older_than_seconds: int = 120) ->
         ).values_list("pk", flat=True)[:500]
     )
     return sum(1 for job_id in ids if _send(job_id))
+
+
+def jobs_visible_to(user):
+    """The jobs ``user`` may read: their sites' jobs; every job for a network manager."""
+    from django.db.models import Q
+
+    from workshop.models import Job
+    from workshop.selectors import user_site_ids
+
+    site_ids = user_site_ids(user)
+    jobs = Job.objects.select_related("actor", "site")
+    if site_ids is None:
+        return jobs
+    return jobs.filter(Q(site_id__in=site_ids))
+
+
+def job_retry_by(job, *, actor):
+    """``job_retry`` by a person: a manager of the job's site (every site: site-less jobs)."""
+    from workshop.access import access_check, site_refusal
+    from workshop.selectors import user_site_ids
+
+    if job.site_id is None and user_site_ids(actor) is not None:
+        access_check("job", "retry", site=None, actor=actor)
+        raise site_refusal(None)
+    access_check("job", "retry", site=job.site_id, actor=actor)
+    return job_retry(job, actor=actor)
 
 
 # --- Heartbeats ---------------------------------------------------------------------------
