@@ -27,6 +27,8 @@ def job_list(request):
     rows = list(jobs.order_by("-created_at", "-id")[:PAGE])
     for job in rows:
         job.kind_label = kinds.get(job.kind, job.kind)
+        job.command = (job.payload or {}).get("command", "")
+        job.line = job.message or (job.result or {}).get("summary", "")
     context = {
         "jobs": rows,
         "wanted": wanted,
