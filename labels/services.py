@@ -17,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,7 +29,13 @@ from labels.models import LabelFormat, Printer, PrintJob, stock_problem
 from labels.render.brother import DEFAULT_MODEL, render_brother
 from labels.render.pdf import render_pdf
 from labels.render.zpl import render_zpl
-from labels.selectors import LabelItem, label_items, label_items_for_objects
+from labels.selectors import (
+    LIGHT_TEMPLATES,
+    LabelItem,
+    label_codes,
+    label_items,
+    label_items_for_objects,
+)
 from labels.stocks import STOCKS, Stock
 from labels.templates import build
 from refurb.events import NewEvent, event_append_many
@@ -249,7 +255,15 @@ def print_job_create(
     printer = _resolve_printer(printer, workstation)
     stock_obj = _resolve_stock(printer, stock)
     _check_counts(stock_obj, copies, start_at)
-    if objects is not None:
+    items = None
+    if printer.kind != Printer.Kind.DOWNLOAD:
+        # Sent by a worker: the request only checks and counts the codes (labels.selectors).
+        light = _light_codes(template, objects, codes)
+        if light is not None:
+            items = [LabelItem(code, None) for code in light]
+    if items is not None:
+        pass
+    elif objects is not None:
         items = label_items_for_objects(template, objects, base_url=base_url)
     else:
         items = label_items(template, codes or [], base_url=base_url)
@@ -368,6 +382,19 @@ def _job_record(
         validate(job)
         job.save()
     return job
+
+
+def _light_codes(template: str, objects, codes) -> list[str] | None:
+    if template not in LIGHT_TEMPLATES:
+        return None
+    if objects is None:
+        return label_codes(template, codes or [])
+    if isinstance(objects, QuerySet) and objects.model is Device and template == "device_tag":
+        found = list(objects.values_list("asset_tag", flat=True))
+        if not found:
+            return None  # label_items_for_objects says there is nothing to print
+        return found
+    return None
 
 
 def _job_defer(
