@@ -6,12 +6,16 @@ second what printing a whole shelf costs (PDF plus one event per device).
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 from bench.scenarios.base import BenchEnv, check_response, module_exists, url_exists
 from labels.models import Printer
 from labels.render.pdf import render_pdf
 from labels.stocks import get_stock
 from labels.templates import DeviceTagInput, device_tag
 from refurb.models import Device
+from workshop.jobs import queue_configure
 
 
 def label_pdf(count: int, stock_code: str):
@@ -86,11 +90,6 @@ def setup_print_job_1000_network(env: BenchEnv):
     worker runs, so nothing is ever sent (the printer's address is not even contacted)."""
     if not url_exists("/api/print-jobs/") or env.shop_station is None:
         return None
-    import tempfile
-    from pathlib import Path
-
-    from workshop.jobs import queue_configure
-
     queue_configure("sqlite", sqlite_path=str(Path(tempfile.mkdtemp()) / "bench-jobs.sqlite3"))
     printer, _ = Printer.objects.get_or_create(
         site_id=env.shop_station.site_id,
