@@ -152,3 +152,32 @@ def test_health_turns_red_when_the_worker_was_not_seen_for_n_minutes(client, set
     assert (body["worker"]["ok"], body["scheduler"]["ok"]) == (False, True)
     jobs.heartbeat("worker", now=now)
     assert client.get("/health/?jobs=1").json()["status"] == "ok"
+
+
+def test_a_queued_print_shows_its_progress_and_the_bench_notice_says_it_is_printing(
+    client, site, manager, tmp_path
+):
+    from labels.bench import job_notice
+    from labels.models import Printer, PrintJob
+    from labels.services import print_job_create
+
+    jobs.queue_configure("sqlite", sqlite_path=str(tmp_path / "jobs.sqlite3"))  # no worker
+    printer = Printer.objects.create(
+        site=site,
+        name="Zebra",
+        kind=Printer.Kind.RAW9100,
+        host="10.255.255.1",
+        default_stock="zebra-57x32",
+    )
+    device = factories.make_device(site=site)
+    job = print_job_create(
+        template="device_tag", codes=[device.asset_tag], printer=printer, actor=manager
+    )
+    assert job.status == PrintJob.Status.QUEUED and job.job.status == Job.Status.QUEUED
+    with translation.override("en"):
+        notice = job_notice(job, device.asset_tag)
+    assert notice["ok"] and "being printed" in notice["text"]
+    client.force_login(manager)
+    page = client.get(notice["job_url"]).content.decode()
+    assert 'http-equiv="refresh"' in page and "<progress" in page
+    assert 'data-job-status="queued"' in page
