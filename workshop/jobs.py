@@ -153,7 +153,14 @@ def queue_problem() -> str:
 
 @queue.task(name="atelier.run_job")
 def run_job(job_id: int) -> None:
-    job_run(job_id)
+    from django.db import close_old_connections
+
+    # A worker thread is not a request: drop broken or expired connections around each job.
+    close_old_connections()
+    try:
+        job_run(job_id)
+    finally:
+        close_old_connections()
 
 
 def _send(job_id: int, *, delay: int = 0) -> bool:
