@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test soak install install-test migrate demo serve bench bench-load bench-smoke bench-reset docs-performance docs-screenshot lint format messages clean
+.PHONY: run test soak install install-test migrate demo serve serve-web serve-worker serve-scheduler jobs-smoke bench bench-load bench-smoke bench-reset docs-performance docs-screenshot lint format messages clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Atelier needs Python 3.11 or newer"'
@@ -31,10 +31,14 @@ PRINTER_PORT ?= 9100
 
 demo: migrate
 	DEBUG=1 ATELIER_DEMO_PRINTER_PORT=$(PRINTER_PORT) $(PY) manage.py seed_demo
+# One command, one Ctrl-C: the demo printer, the job worker, the job scheduler and the web
+# server (docs/operations.md, "Jobs"). Ctrl-C stops all four.
 run: demo
 	@echo "Atelier is served on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"
 	DEBUG=1 $(PY) manage.py demo_printer --port $(PRINTER_PORT) & printer=$$!; \
-	trap 'kill $$printer 2>/dev/null' EXIT INT TERM; \
+	DEBUG=1 $(PY) manage.py jobs_worker & worker=$$!; \
+	DEBUG=1 $(PY) manage.py jobs_scheduler & scheduler=$$!; \
+	trap 'kill $$printer $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 ATELIER_DEMO_PRINTER_PORT=$(PRINTER_PORT) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install-test
@@ -119,12 +123,33 @@ I18N_IGNORE := --ignore=.venv/* --ignore=var/*.* --ignore=tests/*.* --ignore=age
 # Production server: gunicorn behind a TLS-terminating proxy; static files served by whitenoise.
 # Needs SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and the chain keys (ATELIER_CHAIN_KEY_FILE,
 # ATELIER_SIGNING_KEY_FILE) in the environment (docs/operations.md).
+# `make serve` runs the three processes of a deployment side by side (Ctrl-C stops them);
+# systemd runs each on its own (serve-web, serve-worker, serve-scheduler: docs/operations.md).
 WORKERS ?= 3
+JOB_THREADS ?= 2
 serve: install
 	$(PY) manage.py migrate --no-input
-	$(PY) manage.py collectstatic --no-input
-	$(PY) -m gunicorn workshop.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
-		--timeout 60 --graceful-timeout 30 --access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
+	$(PY) manage.py collectstatic --no-input -v0
+	$(JOBS_WORKER) & worker=$$!; \
+	$(JOBS_SCHEDULER) & scheduler=$$!; \
+	trap 'kill $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
+	$(GUNICORN)
+
+GUNICORN = $(PY) -m gunicorn workshop.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
+	--timeout 60 --graceful-timeout 30 --access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
+JOBS_WORKER = $(PY) manage.py jobs_worker --workers $(JOB_THREADS)
+JOBS_SCHEDULER = $(PY) manage.py jobs_scheduler
+serve-web: install
+	$(GUNICORN)
+serve-worker: install
+	$(JOBS_WORKER)
+serve-scheduler: install
+	$(JOBS_SCHEDULER)
+
+# The network deployment for real (docs/operations.md): two gunicorn, one worker, one
+# scheduler on PostgreSQL and Redis; a device's journey through both, a label through a job.
+jobs-smoke: install
+	$(PY) -m bench.deploy_smoke
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3*

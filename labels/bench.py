@@ -60,6 +60,16 @@ def job_notice(job, code: str, *, error: DomainError | None = None) -> dict:
             "retry_url": reverse("labels:job-retry", args=[job.pk]) if job else "",
             "job_url": reverse("labels:job", args=[job.pk]) if job else "",
         }
+    if job.status == job.Status.QUEUED:
+        # Sent by a background job: the job's page shows its progress and its outcome.
+        return {
+            "ok": True,
+            "text": _(
+                "Label %(code)s is being printed on “%(printer)s”: its page shows when it is done."
+            )
+            % {"code": code, "printer": job.printer.name},
+            "job_url": reverse("labels:job", args=[job.pk]),
+        }
     notice = {
         "ok": True,
         "text": _("Label %(code)s sent to “%(printer)s”.")

@@ -218,6 +218,15 @@ class PrintJob(models.Model):
         related_name="reprints",
         verbose_name=_("reprint of"),
     )
+    job = models.ForeignKey(
+        "workshop.Job",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("background job"),
+        help_text=_("The job that sends the labels to a network printer (workshop/jobs.py)."),
+    )
 
     class Meta:
         verbose_name = _("print job")

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,12 +29,21 @@ from labels.models import LabelFormat, Printer, PrintJob, stock_problem
 from labels.render.brother import DEFAULT_MODEL, render_brother
 from labels.render.pdf import render_pdf
 from labels.render.zpl import render_zpl
-from labels.selectors import LabelItem, label_items, label_items_for_objects
+from labels.selectors import (
+    LIGHT_TEMPLATES,
+    LabelItem,
+    label_codes,
+    label_items,
+    label_items_for_objects,
+)
 from labels.stocks import STOCKS, Stock
 from labels.templates import build
 from refurb.events import NewEvent, event_append_many
 from refurb.models import Device, DeviceEvent
 from workshop.exceptions import DomainError, validate
+from workshop.faults import fault_point
+from workshop.jobs import JobFailed, job_create, job_retry, job_start
+from workshop.models import Job
 
 MAX_COPIES = 100
 MAX_LABELS = 5000
@@ -245,7 +255,15 @@ def print_job_create(
     printer = _resolve_printer(printer, workstation)
     stock_obj = _resolve_stock(printer, stock)
     _check_counts(stock_obj, copies, start_at)
-    if objects is not None:
+    items = None
+    if printer.kind != Printer.Kind.DOWNLOAD:
+        # Sent by a worker: the request only checks and counts the codes (labels.selectors).
+        light = _light_codes(template, objects, codes)
+        if light is not None:
+            items = [LabelItem(code, None) for code in light]
+    if items is not None:
+        pass
+    elif objects is not None:
         items = label_items_for_objects(template, objects, base_url=base_url)
     else:
         items = label_items(template, codes or [], base_url=base_url)
@@ -255,6 +273,24 @@ def print_job_create(
             _("At most %(max)d labels in one job: print in smaller batches.") % {"max": MAX_LABELS},
         )
     label_format = printer.label_format
+    if printer.kind != Printer.Kind.DOWNLOAD:
+        # A network printer: the request records the job and returns; a worker renders and
+        # sends (print_job_run). Bad input was answered above, before anything was recorded.
+        return _job_defer(
+            template,
+            items,
+            codes if objects is None else [item.code for item in items],
+            stock_obj,
+            printer,
+            workstation,
+            copies,
+            start_at,
+            label_format,
+            actor,
+            now or timezone.now(),
+            action_key,
+            base_url,
+        )
     data = labels_render(
         [build(template, item.data) for item in items],
         stock_obj,
@@ -348,10 +384,96 @@ def _job_record(
     return job
 
 
+def _light_codes(template: str, objects, codes) -> list[str] | None:
+    if template not in LIGHT_TEMPLATES:
+        return None
+    if objects is None:
+        return label_codes(template, codes or [])
+    if isinstance(objects, QuerySet) and objects.model is Device and template == "device_tag":
+        found = list(objects.values_list("asset_tag", flat=True))
+        if not found:
+            return None  # label_items_for_objects says there is nothing to print
+        return found
+    return None
+
+
+def _job_defer(
+    template,
+    items,
+    job_codes,
+    stock_obj,
+    printer,
+    workstation,
+    copies,
+    start_at,
+    label_format,
+    actor,
+    now,
+    action_key,
+    base_url,
+) -> PrintJob:
+    """Record the print job and the background job that sends it; start it."""
+    try:
+        job = _job_record(
+            template,
+            items,
+            job_codes,
+            stock_obj,
+            printer,
+            workstation,
+            copies,
+            start_at,
+            label_format,
+            actor,
+            now,
+            action_key,
+        )
+    except IntegrityError:
+        if not action_key:
+            raise
+        return _job_for_action(action_key)
+    task = job_create(
+        "print",
+        {"print_job": job.pk, "base_url": base_url or ""},
+        actor=actor,
+        site=printer.site,
+        total=job.label_count,
+        start=False,
+    )
+    PrintJob.objects.filter(pk=job.pk).update(job=task)
+    job.job = task
+    job_start(task)
+    return _deferred_outcome(job)
+
+
+def _deferred_outcome(job: PrintJob) -> PrintJob:
+    """The print job as it is now: when the queue ran it at once (immediate), its outcome."""
+    job.refresh_from_db()
+    if job.status == PrintJob.Status.FAILED:
+        raise print_failed_error(job)
+    job.document = None
+    return job
+
+
 def print_job_retry(
     *, job: PrintJob, actor, now: datetime | None = None, base_url: str | None = None
 ) -> PrintJob:
-    """Send a failed job again (re-rendered from its codes) and record the new outcome."""
+    """Send a failed job again (re-rendered from its codes) and record the new outcome.
+
+    A job sent by a background job is retried through it: the labels its earlier runs sent
+    are not sent again."""
+    if job.job_id:
+        job = PrintJob.objects.select_related("printer", "job").get(pk=job.pk)
+        if job.status != PrintJob.Status.FAILED:
+            raise DomainError(
+                "print_job_not_failed",
+                _("Only a failed print job can be retried; this one is %(status)s.")
+                % {"status": job.get_status_display()},
+                status=409,
+            )
+        if job.job.status == Job.Status.FAILED:
+            job_retry(job.job, actor=actor)
+        return _deferred_outcome(job)
     with transaction.atomic():
         job = PrintJob.objects.select_for_update().select_related("printer").get(pk=job.pk)
         if job.status != PrintJob.Status.FAILED:
@@ -467,3 +589,116 @@ def _append_printed_events(job: PrintJob, items: list[LabelItem], *, actor, now)
         workstation=job.workstation,
         now=now,
     )
+
+
+def _print_failure_record(job: PrintJob, code: str, message: str) -> None:
+    PrintJob.objects.filter(pk=job.pk).update(
+        status=PrintJob.Status.FAILED,
+        error_code=code,
+        error_message=message,
+        finished_at=timezone.now(),
+    )
+
+
+def print_job_requeue(task) -> None:
+    """A person retried the background job ``task``: its failed print job waits again."""
+    PrintJob.objects.filter(job=task, status=PrintJob.Status.FAILED).update(
+        status=PrintJob.Status.QUEUED,
+        attempts=F("attempts") + 1,
+        error_code="",
+        error_message="",
+        finished_at=None,
+    )
+
+
+def print_job_run(job: PrintJob, *, task, progress, base_url: str | None = None) -> dict:
+    """What the worker does for a print job: render, send in batches, record once.
+
+    Never sends a job twice: a job already ``sent`` is left alone, and the batches an earlier
+    run sent (``task.result["batches_sent"]``, recorded after each one) are skipped, so a
+    retry after a failure or a killed worker sends only the rest. The job's ``sent`` status and
+    the devices' ``printed`` events are written in one transaction at the end.
+    """
+    with transaction.atomic():
+        job = PrintJob.objects.select_for_update().select_related("printer").get(pk=job.pk)
+        if job.status == PrintJob.Status.SENT:
+            return {"print_job": job.pk, "already_sent": True}
+        if job.status == PrintJob.Status.FAILED:
+            job.status = PrintJob.Status.QUEUED
+            job.attempts += 1
+            job.error_code = ""
+            job.error_message = ""
+            job.finished_at = None
+            job.save(
+                update_fields=["status", "attempts", "error_code", "error_message", "finished_at"]
+            )
+    printer = job.printer
+    try:
+        printer = _resolve_printer(printer, None)
+        stock_obj = _resolve_stock(printer, job.stock)
+        items = label_items(job.template, job.codes, base_url=base_url)
+    except DomainError as error:
+        _print_failure_record(job, error.code, error.message)
+        raise JobFailed(error.message) from error
+    labels = [build(job.template, item.data) for item in items]
+    state = dict(task.result or {})
+    roll = job.format in (LabelFormat.ZPL, LabelFormat.BROTHER)
+    size = max(1, int(state.get("batch_size") or settings.ATELIER_PRINT_BATCH)) if roll else None
+    batches = [labels[i : i + size] for i in range(0, len(labels), size)] if roll else [labels]
+    sent = int(state.get("batches_sent", 0))
+    bytes_sent = int(state.get("bytes_sent", 0))
+    done = sum(len(batch) for batch in batches[:sent]) * job.copies
+    progress(done, job.label_count)
+    transport = transport_for(printer)
+    for index, batch in enumerate(batches):
+        if index < sent:
+            continue
+        try:
+            data = labels_render(
+                batch,
+                stock_obj,
+                job.format,
+                start_at=job.start_at,
+                copies=job.copies,
+                model=printer.model,
+            )
+        except DomainError as error:
+            _print_failure_record(job, "bad_content", error.message)
+            raise JobFailed(error.message) from error
+        fault_point("print_send")
+        try:
+            result = transport.send(data, content_type=CONTENT_TYPES[job.format])
+        except printing.PrintError as exc:
+            _print_failure_record(job, exc.code, exc.message)
+            raise JobFailed(print_error_message(exc.code, printer.name)) from exc
+        except OSError as exc:
+            _print_failure_record(job, "unknown", str(exc))
+            raise JobFailed(print_error_message("unknown", printer.name)) from exc
+        sent = index + 1
+        bytes_sent += result.bytes_sent
+        done += len(batch) * job.copies
+        state.update(
+            {
+                "print_job": job.pk,
+                "batch_size": size,
+                "batches_sent": sent,
+                "bytes_sent": bytes_sent,
+            }
+        )
+        progress(done, job.label_count, result=state)
+    finished = timezone.now()
+    with transaction.atomic():
+        locked = PrintJob.objects.select_for_update().select_related("printer").get(pk=job.pk)
+        if locked.status == PrintJob.Status.SENT:
+            return {"print_job": job.pk, "already_sent": True}
+        locked.status = PrintJob.Status.SENT
+        locked.bytes_sent = bytes_sent
+        locked.error_code = ""
+        locked.error_message = ""
+        locked.finished_at = finished
+        locked.save(
+            update_fields=["status", "error_code", "error_message", "bytes_sent", "finished_at"]
+        )
+        fault_point("print_record")
+        _append_printed_events(locked, items, actor=task.actor, now=finished)
+    return {**state, "print_job": job.pk, "labels": job.label_count}

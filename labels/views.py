@@ -15,6 +15,7 @@ from labels.models import PrintJob
 from refurb.models import Device
 from workshop.exceptions import DomainError
 from workshop.labelprint import bench_print, form_token, notices_add
+from workshop.models import Job
 from workshop.views.common import bench_view, current_workstation, done, safe_next
 
 
@@ -74,7 +75,8 @@ def job_detail(request, pk: int):
     advice = (
         services.print_error_message(job.error_code, job.printer.name) if job.error_code else ""
     )
-    return render(request, "labels/job.html", {"job": job, "advice": advice})
+    task = Job.objects.filter(pk=job.job_id).first() if job.job_id else None
+    return render(request, "labels/job.html", {"job": job, "advice": advice, "task": task})
 
 
 @login_required

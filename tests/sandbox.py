@@ -32,6 +32,8 @@ def sandbox_env(directory: Path) -> dict[str, str]:
         ATELIER_VAR_DIR=str(directory / "var"),
         TMPDIR=str(directory / "tmp"),
         LANG="C.UTF-8",
+        # No job worker runs beside the sandbox's server: jobs run inside its requests.
+        ATELIER_JOBS_ENGINE="immediate",
     )
     (directory / "var").mkdir(parents=True, exist_ok=True)
     (directory / "tmp").mkdir(parents=True, exist_ok=True)

@@ -89,6 +89,10 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("part", "handle"): BENCH,
     ("part", "sell"): frozenset({SHOP, COACH, MANAGER}),
     ("repair", "export"): MANAGERS,
+    # The jobs page (workshop/views/jobs.py): a site's jobs; jobs of no site (the scheduled
+    # work) for network managers only.
+    ("job", "read"): MANAGERS,
+    ("job", "retry"): MANAGERS,
 }
 
 

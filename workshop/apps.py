@@ -9,6 +9,7 @@ class WorkshopConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from workshop import tasks  # noqa: F401  (the workshop's jobs and the schedule)
         from workshop.reference import ensure_reference_data_after_migrate
 
         post_migrate.connect(

@@ -223,3 +223,16 @@ def _restore_postgresql(connection, source: Path, progress: Progress) -> None:
         str(source),
     ]
     _run_pg(args, _pg_env(settings_dict), progress, "pg_restore")
+
+
+def backups_rotate(output_dir: Path, *, keep: int) -> list[Path]:
+    """Delete all but the newest ``keep`` backups (``atelier-*``) in ``output_dir``; return them."""
+    found = sorted(
+        (path for path in Path(output_dir).glob("atelier-*") if not path.name.endswith(".partial")),
+        key=lambda path: path.name,
+        reverse=True,
+    )
+    removed = found[max(keep, 1) :]
+    for path in removed:
+        path.unlink(missing_ok=True)
+    return removed

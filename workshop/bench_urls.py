@@ -3,11 +3,13 @@ each app: ``workshop/urls.py`` puts them together)."""
 
 from django.urls import path
 
-from workshop.views import auth
+from workshop.views import auth, jobs
 
 urlpatterns = [
     path("", auth.home, name="home"),
     path("signin/", auth.signin, name="signin"),
     path("signout/", auth.signout, name="signout"),
     path("workstation/", auth.workstation_choose, name="workstation"),
+    path("jobs/", jobs.job_list, name="jobs"),
+    path("jobs/<int:pk>/retry/", jobs.job_retry_view, name="job-retry"),
 ]

@@ -254,3 +254,81 @@ class UserToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… · {self.user}"
+
+
+class Job(models.Model):
+    """One piece of background work (workshop/jobs.py): a print, an import, a periodic task.
+
+    The queue (huey) only carries the job's id; what to do, its progress and its outcome live
+    here, in the database, so the jobs page reads them whatever the queue's engine and even
+    while the queue is down. A job runs at most once at a time: the worker claims it
+    (``queued`` → ``running``, with a lease) in a transaction, and a job whose lease ran out
+    while ``running`` (its worker was killed) is marked ``failed`` and may be retried.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    kind = models.CharField(_("kind"), max_length=40, db_index=True)
+    payload = models.JSONField(_("payload"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.QUEUED
+    )
+    site = models.ForeignKey(
+        Site,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("site"),
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("asked by"),
+    )
+    done = models.PositiveIntegerField(_("done"), default=0)
+    total = models.PositiveIntegerField(_("total"), default=0)
+    message = models.TextField(_("message"), blank=True)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    lease_until = models.DateTimeField(_("lease until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("job")
+        verbose_name_plural = _("jobs")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "created_at"], name="job_status_created")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} · {self.status}"
+
+    @property
+    def percent(self) -> int:
+        if not self.total:
+            return 100 if self.status == self.Status.DONE else 0
+        return min(100, round(100 * self.done / self.total))
+
+
+class Heartbeat(models.Model):
+    """When a job process (``worker``, ``scheduler``) was last seen alive; ``/health/`` reads it."""
+
+    name = models.CharField(_("name"), max_length=20, primary_key=True)
+    seen_at = models.DateTimeField(_("last seen"))
+    detail = models.CharField(_("detail"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("heartbeat")
+        verbose_name_plural = _("heartbeats")
+
+    def __str__(self) -> str:
+        return f"{self.name} · {self.seen_at:%Y-%m-%d %H:%M:%S}"

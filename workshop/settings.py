@@ -361,3 +361,43 @@ BACKUP_DIR = Path(os.environ.get("ATELIER_BACKUP_DIR", VAR_DIR / "backups"))
 
 # Debugging only, honoured with DEBUG or under pytest: see workshop/faults.py.
 ATELIER_FAULT_PAUSE = os.environ.get("ATELIER_FAULT_PAUSE", "")
+
+# --- Background jobs, shared cache and sessions, media (docs/operations.md, "Jobs" and
+# "A network of workshops"). One workshop: jobs in var/jobs.sqlite3, a local-memory cache,
+# sessions in the database. A network: ATELIER_REDIS_URL names the Redis every web process
+# and the worker share (the jobs' queue, the cache and the sessions' cache); no state stays
+# in a web process.
+ATELIER_REDIS_URL = os.environ.get("ATELIER_REDIS_URL", "")
+ATELIER_JOBS_ENGINE = os.environ.get(
+    "ATELIER_JOBS_ENGINE", "immediate" if TESTING else ("redis" if ATELIER_REDIS_URL else "sqlite")
+)
+ATELIER_JOBS_SQLITE = Path(os.environ.get("ATELIER_JOBS_SQLITE", VAR_DIR / "jobs.sqlite3"))
+# /health/ turns red when the worker or the scheduler was not seen for this many minutes.
+ATELIER_JOBS_STALE_MINUTES = int(os.environ.get("ATELIER_JOBS_STALE_MINUTES", 5))
+# A print job tries this many times more (10 s apart) before it stays failed.
+ATELIER_PRINT_RETRIES = int(os.environ.get("ATELIER_PRINT_RETRIES", 2))
+# Print jobs send roll labels (ZPL, Brother) this many at a time, recording each batch sent.
+ATELIER_PRINT_BATCH = int(os.environ.get("ATELIER_PRINT_BATCH", 50))
+# Backups the scheduler makes each night: the newest this many are kept, older ones deleted.
+ATELIER_BACKUP_KEEP = int(os.environ.get("ATELIER_BACKUP_KEEP", 14))
+
+if ATELIER_REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": ATELIER_REDIS_URL,
+            "KEY_PREFIX": os.environ.get("ATELIER_CACHE_PREFIX", "atelier"),
+        }
+    }
+    # Sessions in the database, read through the shared cache: any web process serves any
+    # request, and a Redis restart loses no session.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# Media (certificates, exports): the local folder by default; a network puts them on shared
+# storage with django-storages, e.g. ATELIER_MEDIA_STORAGE=storages.backends.s3.S3Storage and
+# the AWS_* variables that backend reads (docs/operations.md).
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
+_media_backend = os.environ.get("ATELIER_MEDIA_STORAGE", "")
+if _media_backend:
+    STORAGES["default"] = {"BACKEND": _media_backend}

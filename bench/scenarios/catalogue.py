@@ -17,7 +17,12 @@ from bench.scenarios.api import (
     setup_snapshot_ingest,
 )
 from bench.scenarios.base import BenchEnv, Scenario
-from bench.scenarios.labels import api_label_pdf_path, label_pdf, setup_print_job_1000
+from bench.scenarios.labels import (
+    api_label_pdf_path,
+    label_pdf,
+    setup_print_job_1000,
+    setup_print_job_1000_network,
+)
 from bench.scenarios.reports import REPORTS, report_scenario
 from bench.scenarios.services import (
     setup_scan_serial_service,
@@ -77,6 +82,9 @@ SCENARIOS: list[Scenario] = [
     Scenario("api_print_job_1000", "label",
              "POST /api/print-jobs/, 1,000 device tags, download printer", setup_print_job_1000,
              max_samples=5),
+    Scenario("api_print_job_1000_network", "label",
+             "POST /api/print-jobs/, 1,000 device tags, network printer (a job sends them)",
+             setup_print_job_1000_network, 200, max_samples=10),
     Scenario("stocktake_10k", "stocktake", "stocktake_reconcile of 10,000 recorded scans",
              setup_stocktake, 1000, max_samples=20),
     Scenario("skills_team_view", "report",

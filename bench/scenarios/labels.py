@@ -6,12 +6,16 @@ second what printing a whole shelf costs (PDF plus one event per device).
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 from bench.scenarios.base import BenchEnv, check_response, module_exists, url_exists
 from labels.models import Printer
 from labels.render.pdf import render_pdf
 from labels.stocks import get_stock
 from labels.templates import DeviceTagInput, device_tag
 from refurb.models import Device
+from workshop.jobs import queue_configure
 
 
 def label_pdf(count: int, stock_code: str):
@@ -74,5 +78,40 @@ def setup_print_job_1000(env: BenchEnv):
         check_response(
             env.client.post("/api/print-jobs/", body, content_type="application/json"), (201,)
         )
+
+    return run
+
+
+def setup_print_job_1000_network(env: BenchEnv):
+    """POST /api/print-jobs/ for 1,000 device tags to a network (raw-9100, ZPL) printer.
+
+    The request records the print job and its background job and answers: a worker renders
+    and sends them (workshop/jobs.py). The queue is a throw-away SQLite file here and no
+    worker runs, so nothing is ever sent (the printer's address is not even contacted)."""
+    if not url_exists("/api/print-jobs/") or env.shop_station is None:
+        return None
+    queue_configure("sqlite", sqlite_path=str(Path(tempfile.mkdtemp()) / "bench-jobs.sqlite3"))
+    printer, _ = Printer.objects.get_or_create(
+        site_id=env.shop_station.site_id,
+        name="Bench Zebra",
+        defaults={
+            "kind": Printer.Kind.RAW9100,
+            "host": "10.255.255.1",
+            "port": 9100,
+            "default_stock": "zebra-57x32",
+        },
+    )
+    at_site = Device.objects.filter(site_id=env.shop_station.site_id)
+    floor = at_site.order_by("-pk").values_list("pk", flat=True)[999:1000].first() or 0
+
+    def run(i):
+        start = min(env.device_ids[i % len(env.device_ids)], floor)
+        codes = list(
+            at_site.filter(pk__gte=start).order_by("pk").values_list("asset_tag", flat=True)[:1000]
+        )
+        body = {"template": "device_tag", "codes": codes, "printer": printer.pk}
+        response = env.client.post("/api/print-jobs/", body, content_type="application/json")
+        check_response(response, (201,))
+        assert response.json()["status"] == "queued"
 
     return run

@@ -129,7 +129,9 @@ def test_the_health_endpoint_of_a_stopped_database_answers_503(tmp_path):
 @pytest.mark.django_db
 def test_the_health_endpoint_answers_ok(client):
     response = client.get("/health/")
-    assert (response.status_code, response.json()) == (200, {"status": "ok"})
+    body = response.json()
+    assert (response.status_code, body["status"], body["database"]) == (200, "ok", "ok")
+    assert body["worker"]["ok"] and body["scheduler"]["ok"]  # immediate: no worker needed
 
 
 class DatabaseDownMiddleware:

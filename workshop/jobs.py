@@ -1,0 +1,505 @@
+"""Background jobs: one queue (huey) carrying job ids, the jobs themselves as database rows.
+
+The apps above register what a job of each kind does (``job_kind``), screens and services
+create jobs (``job_create``), a worker process runs them (``manage.py jobs_worker``) and a
+scheduler process enqueues the periodic ones (``manage.py jobs_scheduler``). docs/design.md
+("Jobs") says why huey and how the pieces fit; docs/operations.md how to run them.
+
+The queue's engine comes from the settings (``ATELIER_JOBS_ENGINE``):
+
+* ``sqlite`` (one workshop, the default): huey's SQLite storage in ``var/jobs.sqlite3``;
+* ``redis`` (a network): huey's Redis storage at ``ATELIER_REDIS_URL``;
+* ``immediate`` (the test suite): a job runs inside the call that creates it.
+
+Guarantees. The queue only says "look at job N"; the row says what to do and whether it was
+done. A worker *claims* a job with one conditional UPDATE (``queued`` → ``running``), so a job
+enqueued twice (a re-sent message, a sweep) runs once. A running job holds a lease; when the
+lease runs out (the worker was killed, the machine lost power), ``jobs_reap`` marks it
+``failed`` with a message that says so, and it may be retried. A job's handler writes its
+outcome in transactions of its own: killed half-way, it leaves what it had committed, never
+half a transaction. When the queue is down (Redis outage), creating a job still records it:
+the job waits as ``queued`` with a message, and the scheduler's sweep enqueues it again.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from huey import MemoryHuey, RedisHuey, SqliteHuey, crontab
+
+from workshop.exceptions import DomainError
+
+logger = logging.getLogger("atelier.jobs")
+
+WORKER = "worker"
+SCHEDULER = "scheduler"
+
+
+class JobFailed(Exception):
+    """Raised by a handler: the job failed with ``message`` (translated, for the jobs page)."""
+
+    def __init__(self, message: str, *, result: dict | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.result = result or {}
+
+
+@dataclass
+class JobKind:
+    name: str
+    handler: Callable
+    label: str = ""
+    lease_seconds: int = 600
+    retries: int = 0
+    retry_delay: int = 10
+    on_retry: Callable | None = None
+
+
+_kinds: dict[str, JobKind] = {}
+
+
+def job_kind(
+    name: str,
+    *,
+    label="",
+    lease_seconds: int = 600,
+    retries: int = 0,
+    retry_delay: int = 10,
+    on_retry: Callable | None = None,
+):
+    """Register ``handler(job, progress) -> dict`` as what a job of kind ``name`` does.
+
+    ``progress(done, total=None)`` records how far it is (the jobs page's bar). The handler
+    raises ``JobFailed`` or ``DomainError`` to fail with a message. ``retries`` failed runs
+    are tried again by the worker after ``retry_delay`` seconds before the job stays failed.
+    ``on_retry(job)`` runs when a person retries a failed job (the app's own rows follow).
+    """
+
+    def register(handler: Callable) -> Callable:
+        _kinds[name] = JobKind(
+            name, handler, label or name, lease_seconds, retries, retry_delay, on_retry
+        )
+        return handler
+
+    return register
+
+
+def job_kinds() -> dict[str, JobKind]:
+    return dict(_kinds)
+
+
+# --- The queue ----------------------------------------------------------------------------
+
+
+def queue_build(engine: str, *, redis_url: str = "", sqlite_path: str = ""):
+    """A huey instance for ``engine`` (results are not kept: the Job row holds them)."""
+    if engine == "redis":
+        return RedisHuey("atelier-jobs", url=redis_url, results=False, utc=True)
+    if engine == "immediate":
+        return MemoryHuey("atelier-jobs", immediate=True, results=False, utc=True)
+    return SqliteHuey("atelier-jobs", filename=sqlite_path, results=False, utc=True)
+
+
+queue = queue_build(
+    settings.ATELIER_JOBS_ENGINE,
+    redis_url=settings.ATELIER_REDIS_URL,
+    sqlite_path=str(settings.ATELIER_JOBS_SQLITE),
+)
+
+
+def queue_configure(engine: str, *, redis_url: str = "", sqlite_path: str = "") -> None:
+    """Point the one queue at another engine (the tests' real-worker cases)."""
+    other = queue_build(engine, redis_url=redis_url, sqlite_path=sqlite_path)
+    queue._immediate = other._immediate
+    queue.storage = other.storage
+
+
+def queue_engine() -> str:
+    if queue.immediate:
+        return "immediate"
+    return (
+        "redis"
+        if isinstance(queue, RedisHuey) or "Redis" in type(queue.storage).__name__
+        else "sqlite"
+    )
+
+
+def queue_problem() -> str:
+    """'' when the queue answers, else a translated sentence for the jobs page."""
+    if queue.immediate:
+        return ""
+    try:
+        queue.pending_count()
+    except Exception as exc:  # redis.ConnectionError, sqlite3.OperationalError…
+        logger.warning("job queue unreachable: %s", exc)
+        return _(
+            "The job queue cannot be reached (%(engine)s): new prints and imports wait as "
+            "“queued” and start once it is back. Everything else works. Ask the administrator "
+            "to check the Redis service."
+        ) % {"engine": queue_engine()}
+    return ""
+
+
+@queue.task(name="atelier.run_job")
+def run_job(job_id: int) -> None:
+    from django.db import close_old_connections
+
+    # A worker thread is not a request: drop broken or expired connections around each job.
+    close_old_connections()
+    try:
+        job_run(job_id)
+    finally:
+        close_old_connections()
+
+
+def _send(job_id: int, *, delay: int = 0) -> bool:
+    """Put job ``job_id`` on the queue; False (logged, the job stays queued) when it is down."""
+    try:
+        if delay and not queue.immediate:
+            run_job.schedule((job_id,), delay=delay)
+        else:
+            queue.enqueue(run_job.s(job_id))
+    except Exception as exc:
+        from workshop.models import Job
+
+        logger.warning("job %s not enqueued, the queue is down: %s", job_id, exc)
+        Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
+            message=_("Waiting: the job queue cannot be reached; it starts once it is back.")
+        )
+        return False
+    return True
+
+
+def _enqueue(job_id: int) -> None:
+    if queue.immediate:
+        job_run(job_id)
+    else:
+        # After the commit that makes the row visible to the worker (at once outside one).
+        transaction.on_commit(lambda: _send(job_id))
+
+
+# --- Jobs ---------------------------------------------------------------------------------
+
+
+def job_create(
+    kind: str,
+    payload: dict | None = None,
+    *,
+    actor=None,
+    site=None,
+    total: int = 0,
+    start: bool = True,
+):
+    """Record a job of ``kind`` and enqueue it; return the Job (run already when immediate).
+
+    With ``start=False`` the caller links the job to its own rows first, then ``job_start``."""
+    from workshop.models import Job
+
+    if kind not in _kinds:
+        raise DomainError("job_kind_unknown", _("Unknown kind of job: %(kind)s.") % {"kind": kind})
+    job = Job.objects.create(
+        kind=kind,
+        payload=payload or {},
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        site=site,
+        total=total,
+    )
+    if start:
+        job_start(job)
+    return job
+
+
+def job_start(job) -> None:
+    """Enqueue ``job`` (run it now when the queue is immediate)."""
+    _enqueue(job.pk)
+    if queue.immediate:
+        job.refresh_from_db()
+
+
+def job_retry(job, *, actor=None):
+    """Queue a failed ``job`` again (its handler resumes where a killed run stopped)."""
+    from workshop.models import Job
+
+    with transaction.atomic():
+        updated = Job.objects.filter(pk=job.pk, status=Job.Status.FAILED).update(
+            status=Job.Status.QUEUED,
+            message="",
+            finished_at=None,
+            lease_until=None,
+        )
+    if not updated:
+        job.refresh_from_db()
+        raise DomainError(
+            "job_not_failed",
+            _("Only a failed job can be retried; this one is %(status)s.")
+            % {"status": job.get_status_display()},
+            status=409,
+        )
+    kind = _kinds.get(job.kind)
+    if kind is not None and kind.on_retry is not None:
+        kind.on_retry(job)
+    _enqueue(job.pk)
+    job.refresh_from_db()
+    return job
+
+
+def _progress_recorder(job_id: int) -> Callable:
+    from workshop.models import Job
+
+    def progress(done: int, total: int | None = None, *, result: dict | None = None) -> None:
+        changes = {"done": done}
+        if total is not None:
+            changes["total"] = total
+        if result is not None:
+            changes["result"] = result
+        Job.objects.filter(pk=job_id).update(**changes)
+
+    return progress
+
+
+def job_run(job_id: int, *, now: datetime | None = None) -> str:
+    """Claim job ``job_id`` and run it; return its final status ('' when not claimed)."""
+    from workshop.models import Job
+
+    now = now or timezone.now()
+    kind_name = Job.objects.filter(pk=job_id).values_list("kind", flat=True).first()
+    if kind_name is None:
+        return ""
+    kind = _kinds.get(kind_name)
+    lease = kind.lease_seconds if kind else 60
+    claimed = Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
+        status=Job.Status.RUNNING,
+        started_at=now,
+        lease_until=now + timedelta(seconds=lease),
+        attempts=F("attempts") + 1,
+        message="",
+    )
+    if not claimed:  # already running elsewhere, done, or failed: a repeated message
+        return ""
+    heartbeat(WORKER)
+    job = Job.objects.select_related("actor", "site").get(pk=job_id)
+    if kind is None:
+        return _finish(
+            job, Job.Status.FAILED, _("Unknown kind of job: %(kind)s.") % {"kind": kind_name}
+        )
+    try:
+        result = kind.handler(job, _progress_recorder(job_id)) or {}
+    except JobFailed as exc:
+        return _failed(job, kind, exc.message, exc.result)
+    except DomainError as exc:
+        return _failed(job, kind, exc.message, {"code": exc.code})
+    except Exception as exc:  # a bug or an outage: recorded, logged, retryable
+        logger.exception("job %s (%s) failed", job_id, kind_name)
+        return _failed(
+            job, kind, _("The job stopped on an unexpected error: %(error)s") % {"error": exc}, {}
+        )
+    return _finish(job, Job.Status.DONE, "", result)
+
+
+def _failed(job, kind: JobKind, message: str, result: dict) -> str:
+    from workshop.models import Job
+
+    attempts = Job.objects.filter(pk=job.pk).values_list("attempts", flat=True).first() or 0
+    if attempts <= kind.retries and not queue.immediate:
+        Job.objects.filter(pk=job.pk).update(
+            status=Job.Status.QUEUED,
+            message=_("Attempt %(n)d failed, trying again in %(s)d s: %(message)s")
+            % {"n": attempts, "s": kind.retry_delay, "message": message},
+            lease_until=None,
+        )
+        _send(job.pk, delay=kind.retry_delay)
+        return Job.Status.QUEUED
+    return _finish(job, Job.Status.FAILED, message, result)
+
+
+def _finish(job, status: str, message: str, result: dict | None = None) -> str:
+    from workshop.models import Job
+
+    changes = {
+        "status": status,
+        "message": message,
+        "finished_at": timezone.now(),
+        "lease_until": None,
+    }
+    if result is not None:
+        merged = dict(Job.objects.filter(pk=job.pk).values_list("result", flat=True).first() or {})
+        merged.update(result)
+        changes["result"] = merged
+    Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(**changes)
+    return status
+
+
+def jobs_reap(*, now: datetime | None = None) -> int:
+    """Mark ``failed`` the running jobs whose lease ran out (their worker died); return how many."""
+    from workshop.models import Job
+
+    now = now or timezone.now()
+    return Job.objects.filter(status=Job.Status.RUNNING, lease_until__lt=now).update(
+        status=Job.Status.FAILED,
+        finished_at=now,
+        lease_until=None,
+        message=_(
+            "Interrupted: the worker stopped during this job (killed or restarted). What it "
+            "had finished is kept; retry it to do the rest."
+        ),
+    )
+
+
+def jobs_sweep(*, now: datetime | None = None, older_than_seconds: int = 120) -> int:
+    """Enqueue again the jobs left ``queued`` (the queue was down when they were made)."""
+    from workshop.models import Job
+
+    now = now or timezone.now()
+    ids = list(
+        Job.objects.filter(
+            status=Job.Status.QUEUED, created_at__lt=now - timedelta(seconds=older_than_seconds)
+        ).values_list("pk", flat=True)[:500]
+    )
+    return sum(1 for job_id in ids if _send(job_id))
+
+
+def jobs_visible_to(user):
+    """The jobs ``user`` may read: their sites' jobs; every job for a network manager."""
+    from django.db.models import Q
+
+    from workshop.models import Job
+    from workshop.selectors import user_site_ids
+
+    site_ids = user_site_ids(user)
+    jobs = Job.objects.select_related("actor", "site")
+    if site_ids is None:
+        return jobs
+    return jobs.filter(Q(site_id__in=site_ids))
+
+
+def job_retry_by(job, *, actor):
+    """``job_retry`` by a person: a manager of the job's site (every site: site-less jobs)."""
+    from workshop.access import access_check, site_refusal
+    from workshop.selectors import user_site_ids
+
+    if job.site_id is None and user_site_ids(actor) is not None:
+        access_check("job", "retry", site=None, actor=actor)
+        raise site_refusal(None)
+    access_check("job", "retry", site=job.site_id, actor=actor)
+    return job_retry(job, actor=actor)
+
+
+# --- Heartbeats ---------------------------------------------------------------------------
+
+
+def heartbeat(name: str, *, now: datetime | None = None) -> None:
+    """Record that the process ``name`` (worker, scheduler) is alive."""
+    from workshop.models import Heartbeat
+
+    detail = f"{socket.gethostname()} pid {os.getpid()}"[:200]
+    try:
+        Heartbeat.objects.update_or_create(
+            name=name, defaults={"seen_at": now or timezone.now(), "detail": detail}
+        )
+    except Exception:  # never stop a job for its heartbeat
+        logger.exception("heartbeat %s not recorded", name)
+
+
+def heartbeat_thread(name: str, every_seconds: float = 30.0) -> threading.Event:
+    """Beat ``name`` every ``every_seconds`` in a daemon thread; set the event to stop it."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        from django.db import connection
+
+        while not stop.is_set():
+            heartbeat(name)
+            connection.close()
+            stop.wait(every_seconds)
+
+    threading.Thread(target=beat, name=f"heartbeat-{name}", daemon=True).start()
+    return stop
+
+
+def heartbeats(*, now: datetime | None = None) -> dict:
+    """``{name: {"seen_at", "age_seconds", "ok"}}`` for the worker and the scheduler."""
+    from workshop.models import Heartbeat
+
+    now = now or timezone.now()
+    limit = settings.ATELIER_JOBS_STALE_MINUTES * 60
+    seen = {row.name: row for row in Heartbeat.objects.filter(name__in=[WORKER, SCHEDULER])}
+    answer = {}
+    for name in (WORKER, SCHEDULER):
+        row = seen.get(name)
+        if queue.immediate:
+            answer[name] = {"seen_at": None, "age_seconds": 0, "ok": True, "detail": "immediate"}
+            continue
+        age = (now - row.seen_at).total_seconds() if row else None
+        answer[name] = {
+            "seen_at": row.seen_at.isoformat() if row else None,
+            "age_seconds": round(age) if age is not None else None,
+            "ok": age is not None and age <= limit,
+            "detail": row.detail if row else "",
+        }
+    return answer
+
+
+# --- Periodic work ------------------------------------------------------------------------
+
+
+@dataclass
+class Periodic:
+    """A job created by the scheduler when ``when`` (a huey crontab) matches the local time."""
+
+    kind: str
+    when: Callable[[datetime], bool]
+    payload: dict = field(default_factory=dict)
+    label: str = ""
+
+
+_periodic: list[Periodic] = []
+
+
+def periodic_register(kind: str, when, payload: dict | None = None, label: str = "") -> None:
+    _periodic.append(Periodic(kind, when, payload or {}, label or kind))
+
+
+def periodic_tasks() -> list[Periodic]:
+    return list(_periodic)
+
+
+def scheduler_tick(*, now: datetime | None = None) -> list:
+    """What the scheduler does each minute: beat, reap, sweep, create the periodic jobs due."""
+    now = now or timezone.now()
+    local = timezone.localtime(now).replace(tzinfo=None, second=0, microsecond=0)
+    heartbeat(SCHEDULER, now=now)
+    jobs_reap(now=now)
+    jobs_sweep(now=now)
+    created = []
+    for task in _periodic:
+        if task.when(local):
+            created.append(job_create(task.kind, dict(task.payload)))
+    return created
+
+
+__all__ = [
+    "JobFailed",
+    "crontab",
+    "heartbeat",
+    "heartbeats",
+    "job_create",
+    "job_kind",
+    "job_retry",
+    "job_run",
+    "jobs_reap",
+    "jobs_sweep",
+    "periodic_register",
+    "queue",
+    "scheduler_tick",
+]

@@ -1,0 +1,92 @@
+"""The workshop's own jobs and the schedule of every periodic one (was: the README's cron lines).
+
+Each periodic job runs a management command, the same one a person can run by hand
+(docs/operations.md, "Jobs"). The commands are named, not imported, so this lowest layer
+schedules the work of the apps above it without depending on them.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from workshop.backups import BackupError, backup_database, backups_rotate, human_size
+from workshop.jobs import JobFailed, crontab, job_kind, periodic_register
+
+# What the "command" job may run, with the arguments the schedule gives it.
+COMMANDS = {
+    "expire_reservations": [],
+    "refresh_report_rollups": [],
+    "purge_idempotency_keys": ["--older-than-hours", "48"],
+    "sign_chain_heads": ["--quiet"],
+    "verify_event_chains": ["--quiet"],
+    "rebuild_states": ["--quiet"],
+    "check_integrity": [],
+}
+
+
+@job_kind("command", label=gettext_lazy("scheduled command"), lease_seconds=3600)
+def run_command(job, progress) -> dict:
+    name = job.payload.get("command", "")
+    if name not in COMMANDS:
+        raise JobFailed(_("Unknown command: %(name)s.") % {"name": name})
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command(name, *COMMANDS[name], stdout=out, stderr=err)
+    except (CommandError, SystemExit) as exc:
+        raise JobFailed(
+            _("The command %(name)s failed: %(error)s") % {"name": name, "error": exc},
+            result={"output": (out.getvalue() + err.getvalue())[-4000:]},
+        ) from exc
+    output = out.getvalue().strip()
+    return {"output": output[-4000:], "summary": output.splitlines()[-1] if output else ""}
+
+
+@job_kind("backup", label=gettext_lazy("backup"), lease_seconds=3 * 3600)
+def run_backup(job, progress) -> dict:
+    directory = Path(job.payload.get("dir") or settings.BACKUP_DIR)
+    try:
+        path = backup_database(output_dir=directory, now=timezone.localtime())
+    except BackupError as exc:
+        raise JobFailed(_("The backup failed: %(error)s") % {"error": exc}) from exc
+    removed = backups_rotate(directory, keep=settings.ATELIER_BACKUP_KEEP)
+    size = path.stat().st_size
+    return {
+        "summary": f"{path.name} ({human_size(size)}), {len(removed)} old backup(s) deleted",
+        "path": str(path),
+        "deleted": [p.name for p in removed],
+    }
+
+
+def _command(name: str, when, label) -> None:
+    periodic_register("command", when, {"command": name}, label)
+
+
+# The schedule (local time of settings.TIME_ZONE). docs/operations.md lists it.
+_command("expire_reservations", crontab(minute="*/15"), gettext_lazy("reservation expiry"))
+_command("refresh_report_rollups", crontab(minute="15", hour="2"), gettext_lazy("report rollups"))
+periodic_register("backup", crontab(minute="30", hour="2"), {}, gettext_lazy("backup"))
+_command(
+    "purge_idempotency_keys", crontab(minute="45", hour="3"), gettext_lazy("idempotency-key purge")
+)
+_command("sign_chain_heads", crontab(minute="55", hour="23"), gettext_lazy("chain head signing"))
+_command(
+    "verify_event_chains",
+    crontab(minute="0", hour="4", day_of_week="0"),
+    gettext_lazy("event chain check"),
+)
+_command(
+    "rebuild_states", crontab(minute="30", hour="4", day_of_week="0"), gettext_lazy("state check")
+)
+_command(
+    "check_integrity",
+    crontab(minute="45", hour="4", day_of_week="0"),
+    gettext_lazy("integrity check"),
+)

@@ -1,0 +1,61 @@
+"""The jobs page for managers: what runs in the background, what failed and why, and retry."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from workshop.exceptions import DomainError
+from workshop.jobs import heartbeats, job_kinds, job_retry_by, jobs_visible_to, queue_problem
+from workshop.models import Job
+from workshop.roles import MANAGER
+from workshop.views.common import roles_required
+
+PAGE = 50
+
+
+@roles_required(MANAGER)
+def job_list(request):
+    """``bench:jobs``: running and queued jobs, the recent ones, the failures with their message."""
+    wanted = request.GET.get("status", "")
+    jobs = jobs_visible_to(request.user)
+    if wanted in Job.Status.values:
+        jobs = jobs.filter(status=wanted)
+    kinds = {name: kind.label for name, kind in job_kinds().items()}
+    rows = list(jobs.order_by("-created_at", "-id")[:PAGE])
+    for job in rows:
+        job.kind_label = kinds.get(job.kind, job.kind)
+        job.command = (job.payload or {}).get("command", "")
+        job.line = job.message or (job.result or {}).get("summary", "")
+    context = {
+        "jobs": rows,
+        "wanted": wanted,
+        "filters": [
+            (
+                value,
+                label,
+                jobs_visible_to(request.user).filter(status=value).count()
+                if value != Job.Status.DONE
+                else None,
+            )
+            for value, label in Job.Status.choices
+        ],
+        "queue_problem": queue_problem(),
+        "beats": heartbeats(),
+    }
+    return render(request, "workshop/jobs.html", context)
+
+
+@roles_required(MANAGER)
+@require_POST
+def job_retry_view(request, pk: int):
+    job = get_object_or_404(jobs_visible_to(request.user), pk=pk)
+    try:
+        job_retry_by(job, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Job #%(id)d is queued again.") % {"id": job.pk})
+    return redirect("bench:jobs")
