@@ -15,6 +15,7 @@ from bench.scenarios.api import (
     api_transition_body,
     api_transition_path,
     setup_snapshot_ingest,
+    setup_transition_ok,
 )
 from bench.scenarios.base import BenchEnv, Scenario
 from bench.scenarios.labels import api_label_pdf_path, label_pdf, setup_print_job_1000
@@ -53,6 +54,9 @@ SCENARIOS: list[Scenario] = [
     Scenario("api_device_transition", "transition", "POST /api/devices/{tag}/transitions/",
              api_scenario(api_transition_path, "post", api_transition_body, (409,)), 25,
              needs="/api/devices/{tag}/transitions/"),
+    Scenario("api_transition_ok", "transition",
+             "POST /api/devices/{tag}/transitions/ tested→in_repair (test bench token)",
+             setup_transition_ok, 10, needs="/api/devices/{tag}/transitions/"),
     Scenario("svc_scan_tag", "scan", "scan_resolve(asset tag), service level",
              setup_scan_service, 10, "scan"),
     Scenario("svc_scan_serial", "scan", "scan_resolve(manufacturer serial), service level",
