@@ -2,7 +2,7 @@
 
 Every API call of a scanner or a bench agent sends its token; looking it up (digest, joined
 workstation and site, or user) costs one query and a quarter of a scan's time. A token found
-valid is kept in this process for ``ATELIER_TOKEN_CACHE_SECONDS`` (default 10 s; 0 turns the
+valid is kept in this process for ``ATELIER_TOKEN_CACHE_SECONDS`` (default 30 s; 0 turns the
 cache off), keyed by its digest, never by its clear-text key.
 
 It is forgotten at once, in this process and in every other one, whenever anything that decides
@@ -35,7 +35,7 @@ _entries: dict[tuple[str, str], tuple[float, object, object]] = {}
 
 
 def ttl_seconds() -> float:
-    return float(getattr(settings, "ATELIER_TOKEN_CACHE_SECONDS", 10))
+    return float(getattr(settings, "ATELIER_TOKEN_CACHE_SECONDS", 30))
 
 
 def _stamp_path() -> Path:
