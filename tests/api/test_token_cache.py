@@ -155,3 +155,22 @@ def test_a_cached_user_token_still_marks_its_use(bench_worker):
     client = client_with(key)
     assert client.get("/api/sites/").status_code == 200
     assert UserToken.objects.get(pk=token.pk).last_used_at is not None
+
+
+def test_a_user_token_revoked_by_the_admin_action_is_refused_at_once(bench_worker, make_user):
+    from django.urls import reverse
+
+    manager = make_user(is_superuser=True, is_staff=True)
+    admin = APIClient()
+    admin.force_login(manager)
+    token, key = user_token_create(user=bench_worker)
+    client = client_with(key)
+    assert token_queries(client) == (200, 1)
+    assert token_queries(client) == (200, 0)  # cached: only the action can make it go
+    admin.post(
+        reverse("admin:workshop_usertoken_changelist"),
+        {"action": "revoke_user_tokens", "_selected_action": [token.pk]},
+        format="multipart",
+    )
+    assert UserToken.objects.get(pk=token.pk).revoked_at is not None
+    assert client.get("/api/sites/").status_code == 401
