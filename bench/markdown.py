@@ -101,6 +101,21 @@ def load_table(load: dict) -> list[str]:
         )
     if load.get("missing_kinds"):
         lines += ["", f"Not in the mix yet: {', '.join(load['missing_kinds'])}."]
+    wrk = load.get("wrk")
+    if wrk:
+        health, scan = wrk.get("health", {}), wrk.get("scan", {})
+        ratio = wrk.get("scan_over_health")
+        lines += [
+            "",
+            f"Ceiling, measured in the same run by a separate client (wrk, "
+            f"{wrk.get('connections')} connections, {wrk.get('seconds')} s each): "
+            f"`GET /health/` **{health.get('throughput_rps')} req/s** (p50 "
+            f"{_ms(health.get('p50_ms'))} ms, p99 {_ms(health.get('p99_ms'))} ms, "
+            f"{health.get('errors')} errors), `GET /api/scan/{{tag}}` "
+            f"**{scan.get('throughput_rps')} req/s** (p50 {_ms(scan.get('p50_ms'))} ms, p99 "
+            f"{_ms(scan.get('p99_ms'))} ms, {scan.get('errors')} errors): scan at "
+            f"**{round(ratio * 100) if ratio is not None else '?'} %** of `/health/`.",
+        ]
     return lines
 
 
