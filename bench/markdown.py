@@ -136,6 +136,19 @@ def markdown(report: dict, source: str = "", level: int = 3) -> str:
         lines += ["", *scenario_table(report)]
     if report.get("load"):
         lines += ["", *load_table(report["load"])]
+    nostats = report.get("rollups_without_statistics")
+    if nostats:
+        lines += [
+            "",
+            f"Rollups, full refresh: {_ms(nostats.get('with_statistics_s'))} s with planner "
+            f"statistics, {_ms(nostats.get('without_statistics_s'))} s without them (as freshly "
+            f"loaded, {nostats.get('tables')} tables): × {nostats.get('ratio')}, "
+            + (
+                "finished within 10×."
+                if nostats.get("finished")
+                else f"stopped at the {nostats.get('bound_s')} s bound (10×)."
+            ),
+        ]
     seed = report.get("seed")
     if seed and not seed.get("reused"):
         lines += ["", seed_line(seed)]
