@@ -67,7 +67,7 @@ SCENARIOS: list[Scenario] = [
              setup_timeline_service, 30),
     Scenario("admin_device_list", "list", "admin changelist, 3 filters (state, site, category)",
              setup_admin_list, 40, "list"),
-    Scenario("admin_device_change", "detail", "admin change page (drives + events inlines)",
+    Scenario("admin_device_change", "detail", "admin change page (drives inline, a page of events)",
              setup_admin_change, 30),
     Scenario("snapshot_ingest", "ingest", "POST /api/snapshots/ (bench-agent snapshot)",
              setup_snapshot_ingest, 20, needs="/api/snapshots/"),
