@@ -17,10 +17,13 @@ from django.test import Client
 
 from bench.scenarios.base import BenchEnv, check_response, url_exists
 from bench.snapshots import _template, snapshot_payload
+from refurb.models import ChecklistItem, Device
+from refurb.services import device_transition, test_record_result
 from refurb.states import State
-from workshop.models import Site, WorkerProfile
+from workshop.models import Site, WorkerProfile, Workstation
+from workshop.models import WorkstationKind as WK
 from workshop.roles import BENCH_WORKER
-from workshop.services import user_token_create
+from workshop.services import user_token_create, workstation_token_create
 
 BENCH_ROLE = frozenset({BENCH_WORKER})
 
@@ -106,12 +109,6 @@ def setup_transition_ok(env: BenchEnv):
     """POST a move the API makes, as a test bench's scanner would (its workstation token):
     ``tested`` → ``in_repair``, one device of that bench's site per sample. Each device is put
     back to ``tested`` (by the same service, outside the clock) before it is used again."""
-    from refurb.models import ChecklistItem, Device
-    from refurb.services import device_transition, test_record_result
-    from workshop.models import Workstation
-    from workshop.models import WorkstationKind as WK
-    from workshop.services import workstation_token_create
-
     if not url_exists("/api/devices/X/transitions/"):
         return None
     station = Workstation.objects.filter(kind=WK.TEST, is_active=True).order_by("pk").first()

@@ -14,6 +14,7 @@ from django.db import connection
 from bench import seed as seeding
 from bench.load import BENCH_THROTTLE_RATE, MIX, load_run
 from bench.measure import measure_all
+from bench.nostats import rollups_without_statistics
 from bench.report import database, git_commit, machine, save, table
 from bench.scenarios import make_env
 from refurb.models import Device
@@ -114,8 +115,6 @@ class Command(BaseCommand):
             )
             report["scenarios"], report["raw_sql"] = results, raw
         if o["rollups_no_stats"]:
-            from bench.nostats import rollups_without_statistics
-
             self.log("[rollups without statistics]")
             report["rollups_without_statistics"] = rollups_without_statistics(log=self.log)
         if o["load"] or o["load_only"]:
