@@ -254,6 +254,9 @@ def load_run(
         for t in threads:
             t.join()
         elapsed = time.monotonic() - started
+        ceiling = wrk_ceiling(
+            port, env, seconds=min(10.0, max(2.0, seconds / 3)), connections=clients, log=log
+        )
     finally:
         stop_server(proc)
     latencies = [ms for _, ms, _ in results]
@@ -276,8 +279,89 @@ def load_run(
         **{k: v for k, v in summary(latencies).items() if k != "samples"},
         "by_kind": by_kind,
     }
+    if ceiling:
+        report["wrk"] = ceiling
     log(
         f"  load: {report['requests']} requests in {report['seconds']} s = "
         f"{report['throughput_rps']} req/s, p95 {report['p95_ms']} ms, {report['errors']} errors"
     )
     return report
+
+
+WRK_SCAN = """
+local tags = {%(tags)s}
+wrk.headers["Authorization"] = "Token %(token)s"
+wrk.headers["Accept"] = "application/json"
+request = function()
+  return wrk.format("GET", "/api/scan/" .. tags[math.random(#tags)])
+end
+"""
+
+
+def _wrk_ms(text: str) -> float:
+    value = float(text.rstrip("usmin"))
+    unit = text[len(str(text).rstrip("usmin")) :]
+    return round(value * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}.get(unit, 1.0), 2)
+
+
+def parse_wrk(out: str) -> dict:
+    """Requests/s, percentiles and failures from ``wrk --latency``'s report."""
+    import re
+
+    result: dict = {}
+    if m := re.search(r"Requests/sec:\s+([\d.]+)", out):
+        result["throughput_rps"] = float(m.group(1))
+    if m := re.search(r"(\d+) requests in", out):
+        result["requests"] = int(m.group(1))
+    for pct in ("50", "75", "90", "99"):
+        if m := re.search(rf"^\s+{pct}%\s+([\d.]+[a-z]+)", out, re.M):
+            result[f"p{pct}_ms"] = _wrk_ms(m.group(1))
+    non_ok = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    result["errors"] = (int(non_ok.group(1)) if non_ok else 0) + (
+        sum(int(g) for g in sock.groups()) if sock else 0
+    )
+    return result
+
+
+def wrk_ceiling(port: int, env: BenchEnv, *, seconds: float, connections: int, log=print):
+    """With ``wrk`` (Debian's package), a separate light C client: ``/health/`` (the app's own
+    ceiling on this server) then scans of random tags, each for ``seconds``, in one run.
+    Returns both and the ratio, or None when wrk is not installed."""
+    import shutil
+    import tempfile
+
+    wrk = shutil.which("wrk")
+    if wrk is None or not env.api_token:
+        log("  wrk: not installed (apt install wrk), no ceiling measured")
+        return None
+    base = f"http://{HOST}:{port}"
+    threads = str(min(2, connections))
+    common = [wrk, "-t", threads, "-c", str(connections), "-d", f"{seconds:g}s", "--latency"]
+    tags = ",".join(json.dumps(t) for t in env.tags[:2000])
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_SCAN % {"tags": tags, "token": env.api_token})
+    try:
+        runs = {}
+        for name, extra in (("health", [f"{base}/health/"]), ("scan", ["-s", script.name, base])):
+            done = subprocess.run(
+                common + extra, capture_output=True, text=True, timeout=seconds + 60
+            )
+            runs[name] = parse_wrk(done.stdout)
+    finally:
+        os.unlink(script.name)
+    health = runs["health"].get("throughput_rps") or 0
+    scan = runs["scan"].get("throughput_rps") or 0
+    result = {
+        "client": "wrk",
+        "connections": connections,
+        "threads": int(threads),
+        "seconds": seconds,
+        **runs,
+        "scan_over_health": round(scan / health, 3) if health else None,
+    }
+    log(
+        f"  wrk ({connections} connections, {seconds:g} s each): /health/ {health} req/s, "
+        f"scan {scan} req/s = {result['scan_over_health']} of /health/"
+    )
+    return result

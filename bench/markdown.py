@@ -101,6 +101,21 @@ def load_table(load: dict) -> list[str]:
         )
     if load.get("missing_kinds"):
         lines += ["", f"Not in the mix yet: {', '.join(load['missing_kinds'])}."]
+    wrk = load.get("wrk")
+    if wrk:
+        health, scan = wrk.get("health", {}), wrk.get("scan", {})
+        ratio = wrk.get("scan_over_health")
+        lines += [
+            "",
+            f"Ceiling, measured in the same run by a separate client (wrk, "
+            f"{wrk.get('connections')} connections, {wrk.get('seconds')} s each): "
+            f"`GET /health/` **{health.get('throughput_rps')} req/s** (p50 "
+            f"{_ms(health.get('p50_ms'))} ms, p99 {_ms(health.get('p99_ms'))} ms, "
+            f"{health.get('errors')} errors), `GET /api/scan/{{tag}}` "
+            f"**{scan.get('throughput_rps')} req/s** (p50 {_ms(scan.get('p50_ms'))} ms, p99 "
+            f"{_ms(scan.get('p99_ms'))} ms, {scan.get('errors')} errors): scan at "
+            f"**{round(ratio * 100) if ratio is not None else '?'} %** of `/health/`.",
+        ]
     return lines
 
 
@@ -121,6 +136,19 @@ def markdown(report: dict, source: str = "", level: int = 3) -> str:
         lines += ["", *scenario_table(report)]
     if report.get("load"):
         lines += ["", *load_table(report["load"])]
+    nostats = report.get("rollups_without_statistics")
+    if nostats:
+        lines += [
+            "",
+            f"Rollups, full refresh: {_ms(nostats.get('with_statistics_s'))} s with planner "
+            f"statistics, {_ms(nostats.get('without_statistics_s'))} s without them (as freshly "
+            f"loaded, {nostats.get('tables')} tables): × {nostats.get('ratio')}, "
+            + (
+                "finished within 10×."
+                if nostats.get("finished")
+                else f"stopped at the {nostats.get('bound_s')} s bound (10×)."
+            ),
+        ]
     seed = report.get("seed")
     if seed and not seed.get("reused"):
         lines += ["", seed_line(seed)]
@@ -178,13 +206,21 @@ def side_by_side(before: dict, after: dict) -> list[str]:
     return lines
 
 
+def _size(devices) -> int | None:
+    """A data set's size to 3 significant figures: the runs of one seeded data set pair up
+    although each run's snapshot scenario registers a few more devices (1,000,085, 1,000,123)."""
+    if not devices:
+        return devices
+    return int(float(f"{int(devices):.3g}"))
+
+
 def comparisons(runs: list[tuple[str, str, dict]]) -> list[str]:
     """Side-by-side tables: for each data set (database and number of devices) measured more
     than once, its two latest runs, older first."""
     groups: dict[tuple, list[dict]] = {}
     for _, _name, report in sorted(runs, key=lambda run: (run[0], run[1])):
         db = report.get("database", {})
-        key = (db.get("vendor"), db.get("version"), report.get("devices_present"))
+        key = (db.get("vendor"), db.get("version"), _size(report.get("devices_present")))
         groups.setdefault(key, []).append(report)
     parts: list[str] = []
     for reports in groups.values():

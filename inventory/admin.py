@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -148,32 +149,37 @@ class DriveInline(admin.TabularInline):
         return False
 
 
-class EventInline(admin.TabularInline):
-    model = DeviceEvent
-    fields = [
-        "seq",
-        "created_at",
-        "code",
-        "from_state",
-        "to_state",
-        "actor",
-        "workstation",
-        "reason",
-    ]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    ordering = ["seq"]
+# The device change page lists its events read-only, this many a page, newest first: the page
+# costs the same queries however long the history (no inline formset of every event).
+EVENTS_PER_PAGE = 50
 
-    def get_queryset(self, request):
-        # Who and at which bench, joined: not two queries for every event shown.
-        return super().get_queryset(request).select_related("actor", "workstation__site")
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+def device_events_page(device, page: str | int | None) -> dict:
+    """One page of ``device``'s events, in one query: its events are numbered 1 to
+    ``event_seq`` without gaps (its hash chain), so a page is a range of ``seq``."""
+    total = device.event_seq or 0
+    pages = max(1, -(-total // EVENTS_PER_PAGE))
+    try:
+        number = min(max(1, int(page or 1)), pages)
+    except (TypeError, ValueError):
+        number = 1
+    last = total - (number - 1) * EVENTS_PER_PAGE
+    first = max(1, last - EVENTS_PER_PAGE + 1)
+    rows = list(
+        DeviceEvent.objects.filter(device=device, seq__gte=first, seq__lte=last)
+        .select_related("actor", "workstation__site")
+        .order_by("-seq")
+    )
+    return {
+        "rows": rows,
+        "page": number,
+        "pages": pages,
+        "first": first if total else 0,
+        "last": last,
+        "total": total,
+        "newer": number - 1 if number > 1 else None,
+        "older": number + 1 if number < pages else None,
+    }
 
 
 @admin.action(
@@ -217,8 +223,9 @@ class DeviceAdmin(admin.ModelAdmin):
     ]
     list_select_related = ["category", "grade", "site", "location"]
     autocomplete_fields = ["collection"]
-    inlines = [DriveInline, EventInline]
+    inlines = [DriveInline]
     show_full_result_count = False
+    change_form_template = "admin/inventory/device_change_form.html"
     actions = [sign_off_no_storage]
 
     form = DeviceAdminForm
@@ -226,6 +233,24 @@ class DeviceAdmin(admin.ModelAdmin):
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         return type(form.__name__, (form,), {"request": request})
+
+    def get_object(self, request, object_id, from_field=None):
+        # The change page: what its read-only fields show, joined (not one query each).
+        queryset = self.get_queryset(request).select_related(
+            "site", "category", "grade", "collection", "location", "created_by"
+        )
+        field = (
+            self.model._meta.pk if from_field is None else self.model._meta.get_field(from_field)
+        )
+        try:
+            return queryset.get(**{field.name: field.to_python(object_id)})
+        except (self.model.DoesNotExist, ValidationError, ValueError):
+            return None
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk:
+            context["device_events"] = device_events_page(obj, request.GET.get("events_page"))
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

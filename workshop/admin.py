@@ -133,7 +133,10 @@ class WorkstationTokenAdmin(ManagerActionsMixin, admin.ModelAdmin):
 def revoke_user_tokens(modeladmin, request, queryset):
     from django.utils import timezone
 
+    from workshop.tokencache import token_cache_invalidate
+
     queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+    token_cache_invalidate()  # an update() sends no signal: forget the cached tokens now
 
 
 @admin.register(UserToken)

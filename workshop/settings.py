@@ -349,6 +349,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # (workshop.security.client_ip; docs/operations.md, "Security"). 0: REMOTE_ADDR.
 # User API tokens (manage.py create_user_token): hashed, valid this many days.
 ATELIER_USER_TOKEN_DAYS = int(os.environ.get("ATELIER_USER_TOKEN_DAYS", 90))
+# An API token found valid is kept this many seconds per process (0: looked up every call);
+# a revoke, a deactivation or a role change forgets it at once in every process of this
+# machine through the stamp file (workshop/tokencache.py).
+ATELIER_TOKEN_CACHE_SECONDS = float(os.environ.get("ATELIER_TOKEN_CACHE_SECONDS", 30))
+ATELIER_TOKEN_STAMP_FILE = os.environ.get("ATELIER_TOKEN_STAMP_FILE", str(VAR_DIR / "token-stamp"))
 ATELIER_TRUSTED_PROXY_COUNT = int(os.environ.get("ATELIER_TRUSTED_PROXY_COUNT", 0))
 AXES_CLIENT_IP_CALLABLE = "workshop.security.client_ip"
 AXES_RESET_ON_SUCCESS = True

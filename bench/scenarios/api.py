@@ -17,10 +17,15 @@ from django.test import Client
 
 from bench.scenarios.base import BenchEnv, check_response, url_exists
 from bench.snapshots import _template, snapshot_payload
+from refurb.models import ChecklistItem, Device
+from refurb.services import device_transition, test_record_result
 from refurb.states import State
-from workshop.models import Site, WorkerProfile
+from workshop.models import Site, WorkerProfile, Workstation
+from workshop.models import WorkstationKind as WK
 from workshop.roles import BENCH_WORKER
-from workshop.services import user_token_create
+from workshop.services import user_token_create, workstation_token_create
+
+BENCH_ROLE = frozenset({BENCH_WORKER})
 
 
 def api_scenario(
@@ -97,4 +102,54 @@ def setup_snapshot_ingest(env: BenchEnv):
             (201,),
         )
 
+    return run
+
+
+def setup_transition_ok(env: BenchEnv):
+    """POST a move the API makes, as a test bench's scanner would (its workstation token):
+    ``tested`` → ``in_repair``, one device of that bench's site per sample. Each device is put
+    back to ``tested`` (by the same service, outside the clock) before it is used again."""
+    if not url_exists("/api/devices/X/transitions/"):
+        return None
+    station = Workstation.objects.filter(kind=WK.TEST, is_active=True).order_by("pk").first()
+    if station is None:
+        return None
+    pool = list(
+        Device.objects.filter(site_id=station.site_id, state=State.TESTED)
+        .select_related("site")
+        .order_by("pk")[:256]
+    )
+    if not pool:
+        return None
+    _token, key = workstation_token_create(workstation=station, label="bench-test")
+    scanner = Client(HTTP_AUTHORIZATION=f"Token {key}", HTTP_ACCEPT_LANGUAGE="en")
+    repaired: set[int] = set()
+
+    def prepare(i):
+        device = pool[i % len(pool)]
+        if device.pk in repaired:
+            # Back to tested as a bench would: the mandatory checks passed in the new cycle.
+            for item in ChecklistItem.objects.filter(
+                category_id=device.category_id, mandatory=True
+            ):
+                test_record_result(
+                    device=device, item=item, passed=True, actor=None, workstation=station
+                )
+            device_transition(
+                device=device, to=State.TESTED, actor=None, workstation=station, roles=BENCH_ROLE
+            )
+            repaired.discard(device.pk)
+
+    def run(i):
+        device = pool[i % len(pool)]
+        response = scanner.post(
+            f"/api/devices/{device.asset_tag}/transitions/",
+            json.dumps({"to": State.IN_REPAIR}),
+            content_type="application/json",
+        )
+        check_response(response, (200,))
+        repaired.add(device.pk)
+        return response
+
+    run.prepare = prepare
     return run

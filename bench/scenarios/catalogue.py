@@ -15,6 +15,7 @@ from bench.scenarios.api import (
     api_transition_body,
     api_transition_path,
     setup_snapshot_ingest,
+    setup_transition_ok,
 )
 from bench.scenarios.base import BenchEnv, Scenario
 from bench.scenarios.labels import (
@@ -59,6 +60,9 @@ SCENARIOS: list[Scenario] = [
     Scenario("api_device_transition", "transition", "POST /api/devices/{tag}/transitions/",
              api_scenario(api_transition_path, "post", api_transition_body, (409,)), 25,
              needs="/api/devices/{tag}/transitions/"),
+    Scenario("api_transition_ok", "transition",
+             "POST /api/devices/{tag}/transitions/ tested→in_repair (test bench token)",
+             setup_transition_ok, 10, needs="/api/devices/{tag}/transitions/"),
     Scenario("svc_scan_tag", "scan", "scan_resolve(asset tag), service level",
              setup_scan_service, 10, "scan"),
     Scenario("svc_scan_serial", "scan", "scan_resolve(manufacturer serial), service level",
@@ -69,7 +73,7 @@ SCENARIOS: list[Scenario] = [
              setup_timeline_service, 30),
     Scenario("admin_device_list", "list", "admin changelist, 3 filters (state, site, category)",
              setup_admin_list, 40, "list"),
-    Scenario("admin_device_change", "detail", "admin change page (drives + events inlines)",
+    Scenario("admin_device_change", "detail", "admin change page (drives inline, a page of events)",
              setup_admin_change, 30),
     Scenario("snapshot_ingest", "ingest", "POST /api/snapshots/ (bench-agent snapshot)",
              setup_snapshot_ingest, 20, needs="/api/snapshots/"),

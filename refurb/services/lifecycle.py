@@ -44,7 +44,32 @@ def _lock(device: Device) -> Device:
     )
 
 
-def _sync(target: Device, source: Device) -> None:
+# What a client's answer shows of a device (``inventory.api.serializers.DeviceSerializer``):
+# a device locked by its tag is read with them, in the same query as the lock.
+ANSWER_RELATIONS = ("site", "category", "grade", "collection", "location")
+
+
+def _lock_by_tag(asset_tag: str) -> Device:
+    """Lock the device whose asset tag is ``asset_tag`` and read what its answer shows, in one
+    query; raise a 404 ``DomainError`` when no device has that tag."""
+    locked = (
+        Device.objects.select_for_update(of=("self",))
+        .select_related(*ANSWER_RELATIONS)
+        .filter(asset_tag=asset_tag)
+        .first()
+    )
+    if locked is None:
+        raise DomainError(
+            "not_found",
+            _("No device has the tag “%(key)s”.") % {"key": asset_tag},
+            status=404,
+        )
+    return locked
+
+
+def _sync(target: Device | None, source: Device) -> None:
+    if target is None or target is source:
+        return
     for name in (
         "state",
         "state_changed_at",
@@ -63,7 +88,8 @@ def _sync(target: Device, source: Device) -> None:
 
 def device_transition(
     *,
-    device: Device,
+    device: Device | None = None,
+    asset_tag: str | None = None,
     to: str,
     actor,
     workstation=None,
@@ -82,6 +108,8 @@ def device_transition(
     ``inputs`` is what a client sent (API, screens): only the move's declared fields
     (``Move.inputs``) are accepted, anything else is a 400. ``payload`` is the calling
     service's own record, trusted and stored in the event.
+    A client that knows only the tag passes ``asset_tag`` instead of ``device``: the device is
+    then read, locked and joined to what its answer shows in one query (``event.device``).
     Raises ``DomainError`` and changes nothing when the move is unknown, forbidden or guarded.
     """
     target = parse_state(to)
@@ -90,7 +118,7 @@ def device_transition(
     payload = dict(payload or {})
     inputs = dict(inputs or {})
     with transaction.atomic():
-        locked = _lock(device)
+        locked = _lock(device) if asset_tag is None else _lock_by_tag(asset_tag)
         site_check(locked.site_id, actor=actor, workstation=workstation)
         move = find_move(locked.state, target)
         ctx = MoveContext(
@@ -228,7 +256,8 @@ WRITE_OFF_ASKED = Move(State.ON_SALE, State.WRITTEN_OFF, frozenset())
 
 def device_move_ask(
     *,
-    device: Device,
+    device: Device | None = None,
+    asset_tag: str | None = None,
     to: str,
     actor,
     workstation=None,
@@ -239,9 +268,14 @@ def device_move_ask(
 ) -> DeviceEvent:
     """What a client's request for a move calls (the API, the device card): a write-off goes
     through ``device_write_off`` (it takes no input fields), every other move through
-    ``device_transition``, which refuses the moves only a service makes."""
+    ``device_transition``, which refuses the moves only a service makes. ``asset_tag``
+    instead of ``device``: see ``device_transition``."""
     if parse_state(to) == State.WRITTEN_OFF:
         check_inputs(WRITE_OFF_ASKED, dict(inputs or {}))
+        if device is None:
+            device = Device.objects.filter(asset_tag=asset_tag).first()
+            if device is None:
+                _lock_by_tag(asset_tag)  # the 404
         return device_write_off(
             device=device,
             actor=actor,
@@ -252,6 +286,7 @@ def device_move_ask(
         )
     return device_transition(
         device=device,
+        asset_tag=asset_tag if device is None else None,
         to=to,
         actor=actor,
         workstation=workstation,

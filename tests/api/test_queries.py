@@ -189,5 +189,47 @@ def test_a_transition_reads_the_device_once_and_its_drives_once_after_the_write(
 
 # 13 before the view stopped reading the device and drives twice; 12 with the stay insert;
 # 13 with the actor's site (the site boundary, workshop/access.py); 14 since every move is
-# made from a workstation (the browser's bench, read from its cookie)
-TRANSITION_QUERIES = 14
+# made from a workstation (the browser's bench, read from its cookie); 13 since the service
+# reads and locks the device by its tag in one query (issue 19)
+TRANSITION_QUERIES = 13
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_scanner_transition_costs_five_queries(laptop, crew, django_assert_num_queries):
+    """The scanner's hot path (issue 19: at most 5): with its workstation token, a move costs
+    the device locked by its tag with what the answer shows, its update, the event, the stay
+    it ends, and the drives of the answer. The token was looked up by the scan before it
+    (``workshop.tokencache``). A transactional test: as in production, the service's
+    transaction is the outermost one (no savepoints). SQLite's ``BEGIN IMMEDIATE`` and
+    ``COMMIT`` are statements of their own (``transaction_mode``), PostgreSQL's are not."""
+    from rest_framework.test import APIClient
+
+    from demo.walks import device_advance
+    from refurb.states import State
+    from workshop.services import workstation_token_create
+
+    device_advance(laptop, State.TESTED, crew)
+    _token, key = workstation_token_create(workstation=crew.stations["test"])
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert client.get("/api/scan/" + laptop.asset_tag).status_code == 200
+    with django_assert_num_queries(5 + (2 if connection.vendor == "sqlite" else 0)):
+        response = client.post(
+            f"/api/devices/{laptop.asset_tag}/transitions/", {"to": "in_repair"}, format="json"
+        )
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["device"]["state"] == "in_repair"
+    assert body["device"]["site"] == laptop.site.code
+    assert body["device"]["event_seq"] == body["event"]["seq"]
+    laptop.refresh_from_db()
+    assert laptop.state == "in_repair"
+
+
+@pytest.mark.django_db
+def test_a_transition_of_an_unknown_tag_answers_404(token_client):
+    response = token_client("test").post(
+        "/api/devices/NOPE-404/transitions/", {"to": "in_repair"}, format="json"
+    )
+    assert response.status_code == 404, response.content
+    assert response.json()["code"] == "not_found"

@@ -25,6 +25,7 @@ from rest_framework import authentication, exceptions, permissions
 
 from workshop.models import UserToken, WorkerBadge, WorkstationKind, WorkstationToken
 from workshop.roles import ALL_ROLES, BENCH_WORKER, COACH, MANAGER, SHOP, user_roles
+from workshop.tokencache import token_cache_get, token_cache_put, token_cache_touch
 from workshop.views.common import current_workstation
 
 # The roles a workstation token acts with, by kind of workstation.
@@ -143,13 +144,16 @@ class AtelierTokenAuthentication(authentication.TokenAuthentication):
             # A person's token: hashed, expiring (workshop.models.UserToken). The clear-text
             # tokens of rest_framework.authtoken are no longer accepted.
             now = timezone.now()
-            token = (
-                UserToken.objects.select_related("user")
-                .filter(digest=token_digest(key), revoked_at__isnull=True)
-                .first()
-                if key.startswith(USER_TOKEN_PREFIX)
-                else None
-            )
+            digest = token_digest(key)
+            token = token_cache_get("user", digest)
+            if token is None and key.startswith(USER_TOKEN_PREFIX):
+                token = (
+                    UserToken.objects.select_related("user")
+                    .filter(digest=digest, revoked_at__isnull=True)
+                    .first()
+                )
+                if token is not None and token.user.is_active and token.expires_at > now:
+                    token_cache_put("user", digest, token)
             if token is None or token.expires_at <= now:
                 raise exceptions.AuthenticationFailed(_("Invalid, expired or revoked token."))
             if not token.user.is_active:
@@ -157,12 +161,18 @@ class AtelierTokenAuthentication(authentication.TokenAuthentication):
             if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
                 UserToken.objects.filter(pk=token.pk).update(last_used_at=now)
                 token.last_used_at = now
+                token_cache_touch("user", digest, now)
             return token.user, token
-        ws_token = (
-            WorkstationToken.objects.select_related("workstation__site")
-            .filter(digest=token_digest(key), revoked_at__isnull=True)
-            .first()
-        )
+        digest = token_digest(key)
+        ws_token = token_cache_get("workstation", digest)
+        if ws_token is None:
+            ws_token = (
+                WorkstationToken.objects.select_related("workstation__site")
+                .filter(digest=digest, revoked_at__isnull=True)
+                .first()
+            )
+            if ws_token is not None and ws_token.workstation.is_active:
+                token_cache_put("workstation", digest, ws_token)
         if ws_token is None:
             raise exceptions.AuthenticationFailed(_("Invalid or revoked token."))
         if not ws_token.workstation.is_active:
@@ -171,6 +181,7 @@ class AtelierTokenAuthentication(authentication.TokenAuthentication):
         if ws_token.last_used_at is None or now - ws_token.last_used_at > LAST_USED_RESOLUTION:
             WorkstationToken.objects.filter(pk=ws_token.pk).update(last_used_at=now)
             ws_token.last_used_at = now
+            token_cache_touch("workstation", digest, now)
         return WorkstationPrincipal(ws_token), ws_token
 
 

@@ -14,6 +14,7 @@ from django.db import connection
 from bench import seed as seeding
 from bench.load import BENCH_THROTTLE_RATE, MIX, load_run
 from bench.measure import measure_all
+from bench.nostats import rollups_without_statistics
 from bench.report import database, git_commit, machine, save, table
 from bench.scenarios import make_env
 from refurb.models import Device
@@ -54,6 +55,11 @@ class Command(BaseCommand):
         parser.add_argument("--load-workers", type=int, default=4)
         parser.add_argument("--load-max-requests", type=int, default=50_000)
         parser.add_argument("--out", default=str(settings.VAR_DIR / "bench"))
+        parser.add_argument(
+            "--rollups-no-stats",
+            action="store_true",
+            help="PostgreSQL: time a full rollup refresh with and without planner statistics",
+        )
 
     def log(self, text: str) -> None:
         self.stdout.write(text)
@@ -108,6 +114,9 @@ class Command(BaseCommand):
                 batch_samples=o["batch_samples"],
             )
             report["scenarios"], report["raw_sql"] = results, raw
+        if o["rollups_no_stats"]:
+            self.log("[rollups without statistics]")
+            report["rollups_without_statistics"] = rollups_without_statistics(log=self.log)
         if o["load"] or o["load_only"]:
             self.log(
                 f"[load] {o['load_seconds']:g} s, {o['load_clients']} clients, {json.dumps(MIX)}"
