@@ -6,7 +6,15 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from inventory import services
-from inventory.models import Collection, Donor, Location, RecyclingShipment
+from inventory.models import (
+    Carrier,
+    Collection,
+    Donor,
+    Location,
+    ReceivingFacility,
+    RecyclingShipment,
+    WasteCode,
+)
 from refurb import services as refurb_services
 from refurb.admin import ReferenceAdminMixin
 from refurb.models import Category, Device, DeviceEvent, Drive
@@ -267,5 +275,25 @@ class RecyclingShipmentAdmin(ReadOnlyAdmin):
 admin.site.site_header = _("Atelier administration")
 admin.site.site_title = _("Atelier")
 
+
 # The manager audit keeps its admin screens in its own module.
+@admin.register(WasteCode)
+class WasteCodeAdmin(admin.ModelAdmin):
+    list_display = ["code", "label", "hazardous", "is_active"]
+    list_filter = ["hazardous", "is_active"]
+    search_fields = ["code", "label"]
+
+
+@admin.register(Carrier)
+class CarrierAdmin(admin.ModelAdmin):
+    list_display = ["name", "siren", "receipt_number"]
+    search_fields = ["name", "siren"]
+
+
+@admin.register(ReceivingFacility)
+class ReceivingFacilityAdmin(admin.ModelAdmin):
+    list_display = ["name", "siret"]
+    search_fields = ["name", "siret"]
+
+
 from inventory import audit_admin  # noqa: E402,F401

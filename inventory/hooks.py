@@ -9,3 +9,6 @@ event_fields_register("transition", stocktake=(int,), shipment=(int,), recycler=
 reference_seed_register(
     "inventory.migrations.0007_seed_co2_factors", probe="inventory.Co2Factor", order=40
 )
+reference_seed_register(
+    "inventory.migrations.0017_seed_waste_codes", probe="inventory.WasteCode", order=45
+)

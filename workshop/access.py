@@ -48,6 +48,9 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("sale", "read"): frozenset({SHOP, MANAGER}),
     ("printer", "configure"): MANAGERS,
     ("certificate", "issue"): MANAGERS,
+    # Compliance records (refurb.compliance, inventory.waste, reports.audit_export): the
+    # refurbishing evidence of a device, the waste register and the audit archive.
+    ("compliance", "read"): MANAGERS,
 }
 
 
