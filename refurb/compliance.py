@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -158,19 +159,30 @@ def device_refurbished_evidence(device: Device) -> RefurbishedEvidence:
     device = (
         Device.objects.select_related("site", "category")
         .prefetch_related(
-            "drives__erasures__workstation__site", "drives__destruction__workstation__site"
+            Prefetch(
+                "drives",
+                queryset=Drive.objects.select_related("destruction__workstation__site").order_by(
+                    "id"
+                ),
+            ),
+            Prefetch(
+                "drives__erasures",
+                queryset=Erasure.objects.select_related("workstation__site").order_by("id"),
+            ),
         )
         .get(pk=device.pk)
     )
     site = device.site
     steps: list[EvidenceStep] = []
     refusals: list[str] = []
-    intake = (
-        DeviceEvent.objects.filter(device=device)
+    # The first event (intake) and the last move to graded, in one query.
+    events = list(
+        DeviceEvent.objects.filter(Q(seq=1) | Q(to_state=State.GRADED), device=device)
         .select_related("workstation__site")
         .order_by("seq")
-        .first()
     )
+    intake = events[0] if events and events[0].seq == 1 else None
+    graded = next((e for e in reversed(events) if e.to_state == State.GRADED), None)
     steps.append(
         _step(
             Step.INTAKE,
@@ -197,12 +209,16 @@ def device_refurbished_evidence(device: Device) -> RefurbishedEvidence:
     # Functions: every mandatory check passed and none failed, in the current test cycle.
     lines = device_checklist(device)
     results = [line.result for line in lines if line.result is not None]
-    stations = {
-        result.pk: result
-        for result in TestResult.objects.filter(pk__in=[r.pk for r in results]).select_related(
-            "workstation__site"
-        )
-    }
+    stations = (
+        {
+            result.pk: result
+            for result in TestResult.objects.filter(pk__in=[r.pk for r in results]).select_related(
+                "workstation__site"
+            )
+        }
+        if results
+        else {}
+    )
     for line in lines:
         if line.result is None:
             continue
@@ -227,12 +243,6 @@ def device_refurbished_evidence(device: Device) -> RefurbishedEvidence:
             _("Not every function passed its test: %(items)s.")
             % {"items": ", ".join(dict.fromkeys(missing + failed))}
         )
-    graded = (
-        DeviceEvent.objects.filter(device=device, to_state=State.GRADED)
-        .select_related("workstation__site")
-        .order_by("-seq")
-        .first()
-    )
     if graded is not None:
         steps.append(
             _step(

@@ -15,7 +15,7 @@ from django.db import transaction
 
 from bench.seed.context import MARKER, SeedContext, SiteInfo
 from inventory.models import Location
-from shop.models import Buyer, SiteLegal, VatRegime
+from shop.models import Buyer, SiteLegal, VatRegime, vat_number_for
 from workshop import roles
 from workshop.models import Site, TagSequence, WorkerProfile, Workstation
 from workshop.models import WorkstationKind as WK
@@ -121,6 +121,7 @@ def _shop(ctx: SeedContext, site: Site, info: SiteInfo) -> None:
         siret="73282932000074",
         address=site.address,
         vat_regime=VatRegime.MARGIN,
+        vat_number=vat_number_for("732829320"),
     )
     info.vat_regime = legal.vat_regime
     info.seller = {

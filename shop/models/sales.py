@@ -66,6 +66,7 @@ class Sale(models.Model):
     total = money_field(_("total"))
     vat_total = money_field(_("VAT"))
     warranty_until = models.DateField(_("warranty until"))
+    due_on = models.DateField(_("payment due on"), null=True, blank=True)
     seller = models.JSONField(_("seller as printed"))
     buyer_snapshot = models.JSONField(_("buyer as printed"))
     completed_at = models.DateTimeField(_("sold at"))
@@ -107,6 +108,13 @@ class SaleLine(models.Model):
     price = money_field(_("price"))
     vat = money_field(_("VAT"))
     returned = models.BooleanField(default=False)
+    # The guarantees of this device, as printed on the invoice: the legal guarantee of
+    # conformity (consumers only: 12 months for refurbished goods, art. L. 217-7 code de la
+    # consommation) and the workshop's commercial warranty. Null on sales made before.
+    legal_guarantee_until = models.DateField(_("legal guarantee until"), null=True, blank=True)
+    commercial_warranty_until = models.DateField(
+        _("commercial warranty until"), null=True, blank=True
+    )
 
     class Meta:
         # The table it had in the inventory app, so existing databases upgrade in place.

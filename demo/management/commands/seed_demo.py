@@ -24,7 +24,7 @@ from refurb.models import Category, Device
 from refurb.states import State
 from reports.rollups import refresh_report_rollups
 from shop import services as shop_services
-from shop.models import Buyer, SiteLegal
+from shop.models import Buyer, SiteLegal, vat_number_for
 from workshop import roles
 from workshop.models import Site, WorkerBadge, WorkerProfile, Workstation, WorkstationKind
 from workshop.services import badge_create
@@ -214,6 +214,7 @@ class Command(BaseCommand):
                 site=site,
                 legal_name=f"{name} (association loi 1901)",
                 siret=siret_from(f"8{index}1234567"[:8], "0001"),
+                vat_number=vat_number_for(siret_from(f"8{index}1234567"[:8], "0001")[:9]),
                 address=address.replace(", ", "\n"),
             )
             count = self.load_site(site, crew, donors, locations, rng, now)
