@@ -20,6 +20,7 @@ from shop.models.sales import (  # noqa: F401
     CreditNote,
     CreditNoteLine,
     DocumentCounter,
+    InvoiceImmutable,
     PaymentMethod,
     Sale,
     SaleLine,

@@ -44,6 +44,33 @@ class DocumentCounter(models.Model):
         return f"{self.site_id} {self.kind} {self.year}: {self.last_number}"
 
 
+class InvoiceImmutable(Exception):
+    """An invoice or a credit note is never changed once issued: a correction is a credit
+    note (``shop.services.sale_return``)."""
+
+
+class IssuedDocument(models.Model):
+    """A document that, once saved, only ever changes in ``CHANGEABLE`` fields (set in the
+    transaction that issues it, or bookkeeping that is not printed)."""
+
+    CHANGEABLE: frozenset[str] = frozenset()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            fields = kwargs.get("update_fields")
+            if fields is None or not set(fields) <= self.CHANGEABLE:
+                raise InvoiceImmutable(
+                    f"{type(self).__name__} {self.pk} is issued: a correction is a credit note."
+                )
+        return super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise InvoiceImmutable(f"{type(self).__name__} {self.pk} is issued: it is never deleted.")
+
+
 class PaymentMethod(models.TextChoices):
     CASH = "cash", _("Cash")
     CARD = "card", _("Card")
@@ -52,8 +79,11 @@ class PaymentMethod(models.TextChoices):
     FREE = "free", _("Free of charge")
 
 
-class Sale(models.Model):
+class Sale(IssuedDocument):
     """A completed sale and its invoice (number, seller and buyer as printed, totals)."""
+
+    # The VAT total is summed from the lines in the transaction that issues the invoice.
+    CHANGEABLE = frozenset({"vat_total"})
 
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
     number = models.CharField(_("invoice number"), max_length=24, unique=True)
@@ -92,8 +122,11 @@ class Sale(models.Model):
         return self.number
 
 
-class SaleLine(models.Model):
+class SaleLine(IssuedDocument):
     """One device sold; a kit's price is shared out over its devices (sums exactly)."""
+
+    # Whether the device came back: bookkeeping of returns, never printed on the invoice.
+    CHANGEABLE = frozenset({"returned"})
 
     sale = models.ForeignKey(Sale, on_delete=models.CASCADE, related_name="lines")
     device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="sale_lines")
@@ -125,7 +158,7 @@ class SaleLine(models.Model):
         return f"{self.asset_tag} · {self.price}"
 
 
-class CreditNote(models.Model):
+class CreditNote(IssuedDocument):
     """An avoir: money given back for devices returned under warranty (gapless numbering)."""
 
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
@@ -155,7 +188,7 @@ class CreditNote(models.Model):
         return self.number
 
 
-class CreditNoteLine(models.Model):
+class CreditNoteLine(IssuedDocument):
     credit_note = models.ForeignKey(CreditNote, on_delete=models.CASCADE, related_name="lines")
     sale_line = models.OneToOneField(SaleLine, on_delete=models.PROTECT, related_name="credit")
     amount = money_field(_("amount"))

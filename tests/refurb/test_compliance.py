@@ -139,7 +139,7 @@ def test_a_device_not_tested_yet_is_not_reconditionne(lyon, crew):
     evidence = device_refurbished_evidence(laptop(lyon, crew, target=State.WIPED))
     assert evidence.data_erased and not evidence.functions_tested
     assert not evidence.refurbished and evidence.claim == ""
-    assert any("function" in refusal for refusal in evidence.refusals)
+    assert any("fonctions" in refusal for refusal in evidence.refusals)
 
 
 def test_an_optional_check_that_failed_refuses_the_word(lyon, crew):
