@@ -194,3 +194,48 @@ def test_the_evidence_pdf_says_the_steps_places_and_answers(lyon, saint_etienne,
 
 def test_sites_are_in_france_unless_said_otherwise(db):
     assert Site.objects.create(code="ZZ", name="Nouveau").country == "FR"
+
+
+# --- screens ------------------------------------------------------------------------------
+
+
+def test_the_evidence_is_reached_from_the_device_card_by_managers_of_its_site(
+    client, lyon, saint_etienne, crew, make_user
+):
+    from django.urls import reverse
+
+    device = laptop(lyon, crew)
+    link = reverse("refurb:evidence", args=[device.asset_tag])
+    station = station_at(lyon, WorkstationKind.STOCK)
+    pages = {}
+    for person in (crew.bench, crew.coach, crew.manager):
+        client.force_login(person)
+        client.post(reverse("bench:workstation"), {"workstation": station.pk})
+        pages[person] = client.get(reverse("bench:device", args=[device.asset_tag]))
+        assert pages[person].status_code == 200
+    assert link in pages[crew.manager].content.decode()
+    assert link not in pages[crew.bench].content.decode()
+    assert link not in pages[crew.coach].content.decode()
+    client.force_login(crew.manager)
+    page = client.get(link).content.decode()
+    assert "data-in-france" in page and CLAIM_FRANCE in page
+    pdf = client.get(reverse("refurb:evidence-pdf", args=[device.asset_tag]))
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    client.force_login(crew.coach)
+    assert client.get(link).status_code == 403
+    stranger = make_user(MANAGER, username="se-boss")
+    WorkerProfile.objects.update_or_create(user=stranger, defaults={"site": saint_etienne})
+    client.force_login(stranger)
+    assert client.get(link).status_code == 403
+    assert client.get(reverse("refurb:evidence-pdf", args=[device.asset_tag])).status_code == 403
+
+
+def test_hostile_device_text_prints_literally_in_the_evidence(lyon, crew):
+    device = factories.make_device(
+        site=lyon, actor=crew.bench, make="<b>Evil</b>", model='<img src="x"/>&amp;'
+    )
+    data = evidence_pdf(device_refurbished_evidence(device), now=NOW)
+    document = pypdfium2.PdfDocument(data)
+    text = "\n".join(page.get_textpage().get_text_range() for page in document)
+    document.close()
+    assert "<b>Evil</b>" in text and '<img src="x"/>&amp;' in text
