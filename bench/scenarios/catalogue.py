@@ -17,6 +17,7 @@ from bench.scenarios.api import (
     setup_snapshot_ingest,
 )
 from bench.scenarios.base import BenchEnv, Scenario
+from bench.scenarios.compliance import setup_waste_register_quarter
 from bench.scenarios.labels import api_label_pdf_path, label_pdf, setup_print_job_1000
 from bench.scenarios.reports import REPORTS, report_scenario
 from bench.scenarios.services import (
@@ -78,6 +79,9 @@ SCENARIOS: list[Scenario] = [
              max_samples=5),
     Scenario("stocktake_10k", "stocktake", "stocktake_reconcile of 10,000 recorded scans",
              setup_stocktake, 1000, max_samples=20),
+    Scenario("waste_register_quarter", "report",
+             "waste register CSV of one quarter, every site (inventory.waste)",
+             setup_waste_register_quarter, 2000, max_samples=10),
 ] + [
     Scenario(f"report_{name}", "report", f"reports.figures.{name}() on every site",
              report_scenario(name), 1000, max_samples=10)
