@@ -129,6 +129,8 @@ def _shop(ctx: SeedContext, site: Site, info: SiteInfo) -> None:
         "siret": legal.siret,
         "address": legal.address,
         "vat_number": legal.vat_number,
+        "late_penalty_rate": str(legal.late_penalty_rate),
+        "warranty_months": legal.warranty_months,
     }
     until = (ctx.now + timedelta(days=365)).date()
     buyers = Buyer.objects.bulk_create(
@@ -154,6 +156,7 @@ def _shop(ctx: SeedContext, site: Site, info: SiteInfo) -> None:
                 "rna": "",
                 "siret": "",
                 "tier_reason": buyer.tier_reason,
+                "professional": False,
             },
         )
         for buyer in buyers

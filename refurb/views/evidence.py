@@ -37,5 +37,6 @@ def device_evidence(request, tag: str):
 def device_evidence_pdf(request, tag: str):
     evidence = device_refurbished_evidence(_device(request, tag))
     response = HttpResponse(evidence_pdf(evidence), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="evidence-{evidence.device.asset_tag}.pdf"'
+    name = f"evidence-{evidence.device.asset_tag}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
