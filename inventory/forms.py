@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inventory.models import Donor
 from inventory.selectors import donors_visible_to
 from refurb.models import Category
 from workshop.forms import DecimalCommaField
+from workshop.models import Site
+from workshop.selectors import user_site_ids
 
 
 class CollectionForm(forms.Form):
@@ -65,8 +69,6 @@ class DeviceRegisterForm(forms.Form):
 
 def quarter_bounds(day):
     """The first and last day of the calendar quarter of ``day``."""
-    from datetime import date, timedelta
-
     first_month = 3 * ((day.month - 1) // 3) + 1
     start = date(day.year, first_month, 1)
     following = date(day.year + (first_month == 10), (first_month + 2) % 12 + 1, 1)
@@ -86,11 +88,6 @@ class SitePeriodForm(forms.Form):
     )
 
     def __init__(self, data=None, *, user, today=None, **kwargs):
-        from django.utils import timezone
-
-        from workshop.models import Site
-        from workshop.selectors import user_site_ids
-
         if data is not None and not any(key in data for key in ("date_from", "date_to")):
             data = None
         start, end = quarter_bounds(today or timezone.localdate())
