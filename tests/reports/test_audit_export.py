@@ -170,3 +170,16 @@ def test_the_audit_archive_is_for_managers_of_their_own_site(client, site, histo
         client.force_login(person)
         assert client.get(f"/reports/audit.zip?site={site.pk}&{period}").status_code == 403
         assert client.get("/reports/audit/").status_code == 403
+
+
+def test_the_command_writes_the_same_archive_with_its_steps(site, history, tmp_path):
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command(
+        "audit_archive", site="ly", date_from="2026-01-01", date_to="2026-03-31",
+        out=str(tmp_path), stdout=out,
+    )  # fmt: skip
+    written = tmp_path / "audit-LY-2026-01-01-2026-03-31.zip"
+    assert archive_verify(written.read_bytes()) == []
+    assert "… events" in out.getvalue() and "… waste register" in out.getvalue()
