@@ -190,7 +190,8 @@ def _storage_text(device, specs: dict) -> str:
     return " ".join(part for part in (kind, size) if part)
 
 
-def shop_input(device, *, base_url: str | None = None) -> ShopInput:
+def shop_input(device, *, base_url: str | None = None, claim: str | None = None) -> ShopInput:
+    """``claim``: the words ``refurb.compliance`` allows, when the caller read them in bulk."""
     specs = device.specs if isinstance(device.specs, dict) else {}
     solidarity, standard = device_price(device)
     battery = _number(specs.get("battery_health_pct"))
@@ -208,7 +209,7 @@ def shop_input(device, *, base_url: str | None = None) -> ShopInput:
         public_url=public_url(device.asset_tag, base_url=base_url),
         screen_inches=_number(specs.get("screen_inches")),
         battery_health_pct=int(battery) if battery is not None else None,
-        claim=device_claim(device),
+        claim=device_claim(device) if claim is None else claim,
     )
 
 

@@ -15,12 +15,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Prefetch, Q
+from django.db.models import F, Prefetch, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from refurb.models import Destruction, Device, DeviceEvent, Drive, Erasure, TestResult
-from refurb.selectors import device_checklist, device_data_safety
+from refurb.models import (
+    ChecklistItem,
+    Destruction,
+    Device,
+    DeviceEvent,
+    Drive,
+    Erasure,
+    TestResult,
+)
+from refurb.selectors import device_data_safety
 from refurb.states import State
 from workshop.models import Site
 
@@ -154,10 +162,14 @@ def _drive_steps(drive: Drive, device_site: Site) -> EvidenceStep:
     )
 
 
-def device_refurbished_evidence(device: Device) -> RefurbishedEvidence:
-    """Read the rows that prove the refurbishing of ``device`` and say which words apply."""
-    device = (
-        Device.objects.select_related("site", "category")
+def devices_refurbished_evidence(devices) -> dict[int, RefurbishedEvidence]:
+    """The evidence of each of ``devices`` by id, in six queries whatever their number: the
+    devices, their drives, erasures, intake and grading events, checklists and results of
+    their current test cycles."""
+    ids = [device.pk for device in devices]
+    rows = list(
+        Device.objects.filter(pk__in=ids)
+        .select_related("site", "category")
         .prefetch_related(
             Prefetch(
                 "drives",
@@ -170,17 +182,41 @@ def device_refurbished_evidence(device: Device) -> RefurbishedEvidence:
                 queryset=Erasure.objects.select_related("workstation__site").order_by("id"),
             ),
         )
-        .get(pk=device.pk)
     )
+    events: dict[int, list[DeviceEvent]] = {}
+    for event in (
+        DeviceEvent.objects.filter(Q(seq=1) | Q(to_state=State.GRADED), device_id__in=ids)
+        .select_related("workstation__site")
+        .order_by("device_id", "seq")
+    ):
+        events.setdefault(event.device_id, []).append(event)
+    items: dict[int, list[ChecklistItem]] = {}
+    for item in ChecklistItem.objects.filter(
+        category_id__in={row.category_id for row in rows}, is_active=True
+    ).order_by("order", "id"):
+        items.setdefault(item.category_id, []).append(item)
+    latest: dict[tuple[int, int], TestResult] = {}
+    for result in (
+        TestResult.objects.filter(device_id__in=ids, cycle=F("device__test_cycle"))
+        .select_related("workstation__site")
+        .order_by("id")
+    ):
+        latest[(result.device_id, result.item_id)] = result
+    return {
+        row.pk: _evidence(row, events.get(row.pk, []), items.get(row.category_id, []), latest)
+        for row in rows
+    }
+
+
+def device_refurbished_evidence(device: Device) -> RefurbishedEvidence:
+    """Read the rows that prove the refurbishing of ``device`` and say which words apply."""
+    return devices_refurbished_evidence([device])[device.pk]
+
+
+def _evidence(device, events, items, latest) -> RefurbishedEvidence:
     site = device.site
     steps: list[EvidenceStep] = []
     refusals: list[str] = []
-    # The first event (intake) and the last move to graded, in one query.
-    events = list(
-        DeviceEvent.objects.filter(Q(seq=1) | Q(to_state=State.GRADED), device=device)
-        .select_related("workstation__site")
-        .order_by("seq")
-    )
     intake = events[0] if events and events[0].seq == 1 else None
     graded = next((e for e in reversed(events) if e.to_state == State.GRADED), None)
     steps.append(
@@ -207,36 +243,27 @@ def device_refurbished_evidence(device: Device) -> RefurbishedEvidence:
         refusals.append(_("“No storage” is declared but not signed off by a coach yet."))
     data_erased = not refusals
     # Functions: every mandatory check passed and none failed, in the current test cycle.
-    lines = device_checklist(device)
-    results = [line.result for line in lines if line.result is not None]
-    stations = (
-        {
-            result.pk: result
-            for result in TestResult.objects.filter(pk__in=[r.pk for r in results]).select_related(
-                "workstation__site"
-            )
-        }
-        if results
-        else {}
-    )
-    for line in lines:
-        if line.result is None:
+    missing, failed = [], []
+    for item in items:
+        result = latest.get((device.pk, item.pk))
+        if result is None:
+            if item.mandatory:
+                missing.append(item.label)
             continue
-        result = stations[line.result.pk]
+        if not result.passed:
+            failed.append(item.label)
         steps.append(
             _step(
                 Step.TEST,
-                f"{line.item.label} · {_('passed') if result.passed else _('failed')}",
+                f"{item.label} · {_('passed') if result.passed else _('failed')}",
                 result.created_at,
                 result.workstation,
                 site,
                 ok=result.passed,
             )
         )
-    missing = [line.item.label for line in lines if line.item.mandatory and not line.passed]
-    failed = [line.item.label for line in lines if line.result is not None and not line.passed]
-    functions_tested = bool(lines) and not missing and not failed
-    if not lines:
+    functions_tested = bool(items) and not missing and not failed
+    if not items:
         refusals.append(_("Its category has no checklist: its functions cannot be tested."))
     elif missing or failed:
         refusals.append(
@@ -268,3 +295,8 @@ def device_refurbished_evidence(device: Device) -> RefurbishedEvidence:
 def device_claim(device: Device) -> str:
     """The words « Reconditionné en France », « Reconditionné » or nothing, for ``device``."""
     return device_refurbished_evidence(device).claim
+
+
+def devices_claims(devices) -> dict[int, str]:
+    """The words of each of ``devices`` by id (six queries whatever their number)."""
+    return {pk: evidence.claim for pk, evidence in devices_refurbished_evidence(devices).items()}
