@@ -8,13 +8,16 @@ from django.utils.translation import gettext_lazy as _
 
 from inventory import services
 from inventory.models import (
+    Carrier,
     Collection,
     Donor,
     Location,
     Part,
     PartMovement,
+    ReceivingFacility,
     RecyclingShipment,
     StocktakePartScan,
+    WasteCode,
 )
 from refurb import services as refurb_services
 from refurb.admin import ReferenceAdminMixin
@@ -300,7 +303,27 @@ class RecyclingShipmentAdmin(ReadOnlyAdmin):
 admin.site.site_header = _("Atelier administration")
 admin.site.site_title = _("Atelier")
 
+
 # The manager audit keeps its admin screens in its own module.
+@admin.register(WasteCode)
+class WasteCodeAdmin(admin.ModelAdmin):
+    list_display = ["code", "label", "hazardous", "is_active"]
+    list_filter = ["hazardous", "is_active"]
+    search_fields = ["code", "label"]
+
+
+@admin.register(Carrier)
+class CarrierAdmin(admin.ModelAdmin):
+    list_display = ["name", "siren", "receipt_number"]
+    search_fields = ["name", "siren"]
+
+
+@admin.register(ReceivingFacility)
+class ReceivingFacilityAdmin(admin.ModelAdmin):
+    list_display = ["name", "siret"]
+    search_fields = ["name", "siret"]
+
+
 from inventory import audit_admin  # noqa: E402,F401
 
 

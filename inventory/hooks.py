@@ -14,3 +14,6 @@ event_fields_register(
 reference_seed_register(
     "inventory.migrations.0007_seed_co2_factors", probe="inventory.Co2Factor", order=40
 )
+reference_seed_register(
+    "inventory.migrations.0018_seed_waste_codes", probe="inventory.WasteCode", order=45
+)

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from inventory.views import office as views
+from inventory.views import waste
 
 app_name = "inventory"
 
@@ -25,6 +26,8 @@ urlpatterns = [
     path("stocktakes/<int:pk>/close/", views.stocktake_close, name="stocktake_close"),
     path("stocktakes/<int:pk>/report.pdf", views.stocktake_report_pdf, name="stocktake_pdf"),
     path("stocktakes/<int:pk>/report.csv", views.stocktake_report_csv, name="stocktake_csv"),
+    path("waste-register/", waste.waste_register_screen, name="waste_register"),
+    path("waste-register.csv", waste.waste_register_download, name="waste_register_csv"),
     path("shipments/", views.shipment_list, name="shipment_list"),
     path("shipments/<int:pk>/", views.shipment_detail, name="shipment_detail"),
     path("shipments/<int:pk>/slip.pdf", views.shipment_slip, name="shipment_slip"),

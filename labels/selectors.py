@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from inventory.models import Collection, Location, Part
 from labels import sources
 from labels.models import PrintJob
+from refurb.compliance import devices_claims
 from refurb.models import Device, Drive, Erasure
 from refurb.states import State
 from shop.models import Kit, KitItem
@@ -252,15 +253,30 @@ def _children(how: str, kind: str, parents: list, template: str) -> dict[int, li
 
 def _expand(template, how, kind, obj, found, base_url) -> list[LabelItem]:
     if how == "self":
-        return [_item(template, obj, base_url)]
-    return [_item(template, child, base_url) for child in found["_children"][kind].get(obj.pk, [])]
+        return [_item(template, obj, base_url, found)]
+    children = found["_children"][kind].get(obj.pk, [])
+    return [_item(template, child, base_url, found) for child in children]
 
 
-def _item(template: str, obj, base_url: str | None) -> LabelItem:
+def _claims(found: dict) -> dict[int, str]:
+    """The « reconditionné » words of every device a shop label is asked for, read once."""
+    if "_claims" not in found:
+        devices = list(found.get("device", {}).values())
+        for children in found.get("_children", {}).values():
+            for group in children.values():
+                devices += [child for child in group if isinstance(child, Device)]
+        found["_claims"] = devices_claims(devices) if devices else {}
+    return found["_claims"]
+
+
+def _item(template: str, obj, base_url: str | None, found: dict | None = None) -> LabelItem:
     if template == "device_tag":
         return LabelItem(obj.asset_tag, sources.device_tag_input(obj), obj)
     if template == "shop_label":
-        return LabelItem(obj.asset_tag, sources.shop_input(obj, base_url=base_url), obj)
+        claim = _claims(found).get(obj.pk) if found is not None else None
+        return LabelItem(
+            obj.asset_tag, sources.shop_input(obj, base_url=base_url, claim=claim), obj
+        )
     if template == "drive_tag":
         return LabelItem(obj.tag, sources.drive_tag_input(obj))
     if template == "location_label":
@@ -310,7 +326,9 @@ def label_items_for_objects(
                 .filter(pk__in=objects.values("pk"))
                 .order_by(*(objects.query.order_by or ["pk"]))
             )
-    items = [_item(template, obj, base_url) for obj in objects]
+    objects = list(objects)
+    found = {"_claims": devices_claims(objects)} if template == "shop_label" and objects else None
+    items = [_item(template, obj, base_url, found) for obj in objects]
     if not items:
         raise DomainError(
             "label_nothing",

@@ -30,6 +30,7 @@ from labels.templates import (
     PartInput,
     ShopInput,
 )
+from refurb.compliance import device_claim
 from shop.selectors import device_price as shop_device_price
 
 SPEC_KEYS = (
@@ -190,7 +191,8 @@ def _storage_text(device, specs: dict) -> str:
     return " ".join(part for part in (kind, size) if part)
 
 
-def shop_input(device, *, base_url: str | None = None) -> ShopInput:
+def shop_input(device, *, base_url: str | None = None, claim: str | None = None) -> ShopInput:
+    """``claim``: the words ``refurb.compliance`` allows, when the caller read them in bulk."""
     specs = device.specs if isinstance(device.specs, dict) else {}
     solidarity, standard = device_price(device)
     battery = _number(specs.get("battery_health_pct"))
@@ -208,6 +210,7 @@ def shop_input(device, *, base_url: str | None = None) -> ShopInput:
         public_url=public_url(device.asset_tag, base_url=base_url),
         screen_inches=_number(specs.get("screen_inches")),
         battery_health_pct=int(battery) if battery is not None else None,
+        claim=device_claim(device) if claim is None else claim,
     )
 
 

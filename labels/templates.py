@@ -95,6 +95,9 @@ class ShopInput:
     standard_price: Decimal | int | float | str | None = None
     screen_inches: float | None = None
     battery_health_pct: int | None = None  # laptops only
+    # « Reconditionné en France », « Reconditionné » or nothing: the words
+    # ``refurb.compliance`` allows for this device (art. R. 122-4 Code de la consommation).
+    claim: str = ""
 
 
 @dataclass(frozen=True)
@@ -192,6 +195,8 @@ def shop_label(data: ShopInput | Mapping[str, Any]) -> Label:
     lines = [TextLine(text) for text in (d.cpu, specs) if text]  # unknown specs: no line
     if extras:
         lines.append(TextLine(" · ".join(extras), Role.SMALL))
+    if d.claim:
+        lines.append(TextLine(d.claim, Role.SMALL, keep=True))
     lines.append(TextLine(f"Grade {d.grade} · Garantie {d.warranty_months}{NBSP}mois", keep=True))
     if d.solidarity_price is not None:
         lines.append(TextLine(f"Prix solidaire {format_euros(d.solidarity_price)}", Role.PRICE))

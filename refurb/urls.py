@@ -4,6 +4,7 @@ from django.urls import path
 
 from refurb.api import snapshots
 from refurb.views import certificates as views
+from refurb.views import evidence
 
 app_name = "refurb"
 urlpatterns = [
@@ -23,6 +24,8 @@ urlpatterns = [
         views.certificate_collection,
         name="certificate-collection",
     ),
+    path("devices/<str:tag>/evidence/", evidence.device_evidence, name="evidence"),
+    path("devices/<str:tag>/evidence.pdf", evidence.device_evidence_pdf, name="evidence-pdf"),
     path("verify/", views.verify_index, name="verify-index"),
     path("verify/<str:code>", views.verify, name="verify"),
 ]

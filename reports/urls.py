@@ -8,6 +8,8 @@ app_name = "reports"
 
 urlpatterns = [
     path("reports/", views.report_index, name="index"),
+    path("reports/audit/", views.audit_archive_screen, name="audit"),
+    path("reports/audit.zip", views.audit_archive_download, name="audit_zip"),
     path("reports/workers/", views.report_workers, name="workers"),
     path("reports/repairs-ords.csv", views.report_ords, name="ords"),
     path("reports/<slug:name>.csv", views.report_csv, name="csv"),

@@ -6,16 +6,18 @@ from datetime import timedelta
 
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, QueryDict
+from django.http import FileResponse, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from inventory.forms import SitePeriodForm
 from inventory.selectors import donors_visible_to
 from refurb.models import ChecklistItem, Device
 from refurb.selectors import device_timeline
 from reports import charts
+from reports.audit_export import AuditScope, audit_archive
 from reports.figures.common import Period
 from reports.figures.donor import (
     OUTCOME_LABELS,
@@ -223,4 +225,26 @@ def report_ords(request):
     body = ords_csv(ords_tickets(site=site, date_from=period.date_from, date_to=period.date_to))
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="repairs-ords.csv"'
+    return response
+
+
+@roles_required(MANAGER)
+def audit_archive_screen(request):
+    """``reports:audit``: choose a site and a period, then download their audit archive."""
+    form = SitePeriodForm(request.GET or None, user=request.user)
+    form.fields["site"].required = True
+    return render(request, "reports/audit.html", {"form": form})
+
+
+@roles_required(MANAGER)
+def audit_archive_download(request):
+    """``reports:audit_zip``: the ZIP of ``reports.audit_export`` for the site and period."""
+    form = SitePeriodForm(request.GET or None, user=request.user)
+    form.fields["site"].required = True
+    if not form.is_valid():
+        return render(request, "reports/audit.html", {"form": form}, status=400)
+    data = form.cleaned_data
+    scope = AuditScope(site=data["site"], date_from=data["date_from"], date_to=data["date_to"])
+    response = FileResponse(audit_archive(scope), as_attachment=True, filename=f"{scope.name}.zip")
+    response["Content-Type"] = "application/zip"
     return response

@@ -18,7 +18,16 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
 
-from shop.models import CreditNote, PaymentMethod, Sale, VatRegime
+from shop.models import (
+    LEGAL_GUARANTEE_MONTHS,
+    RECOVERY_INDEMNITY,
+    Buyer,
+    CreditNote,
+    PaymentMethod,
+    Sale,
+    VatRegime,
+)
+from shop.services.sales import line_vat
 from workshop import typography
 from workshop.pdftext import pdf_plain
 
@@ -61,6 +70,11 @@ class _Page:
             A4[0] - 20 * mm, self.y + size * 0.45 * mm + 2 * mm, pdf_plain(text)
         )
 
+    def at(self, x: float, text: str, *, size: int = 10, bold: bool = False):
+        """Right-align ``text`` at ``x`` on the line just written (a table column)."""
+        self.pdf.setFont("Helvetica-Bold" if bold else "Helvetica", size)
+        self.pdf.drawRightString(x, self.y + size * 0.45 * mm + 2 * mm, pdf_plain(text))
+
     def gap(self, millimetres: float = 4):
         self.y -= millimetres * mm
 
@@ -83,14 +97,30 @@ def _parties(page: _Page, seller: dict, buyer: dict) -> None:
     page.gap()
 
 
+QTY_X = 128 * mm
+UNIT_X = 158 * mm
+DESCRIPTION_CHARS = 60
+
+
 def _lines(page: _Page, lines, regime: str, amount_of) -> None:
+    """One row per device: what it is, its quantity (1), its unit price and its amount. Under
+    the normal regime the unit price is without VAT and the amount includes it."""
+    normal = regime == VatRegime.NORMAL
     page.line(_("Tag · Item · Serial number"), bold=True)
-    page.right(_("Amount incl. VAT") if regime == VatRegime.NORMAL else _("Amount"), bold=True)
+    page.at(QTY_X, _("Qty"), bold=True)
+    page.at(UNIT_X, _("Unit price excl. VAT") if normal else _("Unit price"), bold=True)
+    page.right(_("Amount incl. VAT") if normal else _("Amount"), bold=True)
     for line in lines:
         kit = f" [{_('kit')} {line.kit.tag}]" if line.kit_id else ""
         serial = f" · S/N {line.serial_number}" if line.serial_number else ""
-        page.line(f"{line.asset_tag} · {line.description}{serial}{kit}")
-        page.right(money(amount_of(line)))
+        text = f"{line.asset_tag} · {line.description}{serial}{kit}"
+        if len(text) > DESCRIPTION_CHARS:
+            text = text[: DESCRIPTION_CHARS - 1] + "…"
+        amount = amount_of(line)
+        page.line(text)
+        page.at(QTY_X, "1")
+        page.at(UNIT_X, money(amount - line_vat(amount, regime)))
+        page.right(money(amount))
 
 
 def _totals(page: _Page, total: Decimal, vat: Decimal, regime: str) -> None:
@@ -104,6 +134,55 @@ def _totals(page: _Page, total: Decimal, vat: Decimal, regime: str) -> None:
     page.right(money(total), bold=True, size=12)
     page.gap(2)
     page.line(vat_mention(regime), size=9)
+
+
+def _date(value) -> str:
+    return formats.date_format(value, "SHORT_DATE_FORMAT")
+
+
+def invoice_mentions(sale: Sale) -> list[str]:
+    """The legal mentions of the invoice, from what the sale stored (seller, buyer, dates):
+    the due date; for a professional buyer the late-payment penalties and the fixed recovery
+    indemnity (art. L. 441-10, D. 441-5 code de commerce); the legal guarantees (conformity
+    for consumers, hidden defects for all); the workshop's commercial warranty."""
+    seller, buyer = sale.seller, sale.buyer_snapshot
+    due_on = sale.due_on or timezone.localdate(sale.completed_at)
+    mentions = [_("Payment due on %(date)s.") % {"date": _date(due_on)}]
+    professional = buyer.get("professional")
+    if professional is None:  # a sale stored before the flag
+        professional = buyer.get("kind") in Buyer.ORGANISATIONS
+    if professional:
+        rate = Decimal(seller.get("late_penalty_rate") or "10.00")
+        mentions += [
+            _(
+                "Late payment: penalties at %(rate)s a year from the day after the due date, "
+                "and a fixed indemnity of %(indemnity)s for recovery costs (art. L. 441-10 and "
+                "D. 441-5 code de commerce). No discount for early payment."
+            )
+            % {"rate": typography.percent(rate, 2), "indemnity": money(RECOVERY_INDEMNITY)},
+            _("Legal guarantee against hidden defects (art. 1641 to 1649 code civil)."),
+        ]
+    else:
+        mentions.append(
+            _(
+                "Legal guarantee of conformity: %(months)s months from delivery for this "
+                "refurbished good (art. L. 217-3 to L. 217-20 code de la consommation), and the "
+                "guarantee against hidden defects (art. 1641 to 1649 code civil)."
+            )
+            % {"months": LEGAL_GUARANTEE_MONTHS}
+        )
+    months = seller.get("warranty_months")
+    mentions.append(
+        _(
+            "Commercial warranty of the workshop: %(months)s months, parts and labour, until "
+            "%(date)s (return to the workshop), on top of the legal guarantees."
+        )
+        % {"months": months, "date": _date(sale.warranty_until)}
+        if months
+        else _("Warranty until %(date)s (parts and labour, return to the workshop).")
+        % {"date": _date(sale.warranty_until)}
+    )
+    return mentions
 
 
 def invoice_pdf(sale: Sale) -> bytes:
@@ -134,11 +213,8 @@ def _invoice_pdf(sale: Sale) -> bytes:
     page.line(
         _("Paid by: %(method)s") % {"method": PaymentMethod(sale.payment_method).label}, size=9
     )
-    page.line(
-        _("Warranty until %(date)s (parts and labour, return to the workshop).")
-        % {"date": formats.date_format(sale.warranty_until, "SHORT_DATE_FORMAT")},
-        size=9,
-    )
+    for text in invoice_mentions(sale):
+        page.line(text, size=9)
     page.line(_("Data on every storage device was erased (NIST SP 800-88) before sale."), size=9)
     pdf.showPage()
     pdf.save()

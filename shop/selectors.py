@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inventory.models import Co2Factor, Part
+from refurb.compliance import device_claim
 from refurb.models import Device, DeviceEvent, Drive, Erasure, NistMethod
 from refurb.selectors import device_data_safety
 from refurb.states import SELLABLE_STATES, State
@@ -266,6 +267,8 @@ class PublicDevice:
     steps: tuple[PublicStep, ...] = ()
     carbon: Co2Factor | None = None
     warranty_months: int = 12
+    # The words ``refurb.compliance`` allows: « Reconditionné en France », « Reconditionné », "".
+    claim: str = ""
 
 
 PUBLIC_STEPS = (State.RECEIVED, State.WIPED, State.TESTED, State.GRADED, State.ON_SALE)
@@ -318,6 +321,7 @@ def device_public(tag: str) -> PublicDevice | None:
         steps=tuple(steps),
         carbon=Co2Factor.objects.filter(category_id=device.category_id).first(),
         warranty_months=legal.warranty_months if legal else 12,
+        claim=device_claim(device),
     )
 
 

@@ -97,7 +97,7 @@ def site_legal(site, **overrides):
     """Give ``site`` the legal identity printed on invoices (margin scheme by default)."""
     from stdnum import luhn
 
-    from shop.models import SiteLegal
+    from shop.models import SiteLegal, vat_number_for
 
     siren = "41234567" + luhn.calc_check_digit("41234567")
     values = {
@@ -105,6 +105,7 @@ def site_legal(site, **overrides):
         "siret": siren + "0001" + luhn.calc_check_digit(siren + "0001"),
         "address": "12 rue de Gerland\n69007 Lyon",
         "vat_regime": "margin",
+        "vat_number": vat_number_for(siren),
         **overrides,
     }
     return SiteLegal.objects.update_or_create(site=site, defaults=values)[0]

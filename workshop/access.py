@@ -93,6 +93,9 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     # work) for network managers only.
     ("job", "read"): MANAGERS,
     ("job", "retry"): MANAGERS,
+    # Compliance records (refurb.compliance, inventory.waste, reports.audit_export): the
+    # refurbishing evidence of a device, the waste register and the audit archive.
+    ("compliance", "read"): MANAGERS,
 }
 
 

@@ -56,7 +56,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Site)
 class SiteAdmin(admin.ModelAdmin):
-    list_display = ["code", "name"]
+    list_display = ["code", "name", "country"]
     search_fields = ["code", "name"]
 
 

@@ -22,6 +22,19 @@ class Site(models.Model):
     )
     name = models.CharField(_("name"), max_length=120)
     address = models.TextField(_("address"), blank=True)
+    country = models.CharField(
+        _("country"),
+        max_length=2,
+        default="FR",
+        db_default="FR",
+        validators=[
+            RegexValidator(r"^[A-Z]{2}$", _("Use the ISO 3166 two-letter code, for example FR."))
+        ],
+        help_text=_(
+            "ISO 3166 code of the country the site is in: a device is « reconditionné en "
+            "France » only if every step took place at a site in France (FR)."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

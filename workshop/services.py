@@ -58,9 +58,15 @@ def user_token_create(*, user, days: int | None = None, label: str = "", now=Non
     return token, key
 
 
-def site_create(*, code: str, name: str, address: str = "") -> Site:
-    """Create a site; its code starts every tag printed there."""
-    site = Site(code=(code or "").strip().upper(), name=(name or "").strip(), address=address)
+def site_create(*, code: str, name: str, address: str = "", country: str = "FR") -> Site:
+    """Create a site; its code starts every tag printed there; ``country`` (ISO 3166) says
+    whether its steps count as made in France (``refurb.compliance``)."""
+    site = Site(
+        code=(code or "").strip().upper(),
+        name=(name or "").strip(),
+        address=address,
+        country=(country or "FR").strip().upper(),
+    )
     validate(site)
     site.save()
     office_workstation(site)

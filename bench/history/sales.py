@@ -14,7 +14,16 @@ from django.utils import timezone
 
 from demo.walks import REASONS
 from refurb.states import State
-from shop.models import Buyer, CreditNote, Kit, PaymentMethod, PriceRule, Sale, SaleLine
+from shop.models import (
+    LEGAL_GUARANTEE_MONTHS,
+    Buyer,
+    CreditNote,
+    Kit,
+    PaymentMethod,
+    PriceRule,
+    Sale,
+    SaleLine,
+)
 from shop.selectors import add_months
 from shop.services.sales import credit_note_number, invoice_number
 from workshop import roles
@@ -59,6 +68,10 @@ class ShopHistory:
         number = invoice_number(site.code, year, seq)
         buyer_id, snapshot = site.buyers[device_id % len(site.buyers)]
         amount = price[1]
+        day = timezone.localtime(moment).date()
+        warranty = add_months(day, 12)
+        # The regular buyers of the data set are people: the legal guarantee applies.
+        legal = None if snapshot.get("professional") else add_months(day, LEGAL_GUARANTEE_MONTHS)
         sale_id, line_id = self.next_sale, self.next_line
         self.next_sale += 1
         self.next_line += 1
@@ -66,14 +79,14 @@ class ShopHistory:
             (
                 sale_id, site.id, number, year, seq, buyer_id, Buyer.Tier.SOLIDARITY,
                 PaymentMethod.CASH if amount else PaymentMethod.FREE, site.vat_regime, amount,
-                Decimal("0.00"), add_months(timezone.localtime(moment).date(), 12), site.seller,
-                snapshot, moment, site.crew[roles.SHOP], site.stations[WK.SHOP],
+                Decimal("0.00"), warranty, day, site.seller, snapshot, moment,
+                site.crew[roles.SHOP], site.stations[WK.SHOP],
             )
         )  # fmt: skip
         chunk.sale_lines.append(
             [
                 line_id, sale_id, device_id, None, 1, tag, serial, f"{make} {model}".strip(),
-                category.code, amount, Decimal("0.00"), False,
+                category.code, amount, Decimal("0.00"), legal, warranty, False,
             ]
         )  # fmt: skip
         self._last_sale = (sale_id, number, line_id, amount)

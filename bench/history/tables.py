@@ -107,12 +107,13 @@ EVENT_COLS = [
 ]
 SALE_COLS = [
     "id", "site_id", "number", "year", "seq", "buyer_id", "tier", "payment_method",
-    "vat_regime", "total", "vat_total", "warranty_until", "seller", "buyer_snapshot",
+    "vat_regime", "total", "vat_total", "warranty_until", "due_on", "seller", "buyer_snapshot",
     "completed_at", "actor_id", "workstation_id",
 ]  # fmt: skip
 SALE_LINE_COLS = [
     "id", "sale_id", "device_id", "kit_id", "position", "asset_tag", "serial_number",
-    "description", "category_code", "price", "vat", "returned",
+    "description", "category_code", "price", "vat", "legal_guarantee_until",
+    "commercial_warranty_until", "returned",
 ]  # fmt: skip
 CREDIT_NOTE_COLS = [
     "id", "site_id", "number", "year", "seq", "sale_id", "reason", "total", "vat_total",

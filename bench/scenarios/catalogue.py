@@ -18,6 +18,7 @@ from bench.scenarios.api import (
     setup_transition_ok,
 )
 from bench.scenarios.base import BenchEnv, Scenario
+from bench.scenarios.compliance import setup_waste_register_quarter
 from bench.scenarios.labels import (
     api_label_pdf_path,
     label_pdf,
@@ -97,6 +98,9 @@ SCENARIOS: list[Scenario] = [
     Scenario("skills_worker_page", "detail",
              "GET /skills/worker/{id}/, a worker with a year of events (12 weeks shown)",
              setup_worker_page, 200, needs="/skills/worker/1/"),
+    Scenario("waste_register_quarter", "report",
+             "waste register CSV of one quarter, every site (inventory.waste)",
+             setup_waste_register_quarter, 2000, max_samples=10),
 ] + [
     Scenario(f"report_{name}", "report", f"reports.figures.{name}() on every site",
              report_scenario(name), 1000, max_samples=10)

@@ -15,7 +15,7 @@ from django.db import transaction
 
 from bench.seed.context import MARKER, SeedContext, SiteInfo
 from inventory.models import Location
-from shop.models import Buyer, SiteLegal, VatRegime
+from shop.models import Buyer, SiteLegal, VatRegime, vat_number_for
 from workshop import roles
 from workshop.models import Site, TagSequence, WorkerProfile, Workstation
 from workshop.models import WorkstationKind as WK
@@ -121,6 +121,7 @@ def _shop(ctx: SeedContext, site: Site, info: SiteInfo) -> None:
         siret="73282932000074",
         address=site.address,
         vat_regime=VatRegime.MARGIN,
+        vat_number=vat_number_for("732829320"),
     )
     info.vat_regime = legal.vat_regime
     info.seller = {
@@ -128,6 +129,8 @@ def _shop(ctx: SeedContext, site: Site, info: SiteInfo) -> None:
         "siret": legal.siret,
         "address": legal.address,
         "vat_number": legal.vat_number,
+        "late_penalty_rate": str(legal.late_penalty_rate),
+        "warranty_months": legal.warranty_months,
     }
     until = (ctx.now + timedelta(days=365)).date()
     buyers = Buyer.objects.bulk_create(
@@ -153,6 +156,7 @@ def _shop(ctx: SeedContext, site: Site, info: SiteInfo) -> None:
                 "rna": "",
                 "siret": "",
                 "tier_reason": buyer.tier_reason,
+                "professional": False,
             },
         )
         for buyer in buyers

@@ -7,6 +7,12 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from inventory.models.waste import (
+    Carrier,
+    ReceivingFacility,
+    WasteCode,
+    validate_siren,
+)
 from refurb.models import Device
 from workshop.models import Site
 from workshop.units import ZERO_KG
@@ -37,6 +43,48 @@ class RecyclingShipment(models.Model):
     )
     certificate_ref = models.CharField(_("recycler's certificate"), max_length=80, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # The waste register (arrêté du 31 mai 2021): what, by whom, to where, under which slip.
+    waste_code = models.ForeignKey(
+        WasteCode,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("waste code"),
+        help_text=_("The code of the shipment's lines that name none of their own."),
+    )
+    carrier = models.ForeignKey(
+        Carrier,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="shipments",
+        verbose_name=_("carrier"),
+    )
+    facility = models.ForeignKey(
+        ReceivingFacility,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="shipments",
+        verbose_name=_("receiving facility"),
+    )
+    treatment_code = models.CharField(
+        _("treatment code"),
+        max_length=4,
+        blank=True,
+        help_text=_("The recovery or disposal operation at the facility, e.g. R4 or R12."),
+    )
+    eco_organisation = models.CharField(_("eco-organisation"), max_length=160, blank=True)
+    eco_organisation_siren = models.CharField(
+        _("eco-organisation SIREN"), max_length=9, blank=True, validators=[validate_siren]
+    )
+    tracking_slip = models.CharField(
+        _("waste tracking slip number"),
+        max_length=40,
+        blank=True,
+        help_text=_("The BSD (bordereau de suivi des déchets) number, where one applies."),
+    )
 
     class Meta:
         verbose_name = _("recycling shipment")
@@ -81,6 +129,15 @@ class RecyclingShipmentLine(models.Model):
         validators=[MinValueValidator(ZERO_KG, _("A weight cannot be negative."))],
     )
     added_at = models.DateTimeField(_("added at"), default=timezone.now)
+    waste_code = models.ForeignKey(
+        WasteCode,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("waste code"),
+        help_text=_("Only when it differs from the shipment's code."),
+    )
 
     class Meta:
         verbose_name = _("recycling shipment line")

@@ -23,6 +23,7 @@ from inventory.services.recycling import (  # noqa: F401, E402
     shipment_open,
     shipment_record_certificate,
     shipment_remove_line,
+    shipment_set_register,
     shipment_ship,
 )
 from inventory.services.stocktake_close import (  # noqa: F401

@@ -16,12 +16,22 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inventory.models import Part, PartMovement, RecyclingShipment, RecyclingShipmentLine
+from inventory.models import (
+    Carrier,
+    Part,
+    PartMovement,
+    ReceivingFacility,
+    RecyclingShipment,
+    RecyclingShipmentLine,
+    WasteCode,
+)
+from inventory.models.waste import compact_number
 from inventory.parts import RECYCLE, part_refusal
 from refurb.models import Device
 from refurb.selectors import device_data_safety
 from refurb.services import device_transition
 from refurb.states import State
+from workshop.access import access_check
 from workshop.exceptions import DomainError, validate
 from workshop.models import Site
 from workshop.services import office_workstation
@@ -171,6 +181,14 @@ def shipment_ship(
         lines = list(locked.lines.select_related("device", "device__category"))
         if not lines:
             raise DomainError("shipment_empty", _("This shipment is empty."), status=409)
+        if locked.waste_code_id and locked.waste_code.hazardous and not locked.tracking_slip:
+            raise DomainError(
+                "tracking_slip_required",
+                _("Hazardous waste (%(code)s) travels with a tracking slip: type its number.")
+                % {"code": locked.waste_code.code},
+                fields={"tracking_slip": [_("This field is required.")]},
+                status=409,
+            )
         devices = [line.device for line in lines if line.device_id]
         locked_devices = {
             device.pk: device
@@ -270,4 +288,63 @@ def shipment_record_certificate(
         locked.certificate_ref = certificate_ref
         validate(locked)
         locked.save(update_fields=["certificate_ref"])
+    return locked
+
+
+REGISTER_FIELDS = (
+    "waste_code",
+    "carrier",
+    "facility",
+    "treatment_code",
+    "eco_organisation",
+    "eco_organisation_siren",
+    "tracking_slip",
+)
+
+
+def shipment_set_register(
+    *,
+    shipment: RecyclingShipment,
+    actor=None,
+    waste_code: WasteCode | None = None,
+    carrier: Carrier | None = None,
+    facility: ReceivingFacility | None = None,
+    treatment_code: str = "",
+    eco_organisation: str = "",
+    eco_organisation_siren: str = "",
+    tracking_slip: str = "",
+) -> RecyclingShipment:
+    """Record what the waste register says of a shipment: its waste code, carrier, receiving
+    facility, treatment, eco-organisation and tracking slip. Allowed before and after it left
+    (the slip number often comes later); a hazardous code needs the slip once shipped."""
+    with transaction.atomic():
+        locked = RecyclingShipment.objects.select_for_update().get(pk=shipment.pk)
+        access_check("compliance", "read", site=locked.site_id, actor=actor)
+        locked.waste_code = waste_code
+        locked.carrier = carrier
+        locked.facility = facility
+        locked.treatment_code = (treatment_code or "").strip().upper()
+        locked.eco_organisation = (eco_organisation or "").strip()
+        locked.eco_organisation_siren = compact_number(eco_organisation_siren)
+        locked.tracking_slip = (tracking_slip or "").strip()
+        if locked.eco_organisation_siren and not locked.eco_organisation:
+            raise DomainError(
+                "invalid",
+                _("Name the eco-organisation whose SIREN you typed."),
+                fields={"eco_organisation": [_("This field is required.")]},
+            )
+        if (
+            waste_code is not None
+            and waste_code.hazardous
+            and locked.status == RecyclingShipment.Status.SHIPPED
+            and not locked.tracking_slip
+        ):
+            raise DomainError(
+                "tracking_slip_required",
+                _("Hazardous waste (%(code)s) travels with a tracking slip: type its number.")
+                % {"code": waste_code.code},
+                fields={"tracking_slip": [_("This field is required.")]},
+            )
+        validate(locked)
+        locked.save(update_fields=list(REGISTER_FIELDS))
     return locked

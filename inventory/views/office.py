@@ -21,25 +21,42 @@ from inventory.documents.stocktake import (
     stocktake_summary,
 )
 from inventory.models import (
+    Carrier,
     Location,
+    ReceivingFacility,
     RecyclingShipment,
     RecyclingShipmentLine,
     Stocktake,
     StocktakeLine,
+    WasteCode,
 )
 from inventory.selectors import stocktake_parts
 from inventory.services.stocktake_close import resolutions_for
+from workshop.access import role_allows, site_allowed
 from workshop.exceptions import DomainError
 from workshop.models import Site
-from workshop.roles import COACH, MANAGER
+from workshop.roles import COACH, MANAGER, user_roles
 from workshop.selectors import user_site, user_site_ids
 from workshop.views.common import roles_required
 
+NNBSP = "\u202f"
 ANY_ROLE = frozenset({"bench_worker", COACH, "shop", MANAGER})
 
 
 def _flash(request, error: DomainError) -> None:
     messages.error(request, error.message)
+
+
+def _flash_fields(request, error: DomainError, form: forms.Form) -> None:
+    """Show the error's message and what is wrong with each field, by the field's label."""
+    details = []
+    for name, problems in (error.fields or {}).items():
+        field = form.fields.get(name)
+        if field is None or not isinstance(problems, (list, tuple)):
+            continue
+        label = field.label or name
+        details.append(f"{label}{NNBSP}: {' '.join(str(problem) for problem in problems)}")
+    messages.error(request, " ".join([error.message, *details]))
 
 
 class LocationChoices(forms.ModelMultipleChoiceField):
@@ -369,6 +386,32 @@ class ShipmentOpenForm(forms.Form):
     recycler = forms.CharField(max_length=160, label=gettext_lazy("Recycler"))
 
 
+class ShipmentRegisterForm(forms.Form):
+    """What the waste register says of a shipment (``shipment_set_register``)."""
+
+    waste_code = forms.ModelChoiceField(
+        WasteCode.objects.filter(is_active=True), required=False, label=gettext_lazy("Waste code")
+    )
+    carrier = forms.ModelChoiceField(
+        Carrier.objects.all(), required=False, label=gettext_lazy("Carrier")
+    )
+    facility = forms.ModelChoiceField(
+        ReceivingFacility.objects.all(), required=False, label=gettext_lazy("Receiving facility")
+    )
+    treatment_code = forms.CharField(
+        max_length=4, required=False, label=gettext_lazy("Treatment code (e.g. R4)")
+    )
+    eco_organisation = forms.CharField(
+        max_length=160, required=False, label=gettext_lazy("Eco-organisation")
+    )
+    eco_organisation_siren = forms.CharField(
+        max_length=20, required=False, label=gettext_lazy("Eco-organisation SIREN")
+    )
+    tracking_slip = forms.CharField(
+        max_length=40, required=False, label=gettext_lazy("Waste tracking slip number")
+    )
+
+
 @roles_required(COACH, MANAGER)
 def shipment_list(request):
     form = ShipmentOpenForm(request.POST or None)
@@ -381,7 +424,13 @@ def shipment_list(request):
             return redirect("inventory:shipment_detail", pk=shipment.pk)
     shipments = RecyclingShipment.objects.select_related("site").order_by("-id")[:50]
     return render(
-        request, "inventory/audit/shipment_list.html", {"shipments": shipments, "form": form}
+        request,
+        "inventory/audit/shipment_list.html",
+        {
+            "shipments": shipments,
+            "form": form,
+            "may_register": role_allows(user_roles(request.user), "compliance", "read"),
+        },
     )
 
 
@@ -416,6 +465,22 @@ def shipment_detail(request, pk: int):
             elif action == "ship":
                 services.shipment_ship(shipment=shipment, actor=request.user)
                 messages.success(request, _("Shipment marked as shipped."))
+            elif action == "register":
+                register = ShipmentRegisterForm(request.POST)
+                try:
+                    if not register.is_valid():
+                        raise DomainError(
+                            "invalid",
+                            _("Some fields are not valid: correct them and try again."),
+                            fields={k: list(v) for k, v in register.errors.items()},
+                        )
+                    services.shipment_set_register(
+                        shipment=shipment, actor=request.user, **register.cleaned_data
+                    )
+                except DomainError as error:
+                    _flash_fields(request, error, register)
+                else:
+                    messages.success(request, _("Waste register details saved."))
             elif action == "certificate":
                 services.shipment_record_certificate(
                     shipment=shipment, certificate_ref=request.POST.get("certificate_ref", "")
@@ -424,8 +489,20 @@ def shipment_detail(request, pk: int):
             _flash(request, error)
         return redirect("inventory:shipment_detail", pk=pk)
     lines = shipment.lines.select_related("device", "device__category")
+    register = ShipmentRegisterForm(
+        initial={field: getattr(shipment, field) for field in services.recycling.REGISTER_FIELDS}
+    )
+    may_register = role_allows(user_roles(request.user), "compliance", "read") and site_allowed(
+        shipment.site_id, actor=request.user
+    )
     return render(
-        request, "inventory/audit/shipment_detail.html", {"shipment": shipment, "lines": lines}
+        request,
+        "inventory/audit/shipment_detail.html",
+        {
+            "shipment": shipment,
+            "lines": lines,
+            "register": register if may_register else None,
+        },
     )
 
 

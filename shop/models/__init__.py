@@ -6,10 +6,13 @@ Prices, spec tiers and quotas are data a manager edits; the rules that use them 
 
 from shop.models.buyers import Buyer  # noqa: F401
 from shop.models.common import (  # noqa: F401
+    LEGAL_GUARANTEE_MONTHS,
     NORMAL_VAT_RATE,
+    RECOVERY_INDEMNITY,
     ExpiredPolicy,
     SiteLegal,
     VatRegime,
+    vat_number_for,
 )
 from shop.models.kits import Kit, KitItem, Reservation  # noqa: F401
 from shop.models.pricing import DevicePrice, PriceRule, QuotaRule, SpecTier  # noqa: F401
@@ -17,6 +20,7 @@ from shop.models.sales import (  # noqa: F401
     CreditNote,
     CreditNoteLine,
     DocumentCounter,
+    InvoiceImmutable,
     PartSaleLine,
     PaymentMethod,
     Sale,

@@ -9,12 +9,19 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from stdnum.fr import siret as stdnum_siret
+from stdnum.fr import tva as stdnum_tva
 
 from workshop.models import Site
 from workshop.units import ZERO
 
 # The French normal VAT rate: prices include it under the normal regime.
 NORMAL_VAT_RATE = Decimal("0.20")
+# The legal guarantee of conformity of refurbished goods sold to consumers (art. L. 217-7
+# code de la consommation: 12 months for goods sold as used or refurbished).
+LEGAL_GUARANTEE_MONTHS = 12
+# The fixed indemnity for recovery costs owed by a professional buyer who pays late
+# (art. L. 441-10 and D. 441-5 code de commerce).
+RECOVERY_INDEMNITY = Decimal("40.00")
 
 
 def money_field(verbose):
@@ -26,6 +33,11 @@ def money_field(verbose):
         default=ZERO,
         validators=[MinValueValidator(ZERO, _("A price cannot be negative."))],
     )
+
+
+def vat_number_for(siren: str) -> str:
+    """The French intra-Community VAT number of ``siren`` (FR, its two-digit key, the SIREN)."""
+    return f"FR{(12 + 3 * (int(siren) % 97)) % 97:02d}{siren}"
 
 
 class VatRegime(models.TextChoices):
@@ -51,8 +63,35 @@ class SiteLegal(models.Model):
     vat_regime = models.CharField(
         _("VAT regime"), max_length=8, choices=VatRegime.choices, default=VatRegime.MARGIN
     )
-    vat_number = models.CharField(_("VAT number"), max_length=20, blank=True)
-    warranty_months = models.PositiveSmallIntegerField(_("warranty (months)"), default=12)
+    vat_number = models.CharField(
+        _("VAT number"),
+        max_length=20,
+        blank=True,
+        help_text=_("The intra-Community VAT number (FR, two check digits, the SIREN)."),
+    )
+    warranty_months = models.PositiveSmallIntegerField(
+        _("commercial warranty (months)"),
+        default=12,
+        help_text=_("The workshop's own warranty, parts and labour, on every device sold."),
+    )
+    payment_days = models.PositiveSmallIntegerField(
+        _("payment due after (days)"),
+        default=0,
+        db_default=0,
+        help_text=_("0: paid at the counter, due on the day of the invoice."),
+    )
+    late_penalty_rate = models.DecimalField(
+        _("late-payment penalty rate (% a year)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("10.00"),
+        db_default=Decimal("10.00"),
+        validators=[MinValueValidator(ZERO)],
+        help_text=_(
+            "Printed on invoices to professional buyers (art. L. 441-10 code de commerce): at "
+            "least three times the legal interest rate."
+        ),
+    )
     eligibility_months = models.PositiveSmallIntegerField(
         _("eligibility valid for (months)"), default=12
     )
@@ -77,3 +116,23 @@ class SiteLegal(models.Model):
         self.siret = (self.siret or "").replace(" ", "")
         if not stdnum_siret.is_valid(self.siret):
             raise ValidationError({"siret": _("This SIRET is not valid.")})
+        self.vat_number = (self.vat_number or "").replace(" ", "").upper()
+        if self.vat_number and not (
+            stdnum_tva.is_valid(self.vat_number) and self.vat_number[4:] == self.siret[:9]
+        ):
+            raise ValidationError(
+                {
+                    "vat_number": _(
+                        "This VAT number is not valid for this SIRET (FR, 2 digits, SIREN)."
+                    )
+                }
+            )
+        if not self.vat_number and self.vat_regime != VatRegime.EXEMPT:
+            raise ValidationError(
+                {
+                    "vat_number": _(
+                        "A seller that charges VAT (normal or margin scheme) prints its VAT "
+                        "number on every invoice: type it."
+                    )
+                }
+            )

@@ -45,6 +45,33 @@ class DocumentCounter(models.Model):
         return f"{self.site_id} {self.kind} {self.year}: {self.last_number}"
 
 
+class InvoiceImmutable(Exception):
+    """An invoice or a credit note is never changed once issued: a correction is a credit
+    note (``shop.services.sale_return``)."""
+
+
+class IssuedDocument(models.Model):
+    """A document that, once saved, only ever changes in ``CHANGEABLE`` fields (set in the
+    transaction that issues it, or bookkeeping that is not printed)."""
+
+    CHANGEABLE: frozenset[str] = frozenset()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            fields = kwargs.get("update_fields")
+            if fields is None or not set(fields) <= self.CHANGEABLE:
+                raise InvoiceImmutable(
+                    f"{type(self).__name__} {self.pk} is issued: a correction is a credit note."
+                )
+        return super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise InvoiceImmutable(f"{type(self).__name__} {self.pk} is issued: it is never deleted.")
+
+
 class PaymentMethod(models.TextChoices):
     CASH = "cash", _("Cash")
     CARD = "card", _("Card")
@@ -53,8 +80,11 @@ class PaymentMethod(models.TextChoices):
     FREE = "free", _("Free of charge")
 
 
-class Sale(models.Model):
+class Sale(IssuedDocument):
     """A completed sale and its invoice (number, seller and buyer as printed, totals)."""
+
+    # The VAT total is summed from the lines in the transaction that issues the invoice.
+    CHANGEABLE = frozenset({"vat_total"})
 
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
     number = models.CharField(_("invoice number"), max_length=24, unique=True)
@@ -67,6 +97,7 @@ class Sale(models.Model):
     total = money_field(_("total"))
     vat_total = money_field(_("VAT"))
     warranty_until = models.DateField(_("warranty until"))
+    due_on = models.DateField(_("payment due on"), null=True, blank=True)
     seller = models.JSONField(_("seller as printed"))
     buyer_snapshot = models.JSONField(_("buyer as printed"))
     completed_at = models.DateTimeField(_("sold at"))
@@ -92,8 +123,11 @@ class Sale(models.Model):
         return self.number
 
 
-class SaleLine(models.Model):
+class SaleLine(IssuedDocument):
     """One device sold; a kit's price is shared out over its devices (sums exactly)."""
+
+    # Whether the device came back: bookkeeping of returns, never printed on the invoice.
+    CHANGEABLE = frozenset({"returned"})
 
     sale = models.ForeignKey(Sale, on_delete=models.CASCADE, related_name="lines")
     device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="sale_lines")
@@ -108,6 +142,13 @@ class SaleLine(models.Model):
     price = money_field(_("price"))
     vat = money_field(_("VAT"))
     returned = models.BooleanField(default=False)
+    # The guarantees of this device, as printed on the invoice: the legal guarantee of
+    # conformity (consumers only: 12 months for refurbished goods, art. L. 217-7 code de la
+    # consommation) and the workshop's commercial warranty. Null on sales made before.
+    legal_guarantee_until = models.DateField(_("legal guarantee until"), null=True, blank=True)
+    commercial_warranty_until = models.DateField(
+        _("commercial warranty until"), null=True, blank=True
+    )
 
     class Meta:
         # The table it had in the inventory app, so existing databases upgrade in place.
@@ -118,7 +159,7 @@ class SaleLine(models.Model):
         return f"{self.asset_tag} · {self.price}"
 
 
-class PartSaleLine(models.Model):
+class PartSaleLine(IssuedDocument):
     """One part sold at the counter, on the same invoice as the devices (one price, every
     tier). A part is sold once; its origin device is printed on the invoice."""
 
@@ -146,7 +187,7 @@ class PartSaleLine(models.Model):
         return self.tag
 
 
-class CreditNote(models.Model):
+class CreditNote(IssuedDocument):
     """An avoir: money given back for devices returned under warranty (gapless numbering)."""
 
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
@@ -176,7 +217,7 @@ class CreditNote(models.Model):
         return self.number
 
 
-class CreditNoteLine(models.Model):
+class CreditNoteLine(IssuedDocument):
     credit_note = models.ForeignKey(CreditNote, on_delete=models.CASCADE, related_name="lines")
     sale_line = models.OneToOneField(SaleLine, on_delete=models.PROTECT, related_name="credit")
     amount = money_field(_("amount"))

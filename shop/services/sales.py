@@ -9,7 +9,7 @@ number back with it, so numbers have no gap (never a database sequence).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import IntegrityError, transaction
@@ -22,6 +22,7 @@ from refurb.proofs import proof_issue
 from refurb.services import device_transition
 from refurb.states import State
 from shop.models import (
+    LEGAL_GUARANTEE_MONTHS,
     NORMAL_VAT_RATE,
     Buyer,
     DevicePrice,
@@ -307,7 +308,14 @@ def sale_complete(
                 fields={"payment_method": [_("Does not match the total.")]},
             )
         change_due = cash_change(total, cash_given, payment_method)
-        year = timezone.localdate(now).year
+        today = timezone.localdate(now)
+        year = today.year
+        professional = buyer.kind in Buyer.ORGANISATIONS
+        warranty_until = add_months(today, legal.warranty_months)
+        # The legal guarantee of conformity protects consumers only: 12 months for refurbished
+        # goods (art. L. 217-7 code de la consommation); professionals have the hidden-defects
+        # guarantee of the code civil, printed on the invoice.
+        legal_until = None if professional else add_months(today, LEGAL_GUARANTEE_MONTHS)
         seq = _next_number(site, DocumentCounter.Kind.INVOICE, year)
         sale = Sale.objects.create(
             site=site,
@@ -319,12 +327,15 @@ def sale_complete(
             payment_method=payment_method,
             vat_regime=legal.vat_regime,
             total=total,
-            warranty_until=add_months(timezone.localdate(now), legal.warranty_months),
+            warranty_until=warranty_until,
+            due_on=today + timedelta(days=legal.payment_days),
             seller={
                 "legal_name": legal.legal_name,
                 "siret": legal.siret,
                 "address": legal.address,
                 "vat_number": legal.vat_number,
+                "late_penalty_rate": str(legal.late_penalty_rate),
+                "warranty_months": legal.warranty_months,
             },
             buyer_snapshot={
                 "name": buyer.name,
@@ -333,6 +344,7 @@ def sale_complete(
                 "rna": buyer.rna,
                 "siret": buyer.siret or buyer.siren,
                 "tier_reason": tier.reason,
+                "professional": professional,
             },
             completed_at=now,
             actor=actor if getattr(actor, "is_authenticated", False) else None,
@@ -353,6 +365,8 @@ def sale_complete(
                     category_code=device.category.code,
                     price=price,
                     vat=line_vat(price, legal.vat_regime),
+                    legal_guarantee_until=legal_until,
+                    commercial_warranty_until=warranty_until,
                 )
             )
         SaleLine.objects.bulk_create(lines)  # sets each line's pk (PostgreSQL, SQLite ≥ 3.35)

@@ -11,7 +11,7 @@ from workshop.models import Site, Workstation, WorkstationKind
 class SiteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     class Meta:
         model = Site
-        fields = ["code", "name", "address", "created_at"]
+        fields = ["code", "name", "address", "country", "created_at"]
         read_only_fields = ["created_at"]
         # The service validates the model (including the unique code).
         extra_kwargs = {"code": {"validators": []}}

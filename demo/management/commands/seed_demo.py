@@ -16,7 +16,7 @@ from stdnum import luhn
 
 from demo.walks import Crew, device_advance, device_make_safe
 from inventory import services as inventory_services
-from inventory.models import Donor, Location
+from inventory.models import Carrier, Donor, Location, ReceivingFacility
 from labels.models import Printer
 from refurb import services as refurb_services
 from refurb.chain import chain_heads_sign
@@ -24,7 +24,7 @@ from refurb.models import Category, Device
 from refurb.states import State
 from reports.rollups import refresh_report_rollups
 from shop import services as shop_services
-from shop.models import Buyer, SiteLegal
+from shop.models import Buyer, SiteLegal, vat_number_for
 from skills.models import Skill, SkillValidation
 from skills.services import skill_validate
 from workshop import roles
@@ -150,6 +150,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 self.load(users, random.Random(options["seed"]))
         self.ensure_printers()
+        self.ensure_waste_partners()
         refresh_report_rollups()  # as the nightly job would: the demo history is backdated
         chain_heads_sign()  # as the daily job would (docs/operations.md, Cron): /verify/ shows it
         self.ensure_profiles(users)
@@ -238,12 +239,28 @@ class Command(BaseCommand):
                 site=site,
                 legal_name=f"{name} (association loi 1901)",
                 siret=siret_from(f"8{index}1234567"[:8], "0001"),
+                vat_number=vat_number_for(siret_from(f"8{index}1234567"[:8], "0001")[:9]),
                 address=address.replace(", ", "\n"),
             )
             count = self.load_site(site, crew, donors, locations, rng, now)
             if index == 0:
                 self.load_shop(site, crew, now)
             self.stdout.write(f"[{index + 1}/{len(SITES)}] {name}: {count} devices")
+
+    def ensure_waste_partners(self) -> None:
+        """A carrier and a receiving facility for the waste register's form (once)."""
+        Carrier.objects.get_or_create(
+            name="Transports Rhodaniens (démo)",
+            defaults={
+                "siren": siret_from("44455566", "0001")[:9],
+                "address": "4 rue du Port, 69007 Lyon",
+                "receipt_number": "69-2024-0012",
+            },
+        )
+        ReceivingFacility.objects.get_or_create(
+            name="Envie 2E Rhône (démo)",
+            defaults={"siret": siret_from("51122233", "0001"), "address": "69200 Vénissieux"},
+        )
 
     def ensure_printers(self) -> None:
         """Give intake, erasure and shop the demo's raw-9100 printer (``make run`` starts it)."""

@@ -1,0 +1,181 @@
+"""The waste register: the chronological register of outgoing waste (arrêté du 31 mai 2021).
+
+One register line per shipped recycling shipment and waste code: the lines of a shipment
+that name no code of their own take the shipment's. Weights are summed in the database and
+written in tonnes (three places: to the kilogram). The CSV keeps the register's column order
+(the arrêté's list for outgoing waste, with the hazardous flag beside the code), is written by
+``workshop.csvsafe`` (no cell runs as a formula) and flags hazardous waste (``O``), which is
+also declared to the national register (RNDTS, Trackdéchets). ``hazardous_only`` exports just
+those lines.
+
+Writes of the register's fields are ``shipment_set_register`` (``inventory.services``).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import F, Sum
+from django.db.models.functions import Coalesce
+
+from inventory.models import (
+    Carrier,
+    ReceivingFacility,
+    RecyclingShipment,
+    RecyclingShipmentLine,
+    WasteCode,
+)
+from workshop.csvsafe import csv_writer
+
+KG_PER_TONNE = Decimal(1000)
+TONNE_PLACES = Decimal("0.001")
+
+# The register's columns, in its order (arrêté du 31 mai 2021, déchets sortants). French:
+# the register is a French legal record read by the inspection.
+REGISTER_COLUMNS = [
+    "Date d'expédition",
+    "Dénomination usuelle du déchet",
+    "Code du déchet",
+    "Déchet dangereux",
+    "Quantité (tonnes)",
+    "N° de bordereau de suivi",
+    "Éco-organisme",
+    "SIREN de l'éco-organisme",
+    "Installation de destination : raison sociale",
+    "Installation de destination : SIRET",
+    "Installation de destination : adresse",
+    "Code du traitement",
+    "Transporteur : raison sociale",
+    "Transporteur : SIREN",
+    "Transporteur : adresse",
+    "Transporteur : n° de récépissé",
+    "Site expéditeur",
+    "Expédition n°",
+]
+
+
+@dataclass(frozen=True)
+class RegisterLine:
+    shipped_on: date
+    shipment_id: int
+    site_code: str
+    waste_code: WasteCode | None
+    tonnes: Decimal
+    tracking_slip: str
+    eco_organisation: str
+    eco_organisation_siren: str
+    facility: ReceivingFacility | None
+    treatment_code: str
+    carrier: Carrier | None
+
+    @property
+    def hazardous(self) -> bool:
+        return bool(self.waste_code and self.waste_code.hazardous)
+
+    @property
+    def missing(self) -> list[str]:
+        """What the register needs and the shipment does not say yet."""
+        missing = []
+        if self.waste_code is None:
+            missing.append("waste_code")
+        if self.carrier is None:
+            missing.append("carrier")
+        if self.facility is None:
+            missing.append("facility")
+        if self.hazardous and not self.tracking_slip:
+            missing.append("tracking_slip")
+        return missing
+
+    def row(self) -> list:
+        code, facility, carrier = self.waste_code, self.facility, self.carrier
+        return [
+            self.shipped_on.isoformat(),
+            code.label if code else "",
+            code.code if code else "",
+            "O" if self.hazardous else "N",
+            self.tonnes,
+            self.tracking_slip,
+            self.eco_organisation,
+            self.eco_organisation_siren,
+            facility.name if facility else "",
+            facility.siret if facility else "",
+            " ".join(facility.address.split()) if facility else "",
+            self.treatment_code,
+            carrier.name if carrier else "",
+            carrier.siren if carrier else "",
+            " ".join(carrier.address.split()) if carrier else "",
+            carrier.receipt_number if carrier else "",
+            self.site_code,
+            self.shipment_id,
+        ]
+
+
+def waste_register(
+    *,
+    site_ids: list[int] | None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    hazardous_only: bool = False,
+) -> Iterator[RegisterLine]:
+    """Yield the register's lines of shipped shipments, in date order (``site_ids`` None: all).
+
+    Three queries whatever the period: the summed weights per shipment and code, then the
+    shipments, codes, carriers and facilities they name.
+    """
+    lines = RecyclingShipmentLine.objects.filter(shipment__status=RecyclingShipment.Status.SHIPPED)
+    if site_ids is not None:
+        lines = lines.filter(shipment__site_id__in=site_ids)
+    if date_from:
+        lines = lines.filter(shipment__shipped_on__gte=date_from)
+    if date_to:
+        lines = lines.filter(shipment__shipped_on__lte=date_to)
+    sums = list(
+        lines.annotate(code_id=Coalesce(F("waste_code_id"), F("shipment__waste_code_id")))
+        .values("shipment_id", "code_id")
+        .annotate(kg=Sum("weight_kg"))
+        .order_by()
+    )
+    codes = WasteCode.objects.in_bulk({row["code_id"] for row in sums if row["code_id"]})
+    if hazardous_only:
+        sums = [row for row in sums if row["code_id"] in codes and codes[row["code_id"]].hazardous]
+    shipments = (
+        RecyclingShipment.objects.filter(pk__in={row["shipment_id"] for row in sums})
+        .select_related("site", "carrier", "facility")
+        .in_bulk()
+    )
+    sums.sort(
+        key=lambda row: (
+            shipments[row["shipment_id"]].shipped_on,
+            row["shipment_id"],
+            codes[row["code_id"]].order if row["code_id"] in codes else -1,
+        )
+    )
+    for row in sums:
+        shipment = shipments[row["shipment_id"]]
+        yield RegisterLine(
+            shipped_on=shipment.shipped_on,
+            shipment_id=shipment.pk,
+            site_code=shipment.site.code,
+            waste_code=codes.get(row["code_id"]),
+            tonnes=(Decimal(row["kg"] or 0) / KG_PER_TONNE).quantize(TONNE_PLACES),
+            tracking_slip=shipment.tracking_slip,
+            eco_organisation=shipment.eco_organisation,
+            eco_organisation_siren=shipment.eco_organisation_siren,
+            facility=shipment.facility,
+            treatment_code=shipment.treatment_code,
+            carrier=shipment.carrier,
+        )
+
+
+def waste_register_csv(lines) -> str:
+    """The register as CSV, in the register's column order, with its header row."""
+    out = io.StringIO()
+    writer = csv_writer(out)
+    writer.writerow(REGISTER_COLUMNS)
+    for line in lines:
+        writer.writerow(line.row())
+    return out.getvalue()

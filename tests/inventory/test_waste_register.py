@@ -1,0 +1,249 @@
+"""The waste register (inventory.waste): lines, tonnes, column order, escaping, access."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from inventory import services
+from inventory.models import Carrier, ReceivingFacility, RecyclingShipment, WasteCode
+from inventory.waste import REGISTER_COLUMNS, waste_register, waste_register_csv
+from tests import factories
+from tests.shop.support import siren_valid, siret_valid
+from workshop.exceptions import DomainError
+from workshop.models import WorkerProfile
+from workshop.roles import COACH, MANAGER
+
+pytestmark = pytest.mark.django_db
+
+PARIS = ZoneInfo("Europe/Paris")
+T0 = datetime(2026, 2, 10, 10, 0, tzinfo=PARIS)
+
+
+@pytest.fixture
+def carrier(db):
+    carrier = Carrier(
+        name="Transports Rhodaniens",
+        siren=siren_valid("44455566"),
+        address="4 rue du Port\n69007 Lyon",
+        receipt_number="69-2024-0012",
+    )
+    carrier.full_clean()
+    carrier.save()
+    return carrier
+
+
+@pytest.fixture
+def facility(db):
+    return ReceivingFacility.objects.create(
+        name="Envie 2E Rhône", siret=siret_valid("51122233"), address="Vénissieux"
+    )
+
+
+def code(value: str) -> WasteCode:
+    return WasteCode.objects.get(code=value)
+
+
+def shipped(site, actor, *, parts, now=T0, **register):
+    shipment = services.shipment_open(site=site, recycler="Envie 2E", now=now)
+    for description, weight, waste_code in parts:
+        line = services.shipment_add_parts(
+            shipment=shipment, description=description, weight_kg=weight, now=now
+        )
+        if waste_code:
+            line.waste_code = code(waste_code)
+            line.save(update_fields=["waste_code"])
+    if register:
+        services.shipment_set_register(shipment=shipment, actor=actor, **register)
+    return services.shipment_ship(shipment=shipment, actor=actor, now=now)
+
+
+def rows(text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text)))
+
+
+def test_the_weee_codes_are_seeded_as_data_with_their_hazard_flag():
+    assert code("16 02 14").hazardous is False
+    assert code("16 02 13*").hazardous is True
+    assert code("20 01 35*").hazardous is True
+    assert code("20 01 36").hazardous is False
+    bad = WasteCode(code="16 02 99", label="x", hazardous=True)
+    with pytest.raises(ValidationError):
+        bad.full_clean()
+
+
+def test_a_carrier_siren_is_checked_with_its_check_digit(db):
+    carrier = Carrier(name="X", siren="444555660", address="Lyon", receipt_number="1")
+    with pytest.raises(ValidationError) as error:
+        carrier.full_clean()
+    assert "siren" in error.value.message_dict
+
+
+def test_one_line_per_shipment_and_code_in_tonnes_with_the_hazard_flagged(
+    site, manager, carrier, facility
+):
+    # Worked by hand: 120.4 kg of equipment (16 02 14) and a CRT screen of 30.6 kg (its own
+    # code, 16 02 13*) in one shipment → two lines: 0.120 t and 0.031 t (half-even at the kg).
+    shipped(
+        site,
+        manager,
+        parts=[("boards", "100.4", None), ("cables", "20", None), ("CRT", "30.6", "16 02 13*")],
+        waste_code=code("16 02 14"),
+        carrier=carrier,
+        facility=facility,
+        treatment_code="r4",
+        eco_organisation="Ecosystem",
+        eco_organisation_siren=siren_valid("83303332"),
+        tracking_slip="BSD-2026-0001",
+    )
+    lines = list(waste_register(site_ids=[site.pk]))
+    assert [(line.waste_code.code, line.tonnes, line.hazardous) for line in lines] == [
+        ("16 02 14", Decimal("0.120"), False),
+        ("16 02 13*", Decimal("0.031"), True),
+    ]
+    table = rows(waste_register_csv(lines))
+    assert table[0] == REGISTER_COLUMNS
+    first = dict(zip(table[0], table[1], strict=True))
+    assert first["Date d'expédition"] == "2026-02-10"
+    assert first["Code du déchet"] == "16 02 14" and first["Déchet dangereux"] == "N"
+    assert first["Quantité (tonnes)"] == "0.120"
+    assert first["Transporteur : SIREN"] == carrier.siren
+    assert first["Transporteur : n° de récépissé"] == "69-2024-0012"
+    assert first["Installation de destination : SIRET"] == facility.siret
+    assert first["SIREN de l'éco-organisme"] == siren_valid("83303332")
+    assert first["Code du traitement"] == "R4"
+    assert table[2][3] == "O"
+    hazardous = list(waste_register(site_ids=[site.pk], hazardous_only=True))
+    assert [line.waste_code.code for line in hazardous] == ["16 02 13*"]
+
+
+def test_the_csv_keeps_the_register_order_of_columns():
+    assert REGISTER_COLUMNS[:6] == [
+        "Date d'expédition",
+        "Dénomination usuelle du déchet",
+        "Code du déchet",
+        "Déchet dangereux",
+        "Quantité (tonnes)",
+        "N° de bordereau de suivi",
+    ]
+    assert (
+        REGISTER_COLUMNS.index("SIREN de l'éco-organisme")
+        < REGISTER_COLUMNS.index("Installation de destination : raison sociale")
+        < REGISTER_COLUMNS.index("Transporteur : raison sociale")
+    )
+
+
+def test_hostile_names_never_run_as_formulas(site, manager, facility):
+    carrier = Carrier.objects.create(
+        name='=HYPERLINK("http://evil","x")',
+        siren=siren_valid("44455566"),
+        address="@SUM(A1)",
+        receipt_number="+33",
+    )
+    shipped(
+        site,
+        manager,
+        parts=[("-cables", "5", None)],
+        waste_code=code("16 02 14"),
+        carrier=carrier,
+        facility=facility,
+        tracking_slip="=1+1",
+    )
+    table = rows(waste_register_csv(waste_register(site_ids=[site.pk])))
+    line = dict(zip(table[0], table[1], strict=True))
+    assert line["Transporteur : raison sociale"] == '\'=HYPERLINK("http://evil","x")'
+    assert line["Transporteur : adresse"] == "'@SUM(A1)"
+    assert line["N° de bordereau de suivi"] == "'=1+1"
+
+
+def test_the_period_and_the_site_bound_the_register(site, manager):
+    other = factories.SiteFactory(code="SE", name="Saint-Étienne")
+    shipped(site, manager, parts=[("a", "10", None)], now=T0)
+    shipped(site, manager, parts=[("b", "10", None)], now=T0.replace(month=5))
+    shipped(other, manager, parts=[("c", "10", None)], now=T0)
+    lines = list(
+        waste_register(site_ids=[site.pk], date_from=date(2026, 1, 1), date_to=date(2026, 3, 31))
+    )
+    assert len(lines) == 1 and lines[0].site_code == "LY"
+    assert lines[0].missing == ["waste_code", "carrier", "facility"]
+
+
+def test_hazardous_waste_does_not_leave_without_its_tracking_slip(site, manager):
+    shipment = services.shipment_open(site=site, recycler="Envie 2E", now=T0)
+    services.shipment_add_parts(shipment=shipment, description="CRT", weight_kg="30", now=T0)
+    services.shipment_set_register(shipment=shipment, actor=manager, waste_code=code("20 01 35*"))
+    with pytest.raises(DomainError) as error:
+        services.shipment_ship(shipment=shipment, actor=manager, now=T0)
+    assert error.value.code == "tracking_slip_required"
+    assert RecyclingShipment.objects.get(pk=shipment.pk).status == "open"
+
+
+def test_an_invalid_eco_organisation_siren_is_refused_and_nothing_is_written(site, manager):
+    shipment = services.shipment_open(site=site, recycler="Envie 2E", now=T0)
+    with pytest.raises(DomainError) as error:
+        services.shipment_set_register(
+            shipment=shipment,
+            actor=manager,
+            waste_code=code("16 02 14"),
+            eco_organisation="Ecosystem",
+            eco_organisation_siren="123456789",
+        )
+    assert "eco_organisation_siren" in error.value.fields
+    assert RecyclingShipment.objects.get(pk=shipment.pk).waste_code_id is None
+
+
+def test_a_manager_of_another_site_cannot_write_the_register(site, make_user):
+    other = factories.SiteFactory(code="SE", name="Saint-Étienne")
+    stranger = make_user(MANAGER, username="se-manager")
+    WorkerProfile.objects.update_or_create(user=stranger, defaults={"site": other})
+    shipment = services.shipment_open(site=site, recycler="Envie 2E", now=T0)
+    with pytest.raises(DomainError) as error:
+        services.shipment_set_register(
+            shipment=shipment, actor=stranger, waste_code=code("16 02 14")
+        )
+    assert error.value.status == 403
+
+
+# --- screens ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def lyon_manager(site, make_user):
+    user = make_user(MANAGER, username="ly-manager")
+    WorkerProfile.objects.update_or_create(user=user, defaults={"site": site})
+    return user
+
+
+def test_the_register_screen_is_for_managers_of_their_own_site(
+    client, site, lyon_manager, make_user
+):
+    other = factories.SiteFactory(code="SE", name="Saint-Étienne")
+    shipped(site, lyon_manager, parts=[("a", "10", None)], now=T0)
+    client.force_login(lyon_manager)
+    page = client.get("/waste-register/?date_from=2026-01-01&date_to=2026-03-31")
+    assert page.status_code == 200
+    assert "data-register" in page.content.decode()
+    period = "date_from=2026-01-01&date_to=2026-03-31"
+    refused = client.get(f"/waste-register.csv?site={other.pk}&{period}")
+    assert refused.status_code == 400
+    download = client.get(f"/waste-register.csv?site={site.pk}&{period}")
+    assert download.status_code == 200
+    table = rows(download.content.decode())
+    assert table[0] == REGISTER_COLUMNS and len(table) == 2
+    coach = make_user(COACH, username="coach-x")
+    client.force_login(coach)
+    assert client.get("/waste-register/").status_code == 403
+    assert client.get("/waste-register.csv").status_code == 403
+
+
+def test_the_shipment_list_links_to_the_register_for_managers(client, lyon_manager):
+    client.force_login(lyon_manager)
+    page = client.get("/shipments/").content.decode()
+    assert "data-waste-register-link" in page
+    assert 'href="/waste-register/"' in page

@@ -1,0 +1,156 @@
+"""Invoices by the book: every mandatory mention, read back from the PDF with pdfium.
+
+Code général des impôts art. 242 nonies A (number, date, seller and buyer, VAT number,
+quantity, unit price, VAT regime), code de commerce art. L. 441-9 and L. 441-10 (due date,
+late-payment penalties and the 40 € fixed recovery indemnity for professional buyers), code de
+la consommation art. L. 217-3 and following (legal guarantee of conformity, 12 months for
+refurbished goods sold to consumers) and the workshop's commercial warranty.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+import pypdfium2
+import pytest
+from django.core.exceptions import ValidationError
+
+from shop import services
+from shop.invoices import MARGIN_MENTION, invoice_pdf
+from shop.models import InvoiceImmutable, Sale, SaleLine, SiteLegal, vat_number_for
+from tests import factories
+from tests.shop.support import NOW, buyer, legal_for
+from workshop.models import WorkstationKind as WK
+
+pytestmark = pytest.mark.django_db
+
+
+def pdf_text(data: bytes) -> str:
+    document = pypdfium2.PdfDocument(data)
+    try:
+        text = "\n".join(page.get_textpage().get_text_range() for page in document)
+    finally:
+        document.close()
+    # The fonts print the narrow no-break space as a no-break space; pdfium reads it back as
+    # a space, and wraps long lines with CR LF.
+    return " ".join(text.replace("\u00a0", " ").split())
+
+
+@pytest.fixture
+def legal(site):
+    siret = legal_for(site).siret
+    return legal_for(
+        site, vat_number=vat_number_for(siret[:9]), payment_days=30, late_penalty_rate="12.50"
+    )
+
+
+def sell(site, crew, on_sale, kind, **buyer_fields):
+    return services.sale_complete(
+        site=site,
+        buyer=buyer(kind, **buyer_fields),
+        items=[on_sale(grade="A", specs={"ram_gb": 8, "storage_gb": 256}), on_sale()],
+        payment_method="transfer",
+        actor=crew.shop,
+        workstation=crew.stations[WK.SHOP],
+        now=NOW,
+    )
+
+
+def test_an_invoice_to_an_association_carries_every_mandatory_mention(site, legal, on_sale, crew):
+    sale = sell(site, crew, on_sale, "association", address="3 place Bellecour\n69002 Lyon")
+    text = pdf_text(invoice_pdf(sale))
+    # Who sells and who buys, number and date.
+    assert "Atelier Solidaire de Lyon (association loi 1901)" in text
+    assert f"SIRET {legal.siret}" in text
+    assert f"N° de TVA intracommunautaire : {legal.vat_number}" in text
+    assert "Les Amis du Numérique" in text and "3 place Bellecour" in text
+    assert "Facture LY-2026-000001" in text and "Date : 02/03/2026" in text
+    # Quantity and unit-price columns, one row per device.
+    assert "Qté" in text and "Prix unitaire" in text and "Montant" in text
+    for line in sale.lines.all():
+        assert line.asset_tag in text
+    assert text.count(" 1 ") >= 2
+    # Due date, penalties and the fixed indemnity: the buyer is a professional.
+    assert "Échéance : 01/04/2026" in text
+    assert "12,50 % par an" in text and "40,00 €" in text and "L. 441-10" in text
+    assert "D. 441-5" in text and "escompte" in text
+    assert "vices cachés" in text and "1641" in text
+    assert "conformité" not in text
+    # The margin scheme, from the site's legal identity.
+    assert " ".join(MARGIN_MENTION.replace("\u202f", " ").split()) in text
+    # The commercial warranty.
+    assert "Garantie commerciale de l’atelier : 12 mois" in text and "02/03/2027" in text
+
+
+def test_an_invoice_to_a_consumer_states_the_legal_guarantee_of_conformity(
+    site, legal, on_sale, crew
+):
+    sale = sell(site, crew, on_sale, "individual")
+    text = pdf_text(invoice_pdf(sale))
+    assert "Garantie légale de conformité : 12 mois" in text
+    assert "L. 217-3" in text and "reconditionné" in text
+    assert "40,00 €" not in text and "pénalités" not in text
+    assert "Garantie commerciale" in text
+
+
+def test_each_device_tracks_its_guarantees(site, legal, on_sale, crew):
+    consumer = sell(site, crew, on_sale, "individual")
+    for line in consumer.lines.all():
+        assert line.legal_guarantee_until == date(2027, 3, 2)
+        assert line.commercial_warranty_until == consumer.warranty_until == date(2027, 3, 2)
+    association = sell(site, crew, on_sale, "association")
+    assert {line.legal_guarantee_until for line in association.lines.all()} == {None}
+    assert association.due_on == date(2026, 4, 1)
+    assert association.buyer_snapshot["professional"] is True
+
+
+def test_a_normal_vat_invoice_shows_unit_prices_without_vat(site, legal, on_sale, crew):
+    legal_for(site, vat_regime="normal")
+    sale = sell(site, crew, on_sale, "public")
+    text = pdf_text(invoice_pdf(sale))
+    assert "Prix unitaire HT" in text and "Montant TTC" in text
+    line = sale.lines.first()
+    assert f"{line.price - line.vat:.2f}".replace(".", ",") in text
+
+
+def test_an_issued_invoice_is_never_changed_a_correction_is_a_credit_note(
+    site, legal, on_sale, crew
+):
+    sale = sell(site, crew, on_sale, "association")
+    printed = invoice_pdf(Sale.objects.get(pk=sale.pk))
+    sale.total = Decimal("1.00")
+    with pytest.raises(InvoiceImmutable):
+        sale.save()
+    with pytest.raises(InvoiceImmutable):
+        sale.save(update_fields=["total"])
+    line = sale.lines.first()
+    line.price = Decimal("1.00")
+    with pytest.raises(InvoiceImmutable):
+        line.save(update_fields=["price"])
+    with pytest.raises(InvoiceImmutable):
+        Sale.objects.get(pk=sale.pk).delete()
+    note = services.sale_return(
+        workstation=factories.bench("shop"),
+        sale=sale,
+        devices=[line.device],
+        reason="Erreur de prix",
+        actor=crew.shop,
+        now=NOW,
+    )
+    assert note.number == "LY-AV-2026-000001"
+    assert SaleLine.objects.get(pk=line.pk).returned is True
+    stored = Sale.objects.get(pk=sale.pk)
+    assert stored.total == Decimal("190.00")
+    assert pdf_text(invoice_pdf(stored)) == pdf_text(printed)
+
+
+def test_the_seller_vat_number_is_checked_against_its_siret(site):
+    legal = SiteLegal.objects.get(site=site)
+    legal.vat_number = "FR00" + legal.siret[:9]
+    with pytest.raises(ValidationError) as error:
+        legal.full_clean()
+    assert "vat_number" in error.value.message_dict
+    legal.vat_number = ""
+    with pytest.raises(ValidationError):
+        legal.full_clean()
+    legal.vat_regime = "exempt"
+    legal.full_clean()
