@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Upper
 from django.db.models.lookups import Exact
 from django.utils import timezone
@@ -15,6 +15,9 @@ from refurb.models import (
     Device,
     DeviceEvent,
     Drive,
+    LicenceKey,
+    SystemImage,
+    SystemInstallation,
     TestResult,
     VerificationSample,
 )
@@ -317,3 +320,73 @@ def drives_by_serial(serial: str | None, *, limit: int = 2) -> list[Drive]:
         return []
     drives = Drive.objects.filter(Exact(Upper("serial_number"), value)).select_related("device")
     return list(drives.order_by("id")[:limit])
+
+
+# --------------------------------------------------------------------------- installed systems
+
+
+def device_installation(device):
+    """The device's latest system installation of its current test cycle, or None (a device
+    back from repair, from a buyer or erased again is installed again)."""
+    return (
+        SystemInstallation.objects.select_related("licence", "operator", "workstation")
+        .filter(device_id=device.pk, cycle=device.test_cycle)
+        .order_by("-id")
+        .first()
+    )
+
+
+def installed_systems(device_ids) -> dict[int, str]:
+    """The system each device has (its latest installation of its current test cycle, first
+    boot passed), by device id: what the shop label, the sale line and the device card say.
+    One query."""
+    latest = {}
+    rows = (
+        SystemInstallation.objects.filter(
+            device_id__in=list(device_ids), cycle=F("device__test_cycle")
+        )
+        .order_by("device_id", "id")
+        .values_list("device_id", "name", "version", "first_boot_passed")
+    )
+    for device_id, name, version, passed in rows:
+        latest[device_id] = f"{name} {version}".strip() if passed else None
+    return {device_id: label for device_id, label in latest.items() if label}
+
+
+def system_images_offered():
+    """The images a bench offers for a new installation, in the manager's order."""
+    return list(SystemImage.objects.filter(is_active=True))
+
+
+@dataclass(frozen=True)
+class LicenceStock:
+    image: object
+    loaded: int
+    used: int
+
+    @property
+    def left(self) -> int:
+        return self.loaded - self.used
+
+
+def licence_stock(*, site) -> list[LicenceStock]:
+    """Per proprietary image, the licences ``site`` loaded, used and has left (counted in the
+    database, one query), every proprietary image listed even with none loaded."""
+    images = SystemImage.objects.filter(licence=SystemImage.Licence.KEY).annotate(
+        loaded=Count("licence_keys", filter=Q(licence_keys__site=site)),
+        used=Count(
+            "licence_keys",
+            filter=Q(licence_keys__site=site, licence_keys__installation__isnull=False),
+        ),
+    )
+    return [LicenceStock(image, image.loaded, image.used) for image in images]
+
+
+def licence_keys_of(*, site, limit: int = 200):
+    """The latest licences of ``site``'s stock with the device that used each (a manager's
+    list: the keys are shown only to managers)."""
+    return list(
+        LicenceKey.objects.filter(site=site)
+        .select_related("image", "installation__device", "loaded_by")
+        .order_by("-id")[:limit]
+    )

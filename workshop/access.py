@@ -48,6 +48,11 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("sale", "read"): frozenset({SHOP, MANAGER}),
     ("printer", "configure"): MANAGERS,
     ("certificate", "issue"): MANAGERS,
+    # Recording the system installed on a device is bench work (refurb.services.
+    # system_install); the licence stock and its keys are a manager's (the keys are secrets).
+    ("installation", "record"): BENCH,
+    ("licence", "load"): MANAGERS,
+    ("licence", "read_key"): MANAGERS,
 }
 
 

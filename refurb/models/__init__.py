@@ -23,3 +23,8 @@ from refurb.models.log import (  # noqa: F401
     EventImmutable,
     StayRollup,
 )
+from refurb.models.software import (  # noqa: F401
+    LicenceKey,
+    SystemImage,
+    SystemInstallation,
+)

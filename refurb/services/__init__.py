@@ -20,6 +20,11 @@ from refurb.services.lifecycle import (  # noqa: F401
     device_transition,
     device_write_off,
 )
+from refurb.services.software import (  # noqa: F401
+    licence_keys_load,
+    system_image_create,
+    system_install,
+)
 from refurb.services.update import device_update, reference_change  # noqa: F401
 from refurb.services.verification import (  # noqa: F401
     verification_draw,

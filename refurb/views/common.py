@@ -61,13 +61,19 @@ def device_moves(request, device) -> list[dict]:
     for target in targets:
         move = table[target]
         blocked = ""
-        if not move.effects:
-            ctx = MoveContext(actor=request.user, workstation=request.workstation, target=target)
-            try:
-                for guard in move.guards:
-                    guard(device, ctx)
-            except DomainError as error:
-                blocked = error.message
+        # With effects (the grade asked for, the price), only the guards that read the device
+        # alone run before the move is asked.
+        checked = [
+            guard
+            for guard in move.guards
+            if not move.effects or getattr(guard, "before_effects", False)
+        ]
+        ctx = MoveContext(actor=request.user, workstation=request.workstation, target=target)
+        try:
+            for guard in checked:
+                guard(device, ctx)
+        except DomainError as error:
+            blocked = error.message
         moves.append(
             {
                 "target": target,
