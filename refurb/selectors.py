@@ -327,13 +327,20 @@ def drives_by_serial(serial: str | None, *, limit: int = 2) -> list[Drive]:
 
 def device_installation(device):
     """The device's latest system installation of its current test cycle, or None (a device
-    back from repair, from a buyer or erased again is installed again)."""
-    return (
+    back from repair, from a buyer or erased again is installed again).
+
+    Read once per device object and cycle (a bench page shows it and its guard reads it)."""
+    cached = device.__dict__.get("_installation")
+    if cached is not None and cached[0] == device.test_cycle:
+        return cached[1]
+    installation = (
         SystemInstallation.objects.select_related("licence", "operator", "workstation")
         .filter(device_id=device.pk, cycle=device.test_cycle)
         .order_by("-id")
         .first()
     )
+    device.__dict__["_installation"] = (device.test_cycle, installation)
+    return installation
 
 
 def installed_systems(device_ids) -> dict[int, str]:

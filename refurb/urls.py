@@ -4,6 +4,7 @@ from django.urls import path
 
 from refurb.api import snapshots
 from refurb.views import certificates as views
+from refurb.views import software
 
 app_name = "refurb"
 urlpatterns = [
@@ -23,6 +24,7 @@ urlpatterns = [
         views.certificate_collection,
         name="certificate-collection",
     ),
+    path("licences/", software.licences, name="licences"),
     path("verify/", views.verify_index, name="verify-index"),
     path("verify/<str:code>", views.verify, name="verify"),
 ]

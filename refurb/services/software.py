@@ -83,9 +83,7 @@ def _check_station(workstation, actor) -> None:
     if workstation is None:
         _refuse(
             "workstation_required",
-            _(
-                "A system is recorded at the test or the grading bench: choose the bench you are at."
-            ),
+            _("A system is recorded at the test or the grading bench: choose your bench."),
             "workstation",
             status=403,
         )
@@ -268,6 +266,7 @@ def system_install(
             now=now,
         )
     _sync(device, locked)
+    device.__dict__.pop("_installation", None)
     return installation
 
 
