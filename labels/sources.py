@@ -29,6 +29,7 @@ from labels.templates import (
     LocationInput,
     ShopInput,
 )
+from refurb.selectors import device_system_label
 from shop.selectors import device_price as shop_device_price
 
 SPEC_KEYS = (
@@ -207,6 +208,7 @@ def shop_input(device, *, base_url: str | None = None) -> ShopInput:
         public_url=public_url(device.asset_tag, base_url=base_url),
         screen_inches=_number(specs.get("screen_inches")),
         battery_health_pct=int(battery) if battery is not None else None,
+        system=device_system_label(device),
     )
 
 

@@ -95,6 +95,7 @@ class ShopInput:
     standard_price: Decimal | int | float | str | None = None
     screen_inches: float | None = None
     battery_health_pct: int | None = None  # laptops only
+    system: str | None = None  # the system installed, e.g. "Linux Mint 22.1"
 
 
 @dataclass(frozen=True)
@@ -183,6 +184,8 @@ def shop_label(data: ShopInput | Mapping[str, Any]) -> Label:
     lines = [TextLine(text) for text in (d.cpu, specs) if text]  # unknown specs: no line
     if extras:
         lines.append(TextLine(" · ".join(extras), Role.SMALL))
+    if d.system:
+        lines.append(TextLine(f"Système{NBSP}: {d.system}", keep=True))
     lines.append(TextLine(f"Grade {d.grade} · Garantie {d.warranty_months}{NBSP}mois", keep=True))
     if d.solidarity_price is not None:
         lines.append(TextLine(f"Prix solidaire {format_euros(d.solidarity_price)}", Role.PRICE))

@@ -360,6 +360,17 @@ def installed_systems(device_ids) -> dict[int, str]:
     return {device_id: label for device_id, label in latest.items() if label}
 
 
+def device_system_label(device) -> str | None:
+    """The system ``device`` has, as the shop label says it ("Linux Mint 22.1"), or None: its
+    latest installation of its current test cycle, if that first boot passed. Reads
+    ``device.installations`` (prefetch it for a batch: ``labels.selectors``)."""
+    current = [i for i in device.installations.all() if i.cycle == device.test_cycle]
+    if not current:
+        return None
+    latest = max(current, key=lambda installation: installation.pk)
+    return latest.label if latest.first_boot_passed else None
+
+
 def system_images_offered():
     """The images a bench offers for a new installation, in the manager's order."""
     return list(SystemImage.objects.filter(is_active=True))

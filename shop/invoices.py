@@ -91,6 +91,10 @@ def _lines(page: _Page, lines, regime: str, amount_of) -> None:
         serial = f" · S/N {line.serial_number}" if line.serial_number else ""
         page.line(f"{line.asset_tag} · {line.description}{serial}{kit}")
         page.right(money(amount_of(line)))
+        if line.system:
+            page.line(
+                _("System installed: %(system)s") % {"system": line.system}, x=26 * mm, size=9
+            )
 
 
 def _totals(page: _Page, total: Decimal, vat: Decimal, regime: str) -> None:

@@ -212,13 +212,6 @@ def system_install(
                 "installed_at",
                 status=400,
             )
-        if installed_at < locked.received_at:
-            _refuse(
-                "invalid",
-                _("The installation date is before the device was received."),
-                "installed_at",
-                status=400,
-            )
         licence = _licence_for(device=locked, image=chosen, key=licence_key)
         person = actor if getattr(actor, "is_authenticated", False) else None
         installation = SystemInstallation(
