@@ -11,7 +11,12 @@ from rest_framework import serializers, viewsets
 from refurb import services
 from refurb.models import Device, SystemImage, SystemInstallation
 from workshop.access import role_allows
-from workshop.api.auth import request_actor, request_roles, request_workstation
+from workshop.api.auth import (
+    WorkstationPrincipal,
+    request_actor,
+    request_roles,
+    request_workstation,
+)
 from workshop.api.base import ApiViewMixin, ReadCreateViewSet, StrictSerializer
 from workshop.roles import BENCH_ROLES
 from workshop.selectors import user_site_ids
@@ -62,7 +67,8 @@ class InstallationSerializer(serializers.ModelSerializer):
             return None
         request = self.context.get("request")
         roles = request_roles(request) if request is not None else frozenset()
-        if role_allows(roles, "licence", "read_key") and request_workstation(request) is None:
+        by_token = isinstance(getattr(request, "user", None), WorkstationPrincipal)
+        if role_allows(roles, "licence", "read_key") and not by_token:
             return obj.licence.key
         return obj.licence.masked
 
