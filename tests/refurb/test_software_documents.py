@@ -121,7 +121,7 @@ def test_only_managers_reach_the_licences_page_and_see_the_keys(client, site, co
     assert reverse("refurb:licences") in home, "a manager reaches the page from the top bar"
     page = client.get(reverse("refurb:licences")).content.decode()
     assert "WIN10-ABCDE-12345" in page
-    assert 'data-left>1<' in page.replace(" ", "")
+    assert "data-left>1<" in page.replace(" ", "")
 
 
 def test_a_manager_loads_keys_from_the_page_and_a_double_submit_loads_them_once(
@@ -163,3 +163,9 @@ def test_a_manager_of_another_site_sees_and_loads_only_their_own_stock(client, s
         {"site": site.pk, "image": windows.pk, "kind": "product_key", "keys": "CCCCC-33333"},
     )
     assert list(LicenceKey.objects.values_list("site__code", flat=True)) == ["SE"]
+
+
+def test_the_public_page_of_a_device_on_sale_names_its_system(client, hostile_on_sale):
+    page = client.get(f"/d/{hostile_on_sale.asset_tag}").content.decode()
+    assert "Mint &lt;b&gt;&amp;amp;&lt;/b&gt; ^XZ~JA_" in page
+    assert "data-system" in page
