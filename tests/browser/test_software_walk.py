@@ -119,6 +119,8 @@ def test_linux_mint_is_recorded_once_and_named_on_the_shop_label_and_the_invoice
     assert laptop.state == State.GRADED
     card = page.inner_text("[data-system-card]")
     assert "Aucun système enregistré" in card
+    assert page.get_attribute("[data-next-step]", "data-next-step") == "system"
+    assert "enregistrer le système installé" in page.inner_text("[data-next-step]")
     walk.check_screen("graded-no-system")
 
     # She ticks Linux Mint and clicks "first boot passed" twice: one installation.
