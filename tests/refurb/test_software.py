@@ -331,3 +331,32 @@ def test_an_installation_is_append_only(tested, crew):
         installation.save()
     with pytest.raises(AppendOnly):
         SystemInstallation.objects.filter(pk=installation.pk).update(first_boot_passed=False)
+
+
+@pytest.fixture
+def admin_client(client, django_user_model):
+    root = django_user_model.objects.create_superuser("root", "root@example.org", "pw-root-123")
+    client.force_login(root)
+    return client
+
+
+def test_the_admin_adds_and_withdraws_an_image_through_the_audited_services(admin_client):
+    from django.urls import reverse
+
+    response = admin_client.post(
+        reverse("admin:refurb_systemimage_add"),
+        {"code": "debian-13", "name": "Debian", "version": "13", "licence": "free", "order": 5,
+         "is_active": "on"},
+    )  # fmt: skip
+    assert response.status_code == 302, response.content
+    image = SystemImage.objects.get(code="debian-13")
+    created = ReferenceChange.objects.get(field="created")
+    assert (created.object_id, created.new["version"]) == (image.pk, "13")
+    url = reverse("admin:refurb_systemimage_change", args=[image.pk])
+    response = admin_client.post(
+        url, {"name": "Debian", "version": "13", "licence": "free", "order": 5}
+    )
+    assert response.status_code == 302, response.content
+    assert not SystemImage.objects.get(pk=image.pk).is_active
+    change = ReferenceChange.objects.get(field="is_active")
+    assert (change.old, change.new) == (True, False)
