@@ -112,7 +112,7 @@ SALE_COLS = [
 ]  # fmt: skip
 SALE_LINE_COLS = [
     "id", "sale_id", "device_id", "kit_id", "position", "asset_tag", "serial_number",
-    "description", "category_code", "price", "vat", "returned",
+    "description", "category_code", "system", "price", "vat", "returned",
 ]  # fmt: skip
 CREDIT_NOTE_COLS = [
     "id", "site_id", "number", "year", "seq", "sale_id", "reason", "total", "vat_total",
