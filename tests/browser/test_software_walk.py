@@ -2,7 +2,7 @@
 (issue 22, part 3), in French, from the screens only.
 
 A bench worker signs in with the badge at "Tri et grade", scans a tested laptop and grades it:
-putting it on sale is held back ("no system installed yet"). She ticks Linux Mint 22.1 and
+putting it on sale is held back ("no system installed yet"). She chooses Linux Mint 22.1 and
 clicks "Installé : premier démarrage réussi" twice: one installation is recorded, and the card
 names it. The shop staff then put it on sale at the counter: the shop label reaches the loopback
 printer, its barcode decodes to the tag and its ZPL text says "Système : Linux Mint 22.1"; the
@@ -123,8 +123,8 @@ def test_linux_mint_is_recorded_once_and_named_on_the_shop_label_and_the_invoice
     assert "enregistrer le système installé" in page.inner_text("[data-next-step]")
     walk.check_screen("graded-no-system")
 
-    # She ticks Linux Mint and clicks "first boot passed" twice: one installation.
-    walk.click("[data-system-card] input[data-image='linuxmint-22']")
+    # She chooses Linux Mint and clicks "first boot passed" twice: one installation.
+    page.select_option("#system-image", "linuxmint-22")
     walk.submit("[data-system-card] button[data-first-boot='passed']")
     installations = SystemInstallation.objects.filter(device=laptop)
     assert installations.count() == 1, "a double click records one installation"
