@@ -29,6 +29,11 @@ Usage:
                    [--nwipe-log PATH] [--fallback-dir DIR]
   atelier_agent.py --offline DIR [--asset-tag TAG]   # only write the file
   atelier_agent.py --upload FILE [FILE ...]          # send files saved earlier
+  atelier_agent.py --install IMAGE --asset-tag TAG --first-boot passed|failed
+                   [--licence-key KEY] [--installed-at ISO] [--note TEXT]
+      # after an imaging script: record the system installed (POST <server>/api/installations/
+      # {"device", "image", "first_boot_passed", "installed_at", "licence_key", "note"}) with
+      # the test or grading bench's token; IMAGE is a code of GET /api/system-images/
 
 Server and token may come from the environment: ATELIER_SERVER, ATELIER_TOKEN.
 --badge CODE (or ATELIER_BADGE) is the badge of the worker signed in at this bench: what the
@@ -431,6 +436,50 @@ def run_upload(args):
     return EXIT_UPLOAD_FAILED if failures else EXIT_OK
 
 
+def installation_url(server):
+    return server.rstrip("/") + "/api/installations/"
+
+
+def run_install(args):
+    """Post the system installed on the device (no hardware is collected)."""
+    if not args.asset_tag or args.first_boot not in ("passed", "failed"):
+        say("ERROR: --install needs --asset-tag TAG and --first-boot passed|failed.")
+        return EXIT_USAGE
+    document = {
+        "device": args.asset_tag,
+        "image": args.install,
+        "first_boot_passed": args.first_boot == "passed",
+    }
+    if args.installed_at:
+        document["installed_at"] = args.installed_at
+    if args.licence_key:
+        document["licence_key"] = args.licence_key
+    if args.note:
+        document["note"] = args.note
+    url = installation_url(args.server)
+    say(f"Sending the installation of {args.install} on {args.asset_tag} to {url} ...")
+    result = post(
+        url,
+        args.token,
+        json.dumps(document).encode("utf-8"),
+        args.timeout,
+        args.retries,
+        args.backoff,
+        badge=getattr(args, "badge", None),
+    )
+    if result.ok:
+        try:
+            system = json.loads(result.body).get("system") or args.install
+        except (ValueError, AttributeError):
+            system = args.install
+        say(f"OK: {system} recorded as installed on {args.asset_tag}.")
+        return EXIT_OK
+    say(f"ERROR: the installation was not accepted: {result.reason}")
+    if result.body:
+        say(f"       server said: {result.body[:500]}")
+    return EXIT_REFUSED if result.status is not None else EXIT_UNREACHABLE
+
+
 def parse_args(argv):
     parser = argparse.ArgumentParser(
         description="Collect this computer's hardware snapshot and send it to Atelier."
@@ -458,6 +507,22 @@ def parse_args(argv):
         dest="fallback_dir",
         default=os.environ.get("ATELIER_FALLBACK_DIR") or os.getcwd(),
     )
+    parser.add_argument(
+        "--install",
+        metavar="IMAGE",
+        default=None,
+        help="record the system IMAGE (its code) as installed on --asset-tag, no snapshot",
+    )
+    parser.add_argument(
+        "--first-boot",
+        dest="first_boot",
+        choices=("passed", "failed"),
+        default=None,
+        help="with --install: whether the first boot check passed",
+    )
+    parser.add_argument("--licence-key", dest="licence_key", default=None)
+    parser.add_argument("--installed-at", dest="installed_at", default=None)
+    parser.add_argument("--note", default=None)
     parser.add_argument("--timeout", type=float, default=20.0)
     parser.add_argument("--retries", type=int, default=3)
     parser.add_argument("--backoff", type=float, default=2.0)
@@ -469,6 +534,11 @@ def main(argv=None):
     if (args.upload or not args.offline) and not args.server:
         say("ERROR: no server. Give --server URL (or set ATELIER_SERVER), or use --offline DIR.")
         return EXIT_USAGE
+    if args.install:
+        if not args.server:
+            say("ERROR: --install sends to a server: give --server URL (or ATELIER_SERVER).")
+            return EXIT_USAGE
+        return run_install(args)
     if args.upload:
         return run_upload(args)
     return run_collect(args)

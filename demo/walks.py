@@ -13,7 +13,8 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from refurb import services as refurb_services
-from refurb.models import ChecklistItem, Drive, Grade, NistMethod
+from refurb.models import ChecklistItem, Drive, Grade, NistMethod, SystemImage
+from refurb.selectors import device_installation
 from refurb.states import State
 from refurb.transitions import path_to, walker_role, walker_station
 from shop.models import Buyer, SaleLine
@@ -142,6 +143,31 @@ def device_pass_checklist(device, crew: Crew, *, now: datetime) -> None:
         )
 
 
+def device_install_system(device, crew: Crew, *, now: datetime, image: str | None = None):
+    """Record the first free image of the list (or ``image``) as installed at the grading
+    bench, first boot passed: what a computer needs before it goes on sale. Nothing when its
+    category needs no system or its current test cycle already has a working one."""
+    if not device.category.needs_system:
+        return None
+    current = device_installation(device)
+    if current is not None and current.first_boot_passed:
+        return current
+    chosen = image or (
+        SystemImage.objects.filter(is_active=True, licence=SystemImage.Licence.FREE)
+        .order_by("order", "id")
+        .values_list("code", flat=True)
+        .first()
+    )
+    return refurb_services.system_install(
+        device=device,
+        image=chosen,
+        first_boot_passed=True,
+        actor=crew.bench,
+        workstation=crew.station(WK.GRADING, device.site),
+        now=now,
+    )
+
+
 def demo_buyer(site, crew: Crew):
     """Return the site's walk-in customer (general public), created on first use."""
 
@@ -221,6 +247,8 @@ def device_advance(
             device_make_safe(device, crew, now=moment)
         elif next_state == State.TESTED:
             device_pass_checklist(device, crew, now=moment)
+        elif next_state == State.GRADED:
+            device_install_system(device, crew, now=moment)
         if next_state == State.RESERVED:
             device_reserve(device, crew, now=moment)
             continue

@@ -29,7 +29,14 @@ from workshop.exceptions import DomainError
 
 @admin.register(Category)
 class CategoryAdmin(ReferenceAdminMixin, admin.ModelAdmin):
-    list_display = ["code", "name", "holds_data", "weee_category", "default_weight_kg"]
+    list_display = [
+        "code",
+        "name",
+        "holds_data",
+        "needs_system",
+        "weee_category",
+        "default_weight_kg",
+    ]
     search_fields = ["code", "name"]
 
     def get_readonly_fields(self, request, obj=None):

@@ -72,7 +72,7 @@ def _devices(template: str) -> QuerySet:
     """Devices with what their labels print (drives and erasures, price for shop labels)."""
     qs = Device.objects.select_related("category", "site", "grade", "price")
     if template == "shop_label":
-        return qs.prefetch_related("drives")
+        return qs.prefetch_related("drives", "installations")
     if template == "erasure_sticker":
         qs = qs.prefetch_related(Prefetch("drives", queryset=_drives()))
     return qs

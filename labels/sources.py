@@ -31,6 +31,7 @@ from labels.templates import (
     ShopInput,
 )
 from refurb.compliance import device_claim
+from refurb.selectors import device_system_label
 from shop.selectors import device_price as shop_device_price
 
 SPEC_KEYS = (
@@ -211,6 +212,7 @@ def shop_input(device, *, base_url: str | None = None, claim: str | None = None)
         screen_inches=_number(specs.get("screen_inches")),
         battery_health_pct=int(battery) if battery is not None else None,
         claim=device_claim(device) if claim is None else claim,
+        system=device_system_label(device),
     )
 
 

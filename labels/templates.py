@@ -98,6 +98,7 @@ class ShopInput:
     # « Reconditionné en France », « Reconditionné » or nothing: the words
     # ``refurb.compliance`` allows for this device (art. R. 122-4 Code de la consommation).
     claim: str = ""
+    system: str | None = None  # the system installed, e.g. "Linux Mint 22.1"
 
 
 @dataclass(frozen=True)
@@ -197,6 +198,8 @@ def shop_label(data: ShopInput | Mapping[str, Any]) -> Label:
         lines.append(TextLine(" · ".join(extras), Role.SMALL))
     if d.claim:
         lines.append(TextLine(d.claim, Role.SMALL, keep=True))
+    if d.system:
+        lines.append(TextLine(f"Système{NBSP}: {d.system}", keep=True))
     lines.append(TextLine(f"Grade {d.grade} · Garantie {d.warranty_months}{NBSP}mois", keep=True))
     if d.solidarity_price is not None:
         lines.append(TextLine(f"Prix solidaire {format_euros(d.solidarity_price)}", Role.PRICE))

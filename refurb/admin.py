@@ -12,15 +12,19 @@ from refurb.models import (
     Drive,
     Erasure,
     Grade,
+    LicenceKey,
     ReferenceChange,
     Repair,
     RepairWork,
     Snapshot,
     StayRollup,
+    SystemImage,
+    SystemInstallation,
     TestResult,
     VerificationSample,
     WriteOff,
 )
+from refurb.services.software import system_image_create
 from refurb.services.update import REFERENCE_FIELDS, reference_change, reference_check
 from workshop.admin import ReadOnlyAdmin
 from workshop.exceptions import DomainError
@@ -239,3 +243,49 @@ class ChainHeadSignatureAdmin(ReadOnlyAdmin):
     search_fields = ["device__asset_tag"]
     list_select_related = ["device"]
     show_full_result_count = False
+
+
+@admin.register(SystemImage)
+class SystemImageAdmin(ReferenceAdminMixin, admin.ModelAdmin):
+    """The configured list of images: added through ``system_image_create`` and changed
+    through ``reference_change`` (each with its audit row), never deleted (installations name
+    them): withdraw one by unticking "active"."""
+
+    list_display = ["code", "name", "version", "licence", "is_active", "order"]
+    list_filter = ["licence", "is_active"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["code"] if obj is not None else []
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        created = system_image_create(
+            code=obj.code,
+            name=obj.name,
+            version=obj.version,
+            licence=obj.licence,
+            order=obj.order,
+            actor=request.user,
+        )
+        obj.pk = created.pk
+        obj.is_active = created.is_active
+        return None
+
+
+@admin.register(LicenceKey)
+class LicenceKeyAdmin(ReadOnlyAdmin):
+    """Loaded by a manager on the "Systems and licences" page (``licence_keys_load``)."""
+
+    list_display = ["image", "site", "kind", "masked", "loaded_at"]
+    list_filter = ["site", "image", "kind"]
+
+
+@admin.register(SystemInstallation)
+class SystemInstallationAdmin(ReadOnlyAdmin):
+    list_display = ["device", "name", "version", "first_boot_passed", "installed_at", "actor_kind"]
+    list_filter = ["first_boot_passed", "image"]
+    search_fields = ["device__asset_tag"]

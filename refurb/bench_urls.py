@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from refurb.views import benches, device, erasure
+from refurb.views import benches, device, erasure, software
 
 urlpatterns = [
     path("device/<str:tag>/", device.device_card, name="device"),
@@ -20,6 +20,7 @@ urlpatterns = [
     path("test/<str:tag>/", benches.test_device, name="test-device"),
     path("test/<str:tag>/check/<int:item_id>/", benches.test_result, name="test-result"),
     path("test/<str:tag>/all-passed/", benches.test_all_passed, name="test-all-passed"),
+    path("device/<str:tag>/system/", software.system_install, name="system-install"),
     path("grading/", benches.grading, name="grading"),
     path("grading/<str:tag>/", benches.grading_device, name="grading-device"),
     path("coach/", benches.coach, name="coach"),

@@ -170,6 +170,17 @@ EVENT_FIELDS: dict[str, dict[str, tuple[type, ...]]] = {
     # name shown in the history) and which event of the chain it signs off.
     "no_storage_signed_off": {"declared_by": (str,), "declaration_seq": (int,)},
     "no_storage_refused": {"declared_by": (str,), "declaration_seq": (int,)},
+    # A system installed (refurb.services.system_install): the record, the image's code and
+    # label, the first boot check, the test cycle and, for a proprietary image, the licence
+    # as everyone may see it (masked: the key itself never enters the history).
+    "system_installed": {
+        "installation": (int,),
+        "image": (str,),
+        "system": (str,),
+        "first_boot_passed": (bool,),
+        "cycle": (int,),
+        "licence": (str,),
+    },
 }
 
 

@@ -321,6 +321,15 @@ def _sale(event, data, labels) -> str:
     return _("Sold on invoice %(invoice)s.") % {"invoice": data.get("invoice") or "?"}
 
 
+def _system_installed(event, data, labels) -> str:
+    text = _("System installed: %(system)s.") % {"system": data.get("system") or "?"}
+    if data.get("licence"):
+        text += " " + _("Licence %(licence)s.") % {"licence": data["licence"]}
+    if data.get("first_boot_passed"):
+        return text + " " + _("First boot check passed.")
+    return text + " " + _("First boot check failed: install it again.")
+
+
 SENTENCES: dict[str, Callable] = {
     "registered": _registered,
     "transition": _transition,
@@ -340,6 +349,7 @@ SENTENCES: dict[str, Callable] = {
     "sale": _sale,
     "part_fitted": _part_fitted,
     "part_removed": _part_removed,
+    "system_installed": _system_installed,
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from refurb.models import Destruction, Drive, Erasure, NistMethod
+from refurb.models import Destruction, Drive, Erasure, LicenceKey, NistMethod, SystemImage
 
 
 class DriveAddForm(forms.Form):
@@ -75,3 +75,44 @@ class TestResultForm(forms.Form):
 
 
 TestResultForm.__test__ = False  # not a pytest test class
+
+
+class SystemInstallForm(forms.Form):
+    """The system installed at the test or grading bench: which image, and the first boot.
+
+    The two submit buttons say whether the first boot check passed; the image list is the
+    active images (``refurb.selectors.system_images_offered``), checked again by the service.
+    """
+
+    image = forms.CharField(
+        label=_("System installed"),
+        max_length=40,
+        error_messages={"required": _("Choose the system installed.")},
+    )
+    first_boot = forms.ChoiceField(
+        label=_("First boot check"),
+        choices=[("passed", _("Passed")), ("failed", _("Failed"))],
+        error_messages={"required": _("Say whether the first boot check passed.")},
+    )
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class LicenceLoadForm(forms.Form):
+    """A manager's batch of licences for one proprietary image: one key per line."""
+
+    image = forms.ModelChoiceField(
+        label=_("System image"),
+        queryset=None,
+        error_messages={"required": _("Choose the proprietary image these licences are for.")},
+    )
+    kind = forms.ChoiceField(label=_("Kind of licence"), choices=LicenceKey.Kind.choices)
+    keys = forms.CharField(
+        label=_("Licence keys, one per line"),
+        widget=forms.Textarea(attrs={"rows": 6, "autocomplete": "off", "spellcheck": "false"}),
+        max_length=20000,
+        error_messages={"required": _("Paste the licence keys, one per line.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["image"].queryset = SystemImage.objects.filter(licence=SystemImage.Licence.KEY)

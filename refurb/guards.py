@@ -8,7 +8,12 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from refurb.selectors import device_checklist, device_data_safety, device_state_before_write_off
+from refurb.selectors import (
+    device_checklist,
+    device_data_safety,
+    device_installation,
+    device_state_before_write_off,
+)
 from workshop.exceptions import DomainError
 
 
@@ -100,3 +105,38 @@ def previous_state(device, ctx) -> None:
             % {"state": before or "?"},
             status=409,
         )
+
+
+def system_installed(device, ctx) -> None:
+    """Require, for a category that needs one (computers), a system installed in the device's
+    current test cycle whose first boot check passed (its latest installation)."""
+    if not device.category.needs_system:
+        return
+    installation = device_installation(device)
+    if installation is None:
+        raise DomainError(
+            "system_missing",
+            _(
+                "No system is installed on %(tag)s yet: record the system installed (test or "
+                "grading bench) before putting it on sale."
+            )
+            % {"tag": device.asset_tag},
+            fields={"system": [_("Record the system installed first.")]},
+            status=409,
+        )
+    if not installation.first_boot_passed:
+        raise DomainError(
+            "first_boot_failed",
+            _(
+                "The first boot of %(system)s failed on %(tag)s: install it again and record "
+                "a first boot that passes before putting it on sale."
+            )
+            % {"system": installation.label, "tag": device.asset_tag},
+            fields={"system": [_("The first boot check did not pass.")]},
+            status=409,
+        )
+
+
+# Reads only the device, never what a move's effects set: the screens may run it before
+# offering a move that has effects (refurb.views.common.device_moves).
+system_installed.before_effects = True

@@ -9,3 +9,7 @@ reference_seed_register(
 reference_seed_register(
     "refurb.migrations.0002_seed_checklists_grades", probe="refurb.Grade", order=20
 )
+# After the categories: the system images, and which categories need one (issue 22).
+reference_seed_register(
+    "refurb.migrations.0017_seed_system_images", probe="refurb.SystemImage", order=15
+)

@@ -12,6 +12,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from refurb.selectors import device_installation
 from refurb.states import State
 from refurb.transitions import moves_from
 from workshop.models import Workstation
@@ -101,6 +102,21 @@ def device_next_step(device, *, open_targets=(), roles=frozenset(), current=None
             "here": False,
             "sign_off": may,
         }
+    if state == State.GRADED and device.category.needs_system:
+        installation = device_installation(device)
+        if installation is None or not installation.first_boot_passed:
+            here = current is not None and current.kind in (WK.TEST, WK.GRADING)
+            return {
+                "text": str(
+                    _(
+                        "Next step: record the system installed and its first boot (test or "
+                        "grading bench), then put it on sale."
+                    )
+                ),
+                "target": "system",
+                "here": here,
+                "continue_at": [],
+            }
     move = moves_from(state).get(target)
     if move is None:
         return {"text": "", "target": None, "here": False}

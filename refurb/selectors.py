@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Upper
 from django.db.models.lookups import Exact
 from django.utils import timezone
@@ -16,6 +16,9 @@ from refurb.models import (
     DeviceEvent,
     Drive,
     Repair,
+    LicenceKey,
+    SystemImage,
+    SystemInstallation,
     TestResult,
     VerificationSample,
 )
@@ -326,4 +329,92 @@ def repairs_open(*, site) -> list[Repair]:
         Repair.objects.filter(status=Repair.Status.OPEN, device__site=site)
         .select_related("device", "device__category", "workstation", "opened_by")
         .order_by("workstation__name", "opened_at", "id")
+    )
+
+
+# --------------------------------------------------------------------------- installed systems
+
+
+def device_installation(device):
+    """The device's latest system installation of its current test cycle, or None (a device
+    back from repair, from a buyer or erased again is installed again).
+
+    Read once per device object and cycle (a bench page shows it and its guard reads it)."""
+    cached = device.__dict__.get("_installation")
+    if cached is not None and cached[0] == device.test_cycle:
+        return cached[1]
+    installation = (
+        SystemInstallation.objects.select_related("licence", "operator", "workstation")
+        .filter(device_id=device.pk, cycle=device.test_cycle)
+        .order_by("-id")
+        .first()
+    )
+    device.__dict__["_installation"] = (device.test_cycle, installation)
+    return installation
+
+
+def installed_systems(device_ids) -> dict[int, str]:
+    """The system each device has (its latest installation of its current test cycle, first
+    boot passed), by device id: what the shop label, the sale line and the device card say.
+    One query."""
+    latest = {}
+    rows = (
+        SystemInstallation.objects.filter(
+            device_id__in=list(device_ids), cycle=F("device__test_cycle")
+        )
+        .order_by("device_id", "id")
+        .values_list("device_id", "name", "version", "first_boot_passed")
+    )
+    for device_id, name, version, passed in rows:
+        latest[device_id] = f"{name} {version}".strip() if passed else None
+    return {device_id: label for device_id, label in latest.items() if label}
+
+
+def device_system_label(device) -> str | None:
+    """The system ``device`` has, as the shop label says it ("Linux Mint 22.1"), or None: its
+    latest installation of its current test cycle, if that first boot passed. Reads
+    ``device.installations`` (prefetch it for a batch: ``labels.selectors``)."""
+    current = [i for i in device.installations.all() if i.cycle == device.test_cycle]
+    if not current:
+        return None
+    latest = max(current, key=lambda installation: installation.pk)
+    return latest.label if latest.first_boot_passed else None
+
+
+def system_images_offered():
+    """The images a bench offers for a new installation, in the manager's order."""
+    return list(SystemImage.objects.filter(is_active=True))
+
+
+@dataclass(frozen=True)
+class LicenceStock:
+    image: object
+    loaded: int
+    used: int
+
+    @property
+    def left(self) -> int:
+        return self.loaded - self.used
+
+
+def licence_stock(*, site) -> list[LicenceStock]:
+    """Per proprietary image, the licences ``site`` loaded, used and has left (counted in the
+    database, one query), every proprietary image listed even with none loaded."""
+    images = SystemImage.objects.filter(licence=SystemImage.Licence.KEY).annotate(
+        loaded=Count("licence_keys", filter=Q(licence_keys__site=site)),
+        used=Count(
+            "licence_keys",
+            filter=Q(licence_keys__site=site, licence_keys__installation__isnull=False),
+        ),
+    )
+    return [LicenceStock(image, image.loaded, image.used) for image in images]
+
+
+def licence_keys_of(*, site, limit: int = 200):
+    """The latest licences of ``site``'s stock with the device that used each (a manager's
+    list: the keys are shown only to managers)."""
+    return list(
+        LicenceKey.objects.filter(site=site)
+        .select_related("image", "installation__device", "loaded_by")
+        .order_by("-id")[:limit]
     )

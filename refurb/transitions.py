@@ -148,7 +148,7 @@ MOVES: tuple[Move, ...] = (
         State.GRADED,
         State.ON_SALE,
         SELLERS,
-        (guards.grade_set,),
+        (guards.grade_set, guards.system_installed),
         stations=frozenset({WK.GRADING, WK.SHOP}),
     ),
     Move(

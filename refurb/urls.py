@@ -5,6 +5,7 @@ from django.urls import path
 from refurb.api import snapshots
 from refurb.views import certificates as views
 from refurb.views import evidence
+from refurb.views import software
 
 app_name = "refurb"
 urlpatterns = [
@@ -26,6 +27,7 @@ urlpatterns = [
     ),
     path("devices/<str:tag>/evidence/", evidence.device_evidence, name="evidence"),
     path("devices/<str:tag>/evidence.pdf", evidence.device_evidence_pdf, name="evidence-pdf"),
+    path("licences/", software.licences, name="licences"),
     path("verify/", views.verify_index, name="verify-index"),
     path("verify/<str:code>", views.verify, name="verify"),
 ]

@@ -121,6 +121,10 @@ def _lines(page: _Page, lines, regime: str, amount_of) -> None:
         page.at(QTY_X, "1")
         page.at(UNIT_X, money(amount - line_vat(amount, regime)))
         page.right(money(amount))
+        if line.system:
+            page.line(
+                _("System installed: %(system)s") % {"system": line.system}, x=26 * mm, size=9
+            )
 
 
 def _totals(page: _Page, total: Decimal, vat: Decimal, regime: str) -> None:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from inventory.scan import scan_resolve
+from refurb.selectors import installed_systems
 from refurb.transitions import SELLERS
 from shop import services
 from shop.invoices import credit_note_pdf, invoice_pdf
@@ -54,7 +55,12 @@ def public_device(request, tag: str):
     page = device_public(tag.upper())
     if page is None:
         raise Http404
-    return render(request, "shop/public_device.html", {"page": page, "device": page.device})
+    system = installed_systems([page.device.pk]).get(page.device.pk) if page.available else None
+    return render(
+        request,
+        "shop/public_device.html",
+        {"page": page, "device": page.device, "system": system},
+    )
 
 
 def _pk(value) -> int | None:

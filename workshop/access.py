@@ -96,6 +96,11 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     # Compliance records (refurb.compliance, inventory.waste, reports.audit_export): the
     # refurbishing evidence of a device, the waste register and the audit archive.
     ("compliance", "read"): MANAGERS,
+    # Recording the system installed on a device is bench work (refurb.services.
+    # system_install); the licence stock and its keys are a manager's (the keys are secrets).
+    ("installation", "record"): BENCH,
+    ("licence", "load"): MANAGERS,
+    ("licence", "read_key"): MANAGERS,
 }
 
 

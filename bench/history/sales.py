@@ -86,7 +86,7 @@ class ShopHistory:
         chunk.sale_lines.append(
             [
                 line_id, sale_id, device_id, None, 1, tag, serial, f"{make} {model}".strip(),
-                category.code, amount, Decimal("0.00"), legal, warranty, False,
+                category.code, "", amount, Decimal("0.00"), legal, warranty, False,
             ]
         )  # fmt: skip
         self._last_sale = (sale_id, number, line_id, amount)

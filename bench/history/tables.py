@@ -112,7 +112,7 @@ SALE_COLS = [
 ]  # fmt: skip
 SALE_LINE_COLS = [
     "id", "sale_id", "device_id", "kit_id", "position", "asset_tag", "serial_number",
-    "description", "category_code", "price", "vat", "legal_guarantee_until",
+    "description", "category_code", "system", "price", "vat", "legal_guarantee_until",
     "commercial_warranty_until", "returned",
 ]  # fmt: skip
 CREDIT_NOTE_COLS = [

@@ -23,3 +23,8 @@ from refurb.models.log import (  # noqa: F401
     StayRollup,
 )
 from refurb.models.repair import Repair, RepairWork  # noqa: F401
+from refurb.models.software import (  # noqa: F401
+    LicenceKey,
+    SystemImage,
+    SystemInstallation,
+)

@@ -41,6 +41,15 @@ class Category(models.Model):
         blank=True,
         validators=[MinValueValidator(ZERO_KG)],
     )
+    needs_system = models.BooleanField(
+        _("needs an installed system"),
+        default=False,
+        db_default=False,
+        help_text=_(
+            "Devices of this category go on sale only with a system installed whose first "
+            "boot check passed."
+        ),
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:

@@ -44,6 +44,7 @@ class DeviceEvent(AppendOnlyModel):
         PRINTED = "printed", _("Label printed")
         PRICE = "price", _("Price set")
         SALE = "sale", _("Sold")
+        SYSTEM_INSTALLED = "system_installed", _("System installed")
 
     class ActorKind(models.TextChoices):
         """Who made the change: a person (``actor``), the agent of a workstation signed in by

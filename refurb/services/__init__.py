@@ -28,6 +28,11 @@ from refurb.services.repairs import (  # noqa: F401
     repair_set_barrier,
     repair_work_add,
 )
+from refurb.services.software import (  # noqa: F401
+    licence_keys_load,
+    system_image_create,
+    system_install,
+)
 from refurb.services.update import device_update, reference_change  # noqa: F401
 from refurb.services.verification import (  # noqa: F401
     verification_draw,

@@ -27,6 +27,7 @@ from refurb.models import (
     DeviceEvent,
     Grade,
     ReferenceChange,
+    SystemImage,
 )
 from refurb.selectors import device_data_safety
 from refurb.services.lifecycle import _lock, _sync
@@ -192,9 +193,10 @@ def device_update(
 
 # The reference fields the rules read, by model, and only through ``reference_change``.
 REFERENCE_FIELDS: dict[type, tuple[str, ...]] = {
-    Category: ("holds_data",),
+    Category: ("holds_data", "needs_system"),
     ChecklistItem: ("mandatory", "is_active"),
     Grade: ("name", "criteria", "order"),
+    SystemImage: ("name", "version", "licence", "is_active", "order"),
 }
 
 

@@ -17,6 +17,7 @@ from refurb.models import ChecklistItem, Grade
 from refurb.selectors import device_checklist
 from refurb.states import State
 from refurb.views.common import device_context, device_get
+from refurb.views.software import system_context
 from workshop import selectors
 from workshop.exceptions import DomainError
 from workshop.forms import form_errors
@@ -57,6 +58,7 @@ def test_device(request, tag):
             "mandatory_failed": failed,
             "untested": sum(1 for line in lines if line.result is None),
             "mandatory_untested": sum(1 for line in mandatory if line.result is None),
+            **system_context(device),
         }
     )
     return render_bench(request, "refurb/bench/test.html", context)
@@ -142,6 +144,7 @@ def grading_device(request, tag):
             "can_sell": State.ON_SALE in targets,
             # The grade cards above make the move to `graded`; the generic list skips it.
             "open_moves": [m for m in context["open_moves"] if m["target"] != State.GRADED],
+            **system_context(device),
         }
     )
     return render_bench(request, "refurb/bench/grading.html", context)

@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 
 from refurb.models import ChecklistItem, Device, Grade
 from refurb.nextstep import device_next_step
-from refurb.selectors import device_data_safety, device_timeline
+from refurb.selectors import device_data_safety, device_installation, device_timeline
 from refurb.states import State
 from refurb.transitions import MoveContext, allowed_targets, moves_from
-from workshop.access import site_allowed
+from workshop.access import role_allows, site_allowed
 from workshop.exceptions import DomainError
 from workshop.roles import user_roles
 from workshop.views.common import bench_device_url
@@ -61,13 +61,19 @@ def device_moves(request, device) -> list[dict]:
     for target in targets:
         move = table[target]
         blocked = ""
-        if not move.effects:
-            ctx = MoveContext(actor=request.user, workstation=request.workstation, target=target)
-            try:
-                for guard in move.guards:
-                    guard(device, ctx)
-            except DomainError as error:
-                blocked = error.message
+        # With effects (the grade asked for, the price), only the guards that read the device
+        # alone run before the move is asked.
+        checked = [
+            guard
+            for guard in move.guards
+            if not move.effects or getattr(guard, "before_effects", False)
+        ]
+        ctx = MoveContext(actor=request.user, workstation=request.workstation, target=target)
+        try:
+            for guard in checked:
+                guard(device, ctx)
+        except DomainError as error:
+            blocked = error.message
         moves.append(
             {
                 "target": target,
@@ -112,6 +118,8 @@ def device_context(request, device, *, timeline: bool = True) -> dict:
         "open_moves": [move for move in moves if not move["blocked"]],
         "blocked_moves": [move for move in moves if move["blocked"]],
         "device_url": bench_device_url(request.workstation, device),
+        "installation": device_installation(device),
+        "may_read_keys": role_allows(user_roles(request.user), "licence", "read_key"),
     }
     if timeline:
         context["timeline"] = list(device_timeline(device))

@@ -139,6 +139,8 @@ class SaleLine(IssuedDocument):
     serial_number = models.CharField(max_length=80, blank=True)
     description = models.CharField(max_length=200)
     category_code = models.CharField(max_length=32)
+    # The system installed when it was sold ("Linux Mint 22.1"), as the invoice says it.
+    system = models.CharField(_("system installed"), max_length=130, blank=True, default="")
     price = money_field(_("price"))
     vat = money_field(_("VAT"))
     returned = models.BooleanField(default=False)
@@ -175,6 +177,7 @@ class PartSaleLine(IssuedDocument):
 
     kit_id = None  # read like a device line by the invoice
     serial_number = ""
+    system = ""
 
     class Meta:
         ordering = ["position"]

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from inventory.models import Part, PartMovement
 from refurb.models import Device
 from refurb.proofs import proof_issue
+from refurb.selectors import installed_systems
 from refurb.services import device_transition
 from refurb.states import State
 from shop.models import (
@@ -350,6 +351,7 @@ def sale_complete(
             actor=actor if getattr(actor, "is_authenticated", False) else None,
             workstation=workstation,
         )
+        systems = installed_systems([device.pk for device, _kit, _price in planned])
         lines = []
         for position, (device, kit, price) in enumerate(planned, start=1):
             lines.append(
@@ -363,6 +365,7 @@ def sale_complete(
                     description=" ".join(p for p in (device.make, device.model) if p)
                     or device.category.name,
                     category_code=device.category.code,
+                    system=systems.get(device.pk, ""),
                     price=price,
                     vat=line_vat(price, legal.vat_regime),
                     legal_guarantee_until=legal_until,

@@ -31,6 +31,7 @@ from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
 from demo.walks import (
+    device_install_system,
     device_make_safe,
     device_pass_checklist,
     device_reserve,
@@ -292,6 +293,8 @@ class Workshop:
             device_make_safe(device, crew, now=timezone.now())
         if move.target == State.TESTED:
             device_pass_checklist(device, crew, now=timezone.now())
+        if move.target == State.ON_SALE and move.source == State.GRADED:
+            device_install_system(device, crew, now=timezone.now())
         if move.service == "sale":
             device_sell(device, crew, now=timezone.now())
         elif move.service == "return":

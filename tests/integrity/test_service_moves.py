@@ -14,7 +14,13 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
-from demo.walks import demo_buyer, device_advance, device_pass_checklist, device_sell
+from demo.walks import (
+    demo_buyer,
+    device_advance,
+    device_install_system,
+    device_pass_checklist,
+    device_sell,
+)
 from refurb.models import Device, DeviceEvent
 from refurb.proofs import proof_issue
 from refurb.services import device_transition
@@ -37,6 +43,8 @@ def _back_on_sale(device, crew):
         (State.GRADED, crew.bench, "grading", {"grade": "B"}),
         (State.ON_SALE, crew.shop, "shop", None),
     ):
+        if target == State.ON_SALE:  # back from a buyer: its system is installed again
+            device_install_system(device, crew, now=device.state_changed_at + timedelta(hours=2))
         device_transition(
             device=device,
             to=target,

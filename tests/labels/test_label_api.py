@@ -258,9 +258,9 @@ def test_shop_labels_of_a_site_cost_the_same_queries_for_1_and_4_devices_on_sale
 ):
     for _ in range(count):
         on_sale_device(site)
-    # roles, the site, its devices on sale with their prices, their drives; then the words
-    # each label may print, for all of them at once (refurb.compliance: 6)
-    with django_assert_num_queries(10):
+    # roles, the site, its devices on sale with their prices, their drives, their systems; then
+    # the words each label may print, for all of them at once (refurb.compliance: 6)
+    with django_assert_num_queries(11):
         response = api.get(_url("shop_label", site.code, "pdf", stock="avery-l7160"))
     assert response.status_code == 200
     assert len(decode(pdf_pages(response.content, 203)[0])) == 2 * count  # barcode + QR each

@@ -89,6 +89,13 @@ ROWS = {
         {},
         {COACH, MANAGER, NETWORK},
     ),
+    "record the system installed": (
+        ("installation", "record"),
+        "post",
+        "/api/installations/",
+        {"device": "{tested}", "image": "linuxmint-22", "first_boot_passed": True},
+        {BENCH, COACH, MANAGER, NETWORK},
+    ),
     "move a device to a shelf": (
         ("device", "move"),
         "post",
@@ -97,6 +104,8 @@ ROWS = {
         {BENCH, COACH, SHOP, MANAGER, NETWORK, WS_ERASE, WS_SHOP},
     ),
 }
+# The bench a browser session is set to for a row made from a workstation (other than a move).
+BENCH_KINDS = {"/api/installations/": WK.TEST}
 CASES = [
     pytest.param(row, principal, where, id=f"{row}-{principal}-{where}")
     for row in ROWS
@@ -139,6 +148,8 @@ def world_at(site, make_user) -> dict:
     declared = factories.make_device(site=site, actor=crew.bench)
     refurb_services.device_confirm_no_storage(device=declared, actor=crew.bench)
     bare = factories.make_device(site=site, actor=crew.bench)
+    tested = factories.make_device(site=site, actor=crew.bench)
+    device_advance(tested, "tested", crew)
     buyer_create(kind=Buyer.Kind.PUBLIC, name=f"Comptoir {site.code}", actor=crew.shop, site=site)
     shelf = inventory_services.location_create(site=site, name=f"Étagère {site.code}")
     return {
@@ -149,6 +160,7 @@ def world_at(site, make_user) -> dict:
         "on_sale": on_sale.asset_tag,
         "declared": declared.asset_tag,
         "bare": bare.asset_tag,
+        "tested": tested.asset_tag,
         "shelf": shelf.tag,
     }
 
@@ -195,17 +207,19 @@ def test_each_principal_acts_at_its_own_site_only(row, principal, where, worlds,
     assert resource in MATRIX
     world = worlds[where]
     client = client_for(principal)
-    if "/transitions/" in path and principal not in (WS_ERASE, WS_SHOP):
+    bench_kind = BENCH_KINDS.get(path, WK.ERASURE if "/transitions/" in path else None)
+    if bench_kind is not None and principal not in (WS_ERASE, WS_SHOP):
         # Every move is made from a workstation (issue 15): a browser session's bench is the one
         # chosen on the screens; the network manager works at the bench of the device's site.
         from refurb.models import Device
         from workshop.models import Site
 
         lyon = Site.objects.get(code="LY")
-        device = Device.objects.get(asset_tag=world[path.split("{")[1].split("}")[0]])
+        named = path if "{" in path else body["device"]
+        device = Device.objects.get(asset_tag=world[named.split("{")[1].split("}")[0]])
         bench = factories.WorkstationFactory(
             site=device.site if principal == NETWORK else lyon,
-            kind=WK.ERASURE,
+            kind=bench_kind,
             name=f"Effacement {principal}",
         )
         client.post(reverse("bench:workstation"), {"workstation": bench.pk}, format="multipart")

@@ -64,8 +64,8 @@ def test_intake_device_page_queries_are_constant(
     device = many_devices(site, bench_worker, n)[0]
     client = at_bench(bench_worker, WK.INTAKE)
     with django_assert_num_queries(
-        12
-    ):  # +1 site boundary, +1 the site's workstations named by the next step
+        13
+    ):  # +1 site boundary, +1 the site's workstations named by the next step, +1 its system
         assert (
             client.get(reverse("bench:intake-device", args=[device.asset_tag])).status_code == 200
         )
@@ -79,9 +79,9 @@ def test_erasure_page_queries_are_constant(
         refurb_services.drive_add(device=laptop, actor=bench_worker)
     client = at_bench(bench_worker, WK.ERASURE)
     with django_assert_num_queries(
-        11
+        12
     ):  # +1 site boundary, +1 the site's workstations named by the next step, +1 the site's
-        # drives drawn for an independent check (R2v3 sampling)
+        # drives drawn for an independent check (R2v3 sampling), +1 its system
         assert (
             client.get(reverse("bench:erasure-device", args=[laptop.asset_tag])).status_code == 200
         )
@@ -95,8 +95,9 @@ def test_test_page_queries_are_constant(
     record_tests(laptop, bench_worker, n)
     client = at_bench(bench_worker, WK.TEST)
     with django_assert_num_queries(
-        14
-    ):  # +1 site boundary, +1 the site's workstations named by the next step
+        16
+    ):  # +1 site boundary, +1 the site's workstations named by the next step, +2 its system
+        # and the images offered
         assert client.get(reverse("bench:test-device", args=[laptop.asset_tag])).status_code == 200
 
 
@@ -108,8 +109,9 @@ def test_grading_page_queries_are_constant(
     record_tests(laptop, bench_worker, n)
     client = at_bench(bench_worker, WK.GRADING)
     with django_assert_num_queries(
-        12
-    ):  # +1 site boundary, +1 the site's workstations named by the next step
+        14
+    ):  # +1 site boundary, +1 the site's workstations named by the next step, +2 its system
+        # and the images offered
         assert (
             client.get(reverse("bench:grading-device", args=[laptop.asset_tag])).status_code == 200
         )
@@ -124,8 +126,8 @@ def test_device_card_queries_are_constant(
         refurb_services.drive_add(device=laptop, actor=bench_worker)
     client = at_bench(bench_worker, WK.STOCK)
     with django_assert_num_queries(
-        10
-    ):  # +1 site boundary, +1 the site's workstations named by the next step
+        11
+    ):  # +1 site boundary, +1 the site's workstations named by the next step, +1 its system
         assert client.get(reverse("bench:device", args=[laptop.asset_tag])).status_code == 200
 
 

@@ -245,6 +245,7 @@ class Command(BaseCommand):
             count = self.load_site(site, crew, donors, locations, rng, now)
             if index == 0:
                 self.load_shop(site, crew, now)
+                self.load_licences(site, users["nadia"], now)
             self.stdout.write(f"[{index + 1}/{len(SITES)}] {name}: {count} devices")
 
     def ensure_waste_partners(self) -> None:
@@ -397,6 +398,24 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Shop: buyers {association.name}, {person.name}; kit {kit.tag}; invoice {sale.number}"
         )
+
+    def load_licences(self, site, manager, now) -> None:
+        """A proprietary image beside the free ones, with five (made-up) refurbisher licences
+        in Lyon's stock: the managers' "Systems and licences" page has something to count."""
+        image = refurb_services.system_image_create(
+            code="windows-10-pro",
+            name="Windows 10 Professionnel",
+            version="22H2",
+            licence="key",
+            order=10,
+            actor=manager,
+            now=now,
+        )
+        keys = [f"DEMO{n}-7QK2X-RBM4T-W9JHD-{n}{n}{n}{n}C" for n in range(1, 6)]
+        refurb_services.licence_keys_load(
+            site=site, image=image, keys=keys, kind="refurbisher", actor=manager, now=now
+        )
+        self.stdout.write(f"Licences: {len(keys)} {image.label} in the stock of {site.name}")
 
     def print_logins(self) -> None:
         self.stdout.write("")
