@@ -4,8 +4,7 @@ from django.urls import path
 
 from refurb.api import snapshots
 from refurb.views import certificates as views
-from refurb.views import evidence
-from refurb.views import software
+from refurb.views import evidence, software
 
 app_name = "refurb"
 urlpatterns = [

@@ -7,7 +7,9 @@ from workshop import services
 from workshop.admin_site import is_manager
 from workshop.exceptions import DomainError
 from workshop.models import (
+    Heartbeat,
     IdempotencyKey,
+    Job,
     Site,
     TagSequence,
     UserToken,
@@ -272,3 +274,20 @@ def _axes_admin_with_declared_permissions() -> None:
 
 
 _axes_admin_with_declared_permissions()
+
+
+@admin.register(Job)
+class JobAdmin(SiteScopedAdminMixin, ReadOnlyAdmin):
+    """Jobs are written by ``workshop.jobs`` and retried from the jobs page (/jobs/): read here
+    only, a site's jobs for its managers (the scheduled ones, of no site, for the network's)."""
+
+    list_display = ("id", "kind", "status", "site", "done", "total", "attempts", "created_at")
+    list_filter = ("status", "kind")
+    list_select_related = ("site",)
+
+
+@admin.register(Heartbeat)
+class HeartbeatAdmin(ReadOnlyAdmin):
+    """When the worker and the scheduler were last seen (what ``/health/`` reports)."""
+
+    list_display = ("name", "seen_at", "detail")

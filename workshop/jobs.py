@@ -36,7 +36,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from huey import MemoryHuey, RedisHuey, SqliteHuey, crontab
+from huey import Huey, MemoryHuey, RedisHuey, crontab
+from huey.storage import SqliteStorage
 
 from workshop.exceptions import DomainError
 
@@ -102,13 +103,42 @@ def job_kinds() -> dict[str, JobKind]:
 # --- The queue ----------------------------------------------------------------------------
 
 
+class LazySqliteStorage(SqliteStorage):
+    """huey's SQLite storage, opened and created at its first use rather than at import.
+
+    Every process imports the queue (a ``manage.py backup``, a check, the web server): on a
+    full disk or a read-only ``var/`` it must still start and say what is wrong, not die at
+    import on the queue file's ``journal_mode`` pragma."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["create_tables"] = False
+        super().__init__(*args, **kwargs)
+        self._schema_ready = False
+
+    def db(self, commit=False, close=False):
+        if not self._schema_ready:
+            self._schema_ready = True
+            try:
+                self.initialize_schema()
+            except Exception:
+                self._schema_ready = False
+                raise
+        return super().db(commit=commit, close=close)
+
+
 def queue_build(engine: str, *, redis_url: str = "", sqlite_path: str = ""):
     """A huey instance for ``engine`` (results are not kept: the Job row holds them)."""
     if engine == "redis":
         return RedisHuey("atelier-jobs", url=redis_url, results=False, utc=True)
     if engine == "immediate":
         return MemoryHuey("atelier-jobs", immediate=True, results=False, utc=True)
-    return SqliteHuey("atelier-jobs", filename=sqlite_path, results=False, utc=True)
+    return Huey(
+        "atelier-jobs",
+        storage_class=LazySqliteStorage,
+        filename=sqlite_path,
+        results=False,
+        utc=True,
+    )
 
 
 queue = queue_build(

@@ -254,6 +254,13 @@ class DeviceMaker:
                         crew[roles.COACH],
                         moment,
                         moment,
+                        [],
+                        "Carte mère HS",
+                        Repair.Outcome.HARVEST
+                        if next_state == State.HARVESTED
+                        else Repair.Outcome.RECYCLE,
+                        Repair.Barrier.PARTS_UNAVAILABLE,
+                        station,
                     )
                 )
                 event(

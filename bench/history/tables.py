@@ -89,6 +89,11 @@ REPAIR_COLS = [
     "opened_by_id",
     "opened_at",
     "closed_at",
+    "failed_checks",
+    "diagnosis",
+    "outcome",
+    "barrier",
+    "workstation_id",
 ]
 EVENT_COLS = [
     "device_id",

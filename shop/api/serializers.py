@@ -17,6 +17,7 @@ from shop.models import (
     SaleLine,
     SpecTier,
 )
+from workshop import tags
 from workshop.api.base import StrictSerializer
 from workshop.models import Site
 
@@ -318,6 +319,4 @@ class ReturnCreateSerializer(StrictSerializer):
 
 
 def device_by_tag(code: str) -> Device | None:
-    from workshop import tags
-
     return Device.objects.filter(asset_tag=tags.normalize(code)).first()

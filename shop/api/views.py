@@ -33,6 +33,7 @@ from shop.models import (
     Sale,
 )
 from shop.selectors import buyer_tier, site_legal
+from workshop import tags
 from workshop.api.auth import request_actor, request_roles, request_workstation
 from workshop.api.base import (
     ApiViewMixin,
@@ -208,8 +209,6 @@ class KitViewSet(_ShopViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin)
         return site_scope(_kits().order_by("-id"), self.request)
 
     def get_object(self):
-        from workshop import tags
-
         self.kwargs["tag"] = tags.normalize(self.kwargs["tag"])
         return super().get_object()
 
@@ -370,7 +369,6 @@ class SaleViewSet(_ShopViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin
         body.is_valid(raise_exception=True)
         access_guard(request, "sale", "return", sale.site_id)
         lines = {line.asset_tag: line for line in sale.lines.select_related("device")}
-        from workshop import tags
 
         wanted = [tags.normalize(code) for code in body.validated_data["devices"]]
         unknown = [code for code in wanted if code not in lines]
