@@ -33,6 +33,8 @@ class BenchEnv:
     shop_user: object = None
     shop_station: object = None
     api_token: str = ""
+    # Sample tags of the API token's site: what is read at a device's own site only (a timeline).
+    site_tags: list[str] = field(default_factory=list)
     notes: dict = field(default_factory=dict)
 
 

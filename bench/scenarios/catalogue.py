@@ -56,7 +56,7 @@ SCENARIOS: list[Scenario] = [
              needs="/api/devices/{tag}/"),
     Scenario("api_device_timeline", "detail", "GET /api/devices/{tag}/timeline/",
              api_scenario(
-                 lambda env, i: f"/api/devices/{env.tags[i % len(env.tags)]}/timeline/"),
+                 lambda env, i: f"/api/devices/{env.site_tags[i % len(env.site_tags)]}/timeline/"),
              30, needs="/api/devices/{tag}/timeline/"),
     Scenario("api_device_transition", "transition", "POST /api/devices/{tag}/transitions/",
              api_scenario(api_transition_path, "post", api_transition_body, (409,)), 25,

@@ -44,6 +44,14 @@ def make_env(*, samples: int, seed: int = 7) -> BenchEnv:
     sale = list(on_sale.filter(pk__gte=rng.randint(first, last)).order_by("pk")[:128]) or list(
         on_sale.order_by("pk")[:128]
     )
+    # A device's timeline is read at its site only (workshop/access.py): the token's site.
+    site_tags = list(
+        Device.objects.filter(pk__gte=rng.randint(first, last), **at_site)
+        .order_by("pk")
+        .values_list("asset_tag", flat=True)[:wanted]
+    ) or list(
+        Device.objects.filter(**at_site).order_by("pk").values_list("asset_tag", flat=True)[:wanted]
+    )
     shop_user = User.objects.filter(
         groups__name="shop",
         **({"worker_profile__site_id": shop_station.site_id} if shop_station else {}),
@@ -84,4 +92,5 @@ def make_env(*, samples: int, seed: int = 7) -> BenchEnv:
         shop_user=shop_user,
         shop_station=shop_station,
         api_token=api_token,
+        site_tags=site_tags or [r[1] for r in rows],
     )

@@ -353,7 +353,8 @@ def test_a_sale_completed_through_the_api_costs_a_pinned_number_of_queries(
 ):
     device, who = on_sale(), buyer("association")
     seller.get("/api/sales/")
-    with django_assert_num_queries(37):
+    # 37 when the API landed; 38 with the parts a sale may carry (shop.services.sales).
+    with django_assert_num_queries(38):
         response = seller.post(
             "/api/sales/",
             {"buyer": who.pk, "items": [device.asset_tag], "payment_method": "card"},
