@@ -24,9 +24,13 @@ from workshop.selectors import user_site_ids
 
 class PartSerializer(serializers.ModelSerializer):
     origin = serializers.CharField(source="origin.asset_tag", read_only=True)
-    fitted_in = serializers.CharField(source="fitted_in.asset_tag", read_only=True, default=None)
-    location = serializers.CharField(source="location.tag", read_only=True, default=None)
-    drive = serializers.CharField(source="drive.tag", read_only=True, default=None)
+    fitted_in = serializers.CharField(
+        source="fitted_in.asset_tag", read_only=True, default=None, allow_null=True
+    )
+    location = serializers.CharField(
+        source="location.tag", read_only=True, default=None, allow_null=True
+    )
+    drive = serializers.CharField(source="drive.tag", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Part
@@ -47,8 +51,17 @@ class PartSerializer(serializers.ModelSerializer):
 
 
 class RepairSerializer(serializers.ModelSerializer):
+    # Blank until the ticket is closed (or the device found unrepairable): "" is a value.
+    outcome = serializers.ChoiceField(
+        choices=Repair.Outcome.choices, allow_blank=True, read_only=True
+    )
+    barrier = serializers.ChoiceField(
+        choices=Repair.Barrier.choices, allow_blank=True, read_only=True
+    )
     device = serializers.CharField(source="device.asset_tag", read_only=True)
-    workstation = serializers.CharField(source="workstation.name", read_only=True, default=None)
+    workstation = serializers.CharField(
+        source="workstation.name", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = Repair
