@@ -16,7 +16,7 @@ from shop.models.common import (  # noqa: F401
     vat_number_for,
 )
 from shop.models.kits import Kit, KitItem, Reservation  # noqa: F401
-from shop.models.orders import Order, OrderEvent, OrderLine  # noqa: F401
+from shop.models.orders import Order, OrderEvent, OrderEventImmutable, OrderLine  # noqa: F401
 from shop.models.pricing import DevicePrice, PriceRule, QuotaRule, SpecTier  # noqa: F401
 from shop.models.sales import (  # noqa: F401
     CreditNote,

@@ -49,11 +49,11 @@ def hold_minutes() -> int:
     return int(getattr(settings, "ATELIER_BASKET_HOLD_MINUTES", 30))
 
 
-def order_event(order: Order, code: str, *, actor=None, now=None, **payload) -> OrderEvent:
+def order_event(order: Order, event_code: str, *, actor=None, now=None, **payload) -> OrderEvent:
     """Append one step to an order's history (inside the caller's transaction)."""
     return OrderEvent.objects.create(
         order=order,
-        code=code,
+        code=event_code,
         status=order.status,
         payload=payload,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
