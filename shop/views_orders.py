@@ -42,9 +42,9 @@ def order_list(request):
 
 
 def _open_order_for(user, code: str) -> Order | None:
-    code = tags.normalize(code or "")
     visible = orders_visible_to(user)
-    order = visible.filter(number__iexact=code).first()
+    order = visible.filter(number__iexact=(code or "").strip()).first()
+    code = tags.normalize(code or "")
     if order is None:
         order = (
             visible.filter(status__in=Order.TO_PREPARE)
