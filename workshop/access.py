@@ -101,6 +101,11 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("installation", "record"): BENCH,
     ("licence", "load"): MANAGERS,
     ("licence", "read_key"): MANAGERS,
+    # Online orders (shop/services/orders.py, accounts.py): shop staff review the association
+    # accounts of their site and prepare, hand over or ship its orders.
+    ("buyer_account", "review"): frozenset({COACH, SHOP, MANAGER}),
+    ("order", "prepare"): frozenset({COACH, SHOP, MANAGER}),
+    ("order", "hand_over"): frozenset({COACH, SHOP, MANAGER}),
 }
 
 

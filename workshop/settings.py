@@ -176,6 +176,10 @@ ATELIER_PRINTER_NETWORKS = env_list(
 
 # Base of the public device pages that shop labels' QR codes point to (``<base>/d/<tag>``).
 ATELIER_PUBLIC_BASE_URL = os.environ.get("ATELIER_PUBLIC_BASE_URL", "")
+# Online orders (docs/shop.md): how long an item put in a basket stays held for the buyer,
+# and how many association sign-ups one address may make per hour (0: no limit).
+ATELIER_BASKET_HOLD_MINUTES = int(os.environ.get("ATELIER_BASKET_HOLD_MINUTES", 30))
+ATELIER_SIGNUP_PER_HOUR = int(os.environ.get("ATELIER_SIGNUP_PER_HOUR", 5))
 # Who shares the repair data in the Open Repair Data Standard export, and where (ISO alpha-3).
 ATELIER_ORDS_DATA_PROVIDER = os.environ.get("ATELIER_ORDS_DATA_PROVIDER", "Atelier")
 ATELIER_ORDS_COUNTRY = os.environ.get("ATELIER_ORDS_COUNTRY", "FRA")

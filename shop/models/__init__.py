@@ -4,6 +4,7 @@ Prices, spec tiers and quotas are data a manager edits; the rules that use them 
 ``shop.services``.
 """
 
+from shop.models.accounts import BuyerAccount  # noqa: F401
 from shop.models.buyers import Buyer  # noqa: F401
 from shop.models.common import (  # noqa: F401
     LEGAL_GUARANTEE_MONTHS,
@@ -15,6 +16,7 @@ from shop.models.common import (  # noqa: F401
     vat_number_for,
 )
 from shop.models.kits import Kit, KitItem, Reservation  # noqa: F401
+from shop.models.orders import Order, OrderEvent, OrderEventImmutable, OrderLine  # noqa: F401
 from shop.models.pricing import DevicePrice, PriceRule, QuotaRule, SpecTier  # noqa: F401
 from shop.models.sales import (  # noqa: F401
     CreditNote,

@@ -1,7 +1,23 @@
 """Shop services, one module per area; import them from ``shop.services``."""
 
+from shop.services.accounts import (  # noqa: F401
+    account_confirm_email,
+    account_review,
+    account_signup,
+)
 from shop.services.buyers import buyer_create, buyer_recheck  # noqa: F401
 from shop.services.kits import kit_assemble, kit_dismantle  # noqa: F401
+from shop.services.orders import (  # noqa: F401
+    basket_add,
+    basket_remove,
+    order_cancel,
+    order_confirm,
+    order_hand_over,
+    order_pick,
+    order_place,
+    order_ship,
+    orders_expire,
+)
 from shop.services.personal_data import (  # noqa: F401
     personal_data_export,
     personal_data_pseudonymise,

@@ -31,10 +31,13 @@ def reservation_create(
     roles: frozenset[str] | None = None,
     expires_at: datetime | None = None,
     now: datetime | None = None,
+    kit=None,
 ) -> Reservation:
     """Hold a device on sale for one buyer until ``expires_at`` (default: the site's days).
 
-    ``roles`` overrides the actor's roles (a workstation token acts with its kind's roles)."""
+    ``roles`` overrides the actor's roles (a workstation token acts with its kind's roles).
+    ``kit``: the device is held as a member of this kit (an online order of the whole kit);
+    otherwise a device in a kit is refused."""
 
     now = now or timezone.now()
     site_check(device.site_id, actor=actor, workstation=workstation)
@@ -46,7 +49,10 @@ def reservation_create(
             status=403,
         )
     with transaction.atomic():
-        if KitItem.objects.filter(device=device, active=True).exists():
+        membership = KitItem.objects.filter(device=device, active=True)
+        if kit is not None:
+            membership = membership.exclude(kit=kit)
+        if membership.exists():
             raise DomainError(
                 "in_kit",
                 _("%(tag)s is part of a kit: sell or dismantle the kit.")

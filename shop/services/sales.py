@@ -93,7 +93,7 @@ def share_out(total: Decimal, weights: list[Decimal]) -> list[Decimal]:
     return shares
 
 
-def _refuse_quota(buyer: Buyer, lines: list[tuple[Device, Decimal]], now: datetime) -> None:
+def quota_check(buyer: Buyer, lines: list[tuple[Device, Decimal]], now: datetime) -> None:
     """Raise ``quota_exceeded`` naming the rule and the day it frees up."""
     rules = QuotaRule.objects.filter(buyer_kind=buyer.kind, is_active=True).prefetch_related(
         "categories"
@@ -295,7 +295,7 @@ def sale_complete(
             weights = [prices[m.pk].for_tier(tier.tier) for m in members]
             shares = share_out(kit.price_for(tier.tier), weights)
             planned += [(m, kit, share) for m, share in zip(members, shares, strict=True)]
-        _refuse_quota(buyer, [(device, price) for device, _kit, price in planned], now)
+        quota_check(buyer, [(device, price) for device, _kit, price in planned], now)
         total = sum((price for _d, _k, price in planned), ZERO) + sum(
             (part.price for part in parts), ZERO
         )

@@ -32,6 +32,8 @@ from workshop.models import Site, WorkerBadge, WorkerProfile, Workstation, Works
 from workshop.services import badge_create
 
 DEMO_PASSWORD = "atelier-demo-2026"
+# The demo association account (docs/shop.md, README): signs in at /account/signin/.
+DEMO_ACCOUNT_EMAIL = "contact@entraide-croix-rousse.example.org"
 DEMO_PRINTER_NAME = "Étiqueteuse démo"
 DEMO_PRINTER_PORT = int(os.environ.get("ATELIER_DEMO_PRINTER_PORT", "9100"))
 PRINTING_KINDS = (WorkstationKind.INTAKE, WorkstationKind.ERASURE, WorkstationKind.SHOP)
@@ -398,6 +400,47 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Shop: buyers {association.name}, {person.name}; kit {kit.tag}; invoice {sale.number}"
         )
+        self.load_accounts(site, crew, now)
+
+    def load_accounts(self, site, crew, now) -> None:
+        """An approved association account (it signs in at /account/signin/ and orders) and an
+        application waiting for the shop staff's review, through the account services."""
+        from shop.services.accounts import email_confirmation_token
+
+        def confirmed(email, **fields):
+            account = shop_services.account_signup(
+                site=site,
+                email=email,
+                password=DEMO_PASSWORD,
+                confirm_url=lambda user: "http://127.0.0.1:8000/account/",
+                now=now,
+                **fields,
+            )
+            user = account.user
+            return shop_services.account_confirm_email(
+                user=user, token=email_confirmation_token.make_token(user), now=now
+            )
+
+        approved = confirmed(
+            DEMO_ACCOUNT_EMAIL,
+            kind=Buyer.Kind.ASSOCIATION,
+            legal_name="Entraide Numérique Croix-Rousse",
+            rna="W691000017",
+            address="12 rue d'Austerlitz\n69004 Lyon",
+            contact_name="Camille Martin",
+        )
+        shop_services.account_review(account=approved, decision="approve", actor=crew.shop, now=now)
+        waiting = confirmed(
+            "contact@mediatheque-vaise.example.org",
+            kind=Buyer.Kind.LIBRARY,
+            legal_name="Médiathèque de Vaise",
+            siren=siret_from("21690123", "0001")[:9],
+            contact_name="Julien Roche",
+        )
+        self.stdout.write(
+            f"Accounts: {approved.legal_name} (approved, {DEMO_ACCOUNT_EMAIL}), "
+            f"{waiting.legal_name} (waiting for review)"
+        )
 
     def load_licences(self, site, manager, now) -> None:
         """A proprietary image beside the free ones, with five (made-up) refurbisher licences
@@ -427,3 +470,6 @@ class Command(BaseCommand):
                 f"  {username:<8} {first} {last} — {label} · badge {code} · PIN {pin}"
             )
         self.stdout.write("At a bench: scan (or type) the badge, then the PIN.")
+        self.stdout.write(
+            f"Association account: {DEMO_ACCOUNT_EMAIL} at /account/signin/ (same password)."
+        )

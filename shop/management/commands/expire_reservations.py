@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from shop.services import reservations_expire
+from shop.services import orders_expire, reservations_expire
 
 
 class Command(BaseCommand):
@@ -10,6 +10,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         failures = []
+        # Online orders first: a basket's item or a placed order past its hold (shop.orders).
+        for order in orders_expire():
+            self.stdout.write(f"{order.number or order.pk}: order hold(s) expired, back on sale")
         done = reservations_expire(failures=failures)
         for reservation in done:
             self.stdout.write(
