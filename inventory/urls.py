@@ -2,8 +2,8 @@
 
 from django.urls import path
 
+from inventory.views import donations, waste
 from inventory.views import office as views
-from inventory.views import waste
 
 app_name = "inventory"
 
@@ -31,4 +31,19 @@ urlpatterns = [
     path("shipments/", views.shipment_list, name="shipment_list"),
     path("shipments/<int:pk>/", views.shipment_detail, name="shipment_detail"),
     path("shipments/<int:pk>/slip.pdf", views.shipment_slip, name="shipment_slip"),
+    # Donations: the public form and follow page (no account), then the managers' screens.
+    path("donate/", donations.donate, name="donate"),
+    path("donate/thanks/", donations.donation_thanks, name="donation_thanks"),
+    path("donate/follow/<str:token>/", donations.donation_follow, name="donation_follow"),
+    path("offers/", donations.offer_list, name="offer_list"),
+    path("offers/<int:pk>/", donations.offer_detail, name="offer_detail"),
+    path("rounds/new/", donations.round_plan, name="round_plan"),
+    path("rounds/<int:pk>/", donations.round_detail, name="round_detail"),
+    path("rounds/<int:pk>/sheet.pdf", donations.round_sheet, name="round_sheet"),
+    path("rounds/<int:pk>/stops/<int:stop_pk>/slip/", donations.slip_record, name="slip_record"),
+    path(
+        "rounds/<int:pk>/stops/<int:stop_pk>/slip.pdf",
+        donations.slip_download,
+        name="slip_download",
+    ),
 ]

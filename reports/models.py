@@ -93,3 +93,42 @@ class WorkerWeek(models.Model):
 
     def __str__(self) -> str:
         return f"{self.week} {self.actor_id}: {self.events}"
+
+
+class DonorReport(models.Model):
+    """A donor's yearly report as issued (PDF and CSV), kept so the batch is downloaded later.
+
+    Written by the ``donor_reports`` job (``reports.tasks``); issuing the year again replaces
+    the donor's row of that year."""
+
+    donor = models.ForeignKey(
+        "inventory.Donor",
+        on_delete=models.PROTECT,
+        related_name="yearly_reports",
+        verbose_name=_("donor"),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    pdf = models.BinaryField(_("PDF"))
+    csv = models.BinaryField(_("CSV"))
+    devices = models.PositiveIntegerField(_("devices"), default=0)
+    certificates = models.PositiveIntegerField(_("certificates"), default=0)
+    issued_at = models.DateTimeField(_("issued at"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("issued by"),
+    )
+
+    class Meta:
+        verbose_name = _("yearly donor report")
+        verbose_name_plural = _("yearly donor reports")
+        ordering = ["-year", "donor__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["donor", "year"], name="donor_report_one_per_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.donor} · {self.year}"

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from reports import views
+from reports import views, views_donors
 
 app_name = "reports"
 
@@ -17,4 +17,29 @@ urlpatterns = [
     path("donors/", views.donor_list, name="donors"),
     path("donors/<int:pk>/", views.donor_outcomes, name="donor"),
     path("donors/<int:pk>/outcomes/", views.donor_outcomes, name="donor_outcomes"),
+    path("donors/<int:pk>/send-link/", views_donors.donor_send_link, name="donor_send_link"),
+    path(
+        "collections/<int:pk>/certificates/",
+        views_donors.collection_certificates,
+        name="collection_certificates",
+    ),
+    path("reports/donors/", views_donors.donor_reports, name="donor_reports"),
+    path(
+        "reports/donors/<int:pk>.<str:fmt>",
+        views_donors.donor_report_download,
+        name="donor_report_download",
+    ),
+    # The donor's own page, by signed link (no account).
+    path("my-donations/", views_donors.donor_link_request, name="donor_link"),
+    path("my-donations/<str:token>/", views_donors.donor_own_page, name="donor_page"),
+    path(
+        "my-donations/<str:token>/certificates/<str:tag>.pdf",
+        views_donors.donor_device_certificate,
+        name="donor_device_certificate",
+    ),
+    path(
+        "my-donations/<str:token>/collections/<str:tag>.pdf",
+        views_donors.donor_collection_certificate,
+        name="donor_collection_certificate",
+    ),
 ]

@@ -80,6 +80,13 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("report", "read_workers"): frozenset({COACH, MANAGER}),
     ("certificate", "download"): MANAGERS,
     ("donor_outcomes", "read"): MANAGERS,
+    # Donation offers and pick-up rounds (inventory.services.donations): managers triage and
+    # plan; the driver (a bench worker, a coach or a manager of the site) records the slip.
+    ("donation_offer", "triage"): MANAGERS,
+    ("collection_round", "plan"): MANAGERS,
+    ("pickup_slip", "record"): BENCH,
+    # Yearly donor reports and certificate batches (reports.donors).
+    ("donor_report", "issue"): MANAGERS,
     # Repair tickets: bench work on a device in repair (diagnosis, minutes, parts fitted);
     # harvesting a device for parts and reading every open ticket are the coach's.
     ("repair", "work"): BENCH,

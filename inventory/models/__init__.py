@@ -7,6 +7,13 @@ from inventory.models.audit import (  # noqa: F401
     StocktakeScan,
 )
 from inventory.models.core import Collection, Donor, Location, validate_siret  # noqa: F401
+from inventory.models.donations import (  # noqa: F401
+    CollectionRound,
+    DonationOffer,
+    OfferLine,
+    PickupSlip,
+    RoundStop,
+)
 from inventory.models.parts import Part, PartMovement, StocktakePartScan  # noqa: F401
 from inventory.models.recycling import RecyclingShipment, RecyclingShipmentLine  # noqa: F401
 from inventory.models.waste import Carrier, ReceivingFacility, WasteCode  # noqa: F401

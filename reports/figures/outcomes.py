@@ -28,8 +28,12 @@ OUTCOMES = {
 }
 
 
-def _left(*, site=None, date_from=None, date_to=None):
+def _left(*, site=None, date_from=None, date_to=None, donor=None, collections=None):
     devices = Device.objects.filter(state__in=OUTCOMES.values())
+    if donor is not None:  # the donor's page and yearly report (reports.donors)
+        devices = devices.filter(collection__donor=donor)
+    if collections is not None:
+        devices = devices.filter(collection__in=collections)
     start, end = period_bounds(date_from, date_to)
     if start is not None:
         devices = devices.filter(state_changed_at__gte=start)
@@ -146,11 +150,20 @@ class Co2Report:
         return sum(row.reused for row in self.rows if row.factor is None)
 
 
-def co2_avoided(*, site=None, date_from=None, date_to=None) -> Co2Report:
+def co2_avoided(
+    *, site=None, date_from=None, date_to=None, donor=None, collections=None
+) -> Co2Report:
     """Estimate the CO2e avoided by the devices reused in the period: per category, the number
-    reused times the category's factor (``Co2Factor``, with its source)."""
+    reused times the category's factor (``Co2Factor``, with its source). ``donor`` and
+    ``collections`` narrow it to a donor's devices (reports.donors)."""
     rows = (
-        _left(site=site, date_from=date_from, date_to=date_to)
+        _left(
+            site=site,
+            date_from=date_from,
+            date_to=date_to,
+            donor=donor,
+            collections=collections,
+        )
         .filter(state=OUTCOMES["reused"])
         .values(
             "category__code",
