@@ -149,6 +149,7 @@ class CollectionAdmin(admin.ModelAdmin):
 
 class DriveInline(admin.TabularInline):
     model = Drive
+    fk_name = "device"
     fields = ["tag", "serial_number", "model", "kind", "capacity_bytes", "status", "failing"]
     readonly_fields = fields
     extra = 0

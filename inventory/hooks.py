@@ -10,6 +10,8 @@ event_fields_register("part_removed", part=(str,), category=(str,))
 event_fields_register(
     "part_fitted", part=(str,), category=(str,), origin=(str,), repair=(int,), specs=(dict,)
 )
+# A drive part fitted: its drive (and evidence) now belongs to the device it was fitted into.
+event_fields_register("part_fitted", drive=(str,), drive_from=(str,))
 
 reference_seed_register(
     "inventory.migrations.0007_seed_co2_factors", probe="inventory.Co2Factor", order=40

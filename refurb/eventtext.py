@@ -307,6 +307,10 @@ def _part_fitted(event, data, labels) -> str:
     }
     if data.get("origin"):
         text += " " + _("It comes from %(origin)s.") % {"origin": data["origin"]}
+    if data.get("drive"):
+        text += " " + _("Drive %(drive)s now belongs to this device, with its erasure proof.") % {
+            "drive": data["drive"]
+        }
     return text
 
 
@@ -325,6 +329,10 @@ def _system_installed(event, data, labels) -> str:
     text = _("System installed: %(system)s.") % {"system": data.get("system") or "?"}
     if data.get("licence"):
         text += " " + _("Licence %(licence)s.") % {"licence": data["licence"]}
+    if data.get("licence_released"):
+        text += " " + _("Licence %(licence)s not used: it stays in stock.") % {
+            "licence": data["licence_released"]
+        }
     if data.get("first_boot_passed"):
         return text + " " + _("First boot check passed.")
     return text + " " + _("First boot check failed: install it again.")

@@ -37,10 +37,12 @@ class DataSafety:
 
 
 def device_data_safety(device) -> DataSafety:
-    """Tell whether every drive ever recorded in ``device`` is erased-and-verified or destroyed.
+    """Tell whether every drive recorded in ``device`` is erased-and-verified or destroyed.
 
     A device of a data-holding category with no drive recorded is safe only once a worker has
-    confirmed it has no storage at all, so forgetting to record a drive cannot skip erasure.
+    confirmed it has no storage at all, so forgetting to record a drive cannot skip erasure. A
+    drive fitted into another device as a part belongs to that device from then on; a device
+    whose only drives were taken out that way is safe (one more query, in that case only).
     """
     drives = list(device.drives.all())
     unsafe = [drive for drive in drives if not drive.is_safe]
@@ -50,6 +52,16 @@ def device_data_safety(device) -> DataSafety:
     if drives or not holds_data:
         return DataSafety(True, holds_data, len(drives))
     if device.no_storage_confirmed:
+        return DataSafety(True, holds_data, 0)
+    cached = getattr(device, "_prefetched_objects_cache", {}).get("drives_taken_out")
+    taken_out = (
+        bool(cached)
+        if cached is not None
+        else bool(device.pk) and Drive.objects.filter(taken_from_id=device.pk).exists()
+    )
+    if taken_out:
+        # Its drives were taken out as parts and fitted into other devices: their evidence
+        # went with them (``Drive.taken_from``), and their new device's guard keeps them.
         return DataSafety(True, holds_data, 0)
     return DataSafety(False, holds_data, 0, needs_storage_check=True)
 

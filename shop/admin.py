@@ -135,8 +135,8 @@ class SaleLineAdmin(SiteScopedAdminMixin, ReadOnlyAdmin):
 @admin.register(CreditNoteLine)
 class CreditNoteLineAdmin(SiteScopedAdminMixin, ReadOnlyAdmin):
     site_lookup = "credit_note__sale__site"
-    list_display = ["credit_note", "sale_line", "amount"]
-    list_select_related = ["credit_note", "sale_line"]
+    list_display = ["credit_note", "sale_line", "part_line", "amount"]
+    list_select_related = ["credit_note", "sale_line", "part_line"]
 
 
 @admin.register(PartSaleLine)

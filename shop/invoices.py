@@ -246,9 +246,10 @@ def _credit_note_pdf(note: CreditNote) -> bytes:
     )
     page.line(_("Reason: %(reason)s") % {"reason": note.reason})
     page.gap()
-    lines = [credit.sale_line for credit in note.lines.select_related("sale_line__kit")]
-    amounts = {credit.sale_line_id: credit.amount for credit in note.lines.all()}
-    _lines(page, lines, sale.vat_regime, lambda line: amounts[line.pk])
+    credits = list(note.lines.select_related("sale_line__kit", "part_line"))
+    lines = [credit.line for credit in credits]
+    amounts = {id(credit.line): credit.amount for credit in credits}
+    _lines(page, lines, sale.vat_regime, lambda line: amounts[id(line)])
     _totals(page, note.total, note.vat_total, sale.vat_regime)
     pdf.showPage()
     pdf.save()

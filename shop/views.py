@@ -267,13 +267,15 @@ def _sale(request, pk: int) -> Sale:
 def sale_detail(request, pk: int):
     sale = _sale(request, pk)
     lines = list(sale.lines.all())
+    part_lines = list(sale.part_lines.all())
     return render_bench(
         request,
         "shop/sale.html",
         {
             "sale": sale,
             "lines": lines,
-            "returnable": [line for line in lines if not line.returned],
+            "part_lines": part_lines,
+            "returnable": [line for line in [*lines, *part_lines] if not line.returned],
             "in_warranty": timezone.localdate() <= sale.warranty_until,
         },
     )
@@ -281,23 +283,32 @@ def sale_detail(request, pk: int):
 
 @seller_view
 def sale_return(request, pk: int):
-    """Take devices of a sale back: pick the lines, say why, get the credit note."""
+    """Take devices and parts of a sale back: pick the lines, say why, get the credit note."""
     sale = _sale(request, pk)
     lines = list(sale.lines.all())
     prefetch_related_objects(lines, "device")
+    part_lines = list(sale.part_lines.select_related("part"))
     chosen: list[str] = []
+    chosen_parts: list[str] = []
     reason = ""
     if request.method == "POST":
         chosen = request.POST.getlist("line")
+        chosen_parts = request.POST.getlist("part_line")
         reason = request.POST.get("reason", "")
         picked = [line for line in lines if str(line.pk) in chosen and not line.returned]
-        if not picked:
-            messages.error(request, _("Tick the devices to take back."), extra_tags="no_device")
+        picked_parts = [
+            line for line in part_lines if str(line.pk) in chosen_parts and not line.returned
+        ]
+        if not picked and not picked_parts:
+            messages.error(
+                request, _("Tick the devices or parts to take back."), extra_tags="no_device"
+            )
         else:
             try:
                 note = services.sale_return(
                     sale=sale,
                     devices=[line.device for line in picked],
+                    parts=[line.part for line in picked_parts],
                     reason=reason,
                     actor=request.user,
                     workstation=_workstation(request),
@@ -318,7 +329,9 @@ def sale_return(request, pk: int):
         {
             "sale": sale,
             "lines": lines,
+            "part_lines": part_lines,
             "chosen": chosen,
+            "chosen_parts": chosen_parts,
             "reason": reason,
             "in_warranty": timezone.localdate() <= sale.warranty_until,
         },

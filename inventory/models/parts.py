@@ -139,6 +139,7 @@ class PartMovement(models.Model):
         MOVED = "moved", _("Moved")
         FITTED = "fitted", _("Fitted")
         SOLD = "sold", _("Sold")
+        RETURNED = "returned", _("Returned by its buyer")
         RECYCLED = "recycled", _("Recycled")
         DESTROYED = "destroyed", _("Destroyed")
 

@@ -358,6 +358,13 @@ def part_fit(
         locked.fitted_in = device
         locked.location = None
         locked.save(update_fields=["status", "fitted_in", "location"])
+        moved_drive = {}
+        if locked.drive_id is not None:
+            # The drive belongs to its new device from now on, with its erasure evidence:
+            # the new device's certificate lists it and its ``drives_safe`` guard keeps it.
+            drive = Drive.objects.select_for_update().get(pk=locked.drive_id)
+            moved_drive = {"drive": drive.tag, "drive_from": locked.origin.asset_tag}
+            Drive.objects.filter(pk=drive.pk).update(device=device, taken_from=drive.device_id)
         PartMovement.objects.create(
             part=locked,
             kind=PartMovement.Kind.FITTED,
@@ -378,6 +385,7 @@ def part_fit(
                 "origin": locked.origin.asset_tag,
                 "repair": ticket.pk,
                 "specs": {key: device.specs[key] for key in changed},
+                **moved_drive,
             },
             now=now,
             device_fields=["specs"] if changed else [],

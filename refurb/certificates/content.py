@@ -55,7 +55,10 @@ def _devices_queryset():
         .order_by("id")
     )
     return Device.objects.select_related("category", "site", "collection__donor").prefetch_related(
-        Prefetch("drives", queryset=drives)
+        Prefetch("drives", queryset=drives),
+        # Drives taken out as parts and fitted into other devices: the donor's data was on
+        # them, so the donor's certificate still lists them (``"taken_out"``).
+        Prefetch("drives_taken_out", queryset=drives),
     )
 
 
@@ -112,8 +115,9 @@ def device_facts(device: Device) -> dict:
                 "capacity_bytes": drive.capacity_bytes,
                 "status": drive.status,
                 "proof": _proof(drive),
+                **({"taken_out": True} if drive.taken_from_id == device.pk else {}),
             }
-            for drive in device.drives.all()
+            for drive in [*device.drives.all(), *device.drives_taken_out.all()]
         ],
         # The head of the device's event hash chain when the certificate was issued: the
         # verifier checks that this link still exists and that the whole chain still verifies.

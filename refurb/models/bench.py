@@ -52,6 +52,17 @@ class Drive(models.Model):
         related_name="drives",
         verbose_name=_("device"),
     )
+    # The device it was taken out of, when a drive part was fitted into ``device`` (the
+    # device it now belongs to, with its erasures and destruction: its evidence follows it).
+    taken_from = models.ForeignKey(
+        "refurb.Device",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="drives_taken_out",
+        verbose_name=_("taken out of"),
+    )
     tag = models.CharField(_("tag"), max_length=20, unique=True, editable=False)
     serial_number = models.CharField(_("serial number"), max_length=80, blank=True)
     model = models.CharField(_("model"), max_length=120, blank=True)

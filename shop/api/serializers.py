@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from refurb.models import Category, Device, Grade
@@ -273,7 +274,7 @@ class SaleCreateSerializer(StrictSerializer):
 
 
 class CreditNoteLineSerializer(serializers.ModelSerializer):
-    asset_tag = serializers.CharField(source="sale_line.asset_tag", read_only=True)
+    asset_tag = serializers.CharField(read_only=True, help_text="A device's or a part's tag.")
     amount = serializers.DecimalField(**MONEY, read_only=True)
     vat = serializers.DecimalField(**MONEY, read_only=True)
 
@@ -311,10 +312,26 @@ class CreditNoteSerializer(serializers.ModelSerializer):
 class ReturnCreateSerializer(StrictSerializer):
     devices = serializers.ListField(
         child=serializers.CharField(max_length=40),
-        min_length=1,
+        required=False,
+        default=list,
         max_length=200,
         help_text="Asset tags of the invoice's devices taken back.",
     )
+    parts = serializers.ListField(
+        child=serializers.CharField(max_length=40),
+        required=False,
+        default=list,
+        max_length=200,
+        help_text="P tags of the invoice's parts taken back.",
+    )
+
+    def validate(self, attrs):
+        if not attrs.get("devices") and not attrs.get("parts"):
+            raise serializers.ValidationError(
+                {"devices": [_("Name at least one device or part to take back.")]}
+            )
+        return attrs
+
     reason = serializers.CharField(max_length=200)
 
 

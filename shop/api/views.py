@@ -370,17 +370,25 @@ class SaleViewSet(_ShopViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin
         access_guard(request, "sale", "return", sale.site_id)
         lines = {line.asset_tag: line for line in sale.lines.select_related("device")}
 
+        part_lines = {line.tag: line for line in sale.part_lines.select_related("part")}
         wanted = [tags.normalize(code) for code in body.validated_data["devices"]]
+        wanted_parts = [tags.normalize(code) for code in body.validated_data["parts"]]
         unknown = [code for code in wanted if code not in lines]
-        if unknown:
+        unknown_parts = [code for code in wanted_parts if code not in part_lines]
+        if unknown or unknown_parts:
+            fields = {"devices": unknown} if unknown else {}
+            if unknown_parts:
+                fields["parts"] = unknown_parts
             raise DomainError(
                 "not_on_invoice",
-                _("Some of these devices are not on invoice %(number)s.") % {"number": sale.number},
-                fields={"devices": unknown},
+                _("Some of these devices or parts are not on invoice %(number)s.")
+                % {"number": sale.number},
+                fields=fields,
             )
         note = services.sale_return(
             sale=sale,
             devices=[lines[code].device for code in dict.fromkeys(wanted)],
+            parts=[part_lines[code].part for code in dict.fromkeys(wanted_parts)],
             reason=body.validated_data["reason"],
             **self.who(roles=True),
         )
@@ -392,7 +400,7 @@ class SaleViewSet(_ShopViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin
 
 def _credit_notes():
     return CreditNote.objects.select_related("site", "sale").prefetch_related(
-        Prefetch("lines", queryset=CreditNoteLine.objects.select_related("sale_line"))
+        Prefetch("lines", queryset=CreditNoteLine.objects.select_related("sale_line", "part_line"))
     )
 
 

@@ -163,7 +163,11 @@ class SaleLine(IssuedDocument):
 
 class PartSaleLine(IssuedDocument):
     """One part sold at the counter, on the same invoice as the devices (one price, every
-    tier). A part is sold once; its origin device is printed on the invoice."""
+    tier). A part is sold once; its origin device is printed on the invoice. A part taken back
+    under warranty gets a credit note line (``shop.services.sale_return``)."""
+
+    # Whether the part came back: bookkeeping of returns, never printed on the invoice.
+    CHANGEABLE = frozenset({"returned"})
 
     sale = models.ForeignKey(Sale, on_delete=models.CASCADE, related_name="part_lines")
     part = models.OneToOneField(Part, on_delete=models.PROTECT, related_name="sale_line")
@@ -174,6 +178,7 @@ class PartSaleLine(IssuedDocument):
     origin_tag = models.CharField(max_length=20, blank=True)
     price = money_field(_("price"))
     vat = money_field(_("VAT"))
+    returned = models.BooleanField(default=False)
 
     kit_id = None  # read like a device line by the invoice
     serial_number = ""
@@ -221,14 +226,37 @@ class CreditNote(IssuedDocument):
 
 
 class CreditNoteLine(IssuedDocument):
+    """One line given back: a device line or a part line of the invoice (exactly one)."""
+
     credit_note = models.ForeignKey(CreditNote, on_delete=models.CASCADE, related_name="lines")
-    sale_line = models.OneToOneField(SaleLine, on_delete=models.PROTECT, related_name="credit")
+    sale_line = models.OneToOneField(
+        SaleLine, on_delete=models.PROTECT, null=True, blank=True, related_name="credit"
+    )
+    part_line = models.OneToOneField(
+        PartSaleLine, on_delete=models.PROTECT, null=True, blank=True, related_name="credit"
+    )
     amount = money_field(_("amount"))
     vat = money_field(_("VAT"))
 
     class Meta:
         # The table it had in the inventory app, so existing databases upgrade in place.
         db_table = "inventory_creditnoteline"
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(sale_line__isnull=False) & models.Q(part_line__isnull=True))
+                | (models.Q(sale_line__isnull=True) & models.Q(part_line__isnull=False)),
+                name="creditnoteline_one_line",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.sale_line_id}: {self.amount}"
+        return f"{self.sale_line_id or self.part_line_id}: {self.amount}"
+
+    @property
+    def line(self) -> SaleLine | PartSaleLine:
+        """The invoice line given back (a device's or a part's)."""
+        return self.sale_line if self.sale_line_id else self.part_line
+
+    @property
+    def asset_tag(self) -> str:
+        return self.line.asset_tag

@@ -5,7 +5,8 @@
    harvested from a carcass (scanning its P label), says it is repaired and passes the re-test.
 2. Claire harvests a dead desktop into memory, a drive and a power supply: each part's label
    reaches the loopback printer and decodes (zxing-cpp) to its P tag. Lucas, at the counter,
-   scans the memory's label and sells it to a walk-in buyer on an invoice.
+   scans the memory's label and sells it to a walk-in buyer on an invoice, then takes it back
+   under warranty from the sale page: one credit note, the module back in stock.
 
 Every submit button is clicked twice (one result each time); no URL is typed after signing in.
 Screens are checked for raw codes and English words and saved to ``var/screenshots/repair-*``.
@@ -24,7 +25,7 @@ from labels.models import Printer
 from refurb import services as refurb_services
 from refurb.models import ChecklistItem, Repair, RepairWork
 from refurb.states import State
-from shop.models import PartSaleLine, Sale
+from shop.models import CreditNote, PartSaleLine, Sale
 from tests import factories
 from tests.browser import test_workday_walk as workday
 from tests.browser.conftest import CHROMIUM, focused, settle
@@ -257,10 +258,28 @@ def test_a_desktop_is_harvested_and_its_memory_sold_at_the_counter(
         shop_page.wait_for_url("**/shop/sales/*/")
         settle(shop_page)
         shop.check_screen("sale")
+        [sale] = Sale.objects.all()
+        assert sale.total == Decimal("12.50")
+        assert PartSaleLine.objects.get(sale=sale).part_id == parts["memory"].pk
+        parts["memory"].refresh_from_db()
+        assert parts["memory"].status == Part.Status.SOLD
+
+        # The buyer brings the module back the next day: a credit note, the part in stock.
+        shop.click("#start-return")
+        shop_page.wait_for_url("**/return/")
+        settle(shop_page)
+        shop.click(f"input[name='part_line'][data-tag='{parts['memory'].tag}']")
+        shop.type("#return-reason", "Barrette instable")
+        shop.check_screen("part-return")
+        shop.submit("#confirm-return")
+        shop_page.wait_for_url("**/shop/sales/*/**")
+        settle(shop_page)
+        [note] = CreditNote.objects.all()
+        assert note.number in shop_page.inner_text("#credit-notes")
+        assert note.total == Decimal("12.50") and note.lines.get().part_line.sale == sale
+        shop.check_screen("part-returned")
     finally:
         context.close()
-    [sale] = Sale.objects.all()
-    assert sale.total == Decimal("12.50")
-    assert PartSaleLine.objects.get(sale=sale).part_id == parts["memory"].pk
     parts["memory"].refresh_from_db()
-    assert parts["memory"].status == Part.Status.SOLD
+    assert parts["memory"].status == Part.Status.IN_STOCK
+    assert parts["memory"].movements.filter(kind=PartMovement.Kind.RETURNED).count() == 1

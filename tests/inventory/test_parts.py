@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from demo.walks import Crew, device_advance
+from demo.walks import device_advance
 from inventory import services as inventory_services
 from inventory.models import Part, PartMovement, RecyclingShipmentLine
 from inventory.services import PartSpec
@@ -17,26 +17,10 @@ from refurb.states import State
 from shop.models import PartSaleLine, Sale
 from shop.services import buyer_create, sale_complete
 from tests import factories
-from workshop import roles
 from workshop.exceptions import DomainError
 from workshop.models import WorkstationKind as WK
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def crew(site, make_user):
-    stations = {
-        kind: factories.WorkstationFactory(site=site, kind=kind, name=f"Poste {kind}")
-        for kind in (WK.INTAKE, WK.ERASURE, WK.TEST, WK.GRADING, WK.SHOP, WK.STOCK)
-    }
-    return Crew(
-        bench=make_user(roles.BENCH_WORKER, username="salome", site=site),
-        coach=make_user(roles.COACH, username="claire", site=site),
-        shop=make_user(roles.SHOP, username="lucas", site=site),
-        manager=make_user(roles.MANAGER, username="nadia", site=site),
-        stations=stations,
-    )
 
 
 def _fail(device, crew, code, note=""):

@@ -17,7 +17,7 @@ from inventory.models import Part
 from refurb import services as refurb_services
 from refurb.models import Drive, Repair
 from shop.services import buyer_create, sale_complete
-from tests.inventory.test_parts import _in_repair, crew  # noqa: F401 (a fixture)
+from tests.inventory.test_parts import _in_repair
 from workshop.exceptions import DomainError
 from workshop.models import WorkstationKind as WK
 

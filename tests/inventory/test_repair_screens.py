@@ -11,7 +11,7 @@ from inventory.models import Part
 from inventory.services import PartSpec, device_harvest
 from refurb.models import Repair
 from tests import factories
-from tests.inventory.test_parts import _in_repair, crew  # noqa: F401 (a fixture)
+from tests.inventory.test_parts import _in_repair
 from workshop import roles
 from workshop.models import WorkstationKind as WK
 

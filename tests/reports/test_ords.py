@@ -12,7 +12,8 @@ from inventory.services import PartSpec, device_harvest
 from refurb import services as refurb_services
 from refurb.models import Repair
 from reports.ords import CATEGORY_MAP, ords_csv, ords_standard, ords_tickets, scrub
-from tests.inventory.test_parts import _in_repair, crew  # noqa: F401 (a fixture)
+from tests.inventory.conftest import crew  # noqa: F401 (a fixture)
+from tests.inventory.test_parts import _in_repair
 from workshop.models import WorkstationKind as WK
 
 pytestmark = pytest.mark.django_db

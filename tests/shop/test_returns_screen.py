@@ -142,5 +142,5 @@ def test_the_sale_page_runs_a_constant_number_of_queries(
         reason="x",
         actor=crew.shop,
     )
-    with django_assert_num_queries(7):  # 6 + the worker profile (site scoping)
+    with django_assert_num_queries(8):  # 6 + the worker profile (site scoping) + part lines
         assert clerk.get(reverse("shop:sale", args=[sale.pk])).status_code == 200
