@@ -499,17 +499,25 @@ def jobs_sweep(*, now: datetime | None = None, older_than_seconds: int = 120) ->
 # --- Files made by jobs (exports, archives) -------------------------------------------------
 
 
-def job_file_save(job, name: str, content: bytes, content_type: str) -> dict:
+def job_file_save(job, name: str, content, content_type: str) -> dict:
     """Keep the file a job made in the media storage (``exports/<job id>/<name>``: the local
     folder, or S3 through django-storages on a network) and return what its result records.
 
     Any web process serves it afterwards (``job_file_url``), whichever worker wrote it."""
-    from django.core.files.base import ContentFile
+    from django.core.files.base import ContentFile, File
     from django.core.files.storage import default_storage
 
     safe = os.path.basename(name).replace("\x00", "") or "export"
-    stored = default_storage.save(f"exports/{job.pk}/{safe}", ContentFile(content))
-    return {"file": stored, "file_name": safe, "content_type": content_type, "size": len(content)}
+    if isinstance(content, bytes):
+        content = ContentFile(content)
+    else:  # a file object (the audit archive's temporary file): streamed, not read whole
+        content.seek(0, os.SEEK_END)
+        size = content.tell()
+        content.seek(0)
+        content = File(content, name=safe)
+        content.size = size
+    stored = default_storage.save(f"exports/{job.pk}/{safe}", content)
+    return {"file": stored, "file_name": safe, "content_type": content_type, "size": content.size}
 
 
 def job_file_url(job) -> str | None:
