@@ -101,6 +101,11 @@ CONTENT_TYPES = {
 EXTENSIONS = {LabelFormat.PDF: "pdf", LabelFormat.ZPL: "zpl", LabelFormat.BROTHER: "bin"}
 
 
+def _print_error_text(code: str):
+    """The lazy advice for ``code`` (a job stores its msgid: rendered in the reader's language)."""
+    return PRINT_ERROR_MESSAGES.get(code, PRINT_ERROR_MESSAGES["unknown"])
+
+
 def print_error_message(code: str, printer_name: str) -> str:
     """The translated advice for a print failure ``code``."""
     message = PRINT_ERROR_MESSAGES.get(code, PRINT_ERROR_MESSAGES["unknown"])
@@ -670,10 +675,10 @@ def print_job_run(job: PrintJob, *, task, progress, base_url: str | None = None)
             result = transport.send(data, content_type=CONTENT_TYPES[job.format])
         except printing.PrintError as exc:
             _print_failure_record(job, exc.code, exc.message)
-            raise JobFailed(print_error_message(exc.code, printer.name)) from exc
+            raise JobFailed(_print_error_text(exc.code), printer=printer.name) from exc
         except OSError as exc:
             _print_failure_record(job, "unknown", str(exc))
-            raise JobFailed(print_error_message("unknown", printer.name)) from exc
+            raise JobFailed(_print_error_text("unknown"), printer=printer.name) from exc
         sent = index + 1
         bytes_sent += result.bytes_sent
         done += len(batch) * job.copies

@@ -7,4 +7,4 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
-        from reports import tasks  # noqa: F401  (yearly donor reports, certificate batches)
+        from reports import tasks  # noqa: F401  (exports, yearly donor reports, certificate batches)

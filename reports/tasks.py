@@ -1,4 +1,5 @@
-"""The reports app's jobs: yearly donor reports and certificate batches (reports.donor_services)."""
+"""The reports app's jobs: exports prepared in the background (reports.exports), yearly donor
+reports and certificate batches (reports.donor_services)."""
 
 from __future__ import annotations
 
@@ -13,9 +14,12 @@ from refurb.models import Device
 from refurb.selectors import device_data_safety
 from reports.donor_services import donors_of_year
 from reports.donors import donor_year, donor_year_csv, donor_year_pdf
+from reports.exports import KIND, export_run
 from reports.models import DonorReport
 from workshop.exceptions import DomainError
 from workshop.jobs import job_kind
+
+job_kind(KIND, label=gettext_lazy("export"), lease_seconds=3600)(export_run)
 
 
 @job_kind("donor_reports", label=gettext_lazy("yearly donor reports"), lease_seconds=3600)

@@ -5,12 +5,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpResponse, QueryDict
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from inventory.forms import SitePeriodForm
 from inventory.selectors import donors_visible_to
@@ -18,6 +21,7 @@ from refurb.models import ChecklistItem, Device
 from refurb.selectors import device_timeline
 from reports import charts
 from reports.audit_export import AuditScope, audit_archive
+from reports.exports import AUDIT, ORDS, REPORT, export_jobs_of, export_start
 from reports.figures.common import Period
 from reports.figures.donor import (
     OUTCOME_LABELS,
@@ -30,10 +34,11 @@ from reports.figures.donor import (
 from reports.ords import ords_csv, ords_tickets
 from reports.tables import COACH_TABLES, TABLES, table_csv
 from workshop.access import site_allowed
+from workshop.exceptions import DomainError
 from workshop.models import Site
 from workshop.roles import COACH, MANAGER, user_roles
 from workshop.selectors import sees_every_site, user_site
-from workshop.views.common import roles_required
+from workshop.views.common import roles_required, show_error
 
 ANY_ROLE = frozenset({"bench_worker", COACH, "shop", MANAGER})
 
@@ -178,6 +183,8 @@ def report_index(request):
     form = period_form(request)
     period = form.period()
     tables = {name: build(period) for name, build in TABLES.items() if name not in COACH_TABLES}
+    exports = export_jobs_of(request.user, REPORT) + export_jobs_of(request.user, ORDS)
+    exports.sort(key=lambda job: (job.created_at, job.pk), reverse=True)
     return render(
         request,
         "reports/reports.html",
@@ -186,8 +193,47 @@ def report_index(request):
             "tables": tables,
             "charts": _charts(tables),
             "query": form.data.urlencode(),
+            "export_choices": [(name, table.title) for name, table in tables.items()]
+            + [(ORDS, _("Repairs in the Open Repair Data Standard (CSV)"))],
+            "exports": exports[:5],
         },
     )
+
+
+BACKGROUND_NOTICE = gettext_lazy(
+    "The export is being prepared in the background (job #%(id)d): follow it below or on "
+    "the jobs page, and download the file there once it is done."
+)
+
+
+@roles_required(MANAGER)
+@require_POST
+def report_export(request):
+    """``reports:export``: prepare a report's CSV (or the ORDS CSV) in the background."""
+    form = PeriodForm(request.POST)
+    period = form.period()
+    name = request.POST.get("report", "")
+    back = reverse("reports:index") + "?" + form.data.copy().urlencode()
+    if not form.is_valid():
+        messages.error(request, _("Check the dates of the period, then try again."))
+        return redirect(back)
+    site = period.site
+    if site is None and not sees_every_site(request.user):
+        site = user_site(request.user)
+    try:
+        job = export_start(
+            ORDS if name == ORDS else REPORT,
+            actor=request.user,
+            site=site,
+            date_from=period.date_from,
+            date_to=period.date_to,
+            name="" if name == ORDS else name,
+        )
+    except DomainError as error:
+        show_error(request, error)
+        return redirect(back)
+    messages.success(request, BACKGROUND_NOTICE % {"id": job.pk})
+    return redirect(back + "#exports")
 
 
 @roles_required(COACH, MANAGER)
@@ -233,7 +279,41 @@ def audit_archive_screen(request):
     """``reports:audit``: choose a site and a period, then download their audit archive."""
     form = SitePeriodForm(request.GET or None, user=request.user)
     form.fields["site"].required = True
-    return render(request, "reports/audit.html", {"form": form})
+    return render(
+        request,
+        "reports/audit.html",
+        {"form": form, "exports": export_jobs_of(request.user, AUDIT)},
+    )
+
+
+@roles_required(MANAGER)
+@require_POST
+def audit_archive_prepare(request):
+    """``reports:audit_prepare``: build the audit archive in the background (a job with its
+    progress step by step); the screen and the jobs page link to the ZIP once done."""
+    form = SitePeriodForm(request.POST, user=request.user)
+    form.fields["site"].required = True
+    if not form.is_valid():
+        return render(
+            request,
+            "reports/audit.html",
+            {"form": form, "exports": export_jobs_of(request.user, AUDIT)},
+            status=400,
+        )
+    data = form.cleaned_data
+    try:
+        job = export_start(
+            AUDIT,
+            actor=request.user,
+            site=data["site"],
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+        )
+    except DomainError as error:
+        show_error(request, error)
+        return redirect("reports:audit")
+    messages.success(request, BACKGROUND_NOTICE % {"id": job.pk})
+    return redirect(reverse("reports:audit") + "#exports")
 
 
 @roles_required(MANAGER)

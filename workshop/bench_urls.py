@@ -12,4 +12,5 @@ urlpatterns = [
     path("workstation/", auth.workstation_choose, name="workstation"),
     path("jobs/", jobs.job_list, name="jobs"),
     path("jobs/<int:pk>/retry/", jobs.job_retry_view, name="job-retry"),
+    path("jobs/<int:pk>/file/", jobs.job_file, name="job-file"),
 ]

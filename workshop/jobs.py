@@ -34,8 +34,10 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from huey import Huey, MemoryHuey, RedisHuey, crontab
 from huey.storage import SqliteStorage
 
@@ -47,12 +49,66 @@ WORKER = "worker"
 SCHEDULER = "scheduler"
 
 
-class JobFailed(Exception):
-    """Raised by a handler: the job failed with ``message`` (translated, for the jobs page)."""
+# --- Messages -----------------------------------------------------------------------------
 
-    def __init__(self, message: str, *, result: dict | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+
+def job_message(text, **params) -> dict:
+    """A job's message as stored: its msgid (the English source) and its parameters.
+
+    ``text`` is a ``gettext_lazy`` string (so makemessages finds it); ``params`` are plain
+    values or other messages (the printer's advice inside "attempt 2 failed: …"). The jobs page
+    and the API render it in the reader's language (``message_render``), whoever wrote it: a
+    worker started in French writes the same row as one started in English.
+    """
+    if isinstance(text, dict):
+        return text
+    if isinstance(text, Promise):
+        with translation.override(None):
+            msgid = str(text)
+    else:  # a literal (a command's output, a DomainError's text): shown as it is
+        return {"text": str(text)}
+    return {"id": msgid, "params": {k: _param(v) for k, v in params.items()}}
+
+
+def _param(value):
+    if isinstance(value, dict):
+        return value
+    if isinstance(value, Promise):
+        return job_message(value)
+    if isinstance(value, (int, float)) or value is None:
+        return value
+    return str(value)
+
+
+def message_render(data) -> str:
+    """``data`` (from ``job_message``) in the active language; '' for an empty one."""
+    if not data:
+        return ""
+    if not isinstance(data, dict):
+        return str(data)
+    if "id" not in data:
+        return str(data.get("text", ""))
+    params = {
+        k: message_render(v) if isinstance(v, dict) else v
+        for k, v in (data.get("params") or {}).items()
+    }
+    text = _(data["id"]) if data["id"] else ""
+    try:
+        return text % params if params else text
+    except (KeyError, TypeError, ValueError):  # a translation that lost a placeholder
+        return data["id"] % params if params else data["id"]
+
+
+class JobFailed(Exception):
+    """Raised by a handler: the job failed with ``message``.
+
+    ``message`` is a ``gettext_lazy`` string with ``params`` (stored as its msgid, rendered in
+    the reader's language), or a plain string shown as it is."""
+
+    def __init__(self, message, *, result: dict | None = None, **params) -> None:
+        self.data = job_message(message, **params)
+        self.message = message_render(self.data)
+        super().__init__(self.message)
         self.result = result or {}
 
 
@@ -204,8 +260,9 @@ def _send(job_id: int, *, delay: int = 0) -> bool:
         from workshop.models import Job
 
         logger.warning("job %s not enqueued, the queue is down: %s", job_id, exc)
-        Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
-            message=_("Waiting: the job queue cannot be reached; it starts once it is back.")
+        _set_message(
+            Job.objects.filter(pk=job_id, status=Job.Status.QUEUED),
+            job_message(MESSAGES["waiting"]),
         )
         return False
     return True
@@ -220,6 +277,43 @@ def _enqueue(job_id: int) -> None:
 
 
 # --- Jobs ---------------------------------------------------------------------------------
+
+# The messages the job system itself writes on a job (rendered when read: ``message_render``).
+MESSAGES = {
+    "waiting": gettext_lazy("Waiting: the job queue cannot be reached; it starts once it is back."),
+    "unknown_kind": gettext_lazy("Unknown kind of job: %(kind)s."),
+    "unexpected": gettext_lazy("The job stopped on an unexpected error: %(error)s"),
+    "attempt_failed": gettext_lazy("Attempt %(n)d failed, trying again in %(s)d s: %(message)s"),
+    "interrupted": gettext_lazy(
+        "Interrupted: the worker stopped during this job (killed or restarted). What it "
+        "had finished is kept; retry it to do the rest."
+    ),
+}
+
+
+def _set_message(rows, data: dict, **changes) -> int:
+    """Update ``rows`` with the message ``data`` (and its text in the writer's language)."""
+    return rows.update(message=message_render(data), message_data=data, **changes)
+
+
+def job_message_text(job) -> str:
+    """The job's message in the active language (old rows: the text they were written with)."""
+    if job.message_data:
+        return message_render(job.message_data)
+    return job.message
+
+
+def job_summary_text(job) -> str:
+    """What the job's result says in one line, in the active language."""
+    result = job.result or {}
+    if result.get("summary_message"):
+        return message_render(result["summary_message"])
+    return str(result.get("summary", ""))
+
+
+def job_line(job) -> str:
+    """The jobs page's line for ``job``: its message, else its summary."""
+    return job_message_text(job) or job_summary_text(job)
 
 
 def job_create(
@@ -265,6 +359,7 @@ def job_retry(job, *, actor=None):
         updated = Job.objects.filter(pk=job.pk, status=Job.Status.FAILED).update(
             status=Job.Status.QUEUED,
             message="",
+            message_data={},
             finished_at=None,
             lease_until=None,
         )
@@ -314,6 +409,7 @@ def job_run(job_id: int, *, now: datetime | None = None) -> str:
         lease_until=now + timedelta(seconds=lease),
         attempts=F("attempts") + 1,
         message="",
+        message_data={},
     )
     if not claimed:  # already running elsewhere, done, or failed: a repeated message
         return ""
@@ -321,31 +417,33 @@ def job_run(job_id: int, *, now: datetime | None = None) -> str:
     job = Job.objects.select_related("actor", "site").get(pk=job_id)
     if kind is None:
         return _finish(
-            job, Job.Status.FAILED, _("Unknown kind of job: %(kind)s.") % {"kind": kind_name}
+            job, Job.Status.FAILED, job_message(MESSAGES["unknown_kind"], kind=kind_name)
         )
     try:
         result = kind.handler(job, _progress_recorder(job_id)) or {}
     except JobFailed as exc:
-        return _failed(job, kind, exc.message, exc.result)
+        return _failed(job, kind, exc.data, exc.result)
     except DomainError as exc:
-        return _failed(job, kind, exc.message, {"code": exc.code})
+        # A service's refusal: its text is already translated (in the worker's language);
+        # the handlers of the kinds that fail often raise JobFailed with a msgid instead.
+        return _failed(job, kind, job_message(exc.message), {"code": exc.code})
     except Exception as exc:  # a bug or an outage: recorded, logged, retryable
         logger.exception("job %s (%s) failed", job_id, kind_name)
-        return _failed(
-            job, kind, _("The job stopped on an unexpected error: %(error)s") % {"error": exc}, {}
-        )
-    return _finish(job, Job.Status.DONE, "", result)
+        return _failed(job, kind, job_message(MESSAGES["unexpected"], error=str(exc)), {})
+    return _finish(job, Job.Status.DONE, {}, result)
 
 
-def _failed(job, kind: JobKind, message: str, result: dict) -> str:
+def _failed(job, kind: JobKind, message: dict, result: dict) -> str:
     from workshop.models import Job
 
     attempts = Job.objects.filter(pk=job.pk).values_list("attempts", flat=True).first() or 0
     if attempts <= kind.retries and not queue.immediate:
-        Job.objects.filter(pk=job.pk).update(
+        _set_message(
+            Job.objects.filter(pk=job.pk),
+            job_message(
+                MESSAGES["attempt_failed"], n=attempts, s=kind.retry_delay, message=message
+            ),
             status=Job.Status.QUEUED,
-            message=_("Attempt %(n)d failed, trying again in %(s)d s: %(message)s")
-            % {"n": attempts, "s": kind.retry_delay, "message": message},
             lease_until=None,
         )
         _send(job.pk, delay=kind.retry_delay)
@@ -353,12 +451,13 @@ def _failed(job, kind: JobKind, message: str, result: dict) -> str:
     return _finish(job, Job.Status.FAILED, message, result)
 
 
-def _finish(job, status: str, message: str, result: dict | None = None) -> str:
+def _finish(job, status: str, message: dict, result: dict | None = None) -> str:
     from workshop.models import Job
 
     changes = {
         "status": status,
-        "message": message,
+        "message": message_render(message),
+        "message_data": message or {},
         "finished_at": timezone.now(),
         "lease_until": None,
     }
@@ -375,14 +474,12 @@ def jobs_reap(*, now: datetime | None = None) -> int:
     from workshop.models import Job
 
     now = now or timezone.now()
-    return Job.objects.filter(status=Job.Status.RUNNING, lease_until__lt=now).update(
+    return _set_message(
+        Job.objects.filter(status=Job.Status.RUNNING, lease_until__lt=now),
+        job_message(MESSAGES["interrupted"]),
         status=Job.Status.FAILED,
         finished_at=now,
         lease_until=None,
-        message=_(
-            "Interrupted: the worker stopped during this job (killed or restarted). What it "
-            "had finished is kept; retry it to do the rest."
-        ),
     )
 
 
@@ -397,6 +494,51 @@ def jobs_sweep(*, now: datetime | None = None, older_than_seconds: int = 120) ->
         ).values_list("pk", flat=True)[:500]
     )
     return sum(1 for job_id in ids if _send(job_id))
+
+
+# --- Files made by jobs (exports, archives) -------------------------------------------------
+
+
+def job_file_save(job, name: str, content, content_type: str) -> dict:
+    """Keep the file a job made in the media storage (``exports/<job id>/<name>``: the local
+    folder, or S3 through django-storages on a network) and return what its result records.
+
+    Any web process serves it afterwards (``job_file_url``), whichever worker wrote it."""
+    from django.core.files.base import ContentFile, File
+    from django.core.files.storage import default_storage
+
+    safe = os.path.basename(name).replace("\x00", "") or "export"
+    if isinstance(content, bytes):
+        content = ContentFile(content)
+    else:  # a file object (the audit archive's temporary file): streamed, not read whole
+        content.seek(0, os.SEEK_END)
+        size = content.tell()
+        content.seek(0)
+        content = File(content, name=safe)
+        content.size = size
+    stored = default_storage.save(f"exports/{job.pk}/{safe}", content)
+    return {"file": stored, "file_name": safe, "content_type": content_type, "size": content.size}
+
+
+def job_file_url(job) -> str | None:
+    """The download address of the file ``job`` made, once it is done; else None."""
+    from django.urls import reverse
+
+    if job.status != "done" or not (job.result or {}).get("file"):
+        return None
+    return reverse("bench:job-file", args=[job.pk])
+
+
+def job_file_open(job):
+    """``(file, name, content_type)`` of the file ``job`` made (from the media storage)."""
+    from django.core.files.storage import default_storage
+
+    result = job.result or {}
+    return (
+        default_storage.open(result["file"], "rb"),
+        result.get("file_name") or os.path.basename(result["file"]),
+        result.get("content_type") or "application/octet-stream",
+    )
 
 
 def jobs_visible_to(user):
@@ -525,10 +667,14 @@ __all__ = [
     "heartbeats",
     "job_create",
     "job_kind",
+    "job_line",
+    "job_message",
+    "job_message_text",
     "job_retry",
     "job_run",
     "jobs_reap",
     "jobs_sweep",
+    "message_render",
     "periodic_register",
     "queue",
     "scheduler_tick",

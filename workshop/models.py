@@ -309,6 +309,9 @@ class Job(models.Model):
     done = models.PositiveIntegerField(_("done"), default=0)
     total = models.PositiveIntegerField(_("total"), default=0)
     message = models.TextField(_("message"), blank=True)
+    # The message as written (workshop.jobs.job_message): its msgid and parameters, rendered in
+    # the reader's language; ``message`` keeps its text in the writer's (the admin, old rows).
+    message_data = models.JSONField(_("message (msgid and parameters)"), default=dict, blank=True)
     result = models.JSONField(_("result"), default=dict, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
@@ -324,6 +327,13 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk} · {self.status}"
+
+    @property
+    def shown_message(self) -> str:
+        """The message in the active language (workshop.jobs.job_message_text)."""
+        from workshop.jobs import job_message_text
+
+        return job_message_text(self)
 
     @property
     def percent(self) -> int:

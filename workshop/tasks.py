@@ -14,11 +14,17 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from workshop.backups import BackupError, backup_database, backups_rotate, human_size
-from workshop.jobs import JobFailed, crontab, job_kind, periodic_register
+from workshop.jobs import (
+    JobFailed,
+    crontab,
+    job_kind,
+    job_message,
+    message_render,
+    periodic_register,
+)
 
 # What the "command" job may run, with the arguments the schedule gives it.
 COMMANDS = {
@@ -36,13 +42,15 @@ COMMANDS = {
 def run_command(job, progress) -> dict:
     name = job.payload.get("command", "")
     if name not in COMMANDS:
-        raise JobFailed(_("Unknown command: %(name)s.") % {"name": name})
+        raise JobFailed(gettext_lazy("Unknown command: %(name)s."), name=name)
     out, err = io.StringIO(), io.StringIO()
     try:
         call_command(name, *COMMANDS[name], stdout=out, stderr=err)
     except (CommandError, SystemExit) as exc:
         raise JobFailed(
-            _("The command %(name)s failed: %(error)s") % {"name": name, "error": exc},
+            gettext_lazy("The command %(name)s failed: %(error)s"),
+            name=name,
+            error=str(exc),
             result={"output": (out.getvalue() + err.getvalue())[-4000:]},
         ) from exc
     output = out.getvalue().strip()
@@ -55,11 +63,18 @@ def run_backup(job, progress) -> dict:
     try:
         path = backup_database(output_dir=directory, now=timezone.localtime())
     except BackupError as exc:
-        raise JobFailed(_("The backup failed: %(error)s") % {"error": exc}) from exc
+        raise JobFailed(gettext_lazy("The backup failed: %(error)s"), error=str(exc)) from exc
     removed = backups_rotate(directory, keep=settings.ATELIER_BACKUP_KEEP)
     size = path.stat().st_size
+    summary = job_message(
+        gettext_lazy("%(name)s (%(size)s), %(deleted)d old backup(s) deleted"),
+        name=path.name,
+        size=human_size(size),
+        deleted=len(removed),
+    )
     return {
-        "summary": f"{path.name} ({human_size(size)}), {len(removed)} old backup(s) deleted",
+        "summary_message": summary,
+        "summary": message_render(summary),
         "path": str(path),
         "deleted": [p.name for p in removed],
     }

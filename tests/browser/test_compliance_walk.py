@@ -184,8 +184,13 @@ def test_a_manager_reads_the_evidence_fills_the_waste_register_and_exports_the_a
     page.wait_for_url("**/reports/audit/")
     page.locator("select[name='site']").select_option(label=str(floor["lyon"]))
     _check(page, "audit")
+    # Prepared in the background (an export job): the screen links to the job and its file.
+    _submit_twice(page, "[data-audit-form] button[type='submit']")
+    assert page.locator("[data-export-job]").count() == 1, page.inner_text("main")
+    assert "arrière-plan" in page.inner_text("main")
+    _check(page, "audit-prepared")
     with page.expect_download() as download:
-        page.locator("[data-audit-form] button[type='submit']").click()
+        page.locator("[data-export-file]").click()
     assert archive_verify(download.value.path().read_bytes()) == []
 
     context.close()

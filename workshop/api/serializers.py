@@ -5,7 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from workshop.api.base import StrictFieldsMixin, StrictSerializer
-from workshop.models import Site, Workstation, WorkstationKind
+from workshop.models import Job, Site, Workstation, WorkstationKind
 
 
 class SiteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
@@ -31,3 +31,49 @@ class WorkstationCreateSerializer(StrictSerializer):
     name = serializers.CharField(max_length=80)
     kind = serializers.ChoiceField(choices=WorkstationKind.choices)
     is_active = serializers.BooleanField(default=True)
+
+
+class JobSerializer(serializers.ModelSerializer):
+    """A background job (workshop.jobs); its message and summary in the request's language."""
+
+    site = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    message = serializers.SerializerMethodField()
+    summary = serializers.SerializerMethodField()
+    file = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Job
+        fields = [
+            "id",
+            "kind",
+            "status",
+            "site",
+            "actor",
+            "done",
+            "total",
+            "attempts",
+            "message",
+            "summary",
+            "file",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]
+        read_only_fields = fields
+
+    def get_message(self, job) -> str:
+        from workshop.jobs import job_message_text
+
+        return job_message_text(job)
+
+    def get_summary(self, job) -> str:
+        from workshop.jobs import job_summary_text
+
+        return job_summary_text(job)
+
+    def get_file(self, job) -> str | None:
+        """The URL of the file the job made (an export), once it is done; else null."""
+        from workshop.jobs import job_file_url
+
+        return job_file_url(job)

@@ -13,6 +13,7 @@ from workshop.api import views
 router = SimpleRouter()
 router.register("sites", views.SiteViewSet, basename="site")
 router.register("workstations", views.WorkstationViewSet, basename="workstation")
+router.register("jobs", views.JobViewSet, basename="job")
 
 app_name = "api"
 urlpatterns = [

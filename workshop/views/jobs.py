@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from workshop.exceptions import DomainError
-from workshop.jobs import heartbeats, job_kinds, job_retry_by, jobs_visible_to, queue_problem
+from workshop.jobs import (
+    heartbeats,
+    job_file_open,
+    job_file_url,
+    job_kinds,
+    job_line,
+    job_retry_by,
+    jobs_visible_to,
+    queue_problem,
+)
 from workshop.models import Job
 from workshop.roles import MANAGER
 from workshop.views.common import roles_required
@@ -28,7 +38,8 @@ def job_list(request):
     for job in rows:
         job.kind_label = kinds.get(job.kind, job.kind)
         job.command = (job.payload or {}).get("command", "")
-        job.line = job.message or (job.result or {}).get("summary", "")
+        job.line = job_line(job)  # in the reader's language, whoever wrote it
+        job.file_url = job_file_url(job)
     context = {
         "jobs": rows,
         "wanted": wanted,
@@ -59,3 +70,13 @@ def job_retry_view(request, pk: int):
     else:
         messages.success(request, _("Job #%(id)d is queued again.") % {"id": job.pk})
     return redirect("bench:jobs")
+
+
+@roles_required(MANAGER)
+def job_file(request, pk: int):
+    """``bench:job-file``: the file a done job made (an export), from the media storage."""
+    job = get_object_or_404(jobs_visible_to(request.user), pk=pk)
+    if job_file_url(job) is None:
+        raise Http404(_("This job has no file (yet)."))
+    handle, name, content_type = job_file_open(job)
+    return FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
