@@ -39,6 +39,7 @@ from workshop import tags
 from workshop.access import site_check
 from workshop.api.auth import request_workstation
 from workshop.api.base import ApiViewMixin, StrictSerializer, site_scope
+from workshop.api.fields import AtelierDateTimeField
 from workshop.api.parsers import SafeJSONParser
 from workshop.exceptions import DomainError
 from workshop.models import Site
@@ -252,7 +253,7 @@ class VerificationSerializer(serializers.Serializer):
     code = serializers.CharField()
     status = serializers.ChoiceField(choices=["valid", "altered", "unknown"])
     kind = serializers.CharField(allow_null=True)
-    issued_at = serializers.DateTimeField(allow_null=True)
+    issued_at = AtelierDateTimeField(allow_null=True)
     content = serializers.JSONField(allow_null=True, help_text="The certified facts, or null.")
     signed = serializers.JSONField(help_text="Per asset tag, the signed head vouching for it.")
 

@@ -63,10 +63,12 @@ def test_wrong_types_answer_invalid_with_the_field(client_as, bench_worker, site
 
 @pytest.mark.django_db
 def test_a_domain_error_keeps_its_code_and_fields(client_as, coach, site):
+    """A body the schema allows (14 digits) that a business rule refuses (the check digit, a
+    person with a SIRET) answers 422, not 400: 400 is for a body that breaks the schema."""
     donor_response = client_as(coach).post(
         "/api/donors/", {"kind": "person", "name": "Jean", "siret": "12345678901234"}, **EN
     )
-    body = _shape(donor_response, 400, "invalid")
+    body = _shape(donor_response, 422, "invalid")
     assert "siret" in body["fields"]
 
 

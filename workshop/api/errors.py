@@ -95,10 +95,45 @@ _SIMPLE_CODES: list[tuple[type[Exception], str]] = [
 ]
 
 
+def api_status(error: DomainError) -> int:
+    """The API's status for a service's refusal: a 400 from a service becomes 422.
+
+    400 means the request does not match the schema (a field missing, of the wrong type or
+    format, unknown), which the serializers check before any service runs. A service refuses
+    a request the schema allows because of what it says (a SIRET whose check digit is wrong,
+    a licence key sent for free software, a payment that does not add up): that is 422, so a
+    client (and schemathesis's ``positive_data_acceptance``) tells "fix the request's shape"
+    from "the shape is right, the content is refused". 403, 404 (a row named in the path or
+    the body that does not exist) and 409 (the state of things) stay as the service says.
+    """
+    return status.HTTP_422_UNPROCESSABLE_ENTITY if error.status == 400 else error.status
+
+
+def names_missing_rows(detail) -> bool:
+    """Whether every error of a ``ValidationError`` is a related row that does not exist
+    (DRF's ``does_not_exist``: a tag or id in the body that no visible row has). Such a
+    request answers 404 ``not_found`` with ``fields`` naming the field, like the services'
+    own "no device has the tag…" answers: the schema's promise for a write."""
+    codes: set[str] = set()
+
+    def walk(value) -> None:
+        if isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+        else:
+            codes.add(getattr(value, "code", None) or "")
+
+    walk(detail)
+    return codes == {"does_not_exist"}
+
+
 def api_exception_handler(exc, context):
     """Answer any API error in the shared shape; return None for real bugs (500)."""
     if isinstance(exc, DomainError):
-        return Response(exc.as_dict(), status=exc.status)
+        return Response(exc.as_dict(), status=api_status(exc))
     if isinstance(exc, OperationalError | InterfaceError):
         from workshop.middleware import close_broken_connections, logger
 
@@ -137,6 +172,16 @@ def api_exception_handler(exc, context):
             "unknown_field",
             exc.detail,
             {name: [_("This field is not accepted here.")] for name in exc.names},
+        )
+    elif isinstance(exc, exceptions.ValidationError) and names_missing_rows(exc.detail):
+        return Response(
+            error_body(
+                "not_found",
+                _("The request names something that does not exist here: check the fields."),
+                _flatten(exc.detail),
+            ),
+            status=status.HTTP_404_NOT_FOUND,
+            headers=headers,
         )
     elif isinstance(exc, exceptions.ValidationError):
         body = error_body(
