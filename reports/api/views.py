@@ -78,7 +78,7 @@ class ReportSerializer(serializers.Serializer):
 
 
 class ReportQuerySerializer(StrictSerializer):
-    site = serializers.CharField(required=False, max_length=8, help_text="Site code.")
+    site = serializers.CharField(required=False, min_length=1, max_length=8, help_text="Site code.")
     date_from = serializers.DateField(required=False, allow_null=True)
     date_to = serializers.DateField(required=False, allow_null=True)
 
@@ -103,7 +103,7 @@ def _may_read(request, name: str) -> bool:
 PERIOD_PARAMETERS = [
     OpenApiParameter(
         "site",
-        OpenApiTypes.STR,
+        {"type": "string", "minLength": 1, "maxLength": 8},
         description="Site code; default: every site for a network manager, else the caller's.",
     ),
     OpenApiParameter("date_from", OpenApiTypes.DATE, description="First day (inclusive)."),
@@ -240,6 +240,8 @@ class CertificateSerializer(serializers.ModelSerializer):
 
 
 class CertificateIssueSerializer(StrictSerializer):
+    # Exactly one of them (``oneOf`` in the schema: workshop.api.schema).
+    schema_one_of_required = (("device",), ("collection",))
     device = serializers.CharField(max_length=40, required=False, help_text="Asset tag.")
     collection = serializers.CharField(max_length=40, required=False, help_text="Collection tag.")
 

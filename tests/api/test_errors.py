@@ -88,11 +88,13 @@ def test_an_unknown_scan_answers_404_scan_unknown(client_as, bench_worker, site)
 @pytest.mark.django_db
 @pytest.mark.parametrize("path", ["/api/devices/{bad}/", "/api/scan/{bad}"])
 @pytest.mark.parametrize("headers", [FR, EN], ids=["fr", "en"])
-def test_a_bad_check_character_answers_400(client_as, bench_worker, laptop, path, headers):
+def test_a_bad_check_character_answers_422(client_as, bench_worker, laptop, path, headers):
+    """A tag of the right shape whose check character is wrong: the request matches the
+    schema, the content is refused (422), before any lookup."""
     good = laptop.asset_tag
     bad = good[:-1] + ("A" if good[-1] != "A" else "B")
     body = _shape(
-        client_as(bench_worker).get(path.format(bad=bad), **headers), 400, "tag_check_failed"
+        client_as(bench_worker).get(path.format(bad=bad), **headers), 422, "tag_check_failed"
     )
     if headers is EN:
         assert "check character does not match" in body["message"]

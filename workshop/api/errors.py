@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 
-from workshop.exceptions import DomainError
+from workshop.exceptions import BadRequest, DomainError
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -103,17 +103,22 @@ def api_status(error: DomainError) -> int:
     a request the schema allows because of what it says (a SIRET whose check digit is wrong,
     a licence key sent for free software, a payment that does not add up): that is 422, so a
     client (and schemathesis's ``positive_data_acceptance``) tells "fix the request's shape"
-    from "the shape is right, the content is refused". 403, 404 (a row named in the path or
-    the body that does not exist) and 409 (the state of things) stay as the service says.
+    from "the shape is right, the content is refused". 403, 404 and 409 (the state of
+    things) stay as the service says.
     """
-    return status.HTTP_422_UNPROCESSABLE_ENTITY if error.status == 400 else error.status
+    if error.status == 400 and not isinstance(error, BadRequest):
+        return status.HTTP_422_UNPROCESSABLE_ENTITY
+    return error.status
 
 
-def names_missing_rows(detail) -> bool:
-    """Whether every error of a ``ValidationError`` is a related row that does not exist
-    (DRF's ``does_not_exist``: a tag or id in the body that no visible row has). Such a
-    request answers 404 ``not_found`` with ``fields`` naming the field, like the services'
-    own "no device has the tag…" answers: the schema's promise for a write."""
+# DRF's codes for a value of the right shape that names nothing, or a duplicate: a body the
+# schema allows, refused for what it says (422, or 409 for a duplicate), never 400.
+CONTENT_CODES = frozenset({"does_not_exist", "unique"})
+
+
+def error_codes(detail) -> set[str]:
+    """The codes of every error in a ``ValidationError``'s detail (``does_not_exist`` for a
+    tag or id in the body that no visible row has, ``unique`` for a duplicate, ...)."""
     codes: set[str] = set()
 
     def walk(value) -> None:
@@ -127,7 +132,7 @@ def names_missing_rows(detail) -> bool:
             codes.add(getattr(value, "code", None) or "")
 
     walk(detail)
-    return codes == {"does_not_exist"}
+    return codes or {""}
 
 
 def api_exception_handler(exc, context):
@@ -173,14 +178,19 @@ def api_exception_handler(exc, context):
             exc.detail,
             {name: [_("This field is not accepted here.")] for name in exc.names},
         )
-    elif isinstance(exc, exceptions.ValidationError) and names_missing_rows(exc.detail):
+    elif isinstance(exc, exceptions.ValidationError) and error_codes(exc.detail) <= CONTENT_CODES:
+        # The body matches the schema; what it names is refused (docs/api.md, "Statuses").
+        codes = error_codes(exc.detail)
+        duplicate = codes <= {"unique"}
         return Response(
             error_body(
-                "not_found",
-                _("The request names something that does not exist here: check the fields."),
+                "duplicate" if duplicate else "invalid",
+                _("This already exists: change the fields named, or use the existing one.")
+                if duplicate
+                else _("Some fields are not valid: correct them and try again."),
                 _flatten(exc.detail),
             ),
-            status=status.HTTP_404_NOT_FOUND,
+            status=status.HTTP_409_CONFLICT if duplicate else status.HTTP_422_UNPROCESSABLE_ENTITY,
             headers=headers,
         )
     elif isinstance(exc, exceptions.ValidationError):
