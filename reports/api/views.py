@@ -151,7 +151,8 @@ def report_period(request) -> Period:
     if data.get("site"):
         site = Site.objects.filter(code=data["site"].upper()).first()
         if site is None:
-            raise ValidationError({"site": [_("No site has this code.")]})
+            # Well-formed, names nothing: 422 like a body's missing row (docs/api.md).
+            raise ValidationError({"site": [_("No site has this code.")]}, code="does_not_exist")
         site_check(site, actor=request.user, workstation=request_workstation(request))
     else:
         site_ids = user_site_ids(request.user)

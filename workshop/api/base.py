@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import django_filters
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, mixins, serializers, status, viewsets
@@ -43,6 +43,17 @@ class StrictFieldsMixin:
             }
             if not_text:
                 raise serializers.ValidationError(not_text)
+            # DRF's BooleanField reads 0, 1, "yes"...; in JSON the schema says true or false.
+            not_boolean = {
+                name: [str(serializers.BooleanField.default_error_messages["invalid"])]
+                for name, value in data.items()
+                if isinstance(self.fields.get(name), serializers.BooleanField)
+                and value is not None
+                and not isinstance(value, bool)
+                and not isinstance(data, QueryDict)
+            }
+            if not_boolean:
+                raise serializers.ValidationError(not_boolean)
             with_nul = {
                 name: [str(ProhibitNullCharactersValidator.message)]
                 for name, value in data.items()
