@@ -19,6 +19,20 @@ class WorkshopConfig(AppConfig):
             ensure_reference_data_after_migrate, dispatch_uid="atelier_reference_data"
         )
         self._connect_token_cache()
+        self._api_datetime_field()
+
+    @staticmethod
+    def _api_datetime_field():
+        """Every model date-time a serializer writes or reads goes through the API's one
+        date-time field (``workshop.api.fields``: 1900-2100, whole-minute offsets)."""
+        from django.db import models
+        from rest_framework import serializers
+
+        from workshop.api.fields import AtelierDateTimeField
+
+        serializers.ModelSerializer.serializer_field_mapping[models.DateTimeField] = (
+            AtelierDateTimeField
+        )
 
     @staticmethod
     def _connect_token_cache():

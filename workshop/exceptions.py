@@ -35,6 +35,16 @@ class DomainError(Exception):
         return f"DomainError({self.code!r}, {self.message!r})"
 
 
+class BadRequest(DomainError):
+    """A request the API cannot read as its schema describes (malformed JSON, a field missing
+    or of the wrong type, a NUL character): always 400. The API answers a plain
+    ``DomainError`` of status 400, a business refusal of a well-formed request, with 422
+    (``workshop.api.errors.api_status``)."""
+
+    def __init__(self, code: str, message: str, *, fields: dict[str, list[str]] | None = None):
+        super().__init__(code, message, fields=fields, status=400)
+
+
 def validation_error_fields(error: ValidationError) -> dict[str, list[str]]:
     """Return Django validation errors as ``{field: [messages]}``."""
     if hasattr(error, "error_dict"):

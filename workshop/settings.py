@@ -251,6 +251,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The enums as components (drf-spectacular's default), then the rules every request text
+    # and body follows (workshop/api/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "workshop.api.schema.postprocess_request_rules",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "DeviceStateEnum": "refurb.api.enums.DEVICE_STATE",
         "DriveKindEnum": "refurb.api.enums.DRIVE_KIND",

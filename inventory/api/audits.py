@@ -32,6 +32,7 @@ from inventory.models import (
 from inventory.scan import scan_resolve
 from workshop.api.auth import request_actor, request_workstation
 from workshop.api.base import ApiViewMixin, StrictSerializer, access_guard, caller_site, site_scope
+from workshop.api.fields import AtelierDateTimeField
 from workshop.api.filters import StrictFilterBackend
 from workshop.api.parsers import SafeJSONParser
 from workshop.exceptions import DomainError
@@ -47,8 +48,8 @@ KG = {"max_digits": 10, "decimal_places": 3}
 class StocktakeSerializer(serializers.ModelSerializer):
     site = serializers.SlugRelatedField(slug_field="code", read_only=True)
     locations = serializers.SlugRelatedField(slug_field="tag", many=True, read_only=True)
-    reconciled_at = serializers.DateTimeField(read_only=True, allow_null=True)
-    closed_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    reconciled_at = AtelierDateTimeField(read_only=True, allow_null=True)
+    closed_at = AtelierDateTimeField(read_only=True, allow_null=True)
     scans = serializers.IntegerField(source="scan_count", read_only=True)
 
     class Meta:
@@ -139,8 +140,8 @@ class StocktakeLineSerializer(serializers.ModelSerializer):
         read_only=True,
     )
     device_state = serializers.CharField(read_only=True)
-    resolved_at = serializers.DateTimeField(read_only=True, allow_null=True)
-    applied_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    resolved_at = AtelierDateTimeField(read_only=True, allow_null=True)
+    applied_at = AtelierDateTimeField(read_only=True, allow_null=True)
 
     class Meta:
         model = StocktakeLine
@@ -198,7 +199,7 @@ class ShipmentLineSerializer(serializers.ModelSerializer):
 class ShipmentSerializer(serializers.ModelSerializer):
     site = serializers.SlugRelatedField(slug_field="code", read_only=True)
     weight_kg = serializers.DecimalField(**KG, read_only=True)
-    shipped_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    shipped_at = AtelierDateTimeField(read_only=True, allow_null=True)
     lines = ShipmentLineSerializer(many=True, read_only=True)
 
     class Meta:

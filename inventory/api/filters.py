@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import django_filters
-from django import forms
 from django.db.models import Exists, OuterRef, Subquery
 from drf_spectacular.utils import extend_schema_field
 
@@ -11,20 +10,10 @@ from inventory.models import Collection, Donor, Location
 from refurb.models import Device, Drive
 from refurb.states import State
 from workshop.api.base import UtcDateTimeRangeFilter
+from workshop.api.filters import IdFilter
 
 
 @extend_schema_field({"type": "integer", "minimum": 1, "maximum": 2**63 - 1})
-class IdFilter(django_filters.NumberFilter):
-    """A database id: a whole number the database can hold (else 400, never a 500)."""
-
-    field_class = forms.IntegerField
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", 2**63 - 1)
-        super().__init__(*args, **kwargs)
-
-
 class DeviceFilter(django_filters.FilterSet):
     # distinct=False: state is a column of the device itself, so no join can repeat a row, and
     # SELECT DISTINCT would make PostgreSQL dedupe every match before it takes one page.

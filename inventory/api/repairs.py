@@ -126,7 +126,7 @@ class RepairViewSet(
                 "scan_unknown",
                 _("“%(code)s” is not a part of the stock.") % {"code": body.validated_data["part"]},
                 fields={"part": [_("Unknown part.")]},
-                status=404,
+                status=422,
             )
         fitted = services.part_fit(
             part=part,

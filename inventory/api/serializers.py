@@ -16,6 +16,7 @@ from refurb.states import State
 from refurb.transitions import allowed_targets
 from workshop.api.auth import request_roles, request_workstation
 from workshop.api.base import StrictFieldsMixin, StrictSerializer
+from workshop.api.fields import AtelierDateTimeField
 from workshop.models import Site
 
 
@@ -162,7 +163,7 @@ def next_states(state: str, context: dict) -> list[str]:
 
 
 # The fields of DeviceSerializer whose representation is not the bare value, built once.
-_DATETIME = serializers.DateTimeField(read_only=True)
+_DATETIME = AtelierDateTimeField(read_only=True)
 _WEIGHT = serializers.DecimalField(max_digits=8, decimal_places=3, read_only=True)
 
 

@@ -27,7 +27,7 @@ from labels.templates import build
 from workshop.api.auth import request_actor, request_workstation
 from workshop.api.base import ApiViewMixin
 from workshop.api.pagination import PageNumberPagination
-from workshop.exceptions import DomainError
+from workshop.exceptions import BadRequest, DomainError
 from workshop.roles import ALL_ROLES
 
 DEFAULT_STOCKS = {
@@ -130,7 +130,7 @@ class PrintJobListView(ApiViewMixin, GenericAPIView):
     def get(self, request):
         wanted = request.query_params.get("status") or None
         if wanted and wanted not in PrintJob.Status.values:
-            raise DomainError(
+            raise BadRequest(
                 "invalid",
                 _("Unknown status: choose queued, sent or failed."),
                 fields={"status": [wanted]},

@@ -6,6 +6,7 @@ import django_filters
 
 from refurb.models import Destruction, DeviceEvent, Drive, Erasure, TestResult
 from workshop.api.base import UtcDateTimeRangeFilter
+from workshop.api.filters import IdFilter
 
 
 class DriveFilter(django_filters.FilterSet):
@@ -55,6 +56,8 @@ class EventFilter(django_filters.FilterSet):
     created = UtcDateTimeRangeFilter(
         field_name="created_at", help_text="created_after / created_before (ISO 8601)."
     )
+    # A workstation id that matches no workstation lists nothing (a 400 before: schemathesis).
+    workstation = IdFilter(field_name="workstation_id", help_text="Workstation id.")
 
     class Meta:
         model = DeviceEvent

@@ -17,6 +17,7 @@ from refurb.models import (
 )
 from refurb.states import State
 from workshop.api.base import StrictSerializer
+from workshop.api.fields import AtelierDateTimeField
 
 
 class EventSerializer(serializers.ModelSerializer):
@@ -115,8 +116,8 @@ class ErasureCreateSerializer(StrictSerializer):
     verified = serializers.BooleanField()
     passes = serializers.IntegerField(min_value=1, max_value=100, default=1)
     standard = serializers.CharField(max_length=80, allow_blank=True, default="")
-    started_at = serializers.DateTimeField(required=False, allow_null=True)
-    finished_at = serializers.DateTimeField(required=False, allow_null=True)
+    started_at = AtelierDateTimeField(required=False, allow_null=True)
+    finished_at = AtelierDateTimeField(required=False, allow_null=True)
     log = serializers.CharField(allow_blank=True, default="", trim_whitespace=False)
 
 

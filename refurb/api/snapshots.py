@@ -25,7 +25,7 @@ from workshop.api.base import ApiViewMixin
 from workshop.api.errors import ErrorSerializer
 from workshop.api.parsers import JsonLimitError, json_loads_checked
 from workshop.api.throttles import SnapshotRateThrottle, TokenRateThrottle
-from workshop.exceptions import DomainError
+from workshop.exceptions import BadRequest, DomainError
 from workshop.models import Site
 from workshop.roles import BENCH_ROLES
 
@@ -47,9 +47,9 @@ def read_json_body(request, limit: int = MAX_SNAPSHOT_BYTES) -> tuple[dict, byte
     try:
         payload = json_loads_checked(raw.decode("utf-8"))
     except JsonLimitError as exc:
-        raise DomainError("malformed_json", str(exc)) from exc
+        raise BadRequest("malformed_json", str(exc)) from exc
     except (UnicodeDecodeError, ValueError) as exc:
-        raise DomainError(
+        raise BadRequest(
             "malformed_json",
             _(
                 "The request body is not valid JSON (%(detail)s). Send the file the agent "
@@ -192,7 +192,7 @@ class ErasureImportView(ApiViewMixin, APIView):
     def post(self, request):
         payload, _raw = read_json_body(request)
         if not isinstance(payload, dict) or not payload.get("asset_tag"):
-            raise DomainError(
+            raise BadRequest(
                 "invalid",
                 _("Say which device the erasures are for: give its asset_tag."),
                 fields={"asset_tag": [_("This field is required.")]},
@@ -200,7 +200,7 @@ class ErasureImportView(ApiViewMixin, APIView):
         records = payload.get("records") or []
         log = payload.get("nwipe_log")
         if not isinstance(records, list) or (log is not None and not isinstance(log, str)):
-            raise DomainError(
+            raise BadRequest(
                 "invalid",
                 _("records must be a list of objects and nwipe_log the log's text."),
                 fields={"records": [_("Expected a list.")], "nwipe_log": [_("Expected text.")]},

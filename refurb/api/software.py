@@ -18,6 +18,7 @@ from workshop.api.auth import (
     request_workstation,
 )
 from workshop.api.base import ApiViewMixin, ReadCreateViewSet, StrictSerializer
+from workshop.api.fields import AtelierDateTimeField
 from workshop.roles import BENCH_ROLES
 from workshop.selectors import user_site_ids
 
@@ -81,7 +82,7 @@ class InstallationCreateSerializer(StrictSerializer):
         max_length=40, help_text="Code of an active system image (GET /api/system-images/)."
     )
     first_boot_passed = serializers.BooleanField(help_text="Whether the first boot check passed.")
-    installed_at = serializers.DateTimeField(
+    installed_at = AtelierDateTimeField(
         required=False, allow_null=True, help_text="When it was installed (default: now)."
     )
     licence_key = serializers.CharField(

@@ -39,6 +39,7 @@ from workshop import tags
 from workshop.access import site_check
 from workshop.api.auth import request_workstation
 from workshop.api.base import ApiViewMixin, StrictSerializer, site_scope
+from workshop.api.fields import AtelierDateTimeField
 from workshop.api.parsers import SafeJSONParser
 from workshop.exceptions import DomainError
 from workshop.models import Site
@@ -77,7 +78,7 @@ class ReportSerializer(serializers.Serializer):
 
 
 class ReportQuerySerializer(StrictSerializer):
-    site = serializers.CharField(required=False, max_length=8, help_text="Site code.")
+    site = serializers.CharField(required=False, min_length=1, max_length=8, help_text="Site code.")
     date_from = serializers.DateField(required=False, allow_null=True)
     date_to = serializers.DateField(required=False, allow_null=True)
 
@@ -102,7 +103,7 @@ def _may_read(request, name: str) -> bool:
 PERIOD_PARAMETERS = [
     OpenApiParameter(
         "site",
-        OpenApiTypes.STR,
+        {"type": "string", "minLength": 1, "maxLength": 8},
         description="Site code; default: every site for a network manager, else the caller's.",
     ),
     OpenApiParameter("date_from", OpenApiTypes.DATE, description="First day (inclusive)."),
@@ -150,7 +151,8 @@ def report_period(request) -> Period:
     if data.get("site"):
         site = Site.objects.filter(code=data["site"].upper()).first()
         if site is None:
-            raise ValidationError({"site": [_("No site has this code.")]})
+            # Well-formed, names nothing: 422 like a body's missing row (docs/api.md).
+            raise ValidationError({"site": [_("No site has this code.")]}, code="does_not_exist")
         site_check(site, actor=request.user, workstation=request_workstation(request))
     else:
         site_ids = user_site_ids(request.user)
@@ -239,6 +241,8 @@ class CertificateSerializer(serializers.ModelSerializer):
 
 
 class CertificateIssueSerializer(StrictSerializer):
+    # Exactly one of them (``oneOf`` in the schema: workshop.api.schema).
+    schema_one_of_required = (("device",), ("collection",))
     device = serializers.CharField(max_length=40, required=False, help_text="Asset tag.")
     collection = serializers.CharField(max_length=40, required=False, help_text="Collection tag.")
 
@@ -252,7 +256,7 @@ class VerificationSerializer(serializers.Serializer):
     code = serializers.CharField()
     status = serializers.ChoiceField(choices=["valid", "altered", "unknown"])
     kind = serializers.CharField(allow_null=True)
-    issued_at = serializers.DateTimeField(allow_null=True)
+    issued_at = AtelierDateTimeField(allow_null=True)
     content = serializers.JSONField(allow_null=True, help_text="The certified facts, or null.")
     signed = serializers.JSONField(help_text="Per asset tag, the signed head vouching for it.")
 

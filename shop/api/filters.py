@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import django_filters
 
-from inventory.api.filters import IdFilter
 from shop.models import Buyer, CreditNote, Kit, PaymentMethod, PriceRule, Reservation, Sale
 from workshop.api.base import UtcDateTimeRangeFilter
+from workshop.api.filters import IdFilter
 
 
 class BuyerFilter(django_filters.FilterSet):

@@ -20,6 +20,7 @@ from shop.models import (
 )
 from workshop import tags
 from workshop.api.base import StrictSerializer
+from workshop.api.fields import AtelierDateTimeField
 from workshop.models import Site
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -183,7 +184,7 @@ class ReservationSerializer(serializers.ModelSerializer):
 class ReservationCreateSerializer(StrictSerializer):
     device = serializers.CharField(max_length=40, help_text="Asset tag of a device on sale.")
     buyer = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
-    expires_at = serializers.DateTimeField(required=False)
+    expires_at = AtelierDateTimeField(required=False)
 
 
 class SaleLineSerializer(serializers.ModelSerializer):

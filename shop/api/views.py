@@ -55,7 +55,7 @@ def _refused_buyer(pk) -> DomainError:
         "not_found",
         _("No buyer has the id “%(key)s”.") % {"key": pk},
         fields={"buyer": [_("Unknown buyer.")]},
-        status=404,
+        status=422,
     )
 
 
@@ -228,7 +228,7 @@ class KitViewSet(_ShopViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin)
                     "not_found",
                     _("No device has the tag “%(key)s”.") % {"key": code},
                     fields={"devices": [code]},
-                    status=404,
+                    status=422,
                 )
             devices.append(device)
         kit = services.kit_assemble(site=site, devices=devices, **data, **self.who())
@@ -278,7 +278,7 @@ class ReservationViewSet(_ShopViewSet, mixins.ListModelMixin, mixins.RetrieveMod
                 "not_found",
                 _("No device has the tag “%(key)s”.") % {"key": data["device"]},
                 fields={"device": [_("Unknown device.")]},
-                status=404,
+                status=422,
             )
         access_guard(request, "device", "reserve", device.site_id)
         buyer = site_scope(Buyer.objects.all(), request).filter(pk=data["buyer"]).first()

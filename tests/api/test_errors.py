@@ -63,10 +63,12 @@ def test_wrong_types_answer_invalid_with_the_field(client_as, bench_worker, site
 
 @pytest.mark.django_db
 def test_a_domain_error_keeps_its_code_and_fields(client_as, coach, site):
+    """A body the schema allows (14 digits) that a business rule refuses (the check digit, a
+    person with a SIRET) answers 422, not 400: 400 is for a body that breaks the schema."""
     donor_response = client_as(coach).post(
         "/api/donors/", {"kind": "person", "name": "Jean", "siret": "12345678901234"}, **EN
     )
-    body = _shape(donor_response, 400, "invalid")
+    body = _shape(donor_response, 422, "invalid")
     assert "siret" in body["fields"]
 
 
@@ -86,11 +88,13 @@ def test_an_unknown_scan_answers_404_scan_unknown(client_as, bench_worker, site)
 @pytest.mark.django_db
 @pytest.mark.parametrize("path", ["/api/devices/{bad}/", "/api/scan/{bad}"])
 @pytest.mark.parametrize("headers", [FR, EN], ids=["fr", "en"])
-def test_a_bad_check_character_answers_400(client_as, bench_worker, laptop, path, headers):
+def test_a_bad_check_character_answers_422(client_as, bench_worker, laptop, path, headers):
+    """A tag of the right shape whose check character is wrong: the request matches the
+    schema, the content is refused (422), before any lookup."""
     good = laptop.asset_tag
     bad = good[:-1] + ("A" if good[-1] != "A" else "B")
     body = _shape(
-        client_as(bench_worker).get(path.format(bad=bad), **headers), 400, "tag_check_failed"
+        client_as(bench_worker).get(path.format(bad=bad), **headers), 422, "tag_check_failed"
     )
     if headers is EN:
         assert "check character does not match" in body["message"]

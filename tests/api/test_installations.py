@@ -105,8 +105,8 @@ def test_a_badge_of_another_site_is_refused_before_anything_is_written(agent, te
 @pytest.mark.parametrize(
     "extra,status,code,field",
     [
-        ({"image": "windows-95"}, 400, "image_unknown", "image"),
-        ({"image": "linuxmint-22", "licence_key": "ABCDE-12345"}, 400, "licence_not_needed", None),
+        ({"image": "windows-95"}, 422, "image_unknown", "image"),
+        ({"image": "linuxmint-22", "licence_key": "ABCDE-12345"}, 422, "licence_not_needed", None),
         ({"colour": "blue"}, 400, "unknown_field", "colour"),
         ({"first_boot_passed": "peut-être"}, 400, "invalid", "first_boot_passed"),
     ],

@@ -69,13 +69,13 @@ def test_a_bench_token_fits_a_part_and_a_second_fit_is_refused(site, crew, repai
     assert set(again.json()) == {"code", "message", "fields"}
 
 
-def test_a_part_of_another_category_is_a_400_and_nothing_changes(site, crew, repair_world):  # noqa: F811
+def test_a_part_of_another_category_is_a_422_and_nothing_changes(site, crew, repair_world):  # noqa: F811
     screen, ticket = repair_world
     response = _bench_token(crew.stations[WK.TEST]).post(
         f"/api/repairs/{ticket.pk}/fit/", {"part": screen.tag, "category": "battery"},
         format="json",
     )  # fmt: skip
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.json()["code"] == "part_wrong_category"
     screen.refresh_from_db()
     assert screen.status == Part.Status.IN_STOCK

@@ -217,7 +217,7 @@ def test_a_buyer_is_recorded_checked_and_rechecked(seller):
     again = seller.post(f"/api/buyers/{body['id']}/recheck/", {"proof_kind": "aah"}, format="json")
     assert again.status_code == 200 and again.json()["proof_kind"] == "aah"
     refused = seller.post("/api/buyers/", {"kind": "association", "name": "X"}, format="json")
-    assert refused.status_code == 400 and "rna" in refused.json()["fields"]
+    assert refused.status_code == 422 and "rna" in refused.json()["fields"]
 
 
 def test_managers_write_the_price_grid_and_everyone_reads_it(boss, seller):
@@ -273,14 +273,14 @@ def test_a_refused_sale_says_why_and_uses_no_invoice_number(seller, on_sale):
         {"buyer": buyer("association").pk, "items": [device.asset_tag], "payment_method": "free"},
         format="json",
     )
-    assert refused.status_code == 400 and refused.json()["code"] == "payment_mismatch"
+    assert refused.status_code == 422 and refused.json()["code"] == "payment_mismatch"
     short = seller.post(
         "/api/sales/",
         {"buyer": buyer("public").pk, "items": [device.asset_tag], "payment_method": "cash",
          "cash_given": "1.00"},
         format="json",
     )  # fmt: skip
-    assert short.status_code == 400 and short.json()["code"] == "cash_short"
+    assert short.status_code == 422 and short.json()["code"] == "cash_short"
     assert not Sale.objects.exists()
     sold = seller.post(
         "/api/sales/",

@@ -20,7 +20,7 @@ def test_the_api_refuses_a_field_the_move_does_not_declare(laptop, crew, client_
         {"to": "wiped", "payload": {"invoice": "LY-2026-000001", "grade": "A"}},
         format="json",
     )
-    assert response.status_code == 400, response.content
+    assert response.status_code == 422, response.content
     body = response.json()
     assert body["code"] == "invalid"
     assert set(body["fields"]) == {"invoice", "grade"}
@@ -37,7 +37,7 @@ def test_grading_through_the_api_takes_its_declared_grade(laptop, crew, client_a
         {"to": "graded", "payload": {"grade": "A", "note": "x"}},
         format="json",
     )
-    assert (response.status_code, set(response.json()["fields"])) == (400, {"note"})
+    assert (response.status_code, set(response.json()["fields"])) == (422, {"note"})
     response = client.post(
         f"/api/devices/{laptop.asset_tag}/transitions/",
         {"to": "graded", "payload": {"grade": "A"}},

@@ -99,11 +99,11 @@ def test_the_api_write_off_goes_through_the_service(laptop, crew, client_as):
     client = client_as(crew.manager, crew.stations["stock"])
     url = f"/api/devices/{laptop.asset_tag}/transitions/"
     refused = client.post(url, {"to": "written_off", "reason": ""}, format="json")
-    assert (refused.status_code, refused.json()["code"]) == (400, "reason_required")
+    assert (refused.status_code, refused.json()["code"]) == (422, "reason_required")
     extra = client.post(
         url, {"to": "written_off", "reason": "lost", "payload": {"grade": "A"}}, format="json"
     )
-    assert extra.status_code == 400 and "grade" in extra.json()["fields"]
+    assert extra.status_code == 422 and "grade" in extra.json()["fields"]
     assert not WriteOff.objects.exists()
     response = client.post(url, {"to": "written_off", "reason": "lost"}, format="json")
     assert response.status_code == 200, response.content

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import django_filters
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.fields import ProhibitNullCharactersValidator
 from rest_framework.response import Response
@@ -14,6 +15,9 @@ from rest_framework.response import Response
 from workshop.access import access_check
 from workshop.api.auth import RolePermission, request_workstation
 from workshop.api.errors import UnknownFieldError
+from workshop.api.fields import DESCRIPTION as DATETIME_DESCRIPTION
+from workshop.api.fields import PATTERN as DATETIME_PATTERN
+from workshop.api.fields import check_moment
 from workshop.api.idempotency import IdempotentMixin
 from workshop.api.pagination import CursorPagination, PageNumberPagination  # noqa: F401
 
@@ -39,6 +43,17 @@ class StrictFieldsMixin:
             }
             if not_text:
                 raise serializers.ValidationError(not_text)
+            # DRF's BooleanField reads 0, 1, "yes"...; in JSON the schema says true or false.
+            not_boolean = {
+                name: [str(serializers.BooleanField.default_error_messages["invalid"])]
+                for name, value in data.items()
+                if isinstance(self.fields.get(name), serializers.BooleanField)
+                and value is not None
+                and not isinstance(value, bool)
+                and not isinstance(data, QueryDict)
+            }
+            if not_boolean:
+                raise serializers.ValidationError(not_boolean)
             with_nul = {
                 name: [str(ProhibitNullCharactersValidator.message)]
                 for name, value in data.items()
@@ -92,12 +107,41 @@ class ReadCreateViewSet(
         raise NotImplementedError
 
 
+class _BoundedIsoDateTimeField(django_filters.fields.IsoDateTimeField):
+    def clean(self, value):
+        from django import forms
+
+        moment = super().clean(value)
+        if moment is not None and (message := check_moment(moment)) is not None:
+            raise forms.ValidationError(message, code="invalid")
+        return moment
+
+
+class _BoundedIsoDateTimeRangeField(django_filters.fields.RangeField):
+    widget = django_filters.widgets.DateRangeWidget
+
+    def __init__(self, *args, **kwargs):
+        fields = (_BoundedIsoDateTimeField(), _BoundedIsoDateTimeField())
+        super().__init__(fields, *args, **kwargs)
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "format": "date-time",
+        "pattern": DATETIME_PATTERN,
+        "description": (DATETIME_DESCRIPTION),
+    }
+)
 class UtcDateTimeRangeFilter(django_filters.IsoDateTimeFromToRangeFilter):
     """``<name>_after``/``<name>_before`` ISO date-times, sent to the database in UTC.
 
-    Python accepts UTC offsets up to ±23:59, PostgreSQL only up to ±15:59: an exotic offset
-    must become a 400 or a correct answer, never a database error (500).
+    Python accepts UTC offsets up to ±23:59 and years 1 to 9999, PostgreSQL offsets only up
+    to ±15:59: each bound follows the API's one date-time rule (``workshop.api.fields``:
+    1900-2100, whole-minute offsets), so an exotic one answers 400, never a database error.
     """
+
+    field_class = _BoundedIsoDateTimeRangeField
 
     def filter(self, qs, value):
         if value:
@@ -108,12 +152,7 @@ class UtcDateTimeRangeFilter(django_filters.IsoDateTimeFromToRangeFilter):
 def _utc(moment):
     from datetime import UTC
 
-    if moment is None:
-        return None
-    try:
-        return moment.astimezone(UTC)
-    except OverflowError:
-        raise serializers.ValidationError({"date": ["This date-time is out of range."]}) from None
+    return None if moment is None else moment.astimezone(UTC)
 
 
 def site_scope(queryset, request, field: str = "site_id"):

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 
-from workshop.exceptions import DomainError
+from workshop.exceptions import BadRequest, DomainError
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -95,10 +95,50 @@ _SIMPLE_CODES: list[tuple[type[Exception], str]] = [
 ]
 
 
+def api_status(error: DomainError) -> int:
+    """The API's status for a service's refusal: a 400 from a service becomes 422.
+
+    400 means the request does not match the schema (a field missing, of the wrong type or
+    format, unknown), which the serializers check before any service runs. A service refuses
+    a request the schema allows because of what it says (a SIRET whose check digit is wrong,
+    a licence key sent for free software, a payment that does not add up): that is 422, so a
+    client (and schemathesis's ``positive_data_acceptance``) tells "fix the request's shape"
+    from "the shape is right, the content is refused". 403, 404 and 409 (the state of
+    things) stay as the service says.
+    """
+    if error.status == 400 and not isinstance(error, BadRequest):
+        return status.HTTP_422_UNPROCESSABLE_ENTITY
+    return error.status
+
+
+# DRF's codes for a value of the right shape that names nothing, or a duplicate: a body the
+# schema allows, refused for what it says (422, or 409 for a duplicate), never 400.
+CONTENT_CODES = frozenset({"does_not_exist", "unique"})
+
+
+def error_codes(detail) -> set[str]:
+    """The codes of every error in a ``ValidationError``'s detail (``does_not_exist`` for a
+    tag or id in the body that no visible row has, ``unique`` for a duplicate, ...)."""
+    codes: set[str] = set()
+
+    def walk(value) -> None:
+        if isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+        else:
+            codes.add(getattr(value, "code", None) or "")
+
+    walk(detail)
+    return codes or {""}
+
+
 def api_exception_handler(exc, context):
     """Answer any API error in the shared shape; return None for real bugs (500)."""
     if isinstance(exc, DomainError):
-        return Response(exc.as_dict(), status=exc.status)
+        return Response(exc.as_dict(), status=api_status(exc))
     if isinstance(exc, OperationalError | InterfaceError):
         from workshop.middleware import close_broken_connections, logger
 
@@ -137,6 +177,21 @@ def api_exception_handler(exc, context):
             "unknown_field",
             exc.detail,
             {name: [_("This field is not accepted here.")] for name in exc.names},
+        )
+    elif isinstance(exc, exceptions.ValidationError) and error_codes(exc.detail) <= CONTENT_CODES:
+        # The body matches the schema; what it names is refused (docs/api.md, "Statuses").
+        codes = error_codes(exc.detail)
+        duplicate = codes <= {"unique"}
+        return Response(
+            error_body(
+                "duplicate" if duplicate else "invalid",
+                _("This already exists: change the fields named, or use the existing one.")
+                if duplicate
+                else _("Some fields are not valid: correct them and try again."),
+                _flatten(exc.detail),
+            ),
+            status=status.HTTP_409_CONFLICT if duplicate else status.HTTP_422_UNPROCESSABLE_ENTITY,
+            headers=headers,
         )
     elif isinstance(exc, exceptions.ValidationError):
         body = error_body(

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
-from workshop.exceptions import DomainError
+from workshop.exceptions import BadRequest
 
 DEFAULT_MAX_DEPTH = 64
 MAX_INT_DIGITS = 40
@@ -134,7 +134,7 @@ class SafeJSONParser(JSONParser):
             return json_loads_checked(text)
         except NulCharacterError as exc:
             # Like a serializer's refusal: code "invalid", the field named.
-            raise DomainError(
+            raise BadRequest(
                 "invalid",
                 _("Some fields are not valid: correct them and try again."),
                 fields={exc.field or "non_field_errors": [str(exc)]},

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from workshop.api.base import StrictFieldsMixin, StrictSerializer
 from workshop.models import Job, Site, Workstation, WorkstationKind
+
+SITE_CODE = RegexValidator(r"^[A-Z]{2}$", _("Use two capital letters, for example LY."))
 
 
 class SiteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
@@ -14,7 +18,8 @@ class SiteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         fields = ["code", "name", "address", "country", "created_at"]
         read_only_fields = ["created_at"]
         # The service validates the model (including the unique code).
-        extra_kwargs = {"code": {"validators": []}}
+        # The pattern is the model's own (``Site.code``), said in the schema.
+        extra_kwargs = {"code": {"validators": [SITE_CODE]}}
 
 
 class WorkstationSerializer(serializers.ModelSerializer):
