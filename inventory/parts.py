@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from inventory.models import Part
+from refurb.specs import STORAGE_NAMES, format_capacity, spec_number
 from workshop.exceptions import DomainError
 
 FIT, SELL, RECYCLE = "fit", "sell", "recycle"
@@ -98,3 +99,26 @@ def part_refusal(part: Part, *, purpose: str) -> DomainError | None:
             status=409,
         )
     return None
+
+
+def part_specs_text(part) -> str:
+    """The specs a part's label prints, in French: "8 Go · 2666 MHz", "SSD 256 Go"…"""
+    specs = part.specs if isinstance(part.specs, dict) else {}
+    bits = []
+    if spec_number(specs.get("size_gb")):
+        bits.append(format_capacity(spec_number(specs["size_gb"])))
+    if spec_number(specs.get("speed_mhz")):
+        bits.append(f"{spec_number(specs['speed_mhz'])}\u00a0MHz")
+    if specs.get("kind") and part.category == "drive":
+        bits.append(STORAGE_NAMES.get(str(specs["kind"]), str(specs["kind"]).upper()))
+    if spec_number(specs.get("capacity_gb")):
+        bits.append(format_capacity(spec_number(specs["capacity_gb"])))
+    if spec_number(specs.get("health_pct")) is not None:
+        bits.append(f"Santé {spec_number(specs['health_pct'])}\u00a0%")
+    if spec_number(specs.get("inches")):
+        bits.append(f"{str(spec_number(specs['inches'])).replace('.', ',')}\u00a0pouces")
+    if spec_number(specs.get("watts")):
+        bits.append(f"{spec_number(specs['watts'])}\u00a0W")
+    if part.description:
+        bits.append(part.description)
+    return " · ".join(bit for bit in bits if bit)

@@ -14,12 +14,12 @@ device's recorded drives.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 
+from inventory.parts import part_specs_text
 from labels.templates import (
     CollectionInput,
     DeviceTagInput,
@@ -32,6 +32,8 @@ from labels.templates import (
 )
 from refurb.compliance import device_claim
 from refurb.selectors import device_system_label
+from refurb.specs import STORAGE_NAMES, format_capacity, storage_text
+from refurb.specs import spec_number as _number
 from shop.selectors import device_price as shop_device_price
 
 SPEC_KEYS = (
@@ -43,33 +45,11 @@ SPEC_KEYS = (
     "battery_health_pct",
 )
 DEFAULT_WARRANTY_MONTHS = 12
-STORAGE_NAMES = {"hdd": "HDD", "ssd": "SSD", "nvme": "SSD NVMe", "emmc": "eMMC"}
 NIST_NAMES = {"clear": "NIST 800-88 Clear", "purge": "NIST 800-88 Purge"}
 
 
 def _local_date(moment):
     return timezone.localdate(moment) if timezone.is_aware(moment) else moment.date()
-
-
-def _number(value: Any) -> float | int | None:
-    if value is None or value == "" or isinstance(value, bool):
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return int(number) if number.is_integer() else number
-
-
-def format_capacity(gigabytes: float | int | None) -> str:
-    """Capacity as printed on a label: "256 Go", "1 To", "1,5 To"."""
-    if not gigabytes:
-        return ""
-    if gigabytes >= 1000:
-        tera = round(gigabytes / 1000, 1)
-        text = f"{tera:g}".replace(".", ",")
-        return f"{text}\u00a0To"
-    return f"{round(gigabytes):d}\u00a0Go"
 
 
 def initials(user) -> str:
@@ -181,15 +161,7 @@ def erasure_input_for_device(device) -> ErasureInput | None:
 
 
 def _storage_text(device, specs: dict) -> str:
-    kind = STORAGE_NAMES.get(str(specs.get("storage_kind") or "").lower(), "")
-    size = format_capacity(_number(specs.get("storage_gb")))
-    if not size:
-        drives = [d for d in device.drives.all() if d.status != "destroyed"]
-        if drives:
-            drive = drives[0]
-            kind = kind or STORAGE_NAMES.get(drive.kind, "")
-            size = format_capacity(drive.capacity_bytes / 10**9 if drive.capacity_bytes else None)
-    return " ".join(part for part in (kind, size) if part)
+    return storage_text(specs, device.drives.all())
 
 
 def shop_input(device, *, base_url: str | None = None, claim: str | None = None) -> ShopInput:
@@ -252,29 +224,6 @@ PART_CATEGORY_FR = {
     "other": "Autre",
 }
 PART_TEST_FR = {"passed": "Testée : fonctionne", "failed": "Testée : défectueuse"}
-
-
-def part_specs_text(part) -> str:
-    """The specs a part's label prints, in French: "8 Go · 2666 MHz", "SSD 256 Go"…"""
-    specs = part.specs if isinstance(part.specs, dict) else {}
-    bits = []
-    if _number(specs.get("size_gb")):
-        bits.append(format_capacity(_number(specs["size_gb"])))
-    if _number(specs.get("speed_mhz")):
-        bits.append(f"{_number(specs['speed_mhz'])}\u00a0MHz")
-    if specs.get("kind") and part.category == "drive":
-        bits.append(STORAGE_NAMES.get(str(specs["kind"]), str(specs["kind"]).upper()))
-    if _number(specs.get("capacity_gb")):
-        bits.append(format_capacity(_number(specs["capacity_gb"])))
-    if _number(specs.get("health_pct")) is not None:
-        bits.append(f"Santé {_number(specs['health_pct'])}\u00a0%")
-    if _number(specs.get("inches")):
-        bits.append(f"{str(_number(specs['inches'])).replace('.', ',')}\u00a0pouces")
-    if _number(specs.get("watts")):
-        bits.append(f"{_number(specs['watts'])}\u00a0W")
-    if part.description:
-        bits.append(part.description)
-    return " · ".join(bit for bit in bits if bit)
 
 
 def part_input(part) -> PartInput:

@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from refurb.views import benches, device, erasure, software
+from refurb.views import benches, device, erasure, photos, software
 
 urlpatterns = [
     path("device/<str:tag>/", device.device_card, name="device"),
@@ -23,6 +23,8 @@ urlpatterns = [
     path("device/<str:tag>/system/", software.system_install, name="system-install"),
     path("grading/", benches.grading, name="grading"),
     path("grading/<str:tag>/", benches.grading_device, name="grading-device"),
+    path("grading/<str:tag>/photos/", photos.photo_add, name="photo-add"),
+    path("grading/<str:tag>/photos/<int:pk>/remove/", photos.photo_remove, name="photo-remove"),
     path("coach/", benches.coach, name="coach"),
     path("coach/sign-off/<str:tag>/", benches.no_storage_sign_off, name="no-storage-sign-off"),
     path("coach/refuse/<str:tag>/", benches.no_storage_refuse, name="no-storage-refuse"),

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -181,6 +181,9 @@ EVENT_FIELDS: dict[str, dict[str, tuple[type, ...]]] = {
         "cycle": (int,),
         "licence": (str,),
     },
+    # A photo added at the grading bench or removed there (refurb.services.photos).
+    "photo_added": {"photo": (int,), "position": (int,)},
+    "photo_removed": {"photo": (int,), "position": (int,)},
 }
 
 
@@ -214,6 +217,23 @@ def event_actor_kind(actor, workstation) -> str:
     if workstation is not None and workstation.kind != WorkstationKind.OFFICE:
         return DeviceEvent.ActorKind.AGENT
     return DeviceEvent.ActorKind.SYSTEM
+
+
+# Functions called with the ids of the devices an event was just appended to, inside the
+# writer's transaction (a higher layer keeps derived rows in step: the shop's catalogue). They
+# must not query: they schedule their work with ``transaction.on_commit``.
+EVENT_LISTENERS: list[Callable[[list[int]], None]] = []
+
+
+def event_listener_register(listener: Callable[[list[int]], None]) -> None:
+    """Call ``listener(device_ids)`` after every ``event_append`` and ``event_append_many``."""
+    if listener not in EVENT_LISTENERS:
+        EVENT_LISTENERS.append(listener)
+
+
+def _notify(device_ids: list[int]) -> None:
+    for listener in EVENT_LISTENERS:
+        listener(device_ids)
 
 
 def event_append(
@@ -266,6 +286,7 @@ def event_append(
     device.save(update_fields=["event_seq", "event_head", "updated_at", *device_fields])
     fault_point("event_append")
     event.save()
+    _notify([device.pk])
     return event
 
 
@@ -346,4 +367,5 @@ def event_append_many(
         device.updated_at = updated_at
         for name, value in (device_values or {}).items():
             setattr(device, name, value)
+    _notify(list(devices))
     return rows

@@ -338,6 +338,14 @@ def _system_installed(event, data, labels) -> str:
     return text + " " + _("First boot check failed: install it again.")
 
 
+def _photo_added(event, data, labels) -> str:
+    return _("Photo %(position)s added.") % {"position": data.get("position") or "?"}
+
+
+def _photo_removed(event, data, labels) -> str:
+    return _("Photo %(position)s removed.") % {"position": data.get("position") or "?"}
+
+
 SENTENCES: dict[str, Callable] = {
     "registered": _registered,
     "transition": _transition,
@@ -358,6 +366,8 @@ SENTENCES: dict[str, Callable] = {
     "part_fitted": _part_fitted,
     "part_removed": _part_removed,
     "system_installed": _system_installed,
+    "photo_added": _photo_added,
+    "photo_removed": _photo_removed,
 }
 
 

@@ -4,7 +4,7 @@ from django.urls import path
 
 from refurb.api import snapshots
 from refurb.views import certificates as views
-from refurb.views import evidence, software
+from refurb.views import evidence, photos, software
 
 app_name = "refurb"
 urlpatterns = [
@@ -27,6 +27,7 @@ urlpatterns = [
     path("devices/<str:tag>/evidence/", evidence.device_evidence, name="evidence"),
     path("devices/<str:tag>/evidence.pdf", evidence.device_evidence_pdf, name="evidence-pdf"),
     path("licences/", software.licences, name="licences"),
+    path("photos/<int:pk>/<str:size>.jpg", photos.photo_file, name="photo"),
     path("verify/", views.verify_index, name="verify-index"),
     path("verify/<str:code>", views.verify, name="verify"),
 ]

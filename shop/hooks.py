@@ -6,11 +6,12 @@ invoices and credit notes; reference data gets the starting price grid.
 """
 
 from inventory.scan import scan_resolver_register
-from refurb.events import event_fields_register
+from refurb.events import event_fields_register, event_listener_register
 from refurb.integrity import integrity_check_register
 from refurb.proofs import proof_verifier_register
 from refurb.states import State
 from refurb.transitions import move_rules_register
+from shop.catalogue_sync import devices_changed
 from shop.guards import (
     credit_note_line_proves,
     reservation_end_proves,
@@ -40,6 +41,8 @@ proof_verifier_register("sale", sale_line_proves)
 proof_verifier_register("return", credit_note_line_proves)
 proof_verifier_register("reservation", reservation_proves)
 proof_verifier_register("reservation_end", reservation_end_proves)
+
+event_listener_register(devices_changed)
 
 scan_resolver_register(resolve_kit_tag)
 scan_resolver_register(resolve_invoice_number)

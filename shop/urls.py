@@ -2,12 +2,19 @@
 
 from django.urls import path
 
-from shop import views, views_accounts, views_orders
+from shop import catalogue_views, views, views_accounts, views_orders
 
 app_name = "shop"
 
 urlpatterns = [
     path("d/<str:tag>", views.public_device, name="public_device"),
+    path("catalogue/", catalogue_views.catalogue, name="catalogue"),
+    path("catalogue/<int:pk>/", catalogue_views.catalogue_offer, name="catalogue_offer"),
+    path(
+        "catalogue/parts/<str:site>/<str:category>/",
+        catalogue_views.catalogue_parts,
+        name="catalogue_parts",
+    ),
     path("shop/counter/", views.counter, name="counter"),
     path("shop/counter/scan/", views.counter_scan, name="counter_scan"),
     path("shop/counter/remove/", views.counter_remove, name="counter_remove"),

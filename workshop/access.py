@@ -106,6 +106,8 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     # Recording the system installed on a device is bench work (refurb.services.
     # system_install); the licence stock and its keys are a manager's (the keys are secrets).
     ("installation", "record"): BENCH,
+    # Photos of a device at the grading bench (refurb.services.photos).
+    ("photo", "add"): BENCH,
     ("licence", "load"): MANAGERS,
     ("licence", "read_key"): MANAGERS,
     # Online orders (shop/services/orders.py, accounts.py): shop staff review the association

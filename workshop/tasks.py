@@ -35,6 +35,7 @@ COMMANDS = {
     "verify_event_chains": ["--quiet"],
     "rebuild_states": ["--quiet"],
     "check_integrity": [],
+    "catalogue_rebuild": ["--quiet"],
 }
 
 
@@ -88,6 +89,9 @@ def _command(name: str, when, label) -> None:
 _command("expire_reservations", crontab(minute="*/15"), gettext_lazy("reservation expiry"))
 _command("refresh_report_rollups", crontab(minute="15", hour="2"), gettext_lazy("report rollups"))
 periodic_register("backup", crontab(minute="30", hour="2"), {}, gettext_lazy("backup"))
+# The catalogue follows every device event as it commits; the hourly rebuild puts right
+# anything a failed refresh left behind.
+_command("catalogue_rebuild", crontab(minute="40"), gettext_lazy("catalogue rebuild"))
 _command(
     "purge_idempotency_keys", crontab(minute="45", hour="3"), gettext_lazy("idempotency-key purge")
 )

@@ -22,6 +22,7 @@ from refurb.models.log import (  # noqa: F401
     EventImmutable,
     StayRollup,
 )
+from refurb.models.photos import MAX_PHOTOS, DevicePhoto  # noqa: F401
 from refurb.models.repair import Repair, RepairWork  # noqa: F401
 from refurb.models.software import (  # noqa: F401
     LicenceKey,

@@ -45,6 +45,8 @@ class DeviceEvent(AppendOnlyModel):
         PRICE = "price", _("Price set")
         SALE = "sale", _("Sold")
         SYSTEM_INSTALLED = "system_installed", _("System installed")
+        PHOTO_ADDED = "photo_added", _("Photo added")
+        PHOTO_REMOVED = "photo_removed", _("Photo removed")
 
     class ActorKind(models.TextChoices):
         """Who made the change: a person (``actor``), the agent of a workstation signed in by

@@ -20,6 +20,7 @@ from refurb.services.lifecycle import (  # noqa: F401
     device_transition,
     device_write_off,
 )
+from refurb.services.photos import device_photo_add, device_photo_remove  # noqa: F401
 from refurb.services.repairs import (  # noqa: F401
     repair_diagnose,
     repair_lock,

@@ -17,6 +17,7 @@ from refurb.models import ChecklistItem, Grade
 from refurb.selectors import device_checklist
 from refurb.states import State
 from refurb.views.common import device_context, device_get
+from refurb.views.photos import photos_context
 from refurb.views.software import system_context
 from workshop import selectors
 from workshop.exceptions import DomainError
@@ -142,6 +143,7 @@ def grading_device(request, tag):
             "grades": list(Grade.objects.all()),
             "can_grade": State.GRADED in targets,
             "can_sell": State.ON_SALE in targets,
+            **photos_context(request, device),
             # The grade cards above make the move to `graded`; the generic list skips it.
             "open_moves": [m for m in context["open_moves"] if m["target"] != State.GRADED],
             **system_context(device),

@@ -6,6 +6,7 @@ Prices, spec tiers and quotas are data a manager edits; the rules that use them 
 
 from shop.models.accounts import BuyerAccount  # noqa: F401
 from shop.models.buyers import Buyer  # noqa: F401
+from shop.models.catalogue import CatalogueOffer, CatalogueUnit  # noqa: F401
 from shop.models.common import (  # noqa: F401
     LEGAL_GUARANTEE_MONTHS,
     NORMAL_VAT_RATE,

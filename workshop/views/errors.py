@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from workshop.api.errors import error_json_response
 from workshop.roles import ROLES
 
-PUBLIC_PATHS = ("/d/", "/verify/")
+PUBLIC_PATHS = ("/d/", "/verify/", "/catalogue/", "/photos/")
 
 
 def _render(request, *, status: int, title: str, text: str, hint: str):

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from stdnum import luhn
 
+from demo.photos import demo_photo
 from demo.walks import Crew, device_advance, device_make_safe
 from inventory import services as inventory_services
 from inventory.models import Carrier, Donor, Location, ReceivingFacility
@@ -25,6 +26,7 @@ from refurb.states import State
 from reports.rollups import refresh_report_rollups
 from shop import services as shop_services
 from shop.models import Buyer, SiteLegal, vat_number_for
+from shop.services.catalogue import catalogue_rebuild
 from skills.models import Skill, SkillValidation
 from skills.services import skill_validate
 from workshop import roles
@@ -119,6 +121,37 @@ MODELS = {
     "network": [("Netgear", "GS108 switch", None, None)],
 }
 
+# What the demo's computers, tablets and phones hold, in the keys of ``Device.specs`` (no
+# ``cpu_generation``: the price grid's spec tier stays out of reach, so the demo's prices are
+# the fallback rows the docs quote).
+MODEL_SPECS = {
+    "Latitude E7240": ("Intel Core i5-4310U", 8, "ssd", 128, 12.5, 81),
+    "Latitude E6440": ("Intel Core i5-4300M", 4, "hdd", 500, 14, 74),
+    "ThinkPad X1 Carbon 5th": ("Intel Core i7-7600U", 16, "nvme", 256, 14, 88),
+    "ProBook 430 G4": ("Intel Core i3-7100U", 8, "ssd", 256, 13.3, 79),
+    "ThinkPad T470": ("Intel Core i5-6300U", 8, "ssd", 240, 14, 85),
+    "Compaq dc7900 SFF": ("Intel Core 2 Duo E8400", 4, "hdd", 250, None, None),
+    "ThinkCentre E73": ("Intel Core i3-4130", 8, "hdd", 500, None, None),
+    "OptiPlex 7010": ("Intel Core i5-3470", 8, "hdd", 500, None, None),
+    "EliteOne 800 G3": ("Intel Core i5-6500", 8, "ssd", 256, 23.8, None),
+    "Galaxy Tab A 10.1": ("Exynos 7870", 2, "emmc", 32, 10.1, 90),
+    "Fairphone 3": ("Snapdragon 632", 4, "emmc", 64, 5.65, 86),
+}
+
+
+def model_specs(model: str) -> dict:
+    known = MODEL_SPECS.get(model)
+    if known is None:
+        return {}
+    cpu, ram, kind, storage, screen, battery = known
+    specs = {"cpu_model": cpu, "ram_gb": ram, "storage_kind": kind, "storage_gb": storage}
+    if screen:
+        specs["screen_inches"] = screen
+    if battery:
+        specs["battery_health_pct"] = battery
+    return specs
+
+
 # Where the demo devices of one site end up, in order.
 TARGETS = (
     [State.RECEIVED] * 6
@@ -154,6 +187,7 @@ class Command(BaseCommand):
         self.ensure_printers()
         self.ensure_waste_partners()
         refresh_report_rollups()  # as the nightly job would: the demo history is backdated
+        catalogue_rebuild()  # as the hourly job would (it also follows every event)
         chain_heads_sign()  # as the daily job would (docs/operations.md, Cron): /verify/ shows it
         self.ensure_profiles(users)
         self.ensure_validations(users)
@@ -331,6 +365,7 @@ class Command(BaseCommand):
                 make=make,
                 model=model,
                 serial_number=f"{make[:2].upper()}{rng.randint(10**7, 10**8 - 1)}",
+                specs=model_specs(model),
                 weight_kg=categories[code].default_weight_kg,
                 location=locations[0],
                 workstation=crew.stations[WorkstationKind.INTAKE],
@@ -363,7 +398,26 @@ class Command(BaseCommand):
                     step=timedelta(hours=rng.randint(4, 30)),
                 )
             count += 1
+        self.load_photos(site, crew)
         return count
+
+    def load_photos(self, site, crew) -> None:
+        """Photos drawn with Pillow for the site's graded devices and most devices on sale,
+        taken at its grading bench as a bench worker would (``device_photo_add``)."""
+        devices = Device.objects.filter(
+            site=site, state__in=[State.GRADED, State.ON_SALE]
+        ).select_related("category")
+        for number, device in enumerate(devices.order_by("pk")):
+            if number % 4 == 3:
+                continue  # some devices keep the catalogue's placeholder
+            title = f"{device.make} {device.model}"
+            for view in range(1 + number % 3):
+                refurb_services.device_photo_add(
+                    device=device,
+                    data=demo_photo(device.category.code, title, view),
+                    actor=crew.bench,
+                    workstation=crew.stations[WorkstationKind.GRADING],
+                )
 
     def load_shop(self, site, crew, now) -> None:
         """Two buyers, one kit and one sale with its invoice, through the shop services."""

@@ -1,0 +1,64 @@
+"""The public catalogue's screens: no sign-in, no serial number, no donor, no person.
+
+Thin views over ``shop.catalogue``; the order buttons of each offer are one template,
+``shop/catalogue/_offer_actions.html`` (context ``offer``), which ordering fills in.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from inventory.models import Part
+from shop.catalogue import (
+    CatalogueFilters,
+    catalogue_page,
+    offer_detail,
+    part_offer_detail,
+)
+
+
+@require_GET
+def catalogue(request):
+    filters = CatalogueFilters.from_query(request.GET)
+    page = catalogue_page(filters, request.GET.get("page") or 1)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "shop/catalogue/list.html",
+        {
+            "page_title": _("Solidarity catalogue"),
+            "cat": page,
+            "filters": filters,
+            "query": query.urlencode(),
+        },
+    )
+
+
+@require_GET
+def catalogue_offer(request, pk: int):
+    detail = offer_detail(pk)
+    if detail is None:
+        raise Http404
+    return render(
+        request,
+        "shop/catalogue/offer.html",
+        {"page_title": detail.offer.title, "detail": detail, "offer": detail.offer},
+    )
+
+
+@require_GET
+def catalogue_parts(request, site: str, category: str):
+    if category not in Part.Category.values:
+        raise Http404
+    offer = part_offer_detail(site.upper(), category)
+    if offer is None:
+        raise Http404
+    return render(
+        request,
+        "shop/catalogue/parts.html",
+        {"page_title": offer.category_name, "offer": offer},
+    )
