@@ -6,12 +6,16 @@ from django.contrib import admin
 
 from shop.models import (
     Buyer,
+    BuyerAccount,
     CreditNote,
     CreditNoteLine,
     DevicePrice,
     DocumentCounter,
     Kit,
     KitItem,
+    Order,
+    OrderEvent,
+    OrderLine,
     PartSaleLine,
     PriceRule,
     QuotaRule,
@@ -145,3 +149,39 @@ class PartSaleLineAdmin(SiteScopedAdminMixin, ReadOnlyAdmin):
     list_display = ["sale", "tag", "description", "origin_tag", "price"]
     search_fields = ["tag", "origin_tag", "sale__number"]
     list_select_related = ["sale"]
+
+
+@admin.register(BuyerAccount)
+class BuyerAccountAdmin(SiteScopedAdminMixin, ReadOnlyAdmin):
+    """Association accounts: reviewed on the shop staff's screens (``account_review``)."""
+
+    site_lookup = "site"
+    list_display = ["legal_name", "kind", "site", "status", "email", "created_at"]
+    list_filter = ["status", "kind", "site"]
+    search_fields = ["legal_name", "email", "rna", "siren", "siret"]
+    list_select_related = ["site"]
+
+
+@admin.register(Order)
+class OrderAdmin(SiteScopedAdminMixin, ReadOnlyAdmin):
+    """Online orders: written by ``shop.services.orders`` only."""
+
+    site_lookup = "site"
+    list_display = ["number", "site", "account", "status", "fulfilment", "placed_at"]
+    list_filter = ["status", "fulfilment", "site"]
+    search_fields = ["number", "account__legal_name"]
+    list_select_related = ["site", "account"]
+
+
+@admin.register(OrderEvent)
+class OrderEventAdmin(SiteScopedAdminMixin, ReadOnlyAdmin):
+    site_lookup = "order__site"
+    list_display = ["order", "code", "status", "actor", "created_at"]
+    list_select_related = ["order", "actor"]
+
+
+@admin.register(OrderLine)
+class OrderLineAdmin(SiteScopedAdminMixin, ReadOnlyAdmin):
+    site_lookup = "order__site"
+    list_display = ["order", "device", "kit", "picked_at"]
+    list_select_related = ["order", "device", "kit"]

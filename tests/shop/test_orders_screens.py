@@ -168,7 +168,7 @@ def test_hostile_strings_reach_the_pdf_and_the_mails_as_text(
     account = approved_account(
         site,
         shop_staff,
-        legal_name=HOSTILE.replace("\r\n", " "),
+        legal_name=HOSTILE,
         contact_name="<img src=x onerror=alert(1)>",
         address=HOSTILE,
     )
@@ -227,6 +227,12 @@ def test_the_pages_have_a_constant_query_count(
         assert client.get(reverse("shop:order", args=[order.pk])).status_code == 200
     with django_assert_num_queries(QUERIES["review_accounts"]):
         assert client.get(reverse("shop:review_accounts")).status_code == 200
+
+
+def test_an_account_holder_signing_in_at_the_bench_lands_on_their_account(client, account):
+    client.force_login(account.user)
+    response = client.get(reverse("bench:home"))
+    assert response["Location"] == reverse("shop:account")
 
 
 def test_another_accounts_order_and_invoice_are_not_found(client, account, site, crew, on_sale):

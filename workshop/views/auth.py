@@ -29,6 +29,9 @@ def home(request):
     """Send a signed-in worker to the bench of this browser's workstation."""
     if not request.user.is_authenticated:
         return redirect("bench:signin")
+    if not user_roles(request.user) and hasattr(request.user, "buyer_account"):
+        # An association's account (shop): its home is its account page, not a bench.
+        return redirect("shop:account")
     if not user_roles(request.user) & ALL_ROLES and user_roles(request.user):
         # A job counsellor works with people, not devices: their home is the team's skills.
         return redirect("skills:team")
