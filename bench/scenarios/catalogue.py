@@ -19,6 +19,7 @@ from bench.scenarios.api import (
 )
 from bench.scenarios.base import BenchEnv, Scenario
 from bench.scenarios.compliance import setup_waste_register_quarter
+from bench.scenarios.donors import setup_donor_year_report
 from bench.scenarios.labels import (
     api_label_pdf_path,
     label_pdf,
@@ -101,6 +102,9 @@ SCENARIOS: list[Scenario] = [
     Scenario("waste_register_quarter", "report",
              "waste register CSV of one quarter, every site (inventory.waste)",
              setup_waste_register_quarter, 2000, max_samples=10),
+    Scenario("donor_year_report", "report",
+             "yearly donor report PDF + CSV, a donor with 2,000 devices in one year",
+             setup_donor_year_report, 5000, max_samples=5),
 ] + [
     Scenario(f"report_{name}", "report", f"reports.figures.{name}() on every site",
              report_scenario(name), 1000, max_samples=10)

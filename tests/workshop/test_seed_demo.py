@@ -41,3 +41,14 @@ def test_every_demo_worker_gets_a_badge_and_pin_printed_that_sign_them_in(client
     )
     assert response.status_code == 302
     assert client.session.get("_auth_user_id")
+
+
+def test_the_demo_has_donation_offers_in_every_state_and_a_round(capsys):
+    from inventory.models import CollectionRound, DonationOffer, PickupSlip
+
+    call_command("seed_demo")
+    statuses = set(DonationOffer.objects.values_list("status", flat=True))
+    assert statuses == set(DonationOffer.Status.values)
+    assert CollectionRound.objects.count() == 1 and PickupSlip.objects.count() == 1
+    call_command("seed_demo")
+    assert DonationOffer.objects.count() == 6

@@ -17,7 +17,8 @@ from stdnum import luhn
 from demo.photos import demo_photo
 from demo.walks import Crew, device_advance, device_make_safe
 from inventory import services as inventory_services
-from inventory.models import Carrier, Donor, Location, ReceivingFacility
+from inventory.models import Carrier, DonationOffer, Donor, Location, ReceivingFacility
+from inventory.services import donations
 from labels.models import Printer
 from refurb import services as refurb_services
 from refurb.chain import chain_heads_sign
@@ -165,6 +166,19 @@ TARGETS = (
 )
 
 
+def _demo_signature() -> bytes:
+    """A drawn line as a PNG, the demo's stand-in for a signature on the tablet."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (240, 90), "white")
+    ImageDraw.Draw(image).line([(10, 60), (60, 20), (110, 70), (160, 25), (230, 55)], "black", 3)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
 def siret_from(siren_body: str, nic_body: str) -> str:
     siren = siren_body + luhn.calc_check_digit(siren_body)
     body = siren + nic_body
@@ -191,6 +205,7 @@ class Command(BaseCommand):
         chain_heads_sign()  # as the daily job would (docs/operations.md, Cron): /verify/ shows it
         self.ensure_profiles(users)
         self.ensure_validations(users)
+        self.ensure_donations(users)
         self.print_logins()
 
     def ensure_validations(self, users: dict) -> None:
@@ -203,6 +218,99 @@ class Command(BaseCommand):
                 skill_validate(
                     worker=salome, skill=skills[code], level=level, comment=comment, actor=claire
                 )
+
+    def ensure_donations(self, users: dict) -> None:
+        """Donation offers in every state at the first site, a planned round and a collected
+        stop with its signed slip (issue 21; docs/donors.md)."""
+        if DonationOffer.objects.exists():
+            return
+        site = Site.objects.filter(code=SITES[0][0]).first()
+        if site is None:
+            return
+        today = timezone.localdate()
+        manager, driver = users["nadia"], users["salome"]
+
+        def offer(name, kind, email, lines, siret=""):
+            return donations.offer_submit(
+                site=site,
+                kind=kind,
+                organisation=name,
+                siret=siret,
+                contact_name="Claire Martin",
+                contact_email=email,
+                address="12 quai Perrache, 69002 Lyon",
+                window_start=today,
+                window_end=today + timedelta(days=30),
+                lines=[donations.LineInput(*line) for line in lines],
+                consent=True,
+                notes="Accès par la cour, 2e étage.",
+            )
+
+        offer(
+            "Cabinet Martin & Associés",
+            Donor.Kind.COMPANY,
+            "it@cabinet-martin.example",
+            [("laptop", 12, "3to5", True, False)],
+            siret=siret_from("73282932", "0007"),
+        )
+        offer(
+            "École Jean-Macé",
+            Donor.Kind.PUBLIC_BODY,
+            "direction@ecole-mace.example",
+            [("desktop", 8, "5to8", True, False), ("screen", 8, "5to8", False, False)],
+        )
+        accepted = offer(
+            "Assurances du Rhône",
+            Donor.Kind.COMPANY,
+            "dsi@assur-rhone.example",
+            [("laptop", 20, "lt3", True, True)],
+        )
+        donations.offer_accept(offer=accepted, actor=manager, reason="Merci !")
+        declined = offer(
+            "M. Petit",
+            Donor.Kind.PERSON,
+            "petit@example.org",
+            [("printer", 3, "gt8", False, False)],
+        )
+        donations.offer_decline(
+            offer=declined, actor=manager, reason="Nous ne reprenons pas les imprimantes."
+        )
+        planned = donations.offer_accept(
+            offer=offer(
+                "Mairie de Caluire",
+                Donor.Kind.PUBLIC_BODY,
+                "dsi@caluire.example",
+                [("laptop", 15, "3to5", True, False), ("phone", 10, "3to5", True, False)],
+            ),
+            actor=manager,
+        )
+        collected = donations.offer_accept(
+            offer=offer(
+                "Pharmacie Bellecour",
+                Donor.Kind.COMPANY,
+                "contact@pharma.example",
+                [("desktop", 4, "5to8", True, False)],
+            ),
+            actor=manager,
+        )
+        round_ = donations.round_plan(
+            site=site,
+            date=today,
+            vehicle="Kangoo AB-123-CD",
+            driver=driver,
+            stops=[(collected, "40"), (planned, "55,5")],
+            actor=manager,
+        )
+        signature = _demo_signature()
+        donations.slip_record(
+            stop=round_.stops.get(offer=collected),
+            actor=driver,
+            counts={"desktop": 4},
+            weight_kg="38,6",
+            donor_signatory="Claire Martin",
+            donor_signature=signature,
+            driver_signature=signature,
+        )  # fmt: skip
 
     def ensure_profiles(self, users: dict) -> None:
         sites = {site.code: site for site in Site.objects.filter(code__in=USER_SITES.values())}
