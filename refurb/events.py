@@ -180,6 +180,8 @@ EVENT_FIELDS: dict[str, dict[str, tuple[type, ...]]] = {
         "first_boot_passed": (bool,),
         "cycle": (int,),
         "licence": (str,),
+        # A failed first boot uses no licence: the key it named stays in stock (masked).
+        "licence_released": (str,),
     },
 }
 
