@@ -34,6 +34,9 @@ Usage:
       # after an imaging script: record the system installed (POST <server>/api/installations/
       # {"device", "image", "first_boot_passed", "installed_at", "licence_key", "note"}) with
       # the test or grading bench's token; IMAGE is a code of GET /api/system-images/
+      # When the server cannot be reached (or keeps answering 5xx), the installation is
+      # queued in --fallback-dir as install-<TAG>-<UTC time>.json (with its installed_at and
+      # an Idempotency-Key) and sent later with --upload, like a snapshot: exit code 4.
 
 Server and token may come from the environment: ATELIER_SERVER, ATELIER_TOKEN.
 --badge CODE (or ATELIER_BADGE) is the badge of the worker signed in at this bench: what the
@@ -74,6 +77,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import uuid
 
 AGENT_VERSION = "1.0"
 FORMAT = "atelier-agent"
@@ -313,7 +317,7 @@ class PostResult:
         self.reason = reason
 
 
-def post(url, token, body, timeout, retries, backoff, badge=None):
+def post(url, token, body, timeout, retries, backoff, badge=None, idempotency_key=None):
     """POST body with retries on connection errors and HTTP 5xx."""
     last = None
     for attempt in range(max(1, retries)):
@@ -328,6 +332,8 @@ def post(url, token, body, timeout, retries, backoff, badge=None):
             request.add_header("Authorization", f"Token {token}")
         if badge:
             request.add_header("X-Atelier-Badge", badge)
+        if idempotency_key:
+            request.add_header("Idempotency-Key", idempotency_key)
         try:
             response = urllib.request.urlopen(request, timeout=timeout)
             with response:
@@ -422,10 +428,20 @@ def run_upload(args):
         try:
             with open(path, "rb") as handle:
                 body = handle.read()
-            json.loads(body.decode("utf-8"))
+            data = json.loads(body.decode("utf-8"))
         except (OSError, ValueError) as exc:
             say(f"ERROR: {path} cannot be read as a snapshot: {exc}")
             failures += 1
+            continue
+        if isinstance(data, dict) and data.get("format") == QUEUED_INSTALLATION:
+            result = send_installation(data, args)
+            if result.ok:
+                say(f"OK: {path}: {installation_done(result, data['installation'])}")
+            else:
+                say(f"ERROR: {path} was not accepted: {result.reason}")
+                if result.body:
+                    say(f"       server said: {result.body[:500]}")
+                failures += 1
             continue
         result = send(body, args)
         if result.ok:
@@ -440,8 +456,55 @@ def installation_url(server):
     return server.rstrip("/") + "/api/installations/"
 
 
+# A queued installation (--install while the server was unreachable), sent by --upload.
+QUEUED_INSTALLATION = "atelier-installation"
+
+
+def send_installation(queued, args):
+    """POST a queued installation with its own Idempotency-Key: sent twice (the answer was
+    lost on the way back), the server records it once and answers the same."""
+    say(f"Sending the installation to {installation_url(args.server)} ...")
+    return post(
+        installation_url(args.server),
+        args.token,
+        json.dumps(queued["installation"]).encode("utf-8"),
+        args.timeout,
+        args.retries,
+        args.backoff,
+        badge=queued.get("badge") or getattr(args, "badge", None),
+        idempotency_key=queued.get("idempotency_key"),
+    )
+
+
+def installation_done(result, document):
+    try:
+        system = json.loads(result.body).get("system") or document["image"]
+    except (ValueError, AttributeError):
+        system = document["image"]
+    return f"{system} recorded as installed on {document['device']}."
+
+
+def queue_installation(queued, directory):
+    """Write a queued installation to directory; returns the path."""
+    if not os.path.isdir(directory):
+        os.makedirs(directory)
+    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    name = re.sub(r"[^A-Za-z0-9._-]+", "_", queued["installation"]["device"])[:40]
+    path = os.path.join(directory, f"install-{name}-{stamp}.json")
+    counter = 1
+    while os.path.exists(path):
+        path = os.path.join(directory, f"install-{name}-{stamp}-{counter}.json")
+        counter += 1
+    tmp = path + ".part"
+    with open(tmp, "w", encoding="utf-8") as handle:
+        json.dump(queued, handle, ensure_ascii=False, indent=1)
+    os.rename(tmp, path)
+    return path
+
+
 def run_install(args):
-    """Post the system installed on the device (no hardware is collected)."""
+    """Post the system installed on the device (no hardware is collected); queue it in
+    --fallback-dir when the server cannot be reached."""
     if not args.asset_tag or args.first_boot not in ("passed", "failed"):
         say("ERROR: --install needs --asset-tag TAG and --first-boot passed|failed.")
         return EXIT_USAGE
@@ -449,35 +512,38 @@ def run_install(args):
         "device": args.asset_tag,
         "image": args.install,
         "first_boot_passed": args.first_boot == "passed",
+        # When it was installed, not when the server hears of it (a queued one comes later).
+        "installed_at": args.installed_at
+        or datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
     }
-    if args.installed_at:
-        document["installed_at"] = args.installed_at
     if args.licence_key:
         document["licence_key"] = args.licence_key
     if args.note:
         document["note"] = args.note
-    url = installation_url(args.server)
-    say(f"Sending the installation of {args.install} on {args.asset_tag} to {url} ...")
-    result = post(
-        url,
-        args.token,
-        json.dumps(document).encode("utf-8"),
-        args.timeout,
-        args.retries,
-        args.backoff,
-        badge=getattr(args, "badge", None),
-    )
+    queued = {
+        "format": QUEUED_INSTALLATION,
+        "installation": document,
+        "idempotency_key": str(uuid.uuid4()),
+        "badge": getattr(args, "badge", None),
+    }
+    say(f"Installation of {args.install} on {args.asset_tag}.")
+    result = send_installation(queued, args)
     if result.ok:
-        try:
-            system = json.loads(result.body).get("system") or args.install
-        except (ValueError, AttributeError):
-            system = args.install
-        say(f"OK: {system} recorded as installed on {args.asset_tag}.")
+        say(f"OK: {installation_done(result, document)}")
         return EXIT_OK
     say(f"ERROR: the installation was not accepted: {result.reason}")
     if result.body:
         say(f"       server said: {result.body[:500]}")
-    return EXIT_REFUSED if result.status is not None else EXIT_UNREACHABLE
+    if result.status is not None and result.status < 500:
+        return EXIT_REFUSED  # refused: sending it again would be refused again
+    try:
+        path = queue_installation(queued, args.fallback_dir)
+    except OSError as exc:
+        say(f"ERROR: could not queue the installation either ({exc}). Nothing was kept.")
+        return EXIT_NOT_SAVED
+    say(f"Installation queued in {path}")
+    say(f"Send it later with: atelier_agent.py --upload {path}")
+    return EXIT_UNREACHABLE
 
 
 def parse_args(argv):

@@ -22,6 +22,7 @@ urlpatterns = [
     path("repair/<int:pk>/harvest/", repairs.repair_harvest, name="repair-harvest"),
     path("repair/<int:pk>/repaired/", repairs.repair_repaired, name="repair-repaired"),
     path("repair/<int:pk>/recycle/", repairs.repair_recycle, name="repair-recycle"),
+    path("parts/", repairs.parts_stock, name="parts"),
     path("part/<str:tag>/", repairs.part_card, name="part"),
     path("part/<str:tag>/label/", repairs.part_label, name="part-label"),
     path("part/<str:tag>/test/", repairs.part_test, name="part-test"),

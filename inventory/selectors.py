@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from inventory.models import Collection, Donor, Part, StocktakePartScan
 from workshop.access import private_name_visible
@@ -80,3 +80,53 @@ def stocktake_parts(stocktake) -> list[PartCount]:
             counts.append(PartCount(part, "elsewhere", scan.location))
     counts.extend(PartCount(scan.part, "unexpected", scan.location) for scan in scans.values())
     return counts
+
+
+PARTS_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class PartsStock:
+    """One page of a site's parts in stock, with the count of each category (for the filter)."""
+
+    parts: list[Part]
+    counts: dict[str, int]
+    total: int
+    page: int
+    pages: int
+
+
+def parts_in_stock(
+    *, site_id: int, category: str = "", query: str = "", page: int = 1
+) -> PartsStock:
+    """The parts in stock at ``site_id`` (newest first), filtered by ``category`` and by a part
+    of their tag or their origin device's tag (``query``), ``PARTS_PAGE_SIZE`` a page.
+
+    Three queries whatever the number of parts: the counts per category (the total follows),
+    and the page with its origin device and location.
+    """
+    stock = Part.objects.filter(site_id=site_id, status=Part.Status.IN_STOCK)
+    if query:
+        code = query.strip().upper()
+        stock = stock.filter(Q(tag__contains=code) | Q(origin__asset_tag__contains=code))
+    counts = {
+        row["category"]: row["n"]
+        for row in stock.order_by().values("category").annotate(n=Count("id"))
+    }
+    if category:
+        stock = stock.filter(category=category)
+        total = counts.get(category, 0)
+    else:
+        total = sum(counts.values())
+    pages = max(1, -(-total // PARTS_PAGE_SIZE))
+    page = min(max(1, page), pages)
+    start = (page - 1) * PARTS_PAGE_SIZE
+    rows = list(
+        stock.select_related("origin", "location")
+        .only(
+            "tag", "category", "description", "specs", "test_status", "price", "created_at",
+            "drive_id", "origin__asset_tag", "origin__make", "origin__model", "location__name",
+        )
+        .order_by("-created_at", "-id")[start : start + PARTS_PAGE_SIZE]
+    )  # fmt: skip
+    return PartsStock(rows, counts, total, page, pages)

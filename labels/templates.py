@@ -95,8 +95,8 @@ class ShopInput:
     standard_price: Decimal | int | float | str | None = None
     screen_inches: float | None = None
     battery_health_pct: int | None = None  # laptops only
-    # « Reconditionné en France », « Reconditionné » or nothing: the words
-    # ``refurb.compliance`` allows for this device (art. R. 122-4 Code de la consommation).
+    # « Reconditionné en France », « Reconditionné » or nothing: the words ``refurb.compliance``
+    # allows for this device (art. R. 122-4 to R. 122-6 code de la consommation).
     claim: str = ""
     system: str | None = None  # the system installed, e.g. "Linux Mint 22.1"
 

@@ -1,6 +1,6 @@
 """Whether a device may be called « reconditionné », and « reconditionné en France ».
 
-Code de la consommation, art. R. 122-4 (décret n° 2022-190): a device may be sold as
+Code de la consommation, art. R. 122-4 to R. 122-6 (décret n° 2022-190): a device may be sold as
 « reconditionné » only after tests of all its functions and the deletion of every data of its
 previous owners, and as « reconditionné en France » only if every step of its refurbishing
 took place in France. ``device_refurbished_evidence`` reads the rows that prove it (the test

@@ -180,6 +180,8 @@ EVENT_FIELDS: dict[str, dict[str, tuple[type, ...]]] = {
         "first_boot_passed": (bool,),
         "cycle": (int,),
         "licence": (str,),
+        # A failed first boot uses no licence: the key it named stays in stock (masked).
+        "licence_released": (str,),
     },
     # A photo added at the grading bench or removed there (refurb.services.photos).
     "photo_added": {"photo": (int,), "position": (int,)},

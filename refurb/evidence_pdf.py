@@ -56,7 +56,10 @@ def _render(evidence: RefurbishedEvidence, now) -> bytes:
             styles["Normal"],
         ),
         paragraph(
-            _("Code de la consommation, art. R. 122-4 (décret n° 2022-190). Drawn up %(when)s.")
+            _(
+                "Code de la consommation, art. R. 122-4 to R. 122-6 (décret n° 2022-190). "
+                "Drawn up %(when)s."
+            )
             % {"when": _when(now)},
             styles["Normal"],
         ),

@@ -21,6 +21,7 @@ from reportlab.pdfgen import canvas
 from shop.models import (
     LEGAL_GUARANTEE_MONTHS,
     RECOVERY_INDEMNITY,
+    USED_GOODS_PRESUMPTION_MONTHS,
     Buyer,
     CreditNote,
     PaymentMethod,
@@ -169,11 +170,13 @@ def invoice_mentions(sale: Sale) -> list[str]:
     else:
         mentions.append(
             _(
-                "Legal guarantee of conformity: %(months)s months from delivery for this "
-                "refurbished good (art. L. 217-3 to L. 217-20 code de la consommation), and the "
-                "guarantee against hidden defects (art. 1641 to 1649 code civil)."
+                "Legal guarantee of conformity: %(months)s months from delivery (art. L. 217-3 "
+                "and following, code de la consommation); for this used, refurbished good, a "
+                "defect that appears within %(presumed)s months is presumed to have existed at "
+                "delivery (art. L. 217-7). And the guarantee against hidden defects (art. 1641 "
+                "to 1649 code civil)."
             )
-            % {"months": LEGAL_GUARANTEE_MONTHS}
+            % {"months": LEGAL_GUARANTEE_MONTHS, "presumed": USED_GOODS_PRESUMPTION_MONTHS}
         )
     months = seller.get("warranty_months")
     mentions.append(

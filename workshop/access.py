@@ -95,6 +95,8 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     # Parts in stock: tested, moved and erased at the benches, sold at the counter.
     ("part", "handle"): BENCH,
     ("part", "sell"): frozenset({SHOP, COACH, MANAGER}),
+    # The list of parts in stock (inventory.views.repairs.parts_stock): benches and counter.
+    ("part", "list"): frozenset({BENCH_WORKER, COACH, MANAGER, SHOP}),
     ("repair", "export"): MANAGERS,
     # The jobs page (workshop/views/jobs.py): a site's jobs; jobs of no site (the scheduled
     # work) for network managers only.

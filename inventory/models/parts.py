@@ -118,6 +118,8 @@ class Part(models.Model):
         ordering = ["-id"]
         indexes = [
             models.Index(fields=["site", "status", "category"], name="part_site_status"),
+            # The list of parts in stock, newest first (inventory.selectors.parts_in_stock).
+            models.Index(fields=["site", "status", "-created_at"], name="part_stock_recent"),
         ]
         constraints = [
             models.CheckConstraint(

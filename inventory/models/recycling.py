@@ -90,6 +90,10 @@ class RecyclingShipment(models.Model):
         verbose_name = _("recycling shipment")
         verbose_name_plural = _("recycling shipments")
         ordering = ["-shipped_on", "-id"]
+        indexes = [
+            # The waste register of a period: shipped shipments by date (inventory.waste).
+            models.Index(fields=["status", "shipped_on"], name="shipment_register"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.recycler} · {self.shipped_on}"

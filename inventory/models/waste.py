@@ -16,8 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.fr import siren as stdnum_siren
 from stdnum.fr import siret as stdnum_siret
 
-# "16 02 14", "16 02 13*": six digits in three pairs, a star for hazardous waste (code de
-# l'environnement, annexe II à l'article R. 541-8).
+# "16 02 14", "16 02 13*": six digits in three pairs, a star for hazardous waste: the list of
+# waste the register's "code du déchet" refers to (code de l'environnement, art. R. 541-7, the
+# European list of decision 2000/532/EC; hazardous waste, art. R. 541-8).
 WASTE_CODE_RE = re.compile(r"^\d{2} \d{2} \d{2}\*?$")
 
 

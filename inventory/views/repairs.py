@@ -19,15 +19,18 @@ from django.views.decorators.http import require_POST
 from inventory import services as inventory_services
 from inventory.models import Location, Part, PartMovement
 from inventory.parts import FIT, SELL, part_refusal
+from inventory.selectors import parts_in_stock
 from inventory.services import PartSpec
 from refurb import services as refurb_services
 from refurb.models import Repair
 from refurb.states import State
 from workshop import tags
-from workshop.access import site_allowed
+from workshop.access import role_allows, site_allowed
 from workshop.exceptions import DomainError
 from workshop.labelprint import bench_print, form_token
+from workshop.models import Site
 from workshop.roles import COACH, MANAGER, user_roles
+from workshop.selectors import user_site_ids
 from workshop.views.common import bench_view, done, render_bench, show_error
 
 HARVEST_CATEGORIES = [value for value in Part.Category.values if value != Part.Category.DRIVE]
@@ -393,3 +396,47 @@ def part_price(request, tag):
     else:
         messages.success(request, _("Price saved."))
     return done(request, reverse("bench:part", args=[part.tag]))
+
+
+@bench_view(workstation=False)
+def parts_stock(request):
+    """The parts in stock of one of the person's sites: filter by category, search by tag."""
+    allowed = user_site_ids(request.user)
+    sites = Site.objects.order_by("code")
+    if allowed is not None:
+        sites = sites.filter(pk__in=allowed)
+    sites = list(sites)
+    if not sites or not role_allows(user_roles(request.user), "part", "list"):
+        return render_bench(request, "workshop/bench/forbidden.html", status=403)
+    wanted = request.GET.get("site") or (request.workstation and request.workstation.site_id)
+    site = next((one for one in sites if str(one.pk) == str(wanted)), sites[0])
+    category = request.GET.get("category", "")
+    if category not in Part.Category.values:
+        category = ""
+    query = (request.GET.get("q") or "").strip()[:40]
+    try:
+        page = int(request.GET.get("page") or 1)
+    except ValueError:
+        page = 1
+    stock = parts_in_stock(site_id=site.pk, category=category, query=query, page=page)
+    for part in stock.parts:
+        part.spec_lines = [
+            (SPEC_NAMES.get(key, lambda key=key: key)(), value)
+            for key, value in (part.specs or {}).items()
+            if key != "serial"
+        ]
+    return render_bench(
+        request,
+        "inventory/repair/parts.html",
+        {
+            "site": site,
+            "sites": sites,
+            "category": category,
+            "query": query,
+            "stock": stock,
+            "all_count": sum(stock.counts.values()),
+            "categories": [
+                (code, label, stock.counts.get(code, 0)) for code, label in Part.Category.choices
+            ],
+        },
+    )

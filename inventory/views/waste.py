@@ -22,13 +22,25 @@ def _lines(form: SitePeriodForm, hazardous_only: bool):
     )
 
 
+# Lines of the register shown per page (the CSV has them all).
+PAGE_LINES = 200
+
+
 @roles_required(MANAGER)
 def waste_register_screen(request):
-    """``inventory:waste_register``: the register's lines of a period, incomplete ones flagged."""
+    """``inventory:waste_register``: the register's lines of a period, incomplete ones flagged,
+    ``PAGE_LINES`` a page (the same three queries whatever the page)."""
     form = _form(request)
     hazardous_only = request.GET.get("hazardous") == "1"
     lines = list(_lines(form, hazardous_only)) if not form.is_bound or form.is_valid() else []
+    pages = max(1, -(-len(lines) // PAGE_LINES))
+    try:
+        page = min(max(1, int(request.GET.get("page") or 1)), pages)
+    except ValueError:
+        page = 1
+    incomplete = [line for line in lines if line.missing]
     query = request.GET.copy()
+    query.pop("page", None)
     if not form.is_bound:
         site_ids, date_from, date_to = form.scope()
         query.update({"date_from": date_from.isoformat(), "date_to": date_to.isoformat()})
@@ -39,11 +51,14 @@ def waste_register_screen(request):
         "inventory/audit/waste_register.html",
         {
             "form": form,
-            "lines": lines,
+            "lines": lines[(page - 1) * PAGE_LINES : page * PAGE_LINES],
+            "total": len(lines),
+            "page": page,
+            "pages": pages,
             "columns": REGISTER_COLUMNS,
             "hazardous_only": hazardous_only,
             "query": query.urlencode(),
-            "incomplete": [line for line in lines if line.missing],
+            "incomplete": incomplete,
         },
     )
 

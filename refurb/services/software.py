@@ -3,9 +3,12 @@
 ``system_install`` records, at the test or grading bench (or a manager at the office), which
 image was installed on a device, when, by whom (a person, or the bench's agent through its
 workstation token) and whether the first boot check passed; a proprietary image takes one
-licence of the device's site's stock, which is then used for good. ``licence_keys_load`` (a
-manager) adds licences to a site's stock; ``system_image_create`` (a manager) adds an image to
-the configured list, whose fields then change through ``reference_change`` only.
+licence of the device's site's stock once its installation is confirmed (its first boot
+passed), which is then used for good. A failed first boot uses no licence: a key it named is
+checked (known, of this image, unused) and stays in stock for the installation done again.
+``licence_keys_load`` (a manager) adds licences to a site's stock; ``system_image_create`` (a
+manager) adds an image to the configured list, whose fields then change through
+``reference_change`` only.
 
 Everything refused raises a ``DomainError`` with nothing written.
 """
@@ -212,7 +215,15 @@ def system_install(
                 "installed_at",
                 status=400,
             )
-        licence = _licence_for(device=locked, image=chosen, key=licence_key)
+        confirmed = bool(first_boot_passed)
+        released = None
+        if confirmed:
+            licence = _licence_for(device=locked, image=chosen, key=licence_key)
+        else:
+            # Not confirmed: the key named is checked, and released (never attached).
+            if (licence_key or "").strip() or not chosen.needs_licence:
+                released = _licence_for(device=locked, image=chosen, key=licence_key)
+            licence = None
         person = actor if getattr(actor, "is_authenticated", False) else None
         installation = SystemInstallation(
             device=locked,
@@ -250,6 +261,8 @@ def system_install(
         }
         if licence is not None:
             payload["licence"] = licence.masked
+        if released is not None:
+            payload["licence_released"] = released.masked
         event_append(
             device=locked,
             code=DeviceEvent.Code.SYSTEM_INSTALLED,

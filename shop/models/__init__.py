@@ -11,6 +11,7 @@ from shop.models.common import (  # noqa: F401
     LEGAL_GUARANTEE_MONTHS,
     NORMAL_VAT_RATE,
     RECOVERY_INDEMNITY,
+    USED_GOODS_PRESUMPTION_MONTHS,
     ExpiredPolicy,
     SiteLegal,
     VatRegime,

@@ -16,9 +16,13 @@ from workshop.units import ZERO
 
 # The French normal VAT rate: prices include it under the normal regime.
 NORMAL_VAT_RATE = Decimal("0.20")
-# The legal guarantee of conformity of refurbished goods sold to consumers (art. L. 217-7
-# code de la consommation: 12 months for goods sold as used or refurbished).
-LEGAL_GUARANTEE_MONTHS = 12
+# The legal guarantee of conformity of goods sold to consumers, used and refurbished goods
+# included: two years from delivery (art. L. 217-3 code de la consommation). For used goods
+# (a refurbished good is one, art. R. 122-4) a defect is presumed to have existed at delivery
+# when it appears within 12 months only, instead of 24 (art. L. 217-7). Checked against the
+# official texts' wording on 2026-12-02 (docs/compliance.md, "Legal references").
+LEGAL_GUARANTEE_MONTHS = 24
+USED_GOODS_PRESUMPTION_MONTHS = 12
 # The fixed indemnity for recovery costs owed by a professional buyer who pays late
 # (art. L. 441-10 and D. 441-5 code de commerce).
 RECOVERY_INDEMNITY = Decimal("40.00")

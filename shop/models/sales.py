@@ -145,8 +145,10 @@ class SaleLine(IssuedDocument):
     vat = money_field(_("VAT"))
     returned = models.BooleanField(default=False)
     # The guarantees of this device, as printed on the invoice: the legal guarantee of
-    # conformity (consumers only: 12 months for refurbished goods, art. L. 217-7 code de la
-    # consommation) and the workshop's commercial warranty. Null on sales made before.
+    # conformity (consumers only: 24 months from delivery, art. L. 217-3 code de la
+    # consommation; sales made before 2026-12-02 stored 12 months, the presumption period of
+    # used goods, art. L. 217-7, as issued) and the workshop's commercial warranty. Null on
+    # sales made before either was stored.
     legal_guarantee_until = models.DateField(_("legal guarantee until"), null=True, blank=True)
     commercial_warranty_until = models.DateField(
         _("commercial warranty until"), null=True, blank=True

@@ -236,6 +236,25 @@ def test_a_desktop_is_harvested_and_its_memory_sold_at_the_counter(
     assert {part.tag for part in parts.values()} <= printed, "each part's label decodes"
     walk.check_screen("harvested")
 
+    # The parts in stock, from the coach view: filtered to memory, the module opens its card.
+    walk.click("a.topbar__link[href$='/coach/']")
+    page.wait_for_url("**/coach/")
+    settle(page)
+    walk.click("[data-link='parts-stock']")
+    page.wait_for_url("**/parts/")
+    settle(page)
+    assert page.locator("[data-part-row]").count() == 3
+    page.locator("#parts-category").select_option("memory")
+    walk.actions += 1
+    walk.submit("[data-submit='parts-filter']")
+    page.wait_for_url("**/parts/?**category=memory**")
+    settle(page)
+    assert page.locator("[data-part-row]").count() == 1
+    walk.check_screen("parts-stock")
+    walk.click(f"[data-open-part='{parts['memory'].tag}']")
+    page.wait_for_url(f"**/part/{parts['memory'].tag}/")
+    settle(page)
+
     # Lucas, at the counter, sells the memory module.
     context = chromium.new_context(
         viewport={"width": 1280, "height": 800}, locale="fr-FR", base_url=live_server.url

@@ -12,7 +12,14 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from inventory import services
-from inventory.models import Carrier, ReceivingFacility, RecyclingShipment, WasteCode
+from inventory.models import (
+    Carrier,
+    ReceivingFacility,
+    RecyclingShipment,
+    RecyclingShipmentLine,
+    WasteCode,
+)
+from inventory.views.waste import PAGE_LINES
 from inventory.waste import REGISTER_COLUMNS, waste_register, waste_register_csv
 from tests import factories
 from tests.shop.support import siren_valid, siret_valid
@@ -247,3 +254,34 @@ def test_the_shipment_list_links_to_the_register_for_managers(client, lyon_manag
     page = client.get("/shipments/").content.decode()
     assert "data-waste-register-link" in page
     assert 'href="/waste-register/"' in page
+
+
+def _bulk_shipped(site, count: int) -> None:
+    shipments = RecyclingShipment.objects.bulk_create(
+        RecyclingShipment(
+            site=site, status=RecyclingShipment.Status.SHIPPED, recycler="Envie 2E",
+            shipped_on=date(2026, 1, 5 + index % 20), waste_code=code("16 02 14"),
+        )
+        for index in range(count)
+    )  # fmt: skip
+    RecyclingShipmentLine.objects.bulk_create(
+        RecyclingShipmentLine(shipment=shipment, description="unités", weight_kg=Decimal("12.5"))
+        for shipment in shipments
+    )
+
+
+@pytest.mark.parametrize("count", [3, PAGE_LINES * 2 + 50])
+def test_the_register_screen_is_paged_with_a_constant_number_of_queries(
+    client, site, lyon_manager, count, django_assert_num_queries
+):
+    _bulk_shipped(site, count)
+    client.force_login(lyon_manager)
+    url = f"/waste-register/?site={site.pk}&date_from=2026-01-01&date_to=2026-03-31"
+    client.get(url)  # the session
+    with django_assert_num_queries(10):  # the same for 3 lines or 450
+        page = client.get(url + "&page=3")
+    text = page.content.decode()
+    shown = text.count("<tr") - 1  # minus the header row
+    assert shown == (50 if count > 3 else 3)
+    assert ("Page 3 sur 3" in text) == (count > 3)
+    assert "page=2" in text if count > 3 else "data-register-pages" not in text

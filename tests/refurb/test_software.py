@@ -360,3 +360,40 @@ def test_the_admin_adds_and_withdraws_an_image_through_the_audited_services(admi
     assert not SystemImage.objects.get(pk=image.pk).is_active
     change = ReferenceChange.objects.get(field="is_active")
     assert (change.old, change.new) == (True, False)
+
+
+def test_a_failed_first_boot_uses_no_licence_and_the_key_stays_in_stock(
+    tested, crew, site, manager, windows
+):
+    load(site, windows, manager, "AAAAA-BBBBB-CCCCC-DDDDD-11111")
+    failed = install(
+        tested, crew, "windows-10-pro", passed=False,
+        licence_key="AAAAA-BBBBB-CCCCC-DDDDD-11111",
+    )  # fmt: skip
+    assert failed.licence is None and not failed.first_boot_passed
+    event = DeviceEvent.objects.filter(device=tested).latest("seq")
+    assert event.payload["licence_released"] == "•••••-11111" and "licence" not in event.payload
+    [row] = licence_stock(site=site)
+    assert (row.loaded, row.used, row.left) == (1, 0, 1)
+    # Without a key named, a failed boot draws none either.
+    install(tested, crew, "windows-10-pro", passed=False)
+    assert licence_stock(site=site)[0].left == 1
+    # The installation done again and confirmed uses the key, once.
+    confirmed = install(tested, crew, "windows-10-pro", licence_key="AAAAA-BBBBB-CCCCC-DDDDD-11111")
+    assert confirmed.licence.key == "AAAAA-BBBBB-CCCCC-DDDDD-11111"
+    assert licence_stock(site=site)[0].left == 0
+
+
+def test_a_failed_first_boot_still_refuses_a_key_already_used(tested, crew, site, manager, windows):
+    load(site, windows, manager, "AAAAA-BBBBB-CCCCC-DDDDD-11111")
+    install(tested, crew, "windows-10-pro", licence_key="AAAAA-BBBBB-CCCCC-DDDDD-11111")
+    other = factories.make_device(site=site, actor=crew.bench)
+    device_advance(other, State.TESTED, crew)
+    before = written(other)
+    with pytest.raises(DomainError) as caught:
+        install(
+            other, crew, "windows-10-pro", passed=False,
+            licence_key="AAAAA-BBBBB-CCCCC-DDDDD-11111",
+        )  # fmt: skip
+    assert caught.value.code == "licence_used"
+    assert written(other) == before

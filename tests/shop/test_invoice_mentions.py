@@ -3,8 +3,9 @@
 Code général des impôts art. 242 nonies A (number, date, seller and buyer, VAT number,
 quantity, unit price, VAT regime), code de commerce art. L. 441-9 and L. 441-10 (due date,
 late-payment penalties and the 40 € fixed recovery indemnity for professional buyers), code de
-la consommation art. L. 217-3 and following (legal guarantee of conformity, 12 months for
-refurbished goods sold to consumers) and the workshop's commercial warranty.
+la consommation art. L. 217-3 and following (legal guarantee of conformity: two years, used
+goods included; art. L. 217-7: 12 months of presumption for used goods) and the workshop's
+commercial warranty.
 """
 
 from datetime import date
@@ -86,8 +87,10 @@ def test_an_invoice_to_a_consumer_states_the_legal_guarantee_of_conformity(
 ):
     sale = sell(site, crew, on_sale, "individual")
     text = pdf_text(invoice_pdf(sale))
-    assert "Garantie légale de conformité : 12 mois" in text
-    assert "L. 217-3" in text and "reconditionné" in text
+    # Two years, used goods included (art. L. 217-3); 12 months of presumption (art. L. 217-7).
+    assert "Garantie légale de conformité : 24 mois" in text
+    assert "L. 217-3" in text and "L. 217-7" in text and "reconditionné" in text
+    assert "dans les 12 mois est présumé exister" in text
     assert "40,00 €" not in text and "pénalités" not in text
     assert "Garantie commerciale" in text
 
@@ -95,7 +98,7 @@ def test_an_invoice_to_a_consumer_states_the_legal_guarantee_of_conformity(
 def test_each_device_tracks_its_guarantees(site, legal, on_sale, crew):
     consumer = sell(site, crew, on_sale, "individual")
     for line in consumer.lines.all():
-        assert line.legal_guarantee_until == date(2027, 3, 2)
+        assert line.legal_guarantee_until == date(2028, 3, 2)  # 24 months
         assert line.commercial_warranty_until == consumer.warranty_until == date(2027, 3, 2)
     association = sell(site, crew, on_sale, "association")
     assert {line.legal_guarantee_until for line in association.lines.all()} == {None}

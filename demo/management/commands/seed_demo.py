@@ -31,6 +31,7 @@ from shop.services.catalogue import catalogue_rebuild
 from skills.models import Skill, SkillValidation
 from skills.services import skill_validate
 from workshop import roles
+from workshop.exceptions import DomainError
 from workshop.models import Site, WorkerBadge, WorkerProfile, Workstation, WorkstationKind
 from workshop.services import badge_create
 
@@ -389,6 +390,7 @@ class Command(BaseCommand):
             count = self.load_site(site, crew, donors, locations, rng, now)
             if index == 0:
                 self.load_shop(site, crew, now)
+                self.load_parts(site, crew, now)
                 self.load_licences(site, users["nadia"], now)
             self.stdout.write(f"[{index + 1}/{len(SITES)}] {name}: {count} devices")
 
@@ -602,6 +604,44 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Accounts: {approved.legal_name} (approved, {DEMO_ACCOUNT_EMAIL}), "
             f"{waiting.legal_name} (waiting for review)"
+        )
+
+    def load_parts(self, site, crew, now) -> None:
+        """A device in repair harvested for parts (the "Pièces en stock" list has some); its
+        battery sold at the counter and brought back, on a credit note."""
+        device = Device.objects.filter(site=site, state=State.IN_REPAIR).order_by("pk").first()
+        if device is None:
+            return
+        station = crew.stations[WorkstationKind.TEST]
+        spec = inventory_services.PartSpec
+        safe_drives = [drive for drive in device.drives.all() if drive.is_safe]
+        specs = [
+            spec(category="battery", test_status="passed", price="15.00"),
+            spec(category="screen", test_status="passed", price="25.00"),
+            *[spec(category="drive", drive=drive) for drive in safe_drives],
+        ]
+        try:
+            parts = inventory_services.device_harvest(
+                device=device, parts=specs, actor=crew.coach, workstation=station, now=now
+            )
+            walk_in = shop_services.buyer_create(
+                kind=Buyer.Kind.PUBLIC, name="Client au comptoir", actor=crew.shop, site=site,
+                now=now,
+            )  # fmt: skip
+            sale = shop_services.sale_complete(
+                site=site, buyer=walk_in, items=[parts[0].tag], payment_method="cash",
+                actor=crew.shop, workstation=crew.stations[WorkstationKind.SHOP], now=now,
+            )  # fmt: skip
+            note = shop_services.sale_return(
+                sale=sale, parts=[parts[0]], reason="Ne tient plus la charge", actor=crew.shop,
+                workstation=crew.stations[WorkstationKind.SHOP], now=now,
+            )  # fmt: skip
+        except DomainError as refused:
+            self.stdout.write(f"Parts: not harvested ({refused.code})")
+            return
+        self.stdout.write(
+            f"Parts: {device.asset_tag} harvested into {len(parts)} parts; "
+            f"battery sold on {sale.number} and taken back on {note.number}"
         )
 
     def load_licences(self, site, manager, now) -> None:

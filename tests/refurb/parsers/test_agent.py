@@ -258,3 +258,67 @@ def test_the_agent_compiles_with_python_3_8_when_available():
         text=True,
     )
     assert check.returncode == 0, check.stderr
+
+
+# --------------------------------------------------------------------------- --install queued
+
+INSTALL = ["--install", "linuxmint-22", "--asset-tag", "LY0000423", "--first-boot", "passed"]
+
+
+def test_an_install_with_the_server_unreachable_is_queued_with_exit_code_4(fake_dir, tmp_path):
+    url = f"http://127.0.0.1:{closed_port()}"
+    result = run_agent(fake_dir, "--server", url, "--token", "t", "--retries", "2",
+                       "--badge", "B-0042", "--fallback-dir", str(tmp_path), *INSTALL)  # fmt: skip
+    assert result.returncode == 4, result.stdout
+    assert "server unreachable" in result.stdout
+    queued = only_file(tmp_path)
+    assert queued.name.startswith("install-LY0000423-")
+    assert f"Installation queued in {queued}" in result.stdout
+    data = json.loads(queued.read_text())
+    assert data["format"] == "atelier-installation" and data["badge"] == "B-0042"
+    document = data["installation"]
+    assert (document["device"], document["image"], document["first_boot_passed"]) == (
+        "LY0000423", "linuxmint-22", True,
+    )  # fmt: skip
+    assert document["installed_at"].endswith("+00:00")  # when installed, not when replayed
+    assert len(data["idempotency_key"]) == 36
+
+
+def test_a_queued_install_is_replayed_by_upload_with_its_idempotency_key(fake_dir, tmp_path):
+    with Server([(503, {}), (503, {})]) as down:
+        first = run_agent(fake_dir, "--server", down.url, "--token", "t", "--retries", "2",
+                          "--fallback-dir", str(tmp_path), *INSTALL)  # fmt: skip
+    assert first.returncode == 4 and len(down.requests) == 2
+    tried_key = down.requests[0]["headers"]["Idempotency-Key"]
+    queued = only_file(tmp_path)
+    data = json.loads(queued.read_text())
+    assert data["idempotency_key"] == tried_key  # the first try and the replay share it
+    with Server([(201, {"system": "Linux Mint 22.1"}), (201, {"device_tag": "AT-5"})]) as up:
+        snapshot = tmp_path / "snap"
+        run_agent(fake_dir, "--offline", str(snapshot))
+        result = run_agent(fake_dir, "--server", up.url, "--token", "t",
+                           "--upload", str(queued), str(only_file(snapshot)))  # fmt: skip
+    assert result.returncode == 0, result.stdout
+    assert "Linux Mint 22.1 recorded as installed on LY0000423" in result.stdout
+    install, snap = up.requests
+    assert install["path"] == "/api/installations/"
+    assert json.loads(install["body"]) == data["installation"]
+    assert install["headers"]["Idempotency-Key"] == data["idempotency_key"]
+    assert snap["path"] == "/api/snapshots/" and "Idempotency-Key" not in snap["headers"]
+
+
+def test_a_refused_install_is_not_queued(fake_dir, tmp_path):
+    with Server([(400, {"code": "image_unknown"})]) as server:
+        result = run_agent(fake_dir, "--server", server.url, "--token", "t",
+                           "--fallback-dir", str(tmp_path), *INSTALL)  # fmt: skip
+    assert result.returncode == 3 and "image_unknown" in result.stdout
+    assert list(tmp_path.glob("*.json")) == []
+
+
+def test_a_queued_install_refused_on_upload_exits_5(fake_dir, tmp_path):
+    url = f"http://127.0.0.1:{closed_port()}"
+    run_agent(fake_dir, "--server", url, "--retries", "1", "--fallback-dir", str(tmp_path),
+              *INSTALL)  # fmt: skip
+    with Server([(409, {"code": "licence_used"})]) as server:
+        result = run_agent(fake_dir, "--server", server.url, "--upload", str(only_file(tmp_path)))
+    assert result.returncode == 5 and "licence_used" in result.stdout
