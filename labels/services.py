@@ -384,7 +384,15 @@ def _job_record(
             .order_by("-created_at", "-id")
             .first(),
         )
-        validate(job)
+        # Every value was checked above or is a row already loaded: the field rules only (no
+        # query per foreign key, no 1,000 codes encoded twice; the database keeps action_key
+        # unique, IntegrityError below).
+        validate(
+            job,
+            exclude=["codes", "actor", "printer", "workstation", "reprint_of", "job"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
         job.save()
     return job
 

@@ -46,6 +46,24 @@ _TAG_RE = re.compile(
 )
 
 
+_SEPARATORS = re.compile(r"[\s\-_.]")
+_INDEX = {char: index for index, char in enumerate(ALPHABET)}
+
+
+def _check_valid(text: str) -> bool:
+    """ISO 7064 mod 37,36 (``stdnum.iso7064.mod_37_36.is_valid``) with a table lookup per
+    character instead of ``str.index``: a print request of 1,000 tags checks them all."""
+    modulus = 36
+    check = modulus // 2
+    index = _INDEX
+    try:
+        for char in text:
+            check = (((check or modulus) * 2) % (modulus + 1) + index[char]) % modulus
+    except KeyError:
+        return False
+    return check == 1
+
+
 @dataclass(frozen=True)
 class Tag:
     site: str
@@ -66,7 +84,7 @@ def make_tag(site_code: str, kind: str, number: int) -> str:
 
 def normalize(code: str) -> str:
     """Return a scanned or typed code upper-cased, without spaces or separators."""
-    return re.sub(r"[\s\-_.]", "", (code or "")).upper()
+    return _SEPARATORS.sub("", code or "").upper()
 
 
 def looks_like_tag(code: str) -> bool:
@@ -88,7 +106,7 @@ def parse_tag(code: str) -> Tag:
             % {"code": code},
             fields={"tag": [_("Not an Atelier tag.")]},
         )
-    if not mod_37_36.is_valid(text, alphabet=ALPHABET):
+    if not _check_valid(text):
         raise DomainError(
             "tag_check_failed",
             _(

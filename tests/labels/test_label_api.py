@@ -276,13 +276,33 @@ def test_a_print_job_costs_the_same_queries_for_1_and_40_tags(
     printer = make_printer()
     tags = [factories.make_device(site=site, actor=bench_worker).asset_tag for _ in range(count)]
     body = {"template": "device_tag", "codes": tags, "printer": printer.pk}
-    # Roles, printer, devices; the job validated and recorded (8, savepoints included); then
-    # the outcome (10): job locked and saved, devices printed before, devices locked, the
-    # actor's site, one insert of the events, one update of the devices' chain heads.
-    with django_assert_num_queries(21):
+    # Roles, printer, devices; the job recorded (3, savepoints included: its foreign keys
+    # are rows already loaded, not looked up again by full_clean); then the outcome (10): job
+    # locked and saved, devices printed before, devices locked, the actor's site, one insert
+    # of the events, one update of the devices' chain heads.
+    with django_assert_num_queries(16):
         response = api.post("/api/print-jobs/", body, format="json")
     assert response.status_code == 201, response.content[:300]
     job = response.json()["id"]
     printed = DeviceEvent.objects.filter(code=DeviceEvent.Code.PRINTED, payload__job=job)
     assert sorted(printed.values_list("device__asset_tag", flat=True)) == sorted(tags)
     assert chains_verify().ok
+
+
+@pytest.mark.parametrize(
+    "codes, field_error",
+    [
+        ("LY0000423", "not_a_list"),
+        ([], "min_length"),
+        (["x" * 41], "max_length"),
+        (["ok", "   "], "blank"),
+        (["a\x00b"], "null_characters_not_allowed"),
+        ([{"code": 1}], "invalid"),
+    ],
+)
+def test_the_codes_list_is_checked_in_one_loop_with_the_same_errors(codes, field_error):
+    from labels.api.serializers import PrintJobCreateSerializer
+
+    body = PrintJobCreateSerializer(data={"template": "device_tag", "codes": codes})
+    assert not body.is_valid()
+    assert f"code='{field_error}'" in str(body.errors["codes"])

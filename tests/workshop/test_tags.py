@@ -73,3 +73,15 @@ def test_codes_that_are_not_tags_are_malformed(code):
 
 def test_the_documented_example_is_a_valid_tag():
     assert tags.make_tag("LY", "", 42) == "LY0000423"
+
+
+@given(st.text(alphabet=tags.ALPHABET, min_size=1, max_size=16))
+def test_the_table_check_digit_agrees_with_stdnum(text):
+    from stdnum.iso7064 import mod_37_36
+
+    assert tags._check_valid(text) == mod_37_36.is_valid(text, alphabet=tags.ALPHABET)
+
+
+def test_the_table_check_digit_refuses_a_character_outside_the_alphabet():
+    good = tags.make_tag("LY", "", 423)
+    assert tags._check_valid(good) and not tags._check_valid(good.lower())
