@@ -187,7 +187,8 @@ class TestResultCreateSerializer(StrictSerializer):
         ).first()
         if item is None:
             raise serializers.ValidationError(
-                {"item": [_("No check with this code in the device's checklist.")]}
+                {"item": [_("No check with this code in the device's checklist.")]},
+                code="does_not_exist",
             )
         attrs["item"] = item
         return attrs

@@ -47,7 +47,9 @@ def read_json_body(request, limit: int = MAX_SNAPSHOT_BYTES) -> tuple[dict, byte
     try:
         payload = json_loads_checked(raw.decode("utf-8"))
     except JsonLimitError as exc:
-        raise BadRequest("malformed_json", str(exc)) from exc
+        # Well-formed JSON, which the schema allows (any object), holding what the workshop
+        # cannot store (a NUL, a nesting or a number past the limits): 422, not 400.
+        raise DomainError("malformed_json", str(exc)) from exc
     except (UnicodeDecodeError, ValueError) as exc:
         raise BadRequest(
             "malformed_json",
@@ -186,7 +188,15 @@ class ErasureImportView(ApiViewMixin, APIView):
     @extend_schema(
         tags=["bench"],
         summary="Send erasure evidence for one device (nwipe log, structured records)",
-        request=OpenApiTypes.OBJECT,
+        request={
+            "type": "object",
+            "required": ["asset_tag"],
+            "properties": {
+                "asset_tag": {"type": "string", "minLength": 1, "maxLength": 40},
+                "nwipe_log": {"type": "string", "nullable": True},
+                "records": {"type": "array", "items": {"type": "object"}},
+            },
+        },
         responses={201: ErasureImportAnswerSerializer, **ERRORS},
     )
     def post(self, request):

@@ -134,6 +134,12 @@ def postprocess_request_rules(result, generator, request, public):
                 if parameter.get("in") in ("query", "path"):
                     _tighten_text(parameter.get("schema"))
             content = operation.get("requestBody", {}).get("content", {})
+            json_schema = content.get("application/json", {}).get("schema", {})
+            ref = json_schema.get("$ref", "").rsplit("/", 1)[-1]
+            body_schema = schemas.get(ref, json_schema)
+            if {"required", "oneOf"} & set(body_schema):
+                # The body must name something: sending none is refused like an empty one.
+                operation["requestBody"]["required"] = True
             if "application/json" in content:
                 for media_type in FORM_TYPES:
                     content.pop(media_type, None)
