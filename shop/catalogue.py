@@ -23,7 +23,7 @@ from shop.models import CatalogueOffer, CatalogueUnit, SiteLegal
 from shop.models import catalogue as rank
 from workshop.models import Site
 
-PER_PAGE = 24
+PER_PAGE = 12
 PARTS = "parts"
 MEMORY_CHOICES = (4, 8, 16, 32)
 STORAGE_CHOICES = (128, 256, 512, 1000)

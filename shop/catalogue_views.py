@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -18,6 +20,15 @@ from shop.catalogue import (
     offer_detail,
     part_offer_detail,
 )
+
+
+def _common(request) -> dict:
+    """What every offer's card and actions need, computed once a page."""
+    return {
+        "signin_url": f"{reverse('bench:signin')}?{urlencode({'next': request.get_full_path()})}",
+        # ``refurb:photo`` is /photos/<id>/<size>.jpg: the cards add the id and the size.
+        "photo_base": reverse("refurb:photo", args=[0, "thumb"]).removesuffix("0/thumb.jpg"),
+    }
 
 
 @require_GET
@@ -34,6 +45,7 @@ def catalogue(request):
             "cat": page,
             "filters": filters,
             "query": query.urlencode(),
+            **_common(request),
         },
     )
 
@@ -46,7 +58,12 @@ def catalogue_offer(request, pk: int):
     return render(
         request,
         "shop/catalogue/offer.html",
-        {"page_title": detail.offer.title, "detail": detail, "offer": detail.offer},
+        {
+            "page_title": detail.offer.title,
+            "detail": detail,
+            "offer": detail.offer,
+            **_common(request),
+        },
     )
 
 

@@ -34,6 +34,7 @@ from bench.scenarios.services import (
     setup_timeline_service,
     setup_transition_service,
 )
+from bench.scenarios.shop_catalogue import setup_catalogue_list, setup_catalogue_offer
 from bench.scenarios.skills import setup_team_view, setup_worker_page
 
 
@@ -99,6 +100,11 @@ SCENARIOS: list[Scenario] = [
     Scenario("skills_worker_page", "detail",
              "GET /skills/worker/{id}/, a worker with a year of events (12 weeks shown)",
              setup_worker_page, 200, needs="/skills/worker/1/"),
+    Scenario("catalogue_list", "list",
+             "GET /catalogue/ signed out (filters, search, parts), every device on sale",
+             setup_catalogue_list, 50, needs="/catalogue/"),
+    Scenario("catalogue_offer", "detail", "GET /catalogue/{offer}/ signed out",
+             setup_catalogue_offer, 50, needs="/catalogue/"),
     Scenario("waste_register_quarter", "report",
              "waste register CSV of one quarter, every site (inventory.waste)",
              setup_waste_register_quarter, 2000, max_samples=10),

@@ -109,9 +109,9 @@ def test_grading_page_queries_are_constant(
     record_tests(laptop, bench_worker, n)
     client = at_bench(bench_worker, WK.GRADING)
     with django_assert_num_queries(
-        14
+        15
     ):  # +1 site boundary, +1 the site's workstations named by the next step, +2 its system
-        # and the images offered
+        # and the images offered, +1 its photos
         assert (
             client.get(reverse("bench:grading-device", args=[laptop.asset_tag])).status_code == 200
         )
