@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('shop', '0004_sale_line_system'),
+        ("shop", "0006_catalogue_offers"),
     ]
 
     operations = [

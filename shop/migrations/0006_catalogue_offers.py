@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('refurb', '0018_catalogue_device_photos'),
-        ('shop', '0004_sale_line_system'),
+        ("shop", "0005_orders_accounts_orders"),
         ('workshop', '0010_site_country'),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inventory', '0018_seed_waste_codes'),
+        ("inventory", "0019_donors_offers_rounds"),
     ]
 
     operations = [

@@ -7,8 +7,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inventory', '0019_partsc_part_returned'),
-        ('refurb', '0018_partsc_drive_taken_from'),
+        ('inventory', '0020_partsc_part_returned'),
+        ('refurb', '0019_partsc_drive_taken_from'),
         ('workshop', '0010_site_country'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

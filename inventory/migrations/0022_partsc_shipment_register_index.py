@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inventory', '0020_partsc_part_stock_index'),
+        ('inventory', '0021_partsc_part_stock_index'),
         ('workshop', '0010_site_country'),
     ]
 

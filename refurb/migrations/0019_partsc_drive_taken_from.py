@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('refurb', '0017_seed_system_images'),
+        ("refurb", "0018_catalogue_device_photos"),
     ]
 
     operations = [
