@@ -135,11 +135,6 @@ class OrderEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.order_id} {self.code}"
 
-    @property
-    def label(self) -> str:
-        """What happened, in the reader's language."""
-        return str(EVENT_LABELS.get(self.code, self.code))
-
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise OrderEventImmutable("An order event is never changed.")
@@ -147,3 +142,8 @@ class OrderEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise OrderEventImmutable("An order event is never deleted.")
+
+    @property
+    def label(self) -> str:
+        """What happened, in the reader's language."""
+        return str(EVENT_LABELS.get(self.code, self.code))
