@@ -103,6 +103,20 @@ class OrderEventImmutable(Exception):
     """An order's history is append-only."""
 
 
+EVENT_LABELS = {
+    "added": _("item reserved"),
+    "removed": _("item removed"),
+    "placed": _("order placed"),
+    "confirmed": _("order confirmed"),
+    "picked": _("item scanned into the order"),
+    "ready": _("order ready"),
+    "handed_over": _("handed over, invoiced"),
+    "shipped": _("shipped, invoiced"),
+    "cancelled": _("order cancelled"),
+    "expired": _("hold expired"),
+}
+
+
 class OrderEvent(models.Model):
     """One step of an order (added, removed, placed, confirmed, picked, ready, shipped…)."""
 
@@ -128,3 +142,8 @@ class OrderEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise OrderEventImmutable("An order event is never deleted.")
+
+    @property
+    def label(self) -> str:
+        """What happened, in the reader's language."""
+        return str(EVENT_LABELS.get(self.code, self.code))

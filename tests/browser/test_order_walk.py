@@ -94,7 +94,16 @@ def twice(page, selector):
     settle(page)
 
 
+# Raw codes and English words that must never show on these French screens.
+RAW = re.compile(
+    r"\b(added|placed|picked|ready|handed_over|basket|Basket|Order|Reserve|Sign in|approved|"
+    r"review|pickup|delivery|solidarity)\b"
+)
+
+
 def shot(page, name):
+    found = sorted(set(RAW.findall(page.inner_text("main"))))
+    assert not found, f"{name}: raw codes or English on screen: {found}"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"order-{name}.png"), full_page=True)
 
