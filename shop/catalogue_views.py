@@ -23,8 +23,15 @@ from shop.catalogue import (
 
 
 def _common(request) -> dict:
-    """What every offer's card and actions need, computed once a page."""
+    """What every offer's card and actions need, computed once a page. A signed-in
+    association reads the catalogue under its own account's top bar (its account, the
+    catalogue, its basket); everybody else under the workshop's."""
+    account = None
+    if request.user.is_authenticated:
+        account = getattr(request.user, "buyer_account", None)
     return {
+        "account": account,
+        "base_template": "shop/account/base.html" if account else "workshop/base.html",
         "signin_url": f"{reverse('bench:signin')}?{urlencode({'next': request.get_full_path()})}",
         # ``refurb:photo`` is /photos/<id>/<size>.jpg: the cards add the id and the size.
         "photo_base": reverse("refurb:photo", args=[0, "thumb"]).removesuffix("0/thumb.jpg"),
@@ -77,5 +84,5 @@ def catalogue_parts(request, site: str, category: str):
     return render(
         request,
         "shop/catalogue/parts.html",
-        {"page_title": offer.category_name, "offer": offer},
+        {"page_title": offer.category_name, "offer": offer, **_common(request)},
     )

@@ -157,12 +157,15 @@ def test_an_association_signs_up_orders_a_laptop_and_a_kit_and_gets_its_invoice(
         asso.fill("#id_username", "camille@entraide.example.org")
         asso.fill("#id_password", PASSWORD)
         twice(asso, "[data-submit=signin]")
+        # It browses the catalogue from its top bar, reserves from the catalogue's cards.
         asso.click("[data-nav=offers]")
+        assert asso.url.rstrip("/").endswith("/catalogue")
         shot(asso, "03-offers")
         twice(asso, "[data-reserve='laptop/Lenovo/ThinkPad T480/B']")
         assert Reservation.objects.filter(device=laptop, status="active").count() == 1
         asso.click("[data-nav=offers]")
         twice(asso, f"[data-reserve='{kit.tag}']")
+        asso.click("[data-nav=basket]")
         assert OrderLine.objects.count() == 3  # the laptop and the kit's two devices, once each
         shot(asso, "04-basket")
         twice(asso, "[data-submit=place]")
