@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from workshop.exceptions import DomainError
-from workshop.jobs import JobFailed, job_create, job_kind
+from workshop.jobs import JobFailed, job_create, job_kind, job_message, message_render
 
 _SPACES = re.compile(r"\s+")
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -134,12 +134,17 @@ def run_mail(job, progress) -> dict:
         sent = _message(payload).send()
     except (smtplib.SMTPException, OSError) as exc:
         raise JobFailed(
-            _(
+            gettext_lazy(
                 "The mail « %(subject)s » to %(to)s could not be sent (%(error)s): check that "
                 "the mail server named in the settings answers, then retry."
-            )
-            % {"subject": payload.get("subject", ""), "to": to, "error": exc}
+            ),
+            subject=payload.get("subject", ""),
+            to=to,
+            error=str(exc),
         ) from exc
     if not sent:
-        raise JobFailed(_("The mail server took no mail for %(to)s.") % {"to": to})
-    return {"summary": _("Sent to %(to)s: %(subject)s") % {"to": to, "subject": payload["subject"]}}
+        raise JobFailed(gettext_lazy("The mail server took no mail for %(to)s."), to=to)
+    summary = job_message(
+        gettext_lazy("Sent to %(to)s: %(subject)s"), to=to, subject=payload["subject"]
+    )
+    return {"summary_message": summary, "summary": message_render(summary)}
