@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, Max, Min, Q, Sum
+from django.db.models import Count, Max, Min, Q
 
 from refurb.compliance import CLAIM_FRANCE, CLAIM_REFURBISHED, devices_claims
 from refurb.models import Device, DevicePhoto
@@ -197,7 +197,7 @@ def _summarise(offer_ids: set[int] | None) -> None:
             sol_max=Max("solidarity_price"),
             std_min=Min("standard_price"),
             std_max=Max("standard_price"),
-            free=Sum("free_of_charge"),
+            free=Count("pk", filter=Q(free_of_charge=True)),
             ram_min=Min("ram_gb"),
             ram_max=Max("ram_gb"),
             sto_min=Min("storage_gb"),
