@@ -84,7 +84,7 @@ def test_a_visitor_filters_the_catalogue_and_a_grader_adds_photos_once(
     assert "Lenovo ThinkPad T480" in text
     assert "Mémoire\u202f: 8\u00a0Go" in text
     assert "Grade B" in text
-    assert "Commander en tant qu’association" in text
+    assert "Connectez-vous pour réserver" in text
     assert "PF-HIDDEN" not in page.content()
     assert page.locator("[data-no-photo]").count() == 1
     walk.check_screen("offer")

@@ -269,7 +269,9 @@ def test_every_offer_carries_the_order_actions_with_its_key_fields(client, stock
         'data-site="LY"' in html
     )
     assert f'data-kit="{kit.tag}"' in html
-    assert "Commander en tant qu’association" in html or "Commander en tant qu'association" in html
+    # Signed out, each offer offers to sign in to reserve, or to open an account (orders).
+    assert html.count("data-reserve-signin") == 3
+    assert "Connectez-vous pour réserver" in html and "Ouvrir un compte" in html
     offer = CatalogueOffer.objects.get(kit=kit)
     detail = client.get(reverse("shop:catalogue_offer", args=[offer.pk]))
     assert f'data-kit="{kit.tag}"' in detail.content.decode()
