@@ -28,18 +28,22 @@ migrate: install
 # The demo's label printer (demo/printer.py) listens on PRINTER_PORT beside the server and
 # saves every label it gets under var/printed/ (PNG previews with the test extras installed).
 PRINTER_PORT ?= 9100
+# The demo's mailbox (demo/mailbox.py): an SMTP server on MAIL_PORT keeping every mail the app
+# sends under var/mail/ (.eml files).
+MAIL_PORT ?= 8025
 
 demo: migrate
 	DEBUG=1 ATELIER_DEMO_PRINTER_PORT=$(PRINTER_PORT) $(PY) manage.py seed_demo
-# One command, one Ctrl-C: the demo printer, the job worker, the job scheduler and the web
-# server (docs/operations.md, "Jobs"). Ctrl-C stops all four.
+# One command, one Ctrl-C: the demo printer, the demo mailbox, the job worker, the job scheduler
+# and the web server (docs/operations.md, "Jobs" and "E-mail"). Ctrl-C stops all five.
 run: demo
 	@echo "Atelier is served on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"
 	DEBUG=1 $(PY) manage.py demo_printer --port $(PRINTER_PORT) & printer=$$!; \
-	DEBUG=1 $(PY) manage.py jobs_worker & worker=$$!; \
+	DEBUG=1 ATELIER_EMAIL_PORT=$(MAIL_PORT) $(PY) manage.py demo_mailbox & mailbox=$$!; \
+	DEBUG=1 ATELIER_EMAIL_PORT=$(MAIL_PORT) $(PY) manage.py jobs_worker & worker=$$!; \
 	DEBUG=1 $(PY) manage.py jobs_scheduler & scheduler=$$!; \
-	trap 'kill $$printer $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
-	DEBUG=1 ATELIER_DEMO_PRINTER_PORT=$(PRINTER_PORT) $(PY) manage.py runserver $(HOST):$(PORT)
+	trap 'kill $$printer $$mailbox $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
+	DEBUG=1 ATELIER_EMAIL_PORT=$(MAIL_PORT) ATELIER_DEMO_PRINTER_PORT=$(PRINTER_PORT) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install-test
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -21,6 +21,34 @@ def default_language():
 
 
 @pytest.fixture(autouse=True)
+def immediate_jobs_queue():
+    """Every test starts on the suite's queue, immediate: a test that points the queue at a
+    worker's engine and fails half-way must not leave the next test's jobs unrun."""
+    from workshop import jobs
+
+    if jobs.queue_engine() != "immediate":
+        jobs.queue_configure("immediate")
+    yield
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on loopback (aiosmtpd, ``demo/mailbox.py``) the settings point at:
+    ``smtp_server.messages`` are the mails it received, ``smtp_server.wait(n)`` waits for n."""
+    from demo.mailbox import Mailbox
+
+    mailbox = Mailbox("127.0.0.1", 0).start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = mailbox.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    yield mailbox
+    mailbox.stop()
+
+
+@pytest.fixture(autouse=True)
 def no_verification_sampling(settings):
     """Draw no erased drive for R2v3 sampling unless a test asks (a random draw adds a row)."""
     settings.ATELIER_ERASURE_VERIFICATION_SHARE = 0.0

@@ -9,7 +9,10 @@ class WorkshopConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from workshop import tasks  # noqa: F401  (the workshop's jobs and the schedule)
+        from workshop import (
+            mail,  # noqa: F401  (the "mail" job)
+            tasks,  # noqa: F401  (the workshop's jobs and the schedule)
+        )
         from workshop.reference import ensure_reference_data_after_migrate
 
         post_migrate.connect(

@@ -406,3 +406,23 @@ MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
 _media_backend = os.environ.get("ATELIER_MEDIA_STORAGE", "")
 if _media_backend:
     STORAGES["default"] = {"BACKEND": _media_backend}
+
+# --- E-mail (workshop/mail.py, docs/operations.md "E-mail"). Every mail is sent by a job
+# through Django's SMTP backend. `make run` starts a demo mailbox (manage.py demo_mailbox) on
+# 127.0.0.1:ATELIER_EMAIL_PORT that keeps each mail under var/mail/.
+EMAIL_BACKEND = os.environ.get(
+    "ATELIER_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("ATELIER_EMAIL_HOST", "127.0.0.1")
+EMAIL_PORT = int(os.environ.get("ATELIER_EMAIL_PORT", 8025))
+EMAIL_HOST_USER = os.environ.get("ATELIER_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("ATELIER_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("ATELIER_EMAIL_TLS", "") in ("1", "true", "yes")
+EMAIL_TIMEOUT = int(os.environ.get("ATELIER_EMAIL_TIMEOUT", 20))
+DEFAULT_FROM_EMAIL = os.environ.get("ATELIER_EMAIL_FROM", "Atelier <atelier@localhost>")
+# A mail the SMTP server refuses or cannot take is tried again this many times, this many
+# seconds apart, before its job stays failed on /jobs/.
+ATELIER_MAIL_RETRIES = int(os.environ.get("ATELIER_MAIL_RETRIES", 5))
+ATELIER_MAIL_RETRY_DELAY = int(os.environ.get("ATELIER_MAIL_RETRY_DELAY", 60))
+# The mailbox `make run` starts keeps its mails here.
+ATELIER_DEMO_MAIL_DIR = Path(os.environ.get("ATELIER_DEMO_MAIL_DIR", VAR_DIR / "mail"))
