@@ -54,11 +54,15 @@ def device_data_safety(device) -> DataSafety:
     if device.no_storage_confirmed:
         return DataSafety(True, holds_data, 0)
     cached = getattr(device, "_prefetched_objects_cache", {}).get("drives_taken_out")
-    taken_out = (
-        bool(cached)
-        if cached is not None
-        else bool(device.pk) and Drive.objects.filter(taken_from_id=device.pk).exists()
-    )
+    if cached is not None:
+        taken_out = bool(cached)
+    elif device.pk is None or device.state == State.RECEIVED:
+        # Parts are taken out in repair only: a device at intake (the common case of "no
+        # drive recorded") costs no query. One sent back to intake after a repair is asked
+        # for its storage again: a refusal, never a wrong "safe".
+        taken_out = False
+    else:
+        taken_out = Drive.objects.filter(taken_from_id=device.pk).exists()
     if taken_out:
         # Its drives were taken out as parts and fitted into other devices: their evidence
         # went with them (``Drive.taken_from``), and their new device's guard keeps them.

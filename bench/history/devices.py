@@ -358,6 +358,7 @@ class DeviceMaker:
                 (
                     drive_id,
                     device_id,
+                    None,  # taken_from: never fitted elsewhere
                     drive_tag,
                     drive_serial,
                     f"{drive_kind.upper()} {size_gb} Go",

@@ -107,7 +107,7 @@ class ShopHistory:
                 amount, Decimal("0.00"), moment, site.crew[roles.SHOP],
             )
         )  # fmt: skip
-        chunk.credit_lines.append((note_id, line_id, amount, Decimal("0.00")))
+        chunk.credit_lines.append((note_id, line_id, None, amount, Decimal("0.00")))
         return {"invoice": number, "credit_note": note_number}
 
     def kit_open(self, site, moment):

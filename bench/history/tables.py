@@ -30,6 +30,7 @@ DEVICE_COLS = [
 DRIVE_COLS = [
     "id",
     "device_id",
+    "taken_from_id",  # a drive part fitted into another device: none in the bench's history
     "tag",
     "serial_number",
     "model",
@@ -124,7 +125,7 @@ CREDIT_NOTE_COLS = [
     "id", "site_id", "number", "year", "seq", "sale_id", "reason", "total", "vat_total",
     "created_at", "actor_id",
 ]  # fmt: skip
-CREDIT_LINE_COLS = ["credit_note_id", "sale_line_id", "amount", "vat"]
+CREDIT_LINE_COLS = ["credit_note_id", "sale_line_id", "part_line_id", "amount", "vat"]
 KIT_COLS = [
     "id", "site_id", "tag", "name", "solidarity_price", "standard_price", "status",
     "created_at", "created_by_id",
