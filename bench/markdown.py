@@ -224,9 +224,27 @@ def comparisons(runs: list[tuple[str, str, dict]]) -> list[str]:
         groups.setdefault(key, []).append(report)
     parts: list[str] = []
     for reports in groups.values():
-        if len(reports) >= 2:
-            parts += [*side_by_side(reports[-2], reports[-1]), ""]
+        pair = _latest_pair(reports)
+        if pair is not None:
+            parts += [*side_by_side(*pair), ""]
     return parts
+
+
+def _measured(report: dict) -> set[str]:
+    return {row["name"] for row in report.get("scenarios", []) if "skipped" not in row}
+
+
+def _latest_pair(reports: list[dict]) -> tuple[dict, dict] | None:
+    """The newest run and the latest earlier one that measured a scenario in common with it.
+
+    A run of a few scenarios only (``--only catalogue``) has nothing to face in a run that did
+    not measure them: the pair is then the newest two runs that do share scenarios."""
+    for after_index in range(len(reports) - 1, 0, -1):
+        after = reports[after_index]
+        for before in reversed(reports[:after_index]):
+            if _measured(before) & _measured(after):
+                return before, after
+    return None
 
 
 def generated_block(paths: list[Path], root: Path | None = None) -> str:

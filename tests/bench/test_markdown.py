@@ -91,3 +91,18 @@ def test_two_runs_of_one_data_set_are_compared_side_by_side_with_ratios(tmp_path
     assert "| api_scan | 4.0 | 1.0 | 0.25 | 2.0 | 2.0 | 9 | 2 |" in block
     assert "later" not in block.split("### sqlite")[0]  # skipped scenarios are not compared
     assert "analyze 2.0 → 2.5, rollups 129.0 → 3.9, total 140.0 → 20.0" in block
+
+
+def test_a_run_of_other_scenarios_does_not_hide_the_last_comparison(tmp_path):
+    """A catalogue-only run is newer, but faces no earlier run: the side-by-side table stays
+    the newest two runs that measured the same scenarios."""
+    before = {**RUN, "started_at": "2026-11-01T13:00:00+0100", "commit": "0ld0ld0ld0ld"}
+    before["scenarios"] = [{**RUN["scenarios"][0], "p50_ms": 4.0, "queries": 9}]
+    only = {**RUN, "started_at": "2026-12-09T13:00:00+0100", "commit": "0nly0nly0nly"}
+    only["scenarios"] = [{**RUN["scenarios"][0], "name": "catalogue_list"}]
+    for name, run in (("a.json", before), ("b.json", RUN), ("c.json", only)):
+        (tmp_path / name).write_text(json.dumps(run))
+    block = generated_block(sorted(tmp_path.glob("*.json")), root=tmp_path)
+    assert block.count("### Side by side") == 1
+    assert "| api_scan | 4.0 | 1.0 | 0.25 |" in block
+    assert "After: commit `0nly0nly0nly`" not in block
