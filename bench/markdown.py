@@ -234,15 +234,21 @@ def _measured(report: dict) -> set[str]:
     return {row["name"] for row in report.get("scenarios", []) if "skipped" not in row}
 
 
+def _seeded(report: dict) -> bool:
+    seed = report.get("seed") or {}
+    return bool(seed.get("seconds")) and not seed.get("reused")
+
+
 def _latest_pair(reports: list[dict]) -> tuple[dict, dict] | None:
-    """The newest run and the latest earlier one that measured a scenario in common with it.
+    """The newest run and the latest earlier one that measured a scenario in common with it
+    (or that both seeded their data set: their seed steps are compared).
 
     A run of a few scenarios only (``--only catalogue``) has nothing to face in a run that did
     not measure them: the pair is then the newest two runs that do share scenarios."""
     for after_index in range(len(reports) - 1, 0, -1):
         after = reports[after_index]
         for before in reversed(reports[:after_index]):
-            if _measured(before) & _measured(after):
+            if _measured(before) & _measured(after) or _seeded(before) and _seeded(after):
                 return before, after
     return None
 
