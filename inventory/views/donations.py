@@ -319,6 +319,24 @@ def _round_for(request, pk: int) -> CollectionRound:
 
 
 @roles_required(*DRIVERS)
+def round_list(request):
+    """``inventory:round_list``: the planned rounds of the person's sites (the driver's way in)."""
+    rounds_ = (
+        CollectionRound.objects.select_related("site", "driver")
+        .annotate(stop_count=Count("stops"))
+        .filter(status=CollectionRound.Status.PLANNED)
+    )
+    ids = _site_ids(request.user)
+    if ids is not None:
+        rounds_ = rounds_.filter(site_id__in=ids)
+    return render(
+        request,
+        "inventory/donations/round_list.html",
+        {"rounds": list(rounds_.order_by("date", "pk")[:100]), "page_title": _("Pick-up rounds")},
+    )
+
+
+@roles_required(*DRIVERS)
 def round_detail(request, pk: int):
     round_ = _round_for(request, pk)
     return render(
