@@ -29,6 +29,7 @@ from inventory.models import CollectionRound, DonationOffer, OfferLine, RoundSto
 from inventory.services import donations as services
 from workshop.access import site_allowed
 from workshop.exceptions import DomainError
+from workshop.models import Site
 from workshop.roles import BENCH_WORKER, COACH, MANAGER
 from workshop.selectors import user_site, user_site_ids
 from workshop.views.common import roles_required
@@ -256,8 +257,6 @@ def _plan_site(request):
     site = user_site(request.user)
     if site is not None:
         return site
-    from workshop.models import Site
-
     chosen = request.GET.get("site") or request.POST.get("site")
     return Site.objects.filter(pk=chosen).first() if chosen else Site.objects.first()
 
