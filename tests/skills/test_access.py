@@ -103,6 +103,12 @@ def test_a_counsellor_goes_home_to_the_team_view_and_is_kept_off_the_benches(wor
     client.force_login(people["a counsellor of the site"])
     assert client.get(reverse("bench:home"))["Location"] == reverse("skills:team")
     assert client.get(reverse("bench:erasure")).status_code == 403
+    # ...and is offered no workstation to choose (it would only answer "not for your role").
+    body = client.get(reverse("skills:team")).content.decode()
+    assert f'href="{reverse("bench:workstation")}"' not in body
+    client.force_login(people["a coach of the site"])
+    body = client.get(reverse("skills:team")).content.decode()
+    assert f'href="{reverse("bench:workstation")}"' in body
 
 
 def test_a_hostile_comment_is_escaped_on_the_page_and_printed_as_typed(world):
