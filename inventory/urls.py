@@ -37,6 +37,7 @@ urlpatterns = [
     path("donate/follow/<str:token>/", donations.donation_follow, name="donation_follow"),
     path("offers/", donations.offer_list, name="offer_list"),
     path("offers/<int:pk>/", donations.offer_detail, name="offer_detail"),
+    path("rounds/", donations.round_list, name="round_list"),
     path("rounds/new/", donations.round_plan, name="round_plan"),
     path("rounds/<int:pk>/", donations.round_detail, name="round_detail"),
     path("rounds/<int:pk>/sheet.pdf", donations.round_sheet, name="round_sheet"),

@@ -29,6 +29,7 @@ from inventory.models import CollectionRound, DonationOffer, OfferLine, RoundSto
 from inventory.services import donations as services
 from workshop.access import site_allowed
 from workshop.exceptions import DomainError
+from workshop.models import Site
 from workshop.roles import BENCH_WORKER, COACH, MANAGER
 from workshop.selectors import user_site, user_site_ids
 from workshop.views.common import roles_required
@@ -256,8 +257,6 @@ def _plan_site(request):
     site = user_site(request.user)
     if site is not None:
         return site
-    from workshop.models import Site
-
     chosen = request.GET.get("site") or request.POST.get("site")
     return Site.objects.filter(pk=chosen).first() if chosen else Site.objects.first()
 
@@ -316,6 +315,24 @@ def _round_for(request, pk: int) -> CollectionRound:
     if not site_allowed(round_.site_id, actor=request.user):
         raise Http404
     return round_
+
+
+@roles_required(*DRIVERS)
+def round_list(request):
+    """``inventory:round_list``: the planned rounds of the person's sites (the driver's way in)."""
+    rounds_ = (
+        CollectionRound.objects.select_related("site", "driver")
+        .annotate(stop_count=Count("stops"))
+        .filter(status=CollectionRound.Status.PLANNED)
+    )
+    ids = _site_ids(request.user)
+    if ids is not None:
+        rounds_ = rounds_.filter(site_id__in=ids)
+    return render(
+        request,
+        "inventory/donations/round_list.html",
+        {"rounds": list(rounds_.order_by("date", "pk")[:100]), "page_title": _("Pick-up rounds")},
+    )
 
 
 @roles_required(*DRIVERS)

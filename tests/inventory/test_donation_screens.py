@@ -203,3 +203,19 @@ def test_offer_screens_are_for_managers(client, site, make_user):
     worker = make_user(roles.BENCH_WORKER, username="w", site=site)
     client.force_login(worker)
     assert client.get(reverse("inventory:offer_list")).status_code == 403
+
+
+def test_the_driver_reaches_the_round_from_the_top_bar(client, site, lead, make_user):
+    driver = make_user(roles.BENCH_WORKER, username="driver", site=site)
+    offer = donations.offer_accept(offer=submitted(site), actor=lead)
+    round_ = donations.round_plan(
+        site=site, date=timezone.localdate() + timedelta(days=3), vehicle="Kangoo",
+        driver=driver, stops=[(offer, 20)], actor=lead,
+    )  # fmt: skip
+    client.force_login(driver)
+    bar = client.get(reverse("skills:me")).content.decode()
+    assert reverse("inventory:round_list") in bar
+    listing = client.get(reverse("inventory:round_list")).content.decode()
+    assert reverse("inventory:round_detail", args=[round_.pk]) in listing
+    detail = client.get(reverse("inventory:round_detail", args=[round_.pk])).content.decode()
+    assert reverse("inventory:slip_record", args=[round_.pk, round_.stops.get().pk]) in detail

@@ -93,8 +93,8 @@ def test_an_offer_is_recorded_with_its_lines_and_acknowledged(site, smtp_server)
     assert [(line.category.code, line.count) for line in offer.lines.all()] == [("laptop", 12)]
     [message] = smtp_server.wait(1)
     assert message["To"] == "claire@example.org"
-    token = donations.offer_token(offer)
-    assert f"/donate/follow/{token}/" in text_of(message)
+    # the token carries its time of signing: read it from the mail
+    token = text_of(message).split("/donate/follow/")[1].split("/")[0]
     assert donations.offer_from_token(token) == offer
 
 

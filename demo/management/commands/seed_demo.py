@@ -278,7 +278,7 @@ class Command(BaseCommand):
         )
         planned = donations.offer_accept(
             offer=offer(
-                "Mairie de Caluire",
+                "Centre social de Caluire",
                 Donor.Kind.PUBLIC_BODY,
                 "dsi@caluire.example",
                 [("laptop", 15, "3to5", True, False), ("phone", 10, "3to5", True, False)],
