@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from inventory.models import Collection
@@ -17,7 +16,7 @@ from reports.donors import donor_year, donor_year_csv, donor_year_pdf
 from reports.exports import KIND, export_run
 from reports.models import DonorReport
 from workshop.exceptions import DomainError
-from workshop.jobs import job_kind
+from workshop.jobs import job_kind, job_message, message_render
 
 job_kind(KIND, label=gettext_lazy("export"), lease_seconds=3600)(export_run)
 
@@ -45,11 +44,12 @@ def run_donor_reports(job, progress) -> dict:
                 },
             )
         progress(done)
-    return {
-        "summary": _("%(count)s yearly donor reports issued for %(year)s.")
-        % {"count": len(donors), "year": year},
-        "count": len(donors),
-    }
+    summary = job_message(
+        gettext_lazy("%(count)s yearly donor reports issued for %(year)s."),
+        count=len(donors),
+        year=year,
+    )
+    return {"summary_message": summary, "summary": message_render(summary), "count": len(donors)}
 
 
 @job_kind("certificates_issue", label=gettext_lazy("certificates"), lease_seconds=3600)
@@ -81,12 +81,18 @@ def run_certificates_issue(job, progress) -> dict:
         except DomainError:
             pass  # no device of the lot is done yet: its certificate waits
         progress(done)
-    return {
-        "summary": _(
+    summary = job_message(
+        gettext_lazy(
             "%(issued)s device certificates issued, %(pending)s devices still pending; "
             "%(collections)s collection certificates up to date."
-        )
-        % {"issued": issued, "pending": pending, "collections": len(collections)},
+        ),
+        issued=issued,
+        pending=pending,
+        collections=len(collections),
+    )
+    return {
+        "summary_message": summary,
+        "summary": message_render(summary),
         "issued": issued,
         "pending": pending,
     }
