@@ -189,13 +189,15 @@ class ErasureImportView(ApiViewMixin, APIView):
         tags=["bench"],
         summary="Send erasure evidence for one device (nwipe log, structured records)",
         request={
-            "type": "object",
-            "required": ["asset_tag"],
-            "properties": {
-                "asset_tag": {"type": "string", "minLength": 1, "maxLength": 40},
-                "nwipe_log": {"type": "string", "nullable": True},
-                "records": {"type": "array", "items": {"type": "object"}},
-            },
+            "application/json": {
+                "type": "object",
+                "required": ["asset_tag"],
+                "properties": {
+                    "asset_tag": {"type": "string", "minLength": 1, "maxLength": 40},
+                    "nwipe_log": {"type": "string", "nullable": True},
+                    "records": {"type": "array", "items": {"type": "object"}},
+                },
+            }
         },
         responses={201: ErasureImportAnswerSerializer, **ERRORS},
     )
