@@ -10,7 +10,6 @@ transaction, and leave every rule to ``refurb.ingest``.
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -140,7 +139,11 @@ class SnapshotCreateView(ApiViewMixin, APIView):
     @extend_schema(
         tags=["bench"],
         summary="Send a hardware snapshot (bench agent or eReuse Workbench JSON)",
-        request=OpenApiTypes.OBJECT,
+        # Any object the agent or Workbench wrote (its format is told from its keys); an empty
+        # or missing body is no snapshot.
+        request={
+            "application/json": {"type": "object", "minProperties": 1, "additionalProperties": {}}
+        },
         responses={201: SnapshotAnswerSerializer, **ERRORS},
     )
     def post(self, request):
@@ -189,13 +192,15 @@ class ErasureImportView(ApiViewMixin, APIView):
         tags=["bench"],
         summary="Send erasure evidence for one device (nwipe log, structured records)",
         request={
-            "type": "object",
-            "required": ["asset_tag"],
-            "properties": {
-                "asset_tag": {"type": "string", "minLength": 1, "maxLength": 40},
-                "nwipe_log": {"type": "string", "nullable": True},
-                "records": {"type": "array", "items": {"type": "object"}},
-            },
+            "application/json": {
+                "type": "object",
+                "required": ["asset_tag"],
+                "properties": {
+                    "asset_tag": {"type": "string", "minLength": 1, "maxLength": 40},
+                    "nwipe_log": {"type": "string", "nullable": True},
+                    "records": {"type": "array", "items": {"type": "object"}},
+                },
+            }
         },
         responses={201: ErasureImportAnswerSerializer, **ERRORS},
     )

@@ -63,16 +63,17 @@ def test_numbers_out_of_range_are_refused(api, raw):
 
 
 @pytest.mark.parametrize(
-    "body",
+    "body,status",
     [
-        {"site": "LY", "category": "laptop", "make": "Dell\u0000"},
-        {"site": "LY", "category": "laptop", "specs": {"cpu": "i5\u0000"}},
-        {"site": "LY", "category": "laptop", "specs": {"c\u0000pu": "i5"}},
+        ({"site": "LY", "category": "laptop", "make": "Dell\u0000"}, 400),
+        # Inside a free-form object the schema says nothing of the texts: 422, not 400.
+        ({"site": "LY", "category": "laptop", "specs": {"cpu": "i5\u0000"}}, 422),
+        ({"site": "LY", "category": "laptop", "specs": {"c\u0000pu": "i5"}}, 422),
     ],
 )
-def test_nul_in_text_and_json_fields_is_refused(api, body):
+def test_nul_in_text_and_json_fields_is_refused(api, body, status):
     response = post(api, "/api/devices/", body)
-    assert_400(response)
+    assert_400(response, status)
     assert set(response.json()["fields"]) & {"make", "specs"}
 
 

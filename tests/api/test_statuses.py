@@ -122,7 +122,7 @@ def test_request_bodies_are_json_and_every_free_text_refuses_nul(schema):
 def test_a_text_that_may_not_be_blank_needs_a_character_that_is_not_white_space():
     assert re.search(NOT_BLANK, "LY0000017")
     assert re.search(NOT_BLANK, " a ")
-    for blank in ("", " ", "\u0085", "\t\n"):
+    for blank in ("", " ", "\u0085", "\t\n", "\x1c", "\u3000", "\xa0"):
         assert re.search(NOT_BLANK, blank) is None
     assert re.search(TEXT, "") and re.search(TEXT, "\x00") is None
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
-from workshop.exceptions import BadRequest
+from workshop.exceptions import BadRequest, DomainError
 
 DEFAULT_MAX_DEPTH = 64
 MAX_INT_DIGITS = 40
@@ -34,11 +34,14 @@ class JsonLimitError(ValueError):
 
 
 class NulCharacterError(JsonLimitError):
-    """A string or key holds NUL; ``field`` is the top-level field it is in."""
+    """A string or key holds NUL; ``field`` is the top-level field it is in, ``nested`` whether
+    it is inside that field's object or list (a free-form ``specs``, ``smart``, ``payload``)
+    rather than the field's own text or name."""
 
-    def __init__(self, field: str) -> None:
+    def __init__(self, field: str, nested: bool = False) -> None:
         super().__init__(_("Text may not contain the NUL character (\\u0000)."))
         self.field = field
+        self.nested = nested
 
 
 def max_depth() -> int:
@@ -84,23 +87,25 @@ def _parse_constant(name: str):
     raise JsonLimitError(_("%(name)s is not a number JSON allows.") % {"name": name})
 
 
-def _nul_field(value) -> str | None:
-    """The top-level key under which a NUL character hides (``""`` at the top), or None."""
+def _nul_field(value) -> tuple[str, bool] | None:
+    """The top-level key under which a NUL character hides (``""`` at the top), and whether it
+    is inside an object below that key (a free-form object such as ``specs``: the schema says
+    nothing of its texts), or None."""
     roots = list(value.items()) if isinstance(value, dict) else [("", value)]
     for root, item in roots:
         if "\x00" in str(root):
-            return str(root).replace("\x00", "")
-        stack = [item]
+            return str(root).replace("\x00", ""), False
+        stack = [(item, False)]
         while stack:
-            item = stack.pop()
+            item, in_object = stack.pop()
             if isinstance(item, str):
                 if "\x00" in item:
-                    return str(root)
+                    return str(root), in_object
             elif isinstance(item, dict):
-                stack.extend(item.keys())
-                stack.extend(item.values())
+                stack.extend((key, True) for key in item.keys())
+                stack.extend((child, True) for child in item.values())
             elif isinstance(item, list):
-                stack.extend(item)
+                stack.extend((child, in_object) for child in item)
     return None
 
 
@@ -117,9 +122,9 @@ def json_loads_checked(text: str):
         parse_int=_parse_int,
         parse_constant=_parse_constant,
     )
-    field = _nul_field(value)
-    if field is not None:
-        raise NulCharacterError(field)
+    found = _nul_field(value)
+    if found is not None:
+        raise NulCharacterError(*found)
     return value
 
 
@@ -133,8 +138,11 @@ class SafeJSONParser(JSONParser):
             text = stream.read().decode(encoding) if stream is not None else ""
             return json_loads_checked(text)
         except NulCharacterError as exc:
-            # Like a serializer's refusal: code "invalid", the field named.
-            raise BadRequest(
+            # Like a serializer's refusal: code "invalid", the field named. A text of the
+            # schema refuses NUL (its pattern): 400. Inside a free-form object the schema says
+            # nothing: the body is well-formed, its content refused (422).
+            error = DomainError if exc.nested else BadRequest
+            raise error(
                 "invalid",
                 _("Some fields are not valid: correct them and try again."),
                 fields={exc.field or "non_field_errors": [str(exc)]},
