@@ -1,11 +1,14 @@
 """The network deployment for real: ``python -m bench.deploy_smoke`` (``make jobs-smoke``, CI).
 
-Two gunicorn instances, one job worker and one scheduler run against the local PostgreSQL
-and Redis under production settings, as docs/operations.md deploys them (no proxy: the
-script alternates between the two instances itself, as a round-robin proxy would). Then:
+Two gunicorn instances behind a real nginx (Debian's ``nginx-light``, round-robin on a free
+port, the configuration of docs/operations.md), one job worker and one scheduler run against
+the local PostgreSQL and Redis under production settings, as docs/operations.md deploys them.
+Every request of the journey goes through the proxy, and nginx's log shows which instance
+answered: both must have. (Without nginx, outside CI, the script alternates between the two
+instances itself and says so.) Then:
 
-* a device's journey through the API, each request on the other instance: scan, erasure,
-  transition (its Idempotency-Key replayed on the other instance), move, timeline;
+* a device's journey through the API, the requests spread over both instances: scan,
+  erasure, transition (its Idempotency-Key replayed on the other instance), move, timeline;
 * a session opened on one instance is valid on the other (sessions in the database, read
   through the shared Redis cache);
 * a label printed through a job: the request answers at once (``queued``), the worker sends
@@ -145,6 +148,69 @@ def wait_health(base: str, process, timeout: float = 90) -> None:
     raise SystemExit(f"{base} never answered /health/")
 
 
+NGINX_CONF = """
+worker_processes 1;
+daemon off;
+pid {work}/nginx.pid;
+error_log {work}/nginx-error.log warn;
+events {{ worker_connections 256; }}
+http {{
+    log_format upstream '$request_method $uri $status upstream=$upstream_addr';
+    access_log {work}/nginx-access.log upstream;
+    client_body_temp_path {work}/nginx-body;
+    proxy_temp_path {work}/nginx-proxy;
+    fastcgi_temp_path {work}/nginx-fastcgi;
+    uwsgi_temp_path {work}/nginx-uwsgi;
+    scgi_temp_path {work}/nginx-scgi;
+    upstream atelier {{
+        server 127.0.0.1:{a};
+        server 127.0.0.1:{b};
+    }}
+    server {{
+        listen 127.0.0.1:{port};
+        client_max_body_size 20m;
+        location / {{
+            proxy_pass http://atelier;
+            proxy_set_header Host $http_host;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto $scheme;
+            proxy_read_timeout 60s;
+        }}
+    }}
+}}
+"""
+
+
+def nginx_binary() -> str | None:
+    import shutil
+
+    return shutil.which("nginx") or next(
+        (p for p in ("/usr/sbin/nginx",) if os.access(p, os.X_OK)), None
+    )
+
+
+def start_nginx(work: Path, ports: list[int]):
+    """nginx in front of the two instances on a free port; (process, base, log) or None."""
+    binary = nginx_binary()
+    if binary is None:
+        if os.environ.get("CI"):
+            raise SystemExit("nginx is missing: apt-get install nginx-light (.ci/run does)")
+        print("== nginx not installed: the script alternates between the instances itself")
+        return None
+    port = free_port()
+    conf = work / "nginx.conf"
+    conf.write_text(NGINX_CONF.format(work=work, a=ports[0], b=ports[1], port=port))
+    process = subprocess.Popen(
+        [binary, "-c", str(conf), "-p", str(work)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    wait_health(base, process)
+    return process, base, work / "nginx-access.log"
+
+
 def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="atelier-smoke-"))
     listener = Listener()
@@ -207,8 +273,14 @@ def main() -> int:
             )  # fmt: skip
         for base, process in zip(bases, processes[:2], strict=True):
             wait_health(base, process)
-        a, b = bases
-        print(f"== two instances {a} and {b}, one worker, one scheduler", flush=True)
+        proxy = start_nginx(work, ports)
+        if proxy is not None:
+            processes.append(proxy[0])
+            a = b = proxy[1]
+            print(f"== nginx {a} in front of {bases[0]} and {bases[1]}", flush=True)
+        else:
+            a, b = bases
+        print(f"== two instances {bases[0]} and {bases[1]}, one worker, one scheduler")
 
         status, body, _ = request(a, "/api/scan/LY000006B", token=ws)
         smoke.check("A: scan the phone", status == 200 and body.get("kind") == "device", body)
@@ -276,6 +348,15 @@ def main() -> int:
         smoke.check("the printer received exactly one label", listener.labels == 1,
                     listener.labels)  # fmt: skip
 
+        if proxy is not None:
+            log = proxy[2].read_text(encoding="utf-8", errors="replace")
+            upstreams = set(re.findall(r"upstream=(127\.0\.0\.1:\d+)", log))
+            smoke.check(
+                "nginx spread the requests over both instances",
+                {f"127.0.0.1:{port}" for port in ports} <= upstreams,
+                upstreams,
+            )
+            smoke.check("nginx answered no 502/504", " 502 " not in log and " 504 " not in log)
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             _status, health, _ = request(b, "/health/")

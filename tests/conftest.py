@@ -60,17 +60,6 @@ def media_in_tmp(settings, tmp_path_factory):
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
 
 
-@pytest.fixture(autouse=True)
-def immediate_job_queue():
-    """Every test starts with the suite's immediate job queue, whatever an earlier test left
-    (the stop-30 seam: one test found it pointed at SQLite); tests of another engine point it
-    elsewhere after this."""
-    from workshop import jobs
-
-    if not jobs.queue.immediate:
-        jobs.queue_configure("immediate")
-
-
 @pytest.fixture
 def site(db):
     site = factories.SiteFactory(code="LY", name="Atelier de Lyon")

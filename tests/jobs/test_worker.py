@@ -143,7 +143,13 @@ def test_an_unreachable_printer_fails_the_job_with_its_message_and_a_retry_print
         job.refresh_from_db()
         assert (
             "a refusé la connexion" in task.message and "Zebra test" in task.message
-        )  # French first
+        )  # French first: the worker's language
+        # Stored as the msgid: an English reader reads the worker's message in English.
+        with translation.override("en"):
+            assert task.shown_message == (
+                "The printer “Zebra test” refused the connection. Check that it is switched "
+                "on, that its address is right and that raw printing is enabled, then retry."
+            )
         assert (job.status, job.error_code) == (PrintJob.Status.FAILED, "refused")
         assert printed_events(job) == 0
 
@@ -202,12 +208,12 @@ def test_a_worker_killed_mid_job_leaves_it_retryable_and_nothing_half_written(
     assert task.status == Job.Status.RUNNING and task.result["batches_sent"] == 3
 
     # The lease runs out: the scheduler marks the job failed, a manager retries it.
-    # (Its message is written in the language active where the reaping runs: English here,
-    # whatever an earlier test of this process left active.)
-    with translation.override("en"):
+    with translation.override("fr"):  # written in French, read in each reader's language
         assert jobs.jobs_reap(now=timezone.now() + timezone.timedelta(hours=1)) == 1
     task.refresh_from_db()
-    assert task.status == Job.Status.FAILED and "Interrupted" in task.message
+    assert task.status == Job.Status.FAILED and "Interrompue" in task.message
+    with translation.override("en"):
+        assert task.shown_message.startswith("Interrupted: the worker stopped")
     second = start_worker(worker_env(name, path))
     try:
         jobs.job_retry(task, actor=manager)

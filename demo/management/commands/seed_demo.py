@@ -207,7 +207,25 @@ class Command(BaseCommand):
         self.ensure_profiles(users)
         self.ensure_validations(users)
         self.ensure_donations(users)
+        self.ensure_exports(users)
         self.print_logins()
+
+    def ensure_exports(self, users: dict) -> None:
+        """An audit archive and a report CSV of Lyon asked by Nadia, prepared in the background:
+        the worker that ``make run`` starts makes their files (/reports/audit/, /jobs/)."""
+        from reports.exports import AUDIT, KIND, REPORT, export_start
+        from workshop.models import Job
+
+        lyon = Site.objects.filter(code=SITES[0][0]).first()
+        if lyon is None or Job.objects.filter(kind=KIND).exists():
+            return
+        today = timezone.localdate()
+        start = today - timedelta(days=90)
+        nadia = users["nadia"]
+        export_start(AUDIT, actor=nadia, site=lyon, date_from=start, date_to=today)
+        export_start(
+            REPORT, actor=nadia, site=lyon, date_from=start, date_to=today, name="stock_by_state"
+        )
 
     def ensure_validations(self, users: dict) -> None:
         salome, claire = users["salome"], users["claire"]
