@@ -142,3 +142,19 @@ def test_the_jobs_api_is_for_managers_of_the_job_s_site(make_user, site, bench_w
     assert api.post(f"/api/jobs/{there.pk}/retry/").status_code == 404
     api.force_authenticate(bench_worker)
     assert api.get("/api/jobs/").status_code == 403
+
+
+def test_a_scheduled_command_is_named_by_its_schedule_and_its_english_report_is_folded(
+    client, network_manager
+):
+    """/jobs/ names a periodic command by its schedule's label, never its code, and says it
+    is done in the reader's language; the command line's own report (English) is folded."""
+    done = jobs.job_create("command", {"command": "expire_reservations"})
+    assert done.status == Job.Status.DONE
+    client.force_login(network_manager)
+    line = page_line(client, done, "fr")
+    assert "expire_reservations" not in line
+    assert "(expiration des réservations)" in line
+    assert "Terminée\u202f: le compte rendu de la commande est ci-dessous." in line
+    assert '<details class="job-output"><summary>Compte rendu de la commande (en anglais)' in line
+    assert '<pre lang="en">' in line

@@ -17,6 +17,7 @@ from workshop.jobs import (
     job_line,
     job_retry_by,
     jobs_visible_to,
+    periodic_tasks,
     queue_problem,
 )
 from workshop.models import Job
@@ -35,10 +36,27 @@ def job_list(request):
         jobs = jobs.filter(status=wanted)
     kinds = {name: kind.label for name, kind in job_kinds().items()}
     rows = list(jobs.order_by("-created_at", "-id")[:PAGE])
+    # A scheduled command is named by its schedule's label (« calcul des synthèses »), not
+    # by its code; its own output is the command line's, in English: the page says it is
+    # done in the reader's language and keeps that output folded, marked as English.
+    commands = {
+        (task.payload or {}).get("command"): task.label
+        for task in periodic_tasks()
+        if task.kind == "command"
+    }
     for job in rows:
         job.kind_label = kinds.get(job.kind, job.kind)
-        job.command = (job.payload or {}).get("command", "")
-        job.line = job_line(job)  # in the reader's language, whoever wrote it
+        name = (job.payload or {}).get("command", "")
+        job.command = commands.get(name, name) if name else ""
+        job.output = ""
+        result = job.result or {}
+        if job.kind == "command" and not job.message_data and not result.get("summary_message"):
+            job.output = result.get("summary", "")
+            job.line = job.message or (
+                _("Done: the command's report is below.") if job.status == Job.Status.DONE else ""
+            )
+        else:
+            job.line = job_line(job)  # in the reader's language, whoever wrote it
         job.file_url = job_file_url(job)
     context = {
         "jobs": rows,
