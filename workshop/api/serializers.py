@@ -41,8 +41,9 @@ class WorkstationCreateSerializer(StrictSerializer):
 class JobSerializer(serializers.ModelSerializer):
     """A background job (workshop.jobs); its message and summary in the request's language."""
 
-    site = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    # A scheduled job has no site and nobody asked for it: both are null then.
+    site = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     message = serializers.SerializerMethodField()
     summary = serializers.SerializerMethodField()
     file = serializers.SerializerMethodField()
