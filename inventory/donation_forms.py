@@ -54,7 +54,7 @@ class OfferForm(forms.Form):
         required=False,
         label=_(
             "I accept that the workshop keeps these details to handle this donation and to "
-            "send me its certificates (privacy notice below)."
+            "send me its certificates (privacy notice above)."
         ),
     )
     # The honeypot: hidden from people by the stylesheet, filled by robots.
