@@ -360,3 +360,45 @@ class StocktakePartScanAdmin(SiteScopedAdminMixin, ReadOnlyAdmin):
     site_lookup = "stocktake__site"
     list_display = ["stocktake", "part", "location", "scanned_at"]
     list_select_related = ["stocktake", "part", "location"]
+
+
+# Donation offers, rounds and slips: written by inventory.services.donations from the
+# managers' screens and the public form, shown here.
+from inventory.models import (  # noqa: E402
+    CollectionRound,
+    DonationOffer,
+    OfferLine,
+    PickupSlip,
+    RoundStop,
+)
+
+
+@admin.register(DonationOffer)
+class DonationOfferAdmin(SiteScopedAdminMixin, ReadOnlyAdmin):
+    list_display = ["pk", "organisation", "site", "status", "created_at"]
+    list_filter = ["site", "status"]
+    search_fields = ["organisation"]
+
+
+@admin.register(OfferLine)
+class OfferLineAdmin(SiteScopedAdminMixin, ReadOnlyAdmin):
+    site_lookup = "offer__site"
+    list_display = ["offer", "category", "count"]
+
+
+@admin.register(CollectionRound)
+class CollectionRoundAdmin(SiteScopedAdminMixin, ReadOnlyAdmin):
+    list_display = ["pk", "date", "site", "vehicle", "driver", "status"]
+    list_filter = ["site", "status"]
+
+
+@admin.register(RoundStop)
+class RoundStopAdmin(SiteScopedAdminMixin, ReadOnlyAdmin):
+    site_lookup = "round__site"
+    list_display = ["round", "order", "offer", "estimated_weight_kg"]
+
+
+@admin.register(PickupSlip)
+class PickupSlipAdmin(SiteScopedAdminMixin, ReadOnlyAdmin):
+    site_lookup = "stop__round__site"
+    list_display = ["stop", "collection", "recorded_by"]

@@ -16,6 +16,10 @@ event_fields_register("part_fitted", drive=(str,), drive_from=(str,))
 reference_seed_register(
     "inventory.migrations.0007_seed_co2_factors", probe="inventory.Co2Factor", order=40
 )
+# ...and their sources in French, as migration 0015 rewrote them.
+reference_seed_register(
+    "inventory.migrations.0015_manager_co2_source_fr", probe="inventory.Co2Factor", order=41
+)
 reference_seed_register(
     "inventory.migrations.0018_seed_waste_codes", probe="inventory.WasteCode", order=45
 )

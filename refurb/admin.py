@@ -9,6 +9,7 @@ from refurb.models import (
     ChecklistItem,
     Destruction,
     DeviceEvent,
+    DevicePhoto,
     Drive,
     Erasure,
     Grade,
@@ -26,7 +27,7 @@ from refurb.models import (
 )
 from refurb.services.software import system_image_create
 from refurb.services.update import REFERENCE_FIELDS, reference_change, reference_check
-from workshop.admin import ReadOnlyAdmin
+from workshop.admin import ReadOnlyAdmin, SiteScopedAdminMixin
 from workshop.exceptions import DomainError
 
 
@@ -288,4 +289,14 @@ class LicenceKeyAdmin(ReadOnlyAdmin):
 class SystemInstallationAdmin(ReadOnlyAdmin):
     list_display = ["device", "name", "version", "first_boot_passed", "installed_at", "actor_kind"]
     list_filter = ["first_boot_passed", "image"]
+    search_fields = ["device__asset_tag"]
+
+
+@admin.register(DevicePhoto)
+class DevicePhotoAdmin(SiteScopedAdminMixin, ReadOnlyAdmin):
+    """Photos are added and removed at the grading bench (refurb.services.photos), shown here."""
+
+    site_lookup = "device__site"
+    list_display = ["device", "position", "created_by", "created_at"]
+    list_select_related = ["device", "created_by"]
     search_fields = ["device__asset_tag"]

@@ -2,8 +2,9 @@
 
 from django.contrib import admin
 
-from reports.models import BenchWeek, RollupState, WorkerWeek
+from reports.models import BenchWeek, DonorReport, RollupState, WorkerWeek
 from workshop.admin import ReadOnlyAdmin
+from workshop.selectors import user_site_ids
 
 
 @admin.register(RollupState)
@@ -32,3 +33,19 @@ class WorkerWeekAdmin(ReadOnlyAdmin):
     ]
     list_filter = ["site"]
     list_select_related = ["site", "actor"]
+
+
+@admin.register(DonorReport)
+class DonorReportAdmin(ReadOnlyAdmin):
+    """Yearly donor reports (reports.tasks): a site's manager sees the donors of their site's
+    collections only."""
+
+    list_display = ["donor", "year", "devices", "certificates", "issued_at"]
+    list_filter = ["year"]
+
+    def get_queryset(self, request):
+        site_ids = user_site_ids(request.user)
+        queryset = super().get_queryset(request)
+        if site_ids is None:
+            return queryset
+        return queryset.filter(donor__collections__site__in=site_ids).distinct()

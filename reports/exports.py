@@ -20,7 +20,15 @@ from reports.ords import ords_csv, ords_tickets
 from reports.tables import TABLES, table_csv
 from workshop.access import access_check
 from workshop.exceptions import DomainError
-from workshop.jobs import JobFailed, job_create, job_file_save, job_message, message_render
+from workshop.jobs import (
+    JobFailed,
+    job_create,
+    job_file_save,
+    job_file_url,
+    job_line,
+    job_message,
+    message_render,
+)
 from workshop.models import Job, Site
 from workshop.selectors import sees_every_site, user_site
 
@@ -141,7 +149,6 @@ def export_run(job, progress) -> dict:
 
 def export_jobs_of(user, what: str, *, limit: int = 5) -> list[Job]:
     """The last export jobs of ``what`` that ``user`` asked for (the screen's panel)."""
-    from workshop.jobs import job_file_url, job_line
 
     rows = list(
         Job.objects.filter(kind=KIND, actor=user, payload__what=what).order_by(

@@ -185,3 +185,21 @@ class OrderLineAdmin(SiteScopedAdminMixin, ReadOnlyAdmin):
     site_lookup = "order__site"
     list_display = ["order", "device", "kit", "picked_at"]
     list_select_related = ["order", "device", "kit"]
+
+
+# The public catalogue's derived rows (shop.services.catalogue keeps them in step), shown.
+from shop.models import CatalogueOffer, CatalogueUnit  # noqa: E402
+
+
+@admin.register(CatalogueOffer)
+class CatalogueOfferAdmin(SiteScopedAdminMixin, ReadOnlyAdmin):
+    list_display = ["pk", "kind", "make", "model", "grade", "site", "units"]
+    list_filter = ["site", "kind"]
+    search_fields = ["make", "model"]
+
+
+@admin.register(CatalogueUnit)
+class CatalogueUnitAdmin(SiteScopedAdminMixin, ReadOnlyAdmin):
+    site_lookup = "offer__site"
+    list_display = ["device", "offer", "solidarity_price"]
+    list_select_related = ["device", "offer"]

@@ -17,7 +17,7 @@ from django.db.models import Count, Max, Min, Q
 from inventory.models import Co2Factor, Part
 from inventory.parts import category_name, part_refusal, part_specs_text
 from refurb.compliance import CLAIM_FRANCE, CLAIM_REFURBISHED
-from refurb.models import Category, Drive, Grade, SystemImage
+from refurb.models import Category, DevicePhoto, Drive, Grade, SystemImage
 from refurb.specs import format_capacity, screen_text, storage_kind_name
 from shop.models import CatalogueOffer, CatalogueUnit, SiteLegal
 from shop.models import catalogue as rank
@@ -371,7 +371,6 @@ class OfferDetail:
 def offer_detail(pk: int) -> OfferDetail | None:
     """An offer with its photos, the same model and grade at the other sites, and for a kit
     what is in it (by category, make and model). A constant number of queries."""
-    from refurb.models import DevicePhoto
 
     offer = (
         CatalogueOffer.objects.filter(pk=pk, units__gt=0)

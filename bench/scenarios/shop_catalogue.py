@@ -15,6 +15,7 @@ from django.test import Client
 
 from bench.scenarios.base import BenchEnv, check_response
 from shop.models import CatalogueOffer, CatalogueUnit
+from shop.services.catalogue import catalogue_rebuild
 
 QUERIES = [
     "",
@@ -33,7 +34,6 @@ def _catalogue(env: BenchEnv) -> dict | None:
     cached = env.notes.get("catalogue")
     if cached is not None:
         return cached
-    from shop.services.catalogue import catalogue_rebuild
 
     started = time.perf_counter()
     listed = catalogue_rebuild()

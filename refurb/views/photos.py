@@ -18,8 +18,9 @@ from refurb import services as refurb_services
 from refurb.models import MAX_PHOTOS, DevicePhoto
 from refurb.states import State
 from refurb.views.common import device_get, site_check_device
-from workshop.access import site_allowed
+from workshop.access import role_allows, site_allowed
 from workshop.exceptions import DomainError
+from workshop.roles import user_roles
 from workshop.views.common import bench_device_url, bench_view, done, safe_next, show_error
 
 SIZES = {"thumb": "thumbnail", "full": "image"}
@@ -113,8 +114,6 @@ def photo_remove(request, tag, pk: int):
 def photos_context(request, device) -> dict:
     """The grading card's photos (one query) and whether this person may add some here."""
     from refurb.services.photos import PHOTO_STATES, PHOTO_STATIONS
-    from workshop.access import role_allows
-    from workshop.roles import user_roles
 
     photos = list(DevicePhoto.objects.filter(device=device).order_by("position"))
     station = getattr(request, "workstation", None)

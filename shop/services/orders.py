@@ -40,6 +40,7 @@ from shop.services.reservations import (
     reservation_release,
 )
 from shop.services.sales import quota_check, sale_complete
+from workshop import tags
 from workshop.access import access_check
 from workshop.exceptions import DomainError
 from workshop.services import office_workstation
@@ -396,7 +397,6 @@ def order_confirm(*, order: Order, actor, now: datetime | None = None) -> Order:
 def order_pick(*, order: Order, code: str, actor, now: datetime | None = None) -> Order:
     """Scan a device (or its kit) into the order being prepared; the last one makes it ready."""
     now = now or timezone.now()
-    from workshop import tags
 
     code = tags.normalize(code or "")
     with transaction.atomic():

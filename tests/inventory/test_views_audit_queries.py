@@ -11,7 +11,8 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 # Each count includes the session, the user and their roles (3 queries).
-REPORTS_QUERIES = 22  # the rollup watermark, read by two reports; 4 for the erasure sampling
+REPORTS_QUERIES = 24  # the rollup watermark, read by two reports; 4 for the erasure sampling;
+# 2 for the panel of exports prepared in the background (reports.exports)
 STOCKTAKE_QUERIES = 11  # +1: the manager's site; +2: the parts scanned and the parts in stock
 STOCKTAKE_LIST_QUERIES = 7  # +1: the sites the manager may count (one site at a time)
 

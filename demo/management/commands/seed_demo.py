@@ -24,15 +24,17 @@ from refurb import services as refurb_services
 from refurb.chain import chain_heads_sign
 from refurb.models import Category, Device
 from refurb.states import State
+from reports.exports import AUDIT, KIND, REPORT, export_start
 from reports.rollups import refresh_report_rollups
 from shop import services as shop_services
 from shop.models import Buyer, SiteLegal, vat_number_for
+from shop.services.accounts import email_confirmation_token
 from shop.services.catalogue import catalogue_rebuild
 from skills.models import Skill, SkillValidation
 from skills.services import skill_validate
 from workshop import roles
 from workshop.exceptions import DomainError
-from workshop.models import Site, WorkerBadge, WorkerProfile, Workstation, WorkstationKind
+from workshop.models import Job, Site, WorkerBadge, WorkerProfile, Workstation, WorkstationKind
 from workshop.services import badge_create
 
 DEMO_PASSWORD = "atelier-demo-2026"
@@ -213,8 +215,6 @@ class Command(BaseCommand):
     def ensure_exports(self, users: dict) -> None:
         """An audit archive and a report CSV of Lyon asked by Nadia, prepared in the background:
         the worker that ``make run`` starts makes their files (/reports/audit/, /jobs/)."""
-        from reports.exports import AUDIT, KIND, REPORT, export_start
-        from workshop.models import Job
 
         lyon = Site.objects.filter(code=SITES[0][0]).first()
         if lyon is None or Job.objects.filter(kind=KIND).exists():
@@ -587,7 +587,6 @@ class Command(BaseCommand):
     def load_accounts(self, site, crew, now) -> None:
         """An approved association account (it signs in at /account/signin/ and orders) and an
         application waiting for the shop staff's review, through the account services."""
-        from shop.services.accounts import email_confirmation_token
 
         def confirmed(email, **fields):
             account = shop_services.account_signup(

@@ -33,7 +33,7 @@ def test_malformed_json_is_refused_with_400(post, unchanged):
 def test_a_report_from_an_unknown_tool_lists_the_accepted_formats(post, unchanged):
     response = post({"tool": "hwinfo-windows", "machine": {}})
     body = response.json()
-    assert response.status_code == 400
+    assert response.status_code == 422  # valid JSON, a tool Atelier does not read
     assert body["code"] == "unknown_format"
     assert "atelier-agent" in body["fields"]["format"]
     assert "workbench-11" in body["message"]
@@ -70,7 +70,7 @@ def test_a_mistyped_asset_tag_is_refused(post, unchanged):
     response = post(
         agent_payload(**THINKPAD, asset_tag=tag[:-1] + ("0" if tag[-1] != "0" else "1"))
     )
-    assert response.status_code == 400
+    assert response.status_code == 422  # the right shape, a wrong check character
     assert response.json()["code"] == "tag_check_failed"
 
 
@@ -121,7 +121,7 @@ def test_an_unknown_erasure_tool_is_refused_and_nothing_is_stored(post, laptop, 
         {"asset_tag": laptop.asset_tag, "records": [{"tool": "dban", "exit_code": 0}]},
         url=ERASURES,
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.json()["code"] == "erasure_unknown_tool"
 
 
