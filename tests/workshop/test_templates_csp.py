@@ -3,7 +3,8 @@
 An inline ``<script>`` is allowed only with ``nonce="{{ request.csp_nonce }}"``. An e-mail's HTML
 (templates under a ``mail/`` folder) is read by mail clients, never served under the CSP, and
 most of them keep only inline styles: there, ``style=`` is allowed, and scripts never are. The
-browser test ``tests/browser/test_csp.py`` checks the rendered screens; this one covers every template file.
+browser test ``tests/browser/test_csp.py`` checks the rendered screens; this one covers every
+template file.
 """
 
 from __future__ import annotations
