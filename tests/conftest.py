@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from tests import factories
@@ -37,6 +39,9 @@ def smtp_server(settings):
     ``smtp_server.messages`` are the mails it received, ``smtp_server.wait(n)`` waits for n."""
     from demo.mailbox import Mailbox
 
+    # aiosmtpd logs each connection at INFO from its own thread, which can outlive a test's
+    # captured stream ("--- Logging error ---" noise in the run): keep its warnings only.
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
     mailbox = Mailbox("127.0.0.1", 0).start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
