@@ -269,7 +269,7 @@ def test_a_company_offers_12_laptops_and_follows_them_to_a_certificate(
     assert code == certificate.code
     page.locator("a[href$='/verify/']").click()
     page.fill("#code", code)
-    page.locator("button[type='submit']").click()
+    walk.submit("button[type='submit']")
     page.wait_for_url(f"**/verify/{certificate.code}")
     shot(page, "08-verify")
     assert page.locator("[data-status='valid']").is_visible()

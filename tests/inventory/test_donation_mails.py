@@ -195,3 +195,16 @@ def test_a_lot_typed_in_at_intake_or_a_donor_with_no_address_mails_nothing(
     _bench(client, driver, site)
     client.post(reverse("bench:collection-open"), {"collection": typed.pk})
     assert smtp_server.messages == []
+
+
+def test_the_round_sheet_and_the_round_screen_show_the_hours(client, site, lead, driver):
+    from inventory.documents.rounds import round_sheet_pdf
+    from tests.inventory.test_donations import pdf_text
+
+    round_ = plan(
+        site, lead, driver, [accepted(site, lead)], time_from=time(14), time_until=time(17)
+    )
+    assert "14:00–17:00" in "".join(pdf_text(round_sheet_pdf(round_)).split())
+    client.force_login(lead)
+    page = client.get(reverse("inventory:round_detail", args=[round_.pk])).content.decode()
+    assert "data-round-window" in page and "14:00" in page and "17:00" in page
