@@ -246,6 +246,7 @@ def test_a_company_offers_12_laptops_and_follows_them_to_a_certificate(
     page.get_by_role("link", name=re.compile("Cabinet Martin")).first.click()
     walk.submit(f"[data-issue-pending='{collection.tag}']")
     assert Certificate.objects.filter(device__collection=collection).count() == LAPTOPS
+    assert page.locator("[data-certificate-issued]").count() == LAPTOPS  # now to download
     shot(page, "06-donor-certificates")
     sign_out(page)
 
