@@ -11,6 +11,10 @@ clicked twice (``Walk.submit``) and the screens are French.
 
 The nwipe log is a real run read in place from ../shared/samples (never copied): it names no
 serial, so the bench records it on the drive it is dropped on.
+
+All 12 laptops go through the screens: measured on the shared 2-core machine, the intake of the
+12 takes 7 to 14 s and their erasure 23 to 39 s (the test prints both), the whole walk about
+3,5 min with the server's start.
 """
 
 from __future__ import annotations
