@@ -115,6 +115,7 @@ def test_the_pick_up_done_mails_the_slip_summary_with_decimal_commas(
     text = text_of(message)
     assert "11 × Ordinateur portable" in text, text
     assert "2 × " in text and "31,45 kg" in text
+    assert "picked up" not in text and "Weight" not in text  # French, no English
     assert "<script>alert(1)</script>" in text  # plain text stays plain
     html = message.get_body(("html",)).get_content()
     assert "<script>" not in html and "&lt;script&gt;" in html and "31,45 kg" in html
@@ -163,6 +164,7 @@ def test_the_lot_at_intake_mails_the_donor_their_page_link_once(
     token = LINK.search(text_of(arrived)).group(1)
     assert donor_from_token(token) == collection.donor
     assert LINK.search(arrived.get_body(("html",)).get_content())
+    assert "arrived" not in text_of(arrived) and "arrivé" in text_of(arrived)
     # Opened again with the button, devices registered into it: no second mail.
     client.post(reverse("bench:collection-open"), {"collection": collection.pk})
     _register(client, "SN-1")
