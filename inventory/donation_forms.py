@@ -31,6 +31,10 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+
 class OfferForm(forms.Form):
     site = forms.ModelChoiceField(Site.objects.none(), label=_("Workshop"), empty_label=None)
     kind = forms.ChoiceField(choices=Donor.Kind.choices, label=_("You are"))
@@ -119,6 +123,8 @@ class DecisionForm(forms.Form):
 
 class RoundForm(forms.Form):
     date = forms.CharField(widget=DateInput, required=False, label=_("Day of the round"))
+    time_from = forms.TimeField(widget=TimeInput, required=False, label=_("Van expected from"))
+    time_until = forms.TimeField(widget=TimeInput, required=False, label=_("Van expected until"))
     vehicle = forms.CharField(max_length=80, required=False, label=_("Vehicle"))
     driver = forms.ModelChoiceField(queryset=None, required=False, label=_("Driver"))
 

@@ -83,8 +83,8 @@ def run_certificates_issue(job, progress) -> dict:
         progress(done)
     summary = job_message(
         gettext_lazy(
-            "%(issued)s device certificates issued, %(pending)s devices still pending; "
-            "%(collections)s collection certificates up to date."
+            "Device certificates issued: %(issued)s; devices still pending: %(pending)s; "
+            "collection certificates up to date: %(collections)s."
         ),
         issued=issued,
         pending=pending,

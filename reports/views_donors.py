@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from inventory.models import Collection, Donor
 from inventory.selectors import donors_visible_to
+from inventory.services.donations import collection_arrival_claim
 from refurb.certificates.pdf import certificate_pdf
 from refurb.certificates.services import certificate_issue
 from refurb.models import Device
@@ -54,6 +55,26 @@ def donor_link_send(request, donor: Donor, *, actor=None) -> bool:
         actor=actor,
     )
     return True
+
+
+def collection_arrived_mail(sender, *, collection, request, **kwargs) -> None:
+    """``inventory.signals.collection_arrived``: a picked-up lot is at the workshop; its donor
+    is mailed the link to their page, once per lot (whichever bench saw it first)."""
+    if not collection_arrival_claim(collection):
+        return
+    donor = collection.donor
+    mail_send(
+        to=donor.contact_email,
+        template="reports/mail/donor_arrived",
+        context={
+            "donor": donor,
+            "collection": collection,
+            "site_name": collection.site.name,
+            "url": _page_url(request, donor),
+            "days": link_days(),
+        },
+        site=collection.site,
+    )
 
 
 def _invalid(request, status=404):

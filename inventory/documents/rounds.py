@@ -59,6 +59,15 @@ def _lines_text(offer) -> str:
     )
 
 
+def _hours(round_: CollectionRound) -> str:
+    """`` · 09:00 – 12:30``: the hours the donors were told, when the round has them."""
+    if not round_.time_from:
+        return ""
+    start = formats.time_format(round_.time_from, "TIME_FORMAT")
+    end = formats.time_format(round_.time_until, "TIME_FORMAT")
+    return f" · {start} – {end}"
+
+
 def round_sheet_pdf(round_: CollectionRound) -> bytes:
     """The driver's sheet: the day, the vehicle, the driver and every stop in order."""
     from reportlab.lib.pagesizes import A4
@@ -74,7 +83,7 @@ def round_sheet_pdf(round_: CollectionRound) -> bytes:
         paragraph(
             _("%(date)s · vehicle: %(vehicle)s · driver: %(driver)s · %(site)s")
             % {
-                "date": _date(round_.date),
+                "date": _date(round_.date) + _hours(round_),
                 "vehicle": round_.vehicle,
                 "driver": driver,
                 "site": round_.site.name,

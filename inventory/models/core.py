@@ -101,6 +101,10 @@ class Collection(models.Model):
     )
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # When the donor was mailed the link to their page on the lot's arrival (once only).
+    arrival_mailed_at = models.DateTimeField(
+        _("donor told of the arrival at"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("collection")

@@ -133,6 +133,9 @@ class CollectionRound(models.Model):
         Site, on_delete=models.PROTECT, related_name="collection_rounds", verbose_name=_("site")
     )
     date = models.DateField(_("date"))
+    # The hours the donor is told to expect the van (optional).
+    time_from = models.TimeField(_("van expected from"), null=True, blank=True)
+    time_until = models.TimeField(_("van expected until"), null=True, blank=True)
     vehicle = models.CharField(_("vehicle"), max_length=80)
     driver = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from stdnum.fr import siret as stdnum_siret
 
 from inventory.models import (
+    Collection,
     CollectionRound,
     DonationOffer,
     Donor,
@@ -222,7 +223,8 @@ def offer_submit(
     return offer
 
 
-def _offer_mail(offer: DonationOffer, what: str, follow_url) -> None:
+def _offer_mail(offer: DonationOffer, what: str, follow_url, **extra) -> None:
+    """Mail the donor about their offer (``inventory/mail/offer_<what>``, French first)."""
     token = offer_token(offer)
     mail_send(
         to=offer.contact_email,
@@ -232,6 +234,7 @@ def _offer_mail(offer: DonationOffer, what: str, follow_url) -> None:
             "lines": list(offer.lines.select_related("category")),
             "follow_url": follow_url(token) if follow_url else "",
             "site_name": offer.site.name,
+            **extra,
         },
         site=offer.site,
     )
@@ -346,9 +349,13 @@ def round_plan(
     stops: list[tuple[DonationOffer, object]],
     actor,
     today: date | None = None,
+    time_from=None,
+    time_until=None,
+    follow_url=None,
 ) -> CollectionRound:
-    """Plan a round at ``site``: its date, vehicle, driver and stops in the given order, each
-    an accepted offer of the site with its estimated weight. The offers become planned."""
+    """Plan a round at ``site``: its date, hours (optional), vehicle, driver and stops in the
+    given order, each an accepted offer of the site with its estimated weight. The offers
+    become planned and each donor is mailed the day and the hours."""
     access_check("collection_round", "plan", site=site.pk, actor=actor)
     today = today or timezone.localdate()
     fields: dict[str, list[str]] = {}
@@ -365,6 +372,10 @@ def round_plan(
         fields["driver"] = [_("The driver works at another site: choose one of this site.")]
     if not stops:
         fields["stops"] = [_("Choose at least one accepted offer.")]
+    if (time_from is None) != (time_until is None):
+        fields["time_until"] = [_("Give both hours of the window, or neither.")]
+    elif time_from is not None and time_until <= time_from:
+        fields["time_until"] = [_("The window ends after it starts: check the hours.")]
     if fields:
         raise _refuse(fields)
     weights = [_weight(weight, "stops") for _offer, weight in stops]
@@ -399,7 +410,13 @@ def round_plan(
                     }
                 )
         round_ = CollectionRound(
-            site=site, date=date, vehicle=vehicle, driver=driver, created_by=actor
+            site=site,
+            date=date,
+            time_from=time_from,
+            time_until=time_until,
+            vehicle=vehicle,
+            driver=driver,
+            created_by=actor,
         )
         validate(round_)
         round_.save()
@@ -408,6 +425,10 @@ def round_plan(
             for n, ((offer, _x), w) in enumerate(zip(stops, weights, strict=True), start=1)
         )
         DonationOffer.objects.filter(pk__in=locked).update(status=DonationOffer.Status.PLANNED)
+    for offer, _w in stops:
+        planned = locked[offer.pk]
+        planned.status = DonationOffer.Status.PLANNED
+        _offer_mail(planned, "planned", follow_url, round=round_)
     return round_
 
 
@@ -438,6 +459,7 @@ def slip_record(
     scan: bytes = b"",
     scan_type: str = "",
     now=None,
+    follow_url=None,
 ) -> PickupSlip:
     """Record the pick-up slip of a stop and open its collection (the lot intake receives).
 
@@ -521,4 +543,29 @@ def slip_record(
             CollectionRound.objects.filter(pk=stop.round_id).update(
                 status=CollectionRound.Status.DONE
             )
+    names = dict(Category.objects.filter(code__in=list(clean_counts)).values_list("code", "name"))
+    whole = weight == weight.to_integral()
+    _offer_mail(
+        offer,
+        "collected",
+        follow_url,
+        slip=slip,
+        weight=weight.quantize(Decimal(1)) if whole else weight.normalize(),  # 28,4 not 28,400
+        counted=[(names.get(code, code), number) for code, number in clean_counts.items()],
+    )
     return slip
+
+
+def collection_arrival_claim(collection: Collection, *, now=None) -> bool:
+    """Claim the one mail that tells a picked-up lot's donor it arrived: True the first time
+    only (a conditional update, so two benches opening the lot at once send one mail), False
+    for a lot that did not come from a pick-up slip or whose donor has no e-mail address."""
+    if (
+        not collection.donor.contact_email
+        or not PickupSlip.objects.filter(collection=collection).exists()
+    ):
+        return False
+    claimed = Collection.objects.filter(pk=collection.pk, arrival_mailed_at__isnull=True).update(
+        arrival_mailed_at=now or timezone.now()
+    )
+    return claimed == 1

@@ -9,6 +9,8 @@ from django.views.decorators.http import require_POST
 
 from inventory import selectors as inventory_selectors
 from inventory import services as inventory_services
+from inventory import signals
+from inventory.models import Collection
 from inventory.scan import scan_resolve
 from refurb.models import Device
 from workshop.access import site_allowed
@@ -39,6 +41,13 @@ def collection_donor_shown(request, collection):
         collection.donor_shown = _("a private person")
         collection.donor_private = True
     return collection
+
+
+def collection_arrived(request, collection) -> None:
+    """Tell the layers above that ``collection`` is at the workshop (its donor is mailed the
+    link to their page, once: reports)."""
+    if collection is not None:
+        signals.collection_arrived.send(sender=Collection, collection=collection, request=request)
 
 
 def collection_opened(request, collection) -> str:
@@ -115,6 +124,7 @@ def scan(request):
         if workstation.kind == WK.INTAKE:
             request.session[INTAKE_COLLECTION] = result.obj.pk
             messages.success(request, collection_opened(request, result.obj))
+            collection_arrived(request, result.obj)
             return done(request, reverse("bench:intake"))
         messages.warning(
             request,

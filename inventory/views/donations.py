@@ -164,13 +164,31 @@ def _offers_visible(user):
     return offers if ids is None else offers.filter(site_id__in=ids)
 
 
+def _site_picker(request) -> tuple[list, Site | None]:
+    """The sites a network manager picks from (none for a person of one site) and the one
+    chosen with ``?site=`` (None: every site). A site the person may not see is never chosen."""
+    if _site_ids(request.user) is not None:
+        return [], None
+    sites = list(Site.objects.order_by("code"))
+    if len(sites) < 2:
+        return [], None
+    chosen = request.GET.get("site") or request.POST.get("site") or ""
+    picked = next((s for s in sites if str(s.pk) == chosen), None)
+    return sites, picked
+
+
+def _picked(queryset, picked: Site | None):
+    return queryset if picked is None else queryset.filter(site=picked)
+
+
 @roles_required(MANAGER)
 def offer_list(request):
     """``inventory:offer_list``: the offers by status, and the rounds."""
     status = request.GET.get("status") or DonationOffer.Status.NEW
     if status not in DonationOffer.Status.values:
         status = DonationOffer.Status.NEW
-    visible = _offers_visible(request.user)
+    sites, picked = _site_picker(request)
+    visible = _picked(_offers_visible(request.user), picked)
     counts = dict(visible.values_list("status").annotate(n=Count("id")).order_by())
     offers = (
         visible.filter(status=status)
@@ -183,6 +201,7 @@ def offer_list(request):
     ids = _site_ids(request.user)
     if ids is not None:
         rounds_ = rounds_.filter(site_id__in=ids)
+    rounds_ = _picked(rounds_, picked)
     tabs = [
         {"value": value, "label": label, "count": counts.get(value, 0)}
         for value, label in DonationOffer.Status.choices
@@ -195,6 +214,8 @@ def offer_list(request):
             "status": status,
             "offers": list(offers),
             "rounds": list(rounds_.order_by("-date", "-pk")[:50]),
+            "sites": sites,
+            "picked": picked,
             "page_title": _("Donation offers"),
         },
     )
@@ -257,8 +278,8 @@ def _plan_site(request):
     site = user_site(request.user)
     if site is not None:
         return site
-    chosen = request.GET.get("site") or request.POST.get("site")
-    return Site.objects.filter(pk=chosen).first() if chosen else Site.objects.first()
+    sites, picked = _site_picker(request)
+    return picked or (sites[0] if sites else Site.objects.order_by("code").first())
 
 
 @roles_required(MANAGER)
@@ -273,6 +294,7 @@ def round_plan(request):
         .order_by("window_start", "pk")
     )
     drivers = _drivers(site)
+    sites, _picked_site = _site_picker(request)
     form = RoundForm(request.POST or None, offers=offers, drivers=drivers)
     if request.method == "POST":
         if form.is_valid():
@@ -285,6 +307,9 @@ def round_plan(request):
                     driver=data["driver"],
                     stops=form.stops(),
                     actor=request.user,
+                    time_from=data["time_from"],
+                    time_until=data["time_until"],
+                    follow_url=_follow_url(request),
                 )
             except DomainError as error:
                 messages.error(request, _error_text(error, form))
@@ -296,7 +321,7 @@ def round_plan(request):
     return render(
         request,
         "inventory/donations/round_plan.html",
-        {"form": form, "site": site, "page_title": _("Plan a pick-up round")},
+        {"form": form, "site": site, "sites": sites, "page_title": _("Plan a pick-up round")},
     )
 
 
@@ -328,10 +353,17 @@ def round_list(request):
     ids = _site_ids(request.user)
     if ids is not None:
         rounds_ = rounds_.filter(site_id__in=ids)
+    sites, picked = _site_picker(request)
+    rounds_ = _picked(rounds_, picked)
     return render(
         request,
         "inventory/donations/round_list.html",
-        {"rounds": list(rounds_.order_by("date", "pk")[:100]), "page_title": _("Pick-up rounds")},
+        {
+            "rounds": list(rounds_.order_by("date", "pk")[:100]),
+            "sites": sites,
+            "picked": picked,
+            "page_title": _("Pick-up rounds"),
+        },
     )
 
 
@@ -383,6 +415,7 @@ def slip_record(request, pk: int, stop_pk: int):
                     driver_signature=png_from_data_url(data["driver_signature"]),
                     scan=upload.read() if upload else b"",
                     scan_type=getattr(upload, "content_type", "") if upload else "",
+                    follow_url=_follow_url(request),
                 )
             except DomainError as error:
                 messages.error(request, _error_text(error, form))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db import transaction
+from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,7 +13,12 @@ from inventory import selectors as inventory_selectors
 from inventory import services as inventory_services
 from inventory.forms import CollectionForm, DeviceRegisterForm
 from inventory.models import Collection
-from inventory.views.bench import INTAKE_COLLECTION, collection_donor_shown, collection_opened
+from inventory.views.bench import (
+    INTAKE_COLLECTION,
+    collection_arrived,
+    collection_donor_shown,
+    collection_opened,
+)
 from refurb import selectors as refurb_selectors
 from refurb import services as refurb_services
 from refurb.models import Category
@@ -30,6 +36,7 @@ def _open_collection(request):
     return (
         Collection.objects.select_related("donor")
         .filter(pk=pk, site=request.workstation.site)
+        .annotate(device_count=Count("devices"))
         .first()
     )
 
@@ -86,6 +93,7 @@ def collection_open(request):
     else:
         request.session[INTAKE_COLLECTION] = collection.pk
         messages.success(request, collection_opened(request, collection))
+        collection_arrived(request, collection)
     return done(request, reverse("bench:intake"))
 
 
@@ -154,12 +162,13 @@ def device_register(request):
         context = _intake_context(request, register_form=form)
         context["same_serial"] = same_serial
         return render_bench(request, "inventory/bench/intake.html", context)
+    collection = _open_collection(request)
     try:
         device = refurb_services.device_register(
             site=request.workstation.site,
             category=data["category"],
             actor=request.user,
-            collection=_open_collection(request),
+            collection=collection,
             make=data["make"],
             model=data["model"],
             serial_number=data["serial_number"],
@@ -171,6 +180,7 @@ def device_register(request):
         return render_bench(
             request, "inventory/bench/intake.html", _intake_context(request, register_form=form)
         )
+    collection_arrived(request, collection)
     messages.success(
         request, _("%(tag)s registered: stick its label on it.") % {"tag": device.asset_tag}
     )

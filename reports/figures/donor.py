@@ -8,12 +8,12 @@ those done, and names the others).
 
 from __future__ import annotations
 
-from django.db.models import Case, CharField, Count, Max, Q, Value, When
+from django.db.models import Case, CharField, Count, Max, OuterRef, Q, Subquery, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from inventory.models import Collection, Donor
-from refurb.models import Device
+from refurb.models import Certificate, Device
 from refurb.selectors import device_data_safety
 from refurb.states import State
 
@@ -45,13 +45,19 @@ def device_certificate_url(device) -> str | None:
     return reverse("refurb:certificate-device", args=[device.asset_tag])
 
 
+# The code of the device's latest certificate ('' never issued), read in the same query.
+_LATEST_CERTIFICATE = Subquery(
+    Certificate.objects.filter(device=OuterRef("pk")).order_by("-pk").values("code")[:1]
+)
+
+
 def donor_devices(donor: Donor):
     """Return every device the donor gave, with its collection and its ``outcome``."""
     return (
         Device.objects.filter(collection__donor=donor)
         .select_related("collection", "category", "grade")
         .prefetch_related("drives")
-        .annotate(outcome=OUTCOME)
+        .annotate(outcome=OUTCOME, certificate_code=_LATEST_CERTIFICATE)
         .order_by("collection__received_on", "collection_id", "asset_tag")
     )
 

@@ -2,7 +2,9 @@
 be issued."""
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -84,3 +86,26 @@ def test_donor_pages_are_for_managers(bench_worker, donor_with_devices):
     client.force_login(bench_worker)
     assert client.get(reverse("reports:donors")).status_code == 403
     assert client.get(reverse("reports:donor", args=[donor.pk])).status_code == 403
+
+
+def test_an_issued_certificate_is_offered_to_download_with_its_code_in_as_many_queries(
+    client, manager, crew, site, donor_with_devices, django_assert_num_queries
+):
+    donor, _collection, safe, pending = donor_with_devices
+    client.force_login(manager)
+    url = reverse("reports:donor", args=[donor.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as before:
+        page = client.get(url).content.decode()
+    queries = len(before.captured_queries)  # read now: the next request empties the log
+    assert 'data-certificate-issued="' not in page and "Émettre le certificat" in page
+    client.get(reverse("refurb:certificate-device", args=[safe.asset_tag]))  # issues it
+    from refurb.models import Certificate
+
+    code = Certificate.objects.get(device=safe).code
+    with django_assert_num_queries(queries):
+        page = client.get(url).content.decode()
+    assert f'data-certificate-issued="{code}"' in page and f"code {code}" in page
+    assert "Télécharger le certificat" in page
+    assert 'data-certificate-issued="" ' not in page
+    assert pending.asset_tag in page
