@@ -40,7 +40,11 @@ def pdf_text(data: bytes) -> str:
 def legal(site):
     siret = legal_for(site).siret
     return legal_for(
-        site, vat_number=vat_number_for(siret[:9]), payment_days=30, late_penalty_rate="12.50"
+        site,
+        vat_number=vat_number_for(siret[:9]),
+        payment_days=30,
+        late_penalty_rate="12.50",
+        legal_interest_rate="4.00",
     )
 
 
@@ -93,6 +97,57 @@ def test_an_invoice_to_a_consumer_states_the_legal_guarantee_of_conformity(
     assert "dans les 12 mois est présumé exister" in text
     assert "40,00 €" not in text and "pénalités" not in text
     assert "Garantie commerciale" in text
+
+
+def test_the_legal_penalty_rate_is_stated_in_the_words_of_l_441_10(site, on_sale, crew):
+    # No rate of the site's own: the invoice states the legal rate, ECB + 10 points, in words
+    # (the ECB's rate moves; a figure printed today could be wrong tomorrow).
+    siret = legal_for(site).siret
+    legal = legal_for(site, vat_number=vat_number_for(siret[:9]), payment_days=30)
+    assert legal.late_penalty_rate is None
+    sale = sell(site, crew, on_sale, "association", name="<b>Amis</b> & <font size=40>x</font>")
+    assert sale.seller["late_penalty_rate"] == ""
+    text = pdf_text(invoice_pdf(sale))
+    assert "<b>Amis</b> & <font size=40>x</font>" in text  # the buyer's name, as typed
+    assert "Banque centrale européenne" in text and "majoré de 10 points" in text
+    assert "refinancement la plus récente" in text
+    assert "% par an" not in text
+    assert "40,00 €" in text and "L. 441-10" in text and "D. 441-5" in text
+
+
+@pytest.mark.parametrize(
+    ("rate", "legal_rate", "error"),
+    [
+        ("10.00", "4.00", "late_penalty_rate"),  # below 3 × 4 % = 12 %: the old default
+        ("12.50", None, "legal_interest_rate"),  # a rate of its own needs the legal rate
+    ],
+)
+def test_a_penalty_rate_below_three_times_the_legal_rate_is_refused(site, rate, legal_rate, error):
+    siret = legal_for(site).siret
+    legal = legal_for(
+        site,
+        vat_number=vat_number_for(siret[:9]),
+        late_penalty_rate=rate,
+        legal_interest_rate=legal_rate,
+    )
+    legal.refresh_from_db()
+    with pytest.raises(ValidationError) as refused:
+        legal.full_clean()
+    assert error in refused.value.message_dict
+    legal.late_penalty_rate = Decimal("12.00")  # exactly three times 4 %
+    legal.legal_interest_rate = Decimal("4.00")
+    legal.full_clean()
+
+
+def test_an_invoice_stored_before_the_rate_reprints_the_old_10_percent(site, legal, on_sale, crew):
+    # Issued invoices are immutable: one stored with no rate at all printed the 10 % default
+    # of the time and still does; one stored with the legal rate ("") prints the words.
+    sale = sell(site, crew, on_sale, "association")
+    sale.seller.pop("late_penalty_rate")  # in memory only: the row is immutable
+    text = pdf_text(invoice_pdf(sale))
+    assert "10,00 % par an" in text and "majoré" not in text
+    sale.seller["late_penalty_rate"] = ""
+    assert "majoré de 10 points" in pdf_text(invoice_pdf(sale))
 
 
 def test_each_device_tracks_its_guarantees(site, legal, on_sale, crew):
