@@ -430,3 +430,30 @@ def test_the_shipment_form_saves_the_new_fields_and_offers_the_last_siret(
     second = services.shipment_open(site=site, recycler="Envie 2E", now=T0)
     page = client.get(f"/shipments/{second.pk}/").content.decode()
     assert f'value="{dispatcher}"' in page
+
+
+def test_the_shipment_page_with_its_register_form_runs_the_same_queries(
+    client, site, lyon_manager, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    dispatcher = siret_valid("41122233")
+    first = services.shipment_open(site=site, recycler="Envie 2E", now=T0)
+    client.force_login(lyon_manager)
+    client.get(f"/shipments/{first.pk}/")  # sessions, caches
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(f"/shipments/{first.pk}/").status_code == 200
+    # Session, user, profile, roles, the shipment, its lines, the form's three lists, and the
+    # site's last dispatching SIRET (one query, however many shipments the site has).
+    assert len(few.captured_queries) == 10
+    for index in range(5):
+        other = services.shipment_open(site=site, recycler="Envie 2E", now=T0)
+        services.shipment_add_parts(shipment=other, description=f"lot {index}", weight_kg="3")
+        services.shipment_set_register(
+            shipment=other, actor=lyon_manager, dispatcher_siret=dispatcher
+        )
+    last = services.shipment_open(site=site, recycler="Envie 2E", now=T0)
+    with django_assert_num_queries(10):
+        page = client.get(f"/shipments/{last.pk}/").content.decode()
+    assert f'value="{dispatcher}"' in page
