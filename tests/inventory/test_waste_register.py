@@ -444,8 +444,8 @@ def test_the_shipment_page_with_its_register_form_runs_the_same_queries(
     client.get(f"/shipments/{first.pk}/")  # sessions, caches
     with CaptureQueriesContext(connection) as few:
         assert client.get(f"/shipments/{first.pk}/").status_code == 200
-    # Session, user, profile, roles, the shipment, its lines, the form's three lists, and the
-    # site's last dispatching SIRET (one query, however many shipments the site has).
+    # Ten queries, the site's last dispatching SIRET among them (one query, however many
+    # shipments the site has).
     assert len(few.captured_queries) == 10
     for index in range(5):
         other = services.shipment_open(site=site, recycler="Envie 2E", now=T0)
