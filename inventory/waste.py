@@ -6,7 +6,7 @@ written in tonnes (three places: to the kilogram). The CSV keeps the register's 
 (article 2 of the arrêté, outgoing waste, with the hazardous flag beside the code), is written by
 ``workshop.csvsafe`` (no cell runs as a formula) and flags hazardous waste (``O``), which is
 also declared to the national register (RNDTS, Trackdéchets). ``hazardous_only`` exports just
-those lines.
+those lines and the lines of POP waste, declared there too.
 
 Writes of the register's fields are ``shipment_set_register`` (``inventory.services``).
 """
@@ -194,13 +194,19 @@ def waste_register(
         .order_by()
     )
     codes = WasteCode.objects.in_bulk({row["code_id"] for row in sums if row["code_id"]})
-    if hazardous_only:
-        sums = [row for row in sums if row["code_id"] in codes and codes[row["code_id"]].hazardous]
     shipments = (
         RecyclingShipment.objects.filter(pk__in={row["shipment_id"] for row in sums})
         .select_related("site", "carrier", "facility")
         .in_bulk()
     )
+    if hazardous_only:
+        # The lines the national register (RNDTS) takes: hazardous waste and POP waste.
+        sums = [
+            row
+            for row in sums
+            if (row["code_id"] in codes and codes[row["code_id"]].hazardous)
+            or shipments[row["shipment_id"]].contains_pop
+        ]
     sums.sort(
         key=lambda row: (
             shipments[row["shipment_id"]].shipped_on,

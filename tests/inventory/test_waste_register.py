@@ -457,3 +457,19 @@ def test_the_shipment_page_with_its_register_form_runs_the_same_queries(
     with django_assert_num_queries(10):
         page = client.get(f"/shipments/{last.pk}/").content.decode()
     assert f'value="{dispatcher}"' in page
+
+
+def test_pop_waste_goes_with_hazardous_waste_to_the_national_register(site, manager):
+    # A non-hazardous code (16 02 14) whose lot holds POP plastics is declared too.
+    shipped(site, manager, parts=[("casings", "12", None)], waste_code=code("16 02 14"))
+    shipped(
+        site,
+        manager,
+        parts=[("plastics", "8", None)],
+        waste_code=code("16 02 14"),
+        contains_pop=True,
+    )
+    national = list(waste_register(site_ids=[site.pk], hazardous_only=True))
+    assert [(line.tonnes, line.contains_pop, line.hazardous) for line in national] == [
+        (Decimal("0.008"), True, False)
+    ]
