@@ -212,3 +212,17 @@ def test_the_seller_vat_number_is_checked_against_its_siret(site):
         legal.full_clean()
     legal.vat_regime = "exempt"
     legal.full_clean()
+
+
+def test_the_migration_turns_the_old_flat_10_percent_into_the_legal_rate(site):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("shop.migrations.0008_law_penalty_rate")
+    other = factories.SiteFactory(code="SE", name="Saint-Étienne")
+    legal_for(site, late_penalty_rate="10.00")  # the old default, below the floor
+    legal_for(other, late_penalty_rate="15.00", legal_interest_rate="4.00")  # a site's own
+    migration.old_default_to_legal_rate(apps, None)
+    rates = dict(SiteLegal.objects.values_list("site__code", "late_penalty_rate"))
+    assert rates == {"LY": None, "SE": Decimal("15.00")}
