@@ -16,6 +16,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas
 
 from shop.models import (
@@ -64,6 +65,20 @@ class _Page:
         self.pdf.setFont("Helvetica-Bold" if bold else "Helvetica", size)
         self.pdf.drawString(x, self.y, pdf_plain(text))
         self.y -= size * 0.45 * mm + 2 * mm
+
+    def paragraph(self, text: str, *, x: float = 20 * mm, size: int = 10):
+        """``text`` wrapped to the page's width (a legal mention is never cut off)."""
+        width, lines, current = A4[0] - 20 * mm - x, [], ""
+        # Only ordinary spaces break a line: "40,00 €" and "art. L. 441-10" keep their
+        # no-break spaces.
+        for word in pdf_plain(text).split(" "):
+            candidate = f"{current} {word}" if current else word
+            if current and stringWidth(candidate, "Helvetica", size) > width:
+                lines.append(current)
+                candidate = word
+            current = candidate
+        for part in [*lines, current]:
+            self.line(part, x=x, size=size)
 
     def right(self, text: str, *, size: int = 10, bold: bool = False):
         self.pdf.setFont("Helvetica-Bold" if bold else "Helvetica", size)
@@ -239,8 +254,10 @@ def _invoice_pdf(sale: Sale) -> bytes:
         _("Paid by: %(method)s") % {"method": PaymentMethod(sale.payment_method).label}, size=9
     )
     for text in invoice_mentions(sale):
-        page.line(text, size=9)
-    page.line(_("Data on every storage device was erased (NIST SP 800-88) before sale."), size=9)
+        page.paragraph(text, size=9)
+    page.paragraph(
+        _("Data on every storage device was erased (NIST SP 800-88) before sale."), size=9
+    )
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()

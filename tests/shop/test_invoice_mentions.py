@@ -226,3 +226,20 @@ def test_the_migration_turns_the_old_flat_10_percent_into_the_legal_rate(site):
     migration.old_default_to_legal_rate(apps, None)
     rates = dict(SiteLegal.objects.values_list("site__code", "late_penalty_rate"))
     assert rates == {"LY": None, "SE": Decimal("15.00")}
+
+
+@pytest.mark.parametrize("kind", ["association", "individual"])
+def test_every_mention_is_wrapped_inside_the_page(site, on_sale, crew, kind):
+    # The legal rate in words and the guarantees are long: each is wrapped at the right
+    # margin, never drawn off the page (pdfium's text boxes stay inside the A4 width).
+    siret = legal_for(site).siret
+    legal_for(site, vat_number=vat_number_for(siret[:9]), payment_days=30)
+    document = pypdfium2.PdfDocument(invoice_pdf(sell(site, crew, on_sale, kind)))
+    try:
+        page = document[0]
+        width = page.get_width()
+        text = page.get_textpage()
+        rights = [text.get_charbox(index)[2] for index in range(text.count_chars())]
+    finally:
+        document.close()
+    assert rights and max(rights) <= width - 19 * 72 / 25.4  # the 20 mm margin, 1 mm slack
