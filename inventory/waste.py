@@ -3,10 +3,10 @@
 One register line per shipped recycling shipment and waste code: the lines of a shipment
 that name no code of their own take the shipment's. Weights are summed in the database and
 written in tonnes (three places: to the kilogram). The CSV keeps the register's column order
-(the arrêté's list for outgoing waste, with the hazardous flag beside the code), is written by
+(article 2 of the arrêté, outgoing waste, with the hazardous flag beside the code), is written by
 ``workshop.csvsafe`` (no cell runs as a formula) and flags hazardous waste (``O``), which is
 also declared to the national register (RNDTS, Trackdéchets). ``hazardous_only`` exports just
-those lines.
+those lines and the lines of POP waste, declared there too.
 
 Writes of the register's fields are ``shipment_set_register`` (``inventory.services``).
 """
@@ -29,33 +29,67 @@ from inventory.models import (
     RecyclingShipmentLine,
     WasteCode,
 )
+from inventory.models.waste import TreatmentMode
 from workshop.csvsafe import csv_writer
 
 KG_PER_TONNE = Decimal(1000)
 TONNE_PLACES = Decimal("0.001")
 
-# The register's columns, in its order (arrêté du 31 mai 2021, déchets sortants). French:
-# the register is a French legal record read by the inspection.
+# The register's columns, in the order of article 2 of the arrêté du 31 mai 2021 (the register
+# of outgoing waste: a) the date of dispatch; b) name, nature and quantity; c) the origin;
+# d) management and transport; e) the destination), then two columns of Atelier's own (the
+# site and the shipment, to find the paper trail). "Déchet dangereux" stands beside the code:
+# the flag for the national register. French: the register is a French legal record read by
+# the inspection. docs/compliance.md says which parts of that order were read in the text.
 REGISTER_COLUMNS = [
+    # a) date
     "Date d'expédition",
+    # b) dénomination, nature et quantité
     "Dénomination usuelle du déchet",
     "Code du déchet",
     "Déchet dangereux",
-    "Quantité (tonnes)",
+    "Déchet POP",
+    "Code Bâle",
     "N° de bordereau de suivi",
+    "N° de notification ou de document de mouvement",
+    "Quantité (tonnes)",
+    # c) origine
+    "Établissement expéditeur : raison sociale",
+    "Établissement expéditeur : SIRET",
+    "Établissement expéditeur : adresse",
+    # d) gestion et transport
     "Éco-organisme",
     "SIREN de l'éco-organisme",
-    "Installation de destination : raison sociale",
-    "Installation de destination : SIRET",
-    "Installation de destination : adresse",
-    "Code du traitement",
+    "Courtier ou négociant : raison sociale",
+    "Courtier ou négociant : SIRET",
+    "Courtier ou négociant : n° de récépissé",
     "Transporteur : raison sociale",
     "Transporteur : SIREN",
     "Transporteur : adresse",
     "Transporteur : n° de récépissé",
+    # e) destination
+    "Installation de destination : raison sociale",
+    "Installation de destination : SIRET",
+    "Installation de destination : adresse",
+    "Code du traitement",
+    "Qualification du traitement final",
+    # Atelier's own
     "Site expéditeur",
     "Expédition n°",
 ]
+
+# The qualification of the final treatment, in the register's words.
+TREATMENT_MODE_WORDS = {
+    TreatmentMode.REUSE: "Réutilisation",
+    TreatmentMode.RECYCLING: "Recyclage",
+    TreatmentMode.OTHER_RECOVERY: "Autres valorisations",
+    TreatmentMode.ENERGY_RECOVERY: "Valorisation énergétique",
+    TreatmentMode.DISPOSAL: "Élimination",
+}
+
+
+def _one_line(text: str) -> str:
+    return " ".join((text or "").split())
 
 
 @dataclass(frozen=True)
@@ -71,6 +105,16 @@ class RegisterLine:
     facility: ReceivingFacility | None
     treatment_code: str
     carrier: Carrier | None
+    treatment_mode: str = ""
+    contains_pop: bool = False
+    basel_code: str = ""
+    transfer_notification: str = ""
+    dispatcher_name: str = ""
+    dispatcher_siret: str = ""
+    dispatcher_address: str = ""
+    broker_name: str = ""
+    broker_siret: str = ""
+    broker_receipt: str = ""
 
     @property
     def hazardous(self) -> bool:
@@ -97,18 +141,28 @@ class RegisterLine:
             code.label if code else "",
             code.code if code else "",
             "O" if self.hazardous else "N",
-            self.tonnes,
+            "O" if self.contains_pop else "N",
+            self.basel_code,
             self.tracking_slip,
+            self.transfer_notification,
+            self.tonnes,
+            self.dispatcher_name,
+            self.dispatcher_siret,
+            _one_line(self.dispatcher_address),
             self.eco_organisation,
             self.eco_organisation_siren,
-            facility.name if facility else "",
-            facility.siret if facility else "",
-            " ".join(facility.address.split()) if facility else "",
-            self.treatment_code,
+            self.broker_name,
+            self.broker_siret,
+            self.broker_receipt,
             carrier.name if carrier else "",
             carrier.siren if carrier else "",
-            " ".join(carrier.address.split()) if carrier else "",
+            _one_line(carrier.address) if carrier else "",
             carrier.receipt_number if carrier else "",
+            facility.name if facility else "",
+            facility.siret if facility else "",
+            _one_line(facility.address) if facility else "",
+            self.treatment_code,
+            TREATMENT_MODE_WORDS.get(self.treatment_mode, ""),
             self.site_code,
             self.shipment_id,
         ]
@@ -140,13 +194,19 @@ def waste_register(
         .order_by()
     )
     codes = WasteCode.objects.in_bulk({row["code_id"] for row in sums if row["code_id"]})
-    if hazardous_only:
-        sums = [row for row in sums if row["code_id"] in codes and codes[row["code_id"]].hazardous]
     shipments = (
         RecyclingShipment.objects.filter(pk__in={row["shipment_id"] for row in sums})
         .select_related("site", "carrier", "facility")
         .in_bulk()
     )
+    if hazardous_only:
+        # The lines the national register (RNDTS) takes: hazardous waste and POP waste.
+        sums = [
+            row
+            for row in sums
+            if (row["code_id"] in codes and codes[row["code_id"]].hazardous)
+            or shipments[row["shipment_id"]].contains_pop
+        ]
     sums.sort(
         key=lambda row: (
             shipments[row["shipment_id"]].shipped_on,
@@ -168,6 +228,16 @@ def waste_register(
             facility=shipment.facility,
             treatment_code=shipment.treatment_code,
             carrier=shipment.carrier,
+            treatment_mode=shipment.treatment_mode,
+            contains_pop=shipment.contains_pop,
+            basel_code=shipment.basel_code,
+            transfer_notification=shipment.transfer_notification,
+            dispatcher_name=shipment.site.name,
+            dispatcher_siret=shipment.dispatcher_siret,
+            dispatcher_address=shipment.site.address,
+            broker_name=shipment.broker_name,
+            broker_siret=shipment.broker_siret,
+            broker_receipt=shipment.broker_receipt,
         )
 
 

@@ -16,6 +16,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas
 
 from shop.models import (
@@ -64,6 +65,20 @@ class _Page:
         self.pdf.setFont("Helvetica-Bold" if bold else "Helvetica", size)
         self.pdf.drawString(x, self.y, pdf_plain(text))
         self.y -= size * 0.45 * mm + 2 * mm
+
+    def paragraph(self, text: str, *, x: float = 20 * mm, size: int = 10):
+        """``text`` wrapped to the page's width (a legal mention is never cut off)."""
+        width, lines, current = A4[0] - 20 * mm - x, [], ""
+        # Only ordinary spaces break a line: "40,00 €" and "art. L. 441-10" keep their
+        # no-break spaces.
+        for word in pdf_plain(text).split(" "):
+            candidate = f"{current} {word}" if current else word
+            if current and stringWidth(candidate, "Helvetica", size) > width:
+                lines.append(current)
+                candidate = word
+            current = candidate
+        for part in [*lines, current]:
+            self.line(part, x=x, size=size)
 
     def right(self, text: str, *, size: int = 10, bold: bool = False):
         self.pdf.setFont("Helvetica-Bold" if bold else "Helvetica", size)
@@ -145,6 +160,30 @@ def _date(value) -> str:
     return formats.date_format(value, "SHORT_DATE_FORMAT")
 
 
+def _late_payment_mention(stored) -> str:
+    """The penalties and the indemnity owed by a professional who pays late (art. L. 441-10,
+    D. 441-5 code de commerce). ``stored`` is the rate the sale kept: empty for the legal rate,
+    stated as the article words it (the ECB's rate moves; the invoice stays true); a site's own
+    rate is printed as a figure (checked, when set, at three times the legal interest rate).
+    Issued invoices reprint what they stored, the old 10 % default included."""
+    if stored is None:  # a sale stored before the rate was: it printed the old 10 % default
+        stored = "10.00"
+    stored = "" if stored == "None" else str(stored)
+    indemnity = money(RECOVERY_INDEMNITY)
+    if not stored:
+        return _(
+            "Late payment: penalties from the day after the due date at the interest rate of "
+            "the European Central Bank's most recent refinancing operation plus 10 percentage "
+            "points, and a fixed indemnity of %(indemnity)s for recovery costs (art. L. 441-10 "
+            "and D. 441-5 code de commerce). No discount for early payment."
+        ) % {"indemnity": indemnity}
+    return _(
+        "Late payment: penalties at %(rate)s a year from the day after the due date, "
+        "and a fixed indemnity of %(indemnity)s for recovery costs (art. L. 441-10 and "
+        "D. 441-5 code de commerce). No discount for early payment."
+    ) % {"rate": typography.percent(Decimal(stored), 2), "indemnity": indemnity}
+
+
 def invoice_mentions(sale: Sale) -> list[str]:
     """The legal mentions of the invoice, from what the sale stored (seller, buyer, dates):
     the due date; for a professional buyer the late-payment penalties and the fixed recovery
@@ -157,14 +196,8 @@ def invoice_mentions(sale: Sale) -> list[str]:
     if professional is None:  # a sale stored before the flag
         professional = buyer.get("kind") in Buyer.ORGANISATIONS
     if professional:
-        rate = Decimal(seller.get("late_penalty_rate") or "10.00")
         mentions += [
-            _(
-                "Late payment: penalties at %(rate)s a year from the day after the due date, "
-                "and a fixed indemnity of %(indemnity)s for recovery costs (art. L. 441-10 and "
-                "D. 441-5 code de commerce). No discount for early payment."
-            )
-            % {"rate": typography.percent(rate, 2), "indemnity": money(RECOVERY_INDEMNITY)},
+            _late_payment_mention(seller.get("late_penalty_rate")),
             _("Legal guarantee against hidden defects (art. 1641 to 1649 code civil)."),
         ]
     else:
@@ -221,8 +254,10 @@ def _invoice_pdf(sale: Sale) -> bytes:
         _("Paid by: %(method)s") % {"method": PaymentMethod(sale.payment_method).label}, size=9
     )
     for text in invoice_mentions(sale):
-        page.line(text, size=9)
-    page.line(_("Data on every storage device was erased (NIST SP 800-88) before sale."), size=9)
+        page.paragraph(text, size=9)
+    page.paragraph(
+        _("Data on every storage device was erased (NIST SP 800-88) before sale."), size=9
+    )
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()

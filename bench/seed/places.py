@@ -129,7 +129,9 @@ def _shop(ctx: SeedContext, site: Site, info: SiteInfo) -> None:
         "siret": legal.siret,
         "address": legal.address,
         "vat_number": legal.vat_number,
-        "late_penalty_rate": str(legal.late_penalty_rate),
+        "late_penalty_rate": (
+            "" if legal.late_penalty_rate is None else str(legal.late_penalty_rate)
+        ),
         "warranty_months": legal.warranty_months,
     }
     until = (ctx.now + timedelta(days=365)).date()

@@ -10,8 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from inventory.models.waste import (
     Carrier,
     ReceivingFacility,
+    TreatmentMode,
     WasteCode,
+    validate_basel_code,
     validate_siren,
+    validate_siret_number,
+    validate_treatment_code,
 )
 from refurb.models import Device
 from workshop.models import Site
@@ -73,7 +77,57 @@ class RecyclingShipment(models.Model):
         _("treatment code"),
         max_length=4,
         blank=True,
+        validators=[validate_treatment_code],
         help_text=_("The recovery or disposal operation at the facility, e.g. R4 or R12."),
+    )
+    treatment_mode = models.CharField(
+        _("final treatment"),
+        max_length=16,
+        blank=True,
+        choices=TreatmentMode.choices,
+        help_text=_("Reuse, recycling, other recovery, energy recovery or disposal."),
+    )
+    contains_pop = models.BooleanField(
+        _("contains persistent organic pollutants"),
+        default=False,
+        db_default=False,
+        help_text=_(
+            "POP waste (art. R. 541-8 code de l'environnement), e.g. plastics with "
+            "brominated flame retardants."
+        ),
+    )
+    basel_code = models.CharField(
+        _("Basel Convention code"),
+        max_length=5,
+        blank=True,
+        validators=[validate_basel_code],
+        help_text=_("Annex VIII or IX of the Basel Convention, where one applies."),
+    )
+    transfer_notification = models.CharField(
+        _("transboundary shipment number"),
+        max_length=40,
+        blank=True,
+        help_text=_(
+            "The notification or movement document number of regulation (EC) "
+            "1013/2006, for waste shipped abroad."
+        ),
+    )
+    dispatcher_siret = models.CharField(
+        _("dispatching establishment SIRET"),
+        max_length=14,
+        blank=True,
+        validators=[validate_siret_number],
+        help_text=_("The SIRET of the site that ships the waste (its producer)."),
+    )
+    broker_name = models.CharField(_("broker or trader"), max_length=160, blank=True)
+    broker_siret = models.CharField(
+        _("broker or trader SIRET"), max_length=14, blank=True, validators=[validate_siret_number]
+    )
+    broker_receipt = models.CharField(
+        _("broker or trader receipt number"),
+        max_length=60,
+        blank=True,
+        help_text=_("The receipt of its declaration (art. R. 541-56 code de l'environnement)."),
     )
     eco_organisation = models.CharField(_("eco-organisation"), max_length=160, blank=True)
     eco_organisation_siren = models.CharField(

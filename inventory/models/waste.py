@@ -21,6 +21,55 @@ from stdnum.fr import siret as stdnum_siret
 # European list of decision 2000/532/EC; hazardous waste, art. R. 541-8).
 WASTE_CODE_RE = re.compile(r"^\d{2} \d{2} \d{2}\*?$")
 
+# The recovery (R) and disposal (D) operations of annexes I and II of directive 2008/98/EC,
+# the "code du traitement" of the register (arrêté du 31 mai 2021, art. 2). As data: the
+# register form offers and accepts these codes only.
+RECOVERY_CODES = tuple(f"R{n}" for n in range(1, 14))
+DISPOSAL_CODES = tuple(f"D{n}" for n in range(1, 16))
+TREATMENT_CODES = RECOVERY_CODES + DISPOSAL_CODES
+
+
+class TreatmentMode(models.TextChoices):
+    """The qualification of the final treatment in the hierarchy of art. L. 541-1 code de
+    l'environnement (reuse, recycling, other recovery, energy recovery, disposal)."""
+
+    REUSE = "reuse", _("Reuse")
+    RECYCLING = "recycling", _("Recycling")
+    OTHER_RECOVERY = "other_recovery", _("Other recovery")
+    ENERGY_RECOVERY = "energy_recovery", _("Energy recovery")
+    DISPOSAL = "disposal", _("Disposal")
+
+
+def treatment_modes_allowed(code: str) -> set[str]:
+    """The final-treatment qualifications a treatment code can carry: a disposal operation is
+    disposal, R1 is energy recovery, R2 to R13 are recovery of materials (or reuse)."""
+    if code.startswith("D"):
+        return {TreatmentMode.DISPOSAL}
+    if code == "R1":
+        return {TreatmentMode.ENERGY_RECOVERY}
+    return {TreatmentMode.REUSE, TreatmentMode.RECYCLING, TreatmentMode.OTHER_RECOVERY}
+
+
+# A waste code of annex VIII (A…) or annex IX (B…) of the Basel Convention, e.g. A1180 or
+# B1110: the register asks for it "le cas échéant" (a transboundary shipment).
+BASEL_CODE_RE = re.compile(r"^[AB]\d{4}$")
+
+
+def validate_treatment_code(value: str) -> None:
+    if value and value not in TREATMENT_CODES:
+        raise ValidationError(
+            _("Use a treatment code of the directive 2008/98/EC: R1 to R13 or D1 to D15."),
+            code="invalid_treatment_code",
+        )
+
+
+def validate_basel_code(value: str) -> None:
+    if value and not BASEL_CODE_RE.match(value):
+        raise ValidationError(
+            _("A Basel Convention code is A or B and four digits, e.g. A1180 or B1110."),
+            code="invalid_basel_code",
+        )
+
 
 def validate_siren(value: str) -> None:
     if value and not stdnum_siren.is_valid(value):

@@ -25,7 +25,12 @@ from inventory.models import (
     RecyclingShipmentLine,
     WasteCode,
 )
-from inventory.models.waste import compact_number
+from inventory.models.waste import (
+    TREATMENT_CODES,
+    TreatmentMode,
+    compact_number,
+    treatment_modes_allowed,
+)
 from inventory.parts import RECYCLE, part_refusal
 from refurb.models import Device
 from refurb.selectors import device_data_safety
@@ -299,6 +304,14 @@ REGISTER_FIELDS = (
     "eco_organisation",
     "eco_organisation_siren",
     "tracking_slip",
+    "treatment_mode",
+    "contains_pop",
+    "basel_code",
+    "transfer_notification",
+    "dispatcher_siret",
+    "broker_name",
+    "broker_siret",
+    "broker_receipt",
 )
 
 
@@ -313,10 +326,20 @@ def shipment_set_register(
     eco_organisation: str = "",
     eco_organisation_siren: str = "",
     tracking_slip: str = "",
+    treatment_mode: str = "",
+    contains_pop: bool = False,
+    basel_code: str = "",
+    transfer_notification: str = "",
+    dispatcher_siret: str = "",
+    broker_name: str = "",
+    broker_siret: str = "",
+    broker_receipt: str = "",
 ) -> RecyclingShipment:
     """Record what the waste register says of a shipment: its waste code, carrier, receiving
-    facility, treatment, eco-organisation and tracking slip. Allowed before and after it left
-    (the slip number often comes later); a hazardous code needs the slip once shipped."""
+    facility, treatment (code and final qualification), eco-organisation, tracking slip, POP
+    and Basel mentions, transboundary number, the dispatching establishment's SIRET and any
+    broker or trader (arrêté du 31 mai 2021, art. 2). Allowed before and after it left (the
+    slip number often comes later); a hazardous code needs the slip once shipped."""
     with transaction.atomic():
         locked = RecyclingShipment.objects.select_for_update().get(pk=shipment.pk)
         access_check("compliance", "read", site=locked.site_id, actor=actor)
@@ -327,6 +350,40 @@ def shipment_set_register(
         locked.eco_organisation = (eco_organisation or "").strip()
         locked.eco_organisation_siren = compact_number(eco_organisation_siren)
         locked.tracking_slip = (tracking_slip or "").strip()
+        locked.treatment_mode = treatment_mode or ""
+        locked.contains_pop = bool(contains_pop)
+        locked.basel_code = (basel_code or "").strip().upper()
+        locked.transfer_notification = (transfer_notification or "").strip()
+        locked.dispatcher_siret = compact_number(dispatcher_siret)
+        locked.broker_name = (broker_name or "").strip()
+        locked.broker_siret = compact_number(broker_siret)
+        locked.broker_receipt = (broker_receipt or "").strip()
+        if (locked.broker_siret or locked.broker_receipt) and not locked.broker_name:
+            raise DomainError(
+                "invalid",
+                _("Name the broker or trader whose SIRET or receipt you typed."),
+                fields={"broker_name": [_("This field is required.")]},
+            )
+        if locked.treatment_mode and not locked.treatment_code:
+            raise DomainError(
+                "invalid",
+                _("Give the treatment code (R or D) the final treatment qualifies."),
+                fields={"treatment_code": [_("This field is required.")]},
+            )
+        if (
+            locked.treatment_mode
+            and locked.treatment_code in TREATMENT_CODES
+            and locked.treatment_mode not in treatment_modes_allowed(locked.treatment_code)
+        ):
+            raise DomainError(
+                "invalid",
+                _("The final treatment %(mode)s does not fit the treatment code %(code)s.")
+                % {
+                    "mode": TreatmentMode(locked.treatment_mode).label,
+                    "code": locked.treatment_code,
+                },
+                fields={"treatment_mode": [_("Choose a final treatment that fits the code.")]},
+            )
         if locked.eco_organisation_siren and not locked.eco_organisation:
             raise DomainError(
                 "invalid",

@@ -30,6 +30,11 @@ from inventory.models import (
     StocktakeLine,
     WasteCode,
 )
+from inventory.models.waste import (
+    TreatmentMode,
+    validate_basel_code,
+    validate_treatment_code,
+)
 from inventory.selectors import stocktake_parts
 from inventory.services.stocktake_close import resolutions_for
 from workshop.access import role_allows, site_allowed
@@ -410,6 +415,44 @@ class ShipmentRegisterForm(forms.Form):
     tracking_slip = forms.CharField(
         max_length=40, required=False, label=gettext_lazy("Waste tracking slip number")
     )
+    treatment_mode = forms.ChoiceField(
+        choices=[("", "—"), *TreatmentMode.choices],
+        required=False,
+        label=gettext_lazy("Final treatment"),
+    )
+    contains_pop = forms.BooleanField(
+        required=False, label=gettext_lazy("Contains persistent organic pollutants (POP)")
+    )
+    basel_code = forms.CharField(
+        max_length=5, required=False, label=gettext_lazy("Basel Convention code (e.g. A1180)")
+    )
+    transfer_notification = forms.CharField(
+        max_length=40,
+        required=False,
+        label=gettext_lazy("Transboundary shipment number (regulation 1013/2006)"),
+    )
+    dispatcher_siret = forms.CharField(
+        max_length=20, required=False, label=gettext_lazy("SIRET of the dispatching site")
+    )
+    broker_name = forms.CharField(
+        max_length=160, required=False, label=gettext_lazy("Broker or trader")
+    )
+    broker_siret = forms.CharField(
+        max_length=20, required=False, label=gettext_lazy("Broker or trader SIRET")
+    )
+    broker_receipt = forms.CharField(
+        max_length=60, required=False, label=gettext_lazy("Broker or trader receipt number")
+    )
+
+    def clean_treatment_code(self) -> str:
+        value = self.cleaned_data["treatment_code"].strip().upper()
+        validate_treatment_code(value)
+        return value
+
+    def clean_basel_code(self) -> str:
+        value = self.cleaned_data["basel_code"].strip().upper()
+        validate_basel_code(value)
+        return value
 
 
 @roles_required(COACH, MANAGER)
@@ -489,9 +532,18 @@ def shipment_detail(request, pk: int):
             _flash(request, error)
         return redirect("inventory:shipment_detail", pk=pk)
     lines = shipment.lines.select_related("device", "device__category")
-    register = ShipmentRegisterForm(
-        initial={field: getattr(shipment, field) for field in services.recycling.REGISTER_FIELDS}
-    )
+    initial = {field: getattr(shipment, field) for field in services.recycling.REGISTER_FIELDS}
+    if not shipment.dispatcher_siret:
+        # The site's SIRET does not change from one shipment to the next: offer the last one.
+        initial["dispatcher_siret"] = (
+            RecyclingShipment.objects.filter(site_id=shipment.site_id)
+            .exclude(dispatcher_siret="")
+            .order_by("-id")
+            .values_list("dispatcher_siret", flat=True)
+            .first()
+            or ""
+        )
+    register = ShipmentRegisterForm(initial=initial)
     may_register = role_allows(user_roles(request.user), "compliance", "read") and site_allowed(
         shipment.site_id, actor=request.user
     )

@@ -26,6 +26,9 @@ USED_GOODS_PRESUMPTION_MONTHS = 12
 # The fixed indemnity for recovery costs owed by a professional buyer who pays late
 # (art. L. 441-10 and D. 441-5 code de commerce).
 RECOVERY_INDEMNITY = Decimal("40.00")
+# An agreed late-payment penalty rate is at least three times the legal interest rate
+# (art. L. 441-10 code de commerce).
+PENALTY_FLOOR_FACTOR = 3
 
 
 def money_field(verbose):
@@ -84,16 +87,35 @@ class SiteLegal(models.Model):
         db_default=0,
         help_text=_("0: paid at the counter, due on the day of the invoice."),
     )
+    # Art. L. 441-10 code de commerce: unless agreed otherwise, the penalty rate is the ECB's
+    # rate on its most recent refinancing operation plus 10 points; an agreed rate may not be
+    # below three times the legal interest rate. Empty: the invoice states the legal rate in
+    # those words (it changes with the ECB, so no figure is stored). Set: it must be at least
+    # three times the legal interest rate of the semester, typed beside it.
     late_penalty_rate = models.DecimalField(
         _("late-payment penalty rate (% a year)"),
         max_digits=5,
         decimal_places=2,
-        default=Decimal("10.00"),
-        db_default=Decimal("10.00"),
+        null=True,
+        blank=True,
+        default=None,
         validators=[MinValueValidator(ZERO)],
         help_text=_(
-            "Printed on invoices to professional buyers (art. L. 441-10 code de commerce): at "
-            "least three times the legal interest rate."
+            "Leave empty for the legal rate (the ECB refinancing rate plus 10 points, art. "
+            "L. 441-10 code de commerce). A rate of your own must be at least three times the "
+            "legal interest rate."
+        ),
+    )
+    legal_interest_rate = models.DecimalField(
+        _("legal interest rate of the semester (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(ZERO)],
+        help_text=_(
+            "The legal interest rate for professional creditors, set each semester by arrêté: "
+            "needed to check a penalty rate of your own (at least three times it)."
         ),
     )
     eligibility_months = models.PositiveSmallIntegerField(
@@ -116,7 +138,34 @@ class SiteLegal(models.Model):
     def __str__(self) -> str:
         return f"{self.site.code} · {self.legal_name}"
 
+    def clean_penalty_rate(self) -> None:
+        """An agreed penalty rate is never below three times the legal interest rate."""
+        if self.late_penalty_rate is None:
+            return
+        if self.legal_interest_rate is None:
+            raise ValidationError(
+                {
+                    "legal_interest_rate": _(
+                        "Type the legal interest rate of the semester: a penalty rate of your "
+                        "own must be at least three times it (or leave the penalty rate empty "
+                        "for the legal rate)."
+                    )
+                }
+            )
+        floor = PENALTY_FLOOR_FACTOR * self.legal_interest_rate
+        if self.late_penalty_rate < floor:
+            raise ValidationError(
+                {
+                    "late_penalty_rate": _(
+                        "The penalty rate must be at least three times the legal interest "
+                        "rate: %(floor)s %% or more (art. L. 441-10 code de commerce)."
+                    )
+                    % {"floor": f"{floor:.2f}".replace(".", ",")}
+                }
+            )
+
     def clean(self) -> None:
+        self.clean_penalty_rate()
         self.siret = (self.siret or "").replace(" ", "")
         if not stdnum_siret.is_valid(self.siret):
             raise ValidationError({"siret": _("This SIRET is not valid.")})

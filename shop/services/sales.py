@@ -335,7 +335,10 @@ def sale_complete(
                 "siret": legal.siret,
                 "address": legal.address,
                 "vat_number": legal.vat_number,
-                "late_penalty_rate": str(legal.late_penalty_rate),
+                # Empty: the legal rate (ECB + 10 points), stated in words on the invoice.
+                "late_penalty_rate": (
+                    "" if legal.late_penalty_rate is None else str(legal.late_penalty_rate)
+                ),
                 "warranty_months": legal.warranty_months,
             },
             buyer_snapshot={

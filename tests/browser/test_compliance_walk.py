@@ -175,7 +175,8 @@ def test_a_manager_reads_the_evidence_fills_the_waste_register_and_exports_the_a
         page.locator("[data-register-csv]").click()
     table = list(csv.reader(io.StringIO(download.value.path().read_text(encoding="utf-8"))))
     assert table[0] == REGISTER_COLUMNS
-    assert table[1][2] == "16 02 14" and table[1][4] == "0.048"
+    line = dict(zip(table[0], table[1], strict=True))
+    assert line["Code du déchet"] == "16 02 14" and line["Quantité (tonnes)"] == "0.048"
 
     # The audit archive of Lyon for the quarter, from the reports.
     page.locator(".topbar a[href='/reports/']").click()

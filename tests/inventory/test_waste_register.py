@@ -125,25 +125,42 @@ def test_one_line_per_shipment_and_code_in_tonnes_with_the_hazard_flagged(
     assert first["Installation de destination : SIRET"] == facility.siret
     assert first["SIREN de l'éco-organisme"] == siren_valid("83303332")
     assert first["Code du traitement"] == "R4"
-    assert table[2][3] == "O"
+    assert table[2][REGISTER_COLUMNS.index("Déchet dangereux")] == "O"
+    assert first["Déchet POP"] == "N" and first["Code Bâle"] == ""
+    assert first["Établissement expéditeur : raison sociale"] == site.name
     hazardous = list(waste_register(site_ids=[site.pk], hazardous_only=True))
     assert [line.waste_code.code for line in hazardous] == ["16 02 13*"]
 
 
-def test_the_csv_keeps_the_register_order_of_columns():
-    assert REGISTER_COLUMNS[:6] == [
+def test_the_csv_keeps_the_order_of_article_2_of_the_arrete():
+    # a) the date; b) name, code (with the hazard flag), POP, Basel code, slip, quantity;
+    # c) the dispatching establishment; d) eco-organisation, broker or trader, carrier;
+    # e) the destination, its treatment code and the final treatment; then Atelier's own.
+    assert REGISTER_COLUMNS[:9] == [
         "Date d'expédition",
         "Dénomination usuelle du déchet",
         "Code du déchet",
         "Déchet dangereux",
-        "Quantité (tonnes)",
+        "Déchet POP",
+        "Code Bâle",
         "N° de bordereau de suivi",
+        "N° de notification ou de document de mouvement",
+        "Quantité (tonnes)",
     ]
-    assert (
-        REGISTER_COLUMNS.index("SIREN de l'éco-organisme")
-        < REGISTER_COLUMNS.index("Installation de destination : raison sociale")
-        < REGISTER_COLUMNS.index("Transporteur : raison sociale")
-    )
+    sections = [
+        "Quantité (tonnes)",
+        "Établissement expéditeur : SIRET",
+        "SIREN de l'éco-organisme",
+        "Courtier ou négociant : raison sociale",
+        "Transporteur : raison sociale",
+        "Installation de destination : raison sociale",
+        "Code du traitement",
+        "Qualification du traitement final",
+        "Site expéditeur",
+    ]
+    positions = [REGISTER_COLUMNS.index(name) for name in sections]
+    assert positions == sorted(positions)
+    assert REGISTER_COLUMNS[-2:] == ["Site expéditeur", "Expédition n°"]
 
 
 def test_hostile_names_never_run_as_formulas(site, manager, facility):
@@ -285,3 +302,174 @@ def test_the_register_screen_is_paged_with_a_constant_number_of_queries(
     assert shown == (50 if count > 3 else 3)
     assert ("Page 3 sur 3" in text) == (count > 3)
     assert "page=2" in text if count > 3 else "data-register-pages" not in text
+
+
+# --- the columns of article 2 the register lacked (POP, Basel, notification, dispatcher,
+# broker, final treatment) ------------------------------------------------------------------
+
+
+def test_every_article_2_mention_reaches_its_column(site, manager, carrier, facility):
+    broker = siret_valid("52233344")
+    dispatcher = siret_valid("41122233")
+    shipped(
+        site,
+        manager,
+        parts=[("casings", "48.25", None)],
+        waste_code=code("16 02 14"),
+        carrier=carrier,
+        facility=facility,
+        treatment_code="r3",
+        treatment_mode="recycling",
+        contains_pop=True,
+        basel_code="a1180",
+        transfer_notification="BE 0042 0001",
+        dispatcher_siret=f"{dispatcher[:3]} {dispatcher[3:6]} {dispatcher[6:9]} {dispatcher[9:]}",
+        broker_name="Courtage Rhône",
+        broker_siret=broker,
+        broker_receipt="69-N-0007",
+    )
+    table = rows(waste_register_csv(waste_register(site_ids=[site.pk])))
+    line = dict(zip(table[0], table[1], strict=True))
+    assert line["Quantité (tonnes)"] == "0.048"
+    assert line["Déchet POP"] == "O"
+    assert line["Code Bâle"] == "A1180"
+    assert line["N° de notification ou de document de mouvement"] == "BE 0042 0001"
+    assert line["Établissement expéditeur : SIRET"] == dispatcher
+    assert line["Établissement expéditeur : raison sociale"] == site.name
+    assert line["Courtier ou négociant : raison sociale"] == "Courtage Rhône"
+    assert line["Courtier ou négociant : SIRET"] == broker
+    assert line["Courtier ou négociant : n° de récépissé"] == "69-N-0007"
+    assert line["Code du traitement"] == "R3"
+    assert line["Qualification du traitement final"] == "Recyclage"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "error_field"),
+    [
+        ("treatment_code", "R99", "treatment_code"),
+        ("basel_code", "Y49", "basel_code"),
+        ("dispatcher_siret", "12345678901234", "dispatcher_siret"),
+        ("broker_siret", "12345678901234", "broker_siret"),
+    ],
+)
+def test_codes_and_sirets_outside_their_lists_are_refused(site, manager, field, value, error_field):
+    shipment = services.shipment_open(site=site, recycler="Envie 2E", now=T0)
+    extra = {"broker_name": "Courtage"} if field == "broker_siret" else {}
+    with pytest.raises(DomainError) as error:
+        services.shipment_set_register(
+            shipment=shipment, actor=manager, waste_code=code("16 02 14"), **{field: value}, **extra
+        )
+    assert error_field in error.value.fields
+    assert RecyclingShipment.objects.get(pk=shipment.pk).waste_code_id is None
+
+
+def test_the_final_treatment_must_fit_its_code(site, manager):
+    shipment = services.shipment_open(site=site, recycler="Envie 2E", now=T0)
+    with pytest.raises(DomainError) as error:
+        services.shipment_set_register(
+            shipment=shipment, actor=manager, treatment_code="D10", treatment_mode="recycling"
+        )
+    assert "treatment_mode" in error.value.fields
+    with pytest.raises(DomainError) as error:
+        services.shipment_set_register(shipment=shipment, actor=manager, treatment_mode="disposal")
+    assert "treatment_code" in error.value.fields
+    with pytest.raises(DomainError) as error:
+        services.shipment_set_register(shipment=shipment, actor=manager, broker_receipt="69-N-1")
+    assert "broker_name" in error.value.fields
+    saved = services.shipment_set_register(
+        shipment=shipment, actor=manager, treatment_code="R1", treatment_mode="energy_recovery"
+    )
+    assert (saved.treatment_code, saved.treatment_mode) == ("R1", "energy_recovery")
+
+
+def test_hostile_strings_in_the_new_columns_stay_text(site, manager):
+    markup = "<b>Courtage</b> & <font color=red>x</font>"
+    shipped(
+        site,
+        manager,
+        parts=[("a", "5", None)],
+        transfer_notification="=cmd|' /C calc'!A0",
+        broker_name=markup,
+        broker_receipt="@SUM(A1)",
+    )
+    table = rows(waste_register_csv(waste_register(site_ids=[site.pk])))
+    line = dict(zip(table[0], table[1], strict=True))
+    assert line["N° de notification ou de document de mouvement"] == "'=cmd|' /C calc'!A0"
+    assert line["Courtier ou négociant : raison sociale"] == markup
+    assert line["Courtier ou négociant : n° de récépissé"] == "'@SUM(A1)"
+
+
+def test_the_shipment_form_saves_the_new_fields_and_offers_the_last_siret(
+    client, site, lyon_manager
+):
+    dispatcher = siret_valid("41122233")
+    first = services.shipment_open(site=site, recycler="Envie 2E", now=T0)
+    client.force_login(lyon_manager)
+    form = {
+        "action": "register",
+        "treatment_code": "r4",
+        "treatment_mode": "recycling",
+        "contains_pop": "on",
+        "basel_code": "b1110",
+        "dispatcher_siret": dispatcher,
+        "broker_name": "",
+    }
+    for _ in range(2):  # the same submit twice writes the same thing
+        response = client.post(f"/shipments/{first.pk}/", form)
+        assert response.status_code == 302
+    saved = RecyclingShipment.objects.get(pk=first.pk)
+    assert (saved.treatment_code, saved.treatment_mode, saved.contains_pop) == (
+        "R4",
+        "recycling",
+        True,
+    )
+    assert (saved.basel_code, saved.dispatcher_siret) == ("B1110", dispatcher)
+    refused = client.post(f"/shipments/{first.pk}/", {**form, "basel_code": "Z12"}, follow=True)
+    assert "A1180" in refused.content.decode()  # the error says what a Basel code looks like
+    assert RecyclingShipment.objects.get(pk=first.pk).basel_code == "B1110"
+    second = services.shipment_open(site=site, recycler="Envie 2E", now=T0)
+    page = client.get(f"/shipments/{second.pk}/").content.decode()
+    assert f'value="{dispatcher}"' in page
+
+
+def test_the_shipment_page_with_its_register_form_runs_the_same_queries(
+    client, site, lyon_manager, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    dispatcher = siret_valid("41122233")
+    first = services.shipment_open(site=site, recycler="Envie 2E", now=T0)
+    client.force_login(lyon_manager)
+    client.get(f"/shipments/{first.pk}/")  # sessions, caches
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(f"/shipments/{first.pk}/").status_code == 200
+    # Ten queries, the site's last dispatching SIRET among them (one query, however many
+    # shipments the site has).
+    assert len(few.captured_queries) == 10
+    for index in range(5):
+        other = services.shipment_open(site=site, recycler="Envie 2E", now=T0)
+        services.shipment_add_parts(shipment=other, description=f"lot {index}", weight_kg="3")
+        services.shipment_set_register(
+            shipment=other, actor=lyon_manager, dispatcher_siret=dispatcher
+        )
+    last = services.shipment_open(site=site, recycler="Envie 2E", now=T0)
+    with django_assert_num_queries(10):
+        page = client.get(f"/shipments/{last.pk}/").content.decode()
+    assert f'value="{dispatcher}"' in page
+
+
+def test_pop_waste_goes_with_hazardous_waste_to_the_national_register(site, manager):
+    # A non-hazardous code (16 02 14) whose lot holds POP plastics is declared too.
+    shipped(site, manager, parts=[("casings", "12", None)], waste_code=code("16 02 14"))
+    shipped(
+        site,
+        manager,
+        parts=[("plastics", "8", None)],
+        waste_code=code("16 02 14"),
+        contains_pop=True,
+    )
+    national = list(waste_register(site_ids=[site.pk], hazardous_only=True))
+    assert [(line.tonnes, line.contains_pop, line.hazardous) for line in national] == [
+        (Decimal("0.008"), True, False)
+    ]

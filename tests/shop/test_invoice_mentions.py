@@ -40,7 +40,11 @@ def pdf_text(data: bytes) -> str:
 def legal(site):
     siret = legal_for(site).siret
     return legal_for(
-        site, vat_number=vat_number_for(siret[:9]), payment_days=30, late_penalty_rate="12.50"
+        site,
+        vat_number=vat_number_for(siret[:9]),
+        payment_days=30,
+        late_penalty_rate="12.50",
+        legal_interest_rate="4.00",
     )
 
 
@@ -93,6 +97,57 @@ def test_an_invoice_to_a_consumer_states_the_legal_guarantee_of_conformity(
     assert "dans les 12 mois est présumé exister" in text
     assert "40,00 €" not in text and "pénalités" not in text
     assert "Garantie commerciale" in text
+
+
+def test_the_legal_penalty_rate_is_stated_in_the_words_of_l_441_10(site, on_sale, crew):
+    # No rate of the site's own: the invoice states the legal rate, ECB + 10 points, in words
+    # (the ECB's rate moves; a figure printed today could be wrong tomorrow).
+    siret = legal_for(site).siret
+    legal = legal_for(site, vat_number=vat_number_for(siret[:9]), payment_days=30)
+    assert legal.late_penalty_rate is None
+    sale = sell(site, crew, on_sale, "association", name="<b>Amis</b> & <font size=40>x</font>")
+    assert sale.seller["late_penalty_rate"] == ""
+    text = pdf_text(invoice_pdf(sale))
+    assert "<b>Amis</b> & <font size=40>x</font>" in text  # the buyer's name, as typed
+    assert "Banque centrale européenne" in text and "majoré de 10 points" in text
+    assert "refinancement la plus récente" in text
+    assert "% par an" not in text
+    assert "40,00 €" in text and "L. 441-10" in text and "D. 441-5" in text
+
+
+@pytest.mark.parametrize(
+    ("rate", "legal_rate", "error"),
+    [
+        ("10.00", "4.00", "late_penalty_rate"),  # below 3 × 4 % = 12 %: the old default
+        ("12.50", None, "legal_interest_rate"),  # a rate of its own needs the legal rate
+    ],
+)
+def test_a_penalty_rate_below_three_times_the_legal_rate_is_refused(site, rate, legal_rate, error):
+    siret = legal_for(site).siret
+    legal = legal_for(
+        site,
+        vat_number=vat_number_for(siret[:9]),
+        late_penalty_rate=rate,
+        legal_interest_rate=legal_rate,
+    )
+    legal.refresh_from_db()
+    with pytest.raises(ValidationError) as refused:
+        legal.full_clean()
+    assert error in refused.value.message_dict
+    legal.late_penalty_rate = Decimal("12.00")  # exactly three times 4 %
+    legal.legal_interest_rate = Decimal("4.00")
+    legal.full_clean()
+
+
+def test_an_invoice_stored_before_the_rate_reprints_the_old_10_percent(site, legal, on_sale, crew):
+    # Issued invoices are immutable: one stored with no rate at all printed the 10 % default
+    # of the time and still does; one stored with the legal rate ("") prints the words.
+    sale = sell(site, crew, on_sale, "association")
+    sale.seller.pop("late_penalty_rate")  # in memory only: the row is immutable
+    text = pdf_text(invoice_pdf(sale))
+    assert "10,00 % par an" in text and "majoré" not in text
+    sale.seller["late_penalty_rate"] = ""
+    assert "majoré de 10 points" in pdf_text(invoice_pdf(sale))
 
 
 def test_each_device_tracks_its_guarantees(site, legal, on_sale, crew):
@@ -157,3 +212,34 @@ def test_the_seller_vat_number_is_checked_against_its_siret(site):
         legal.full_clean()
     legal.vat_regime = "exempt"
     legal.full_clean()
+
+
+def test_the_migration_turns_the_old_flat_10_percent_into_the_legal_rate(site):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("shop.migrations.0008_law_penalty_rate")
+    other = factories.SiteFactory(code="SE", name="Saint-Étienne")
+    legal_for(site, late_penalty_rate="10.00")  # the old default, below the floor
+    legal_for(other, late_penalty_rate="15.00", legal_interest_rate="4.00")  # a site's own
+    migration.old_default_to_legal_rate(apps, None)
+    rates = dict(SiteLegal.objects.values_list("site__code", "late_penalty_rate"))
+    assert rates == {"LY": None, "SE": Decimal("15.00")}
+
+
+@pytest.mark.parametrize("kind", ["association", "individual"])
+def test_every_mention_is_wrapped_inside_the_page(site, on_sale, crew, kind):
+    # The legal rate in words and the guarantees are long: each is wrapped at the right
+    # margin, never drawn off the page (pdfium's text boxes stay inside the A4 width).
+    siret = legal_for(site).siret
+    legal_for(site, vat_number=vat_number_for(siret[:9]), payment_days=30)
+    document = pypdfium2.PdfDocument(invoice_pdf(sell(site, crew, on_sale, kind)))
+    try:
+        page = document[0]
+        width = page.get_width()
+        text = page.get_textpage()
+        rights = [text.get_charbox(index)[2] for index in range(text.count_chars())]
+    finally:
+        document.close()
+    assert rights and max(rights) <= width - 19 * 72 / 25.4  # the 20 mm margin, 1 mm slack
