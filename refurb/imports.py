@@ -74,7 +74,7 @@ def _skipped(name: str) -> bool:
     base = parts[-1]
     return (
         not base
-        or base.startswith(".")
+        or any(part.startswith(".") and part not in {".", ".."} for part in parts)
         or "__MACOSX" in parts
         or base.endswith(".part")
         or base.lower() in {"thumbs.db", "desktop.ini"}

@@ -55,6 +55,7 @@ def test_plain_files_and_a_zip_are_read_member_by_member_names_kept_as_labels_on
             "/abs/path/b.json": b"{}",
             "dir\\c.json": b"{}",
             ".hidden.json": b"{}",
+            ".Trash-1000/files/old.json": b"{}",
             "__MACOSX/._a.json": b"{}",
             "d.json.part": b"{}",
             "inner.zip": zip_of({"x.json": b"{}"}),
