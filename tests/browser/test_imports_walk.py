@@ -18,7 +18,6 @@ from refurb.models import Device, Snapshot
 from tests import factories
 from tests.browser.conftest import CHROMIUM, axe_violations, screenshot, settle
 from tests.jobs.report_files import laptop_snapshot
-from tests.jobs.support import wait_for
 from workshop import jobs, roles
 from workshop.models import Job, WorkstationKind
 from workshop.services import badge_create
