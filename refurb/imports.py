@@ -288,14 +288,18 @@ def report_file_import(*, name: str, raw: bytes, actor, workstation, job_id=None
         return {**answer, **seen, "status": DUPLICATE, "message": _duplicate_text(seen)}
     try:
         payload = json_loads_checked(raw.decode("utf-8-sig"))
-    except (JsonLimitError, UnicodeDecodeError, ValueError) as exc:
+    except JsonLimitError as exc:  # its text is translated
         return {
             **answer,
             "status": REFUSED,
-            "message": _(
-                "This file is not a report the agent wrote (not readable JSON: %(detail)s)."
-            )
+            "message": _("This file is not a report the agent wrote (%(detail)s).")
             % {"detail": exc},
+        }
+    except (UnicodeDecodeError, ValueError):  # the parser's own words are English: not shown
+        return {
+            **answer,
+            "status": REFUSED,
+            "message": _("This file is not a report the agent wrote: it is not readable JSON."),
         }
     try:
         if isinstance(payload, dict) and payload.get("format") == QUEUED_INSTALLATION:
