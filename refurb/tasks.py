@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from refurb.imports import (
@@ -15,6 +18,8 @@ from refurb.imports import (
 )
 from workshop.jobs import job_kind, job_message, message_render
 from workshop.models import Workstation
+
+logger = logging.getLogger("atelier.jobs")
 
 
 @job_kind(KIND, label=gettext_lazy("report import"), lease_seconds=1800)
@@ -29,13 +34,25 @@ def run_report_import(job, progress) -> dict:
             if entry.get("refused"):
                 result = {"name": entry["name"], "status": REFUSED, "message": entry["refused"]}
             else:
-                result = report_file_import(
-                    name=entry["name"],
-                    raw=report_file_read(entry),
-                    actor=job.actor,
-                    workstation=workstation,
-                    job_id=job.pk,
-                )
+                try:
+                    result = report_file_import(
+                        name=entry["name"],
+                        raw=report_file_read(entry),
+                        actor=job.actor,
+                        workstation=workstation,
+                        job_id=job.pk,
+                    )
+                except Exception as exc:  # a bug on one odd file must not stop the others
+                    logger.exception("report import %s: %s failed", job.pk, entry["name"])
+                    result = {
+                        "name": entry["name"],
+                        "status": REFUSED,
+                        "message": _(
+                            "This file stopped on an unexpected error (nothing of it was "
+                            "recorded): %(error)s"
+                        )
+                        % {"error": exc},
+                    }
             results.append(result)
             progress(
                 len(results),

@@ -249,3 +249,25 @@ def test_shop_staff_and_other_sites_do_not_reach_imports(client, station, shop_s
     client.force_login(karim)
     client.post(reverse("bench:workstation"), {"workstation": there.pk})
     assert client.get(reverse("bench:import", args=[job.pk])).status_code == 404
+
+
+def test_an_unexpected_error_on_one_file_refuses_it_and_the_others_are_imported(bench, monkeypatch):
+    real = imports.snapshot_ingest
+    calls = []
+
+    def flaky(**kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("boom <b>")
+        return real(**kwargs)
+
+    monkeypatch.setattr(imports, "snapshot_ingest", flaky)
+    post_files(
+        bench, [upload("1.json", laptop_snapshot(41)), upload("2.json", laptop_snapshot(42))]
+    )
+    job = Job.objects.get(kind="report_import")
+    assert job.status == "done"
+    first, second = job.result["files"]
+    assert first["status"] == "refused" and "erreur inattendue" in first["message"]
+    assert second["status"] == "imported"
+    assert Snapshot.objects.count() == 1 and ReportImport.objects.count() == 1
