@@ -7,4 +7,4 @@ class RefurbConfig(AppConfig):
     verbose_name = _("Refurbishing")
 
     def ready(self):
-        from refurb import checks, hooks  # noqa: F401  (reference data, system checks)
+        from refurb import checks, hooks, tasks  # noqa: F401  (reference data, checks, jobs)

@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from refurb.views import benches, device, erasure, photos, software
+from refurb.views import benches, device, erasure, imports, photos, software
 
 urlpatterns = [
     path("device/<str:tag>/", device.device_card, name="device"),
@@ -26,6 +26,8 @@ urlpatterns = [
     path("grading/<str:tag>/photos/", photos.photo_add, name="photo-add"),
     path("grading/<str:tag>/photos/<int:pk>/remove/", photos.photo_remove, name="photo-remove"),
     path("coach/", benches.coach, name="coach"),
+    path("imports/", imports.report_imports, name="imports"),
+    path("imports/<int:pk>/", imports.report_import, name="import"),
     path("coach/sign-off/<str:tag>/", benches.no_storage_sign_off, name="no-storage-sign-off"),
     path("coach/refuse/<str:tag>/", benches.no_storage_refuse, name="no-storage-refuse"),
 ]

@@ -43,12 +43,14 @@ def backup_name(vendor: str, now: datetime) -> str:
 
 
 def human_size(size: int) -> str:
-    value = float(size)
-    for unit in ("B", "kB", "MB", "GB"):
-        if value < 1000 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1000
-    return f"{size} B"
+    """The backup's size for the command line's English report ("12.3 MB"): the one
+    formatter, ``workshop.units.file_size``, in English."""
+    from django.utils import translation
+
+    from workshop.units import file_size
+
+    with translation.override("en"):
+        return file_size(size)
 
 
 def _free_space(directory: Path) -> str:

@@ -89,7 +89,7 @@ def message_render(data) -> str:
     if "id" not in data:
         return str(data.get("text", ""))
     params = {
-        k: message_render(v) if isinstance(v, dict) else v
+        k: _param_render(v) if isinstance(v, dict) else v
         for k, v in (data.get("params") or {}).items()
     }
     text = _(data["id"]) if data["id"] else ""
@@ -97,6 +97,14 @@ def message_render(data) -> str:
         return text % params if params else text
     except (KeyError, TypeError, ValueError):  # a translation that lost a placeholder
         return data["id"] % params if params else data["id"]
+
+
+def _param_render(value: dict) -> str:
+    if set(value) == {"bytes"}:  # workshop.units.file_size_param: « 12,3 Mo » when read
+        from workshop.units import file_size
+
+        return file_size(value["bytes"])
+    return message_render(value)
 
 
 class JobFailed(Exception):

@@ -160,7 +160,13 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 LOGIN_URL = "admin:login"
 # Request bodies: 1 MiB unless a path prefix says otherwise (413 before anything reads them).
 ATELIER_MAX_REQUEST_BYTES = 1024 * 1024
-ATELIER_MAX_REQUEST_BYTES_BY_PATH = {"/api/snapshots/": 10 * 1024 * 1024}
+ATELIER_MAX_REQUEST_BYTES_BY_PATH = {
+    "/api/snapshots/": 10 * 1024 * 1024,
+    # The offline agent's reports uploaded in bulk (refurb.imports): files or one .zip.
+    "/imports/": 20 * 1024 * 1024,
+}
+# refurb.imports takes up to 200 report files in one upload (Django's default is 100).
+DATA_UPLOAD_MAX_NUMBER_FILES = 210
 DATA_UPLOAD_MAX_MEMORY_SIZE = max(
     ATELIER_MAX_REQUEST_BYTES, *ATELIER_MAX_REQUEST_BYTES_BY_PATH.values()
 )

@@ -16,7 +16,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from workshop.backups import BackupError, backup_database, backups_rotate, human_size
+from workshop.backups import BackupError, backup_database, backups_rotate
 from workshop.jobs import (
     JobFailed,
     crontab,
@@ -25,6 +25,7 @@ from workshop.jobs import (
     message_render,
     periodic_register,
 )
+from workshop.units import file_size_param
 
 # What the "command" job may run, with the arguments the schedule gives it.
 COMMANDS = {
@@ -70,7 +71,7 @@ def run_backup(job, progress) -> dict:
     summary = job_message(
         gettext_lazy("%(name)s (%(size)s), %(deleted)d old backup(s) deleted"),
         name=path.name,
-        size=human_size(size),
+        size=file_size_param(size),
         deleted=len(removed),
     )
     return {

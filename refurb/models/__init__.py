@@ -13,7 +13,7 @@ from refurb.models.bench import (  # noqa: F401
     VerificationSample,
 )
 from refurb.models.device import Category, Device  # noqa: F401
-from refurb.models.evidence import Certificate, Snapshot  # noqa: F401
+from refurb.models.evidence import Certificate, ReportImport, Snapshot  # noqa: F401
 from refurb.models.log import (  # noqa: F401
     ChainAnchor,
     ChainHeadSignature,

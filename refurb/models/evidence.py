@@ -114,3 +114,55 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class ReportImport(models.Model):
+    """One bench report file imported in bulk (an offline agent's USB stick, refurb.imports).
+
+    Its SHA-256 is unique: the same file imported again (twice on the stick, a second upload,
+    a retried job) is recognised and records nothing twice."""
+
+    class Kind(models.TextChoices):
+        SNAPSHOT = "snapshot", _("hardware snapshot")
+        ERASURE = "erasure", _("erasure evidence")
+
+    sha256 = models.CharField(_("SHA-256 of the file"), max_length=64, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    file_name = models.CharField(_("file name"), max_length=255)
+    site = models.ForeignKey(
+        "workshop.Site", on_delete=models.PROTECT, related_name="+", verbose_name=_("site")
+    )
+    device = models.ForeignKey(
+        "refurb.Device",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("device"),
+    )
+    snapshot = models.ForeignKey(
+        Snapshot,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("hardware snapshot"),
+    )
+    job_id = models.PositiveIntegerField(_("job"), null=True, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("imported by"),
+    )
+    imported_at = models.DateTimeField(_("imported at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("imported report")
+        verbose_name_plural = _("imported reports")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} · {self.kind}"

@@ -158,3 +158,59 @@ def test_a_scheduled_command_is_named_by_its_schedule_and_its_english_report_is_
     assert "Terminée\u202f: le compte rendu de la commande est ci-dessous." in line
     assert '<details class="job-output"><summary>Compte rendu de la commande (en anglais)' in line
     assert '<pre lang="en">' in line
+
+
+def test_file_sizes_read_the_french_way_through_one_helper():
+    from django.utils import translation
+
+    from workshop.backups import human_size
+    from workshop.units import file_size
+
+    with translation.override("fr"):
+        assert [file_size(n) for n in (345, 12_345, 1_234_567, 9_876_543_210)] == [
+            "345\u00a0o",
+            "12,3\u00a0ko",
+            "1,2\u00a0Mo",
+            "9,9\u00a0Go",
+        ]
+    with translation.override("en"):
+        assert file_size(12_345) == "12.3\u00a0kB"
+    assert human_size(1_234_567) == "1.2\u00a0MB"  # the command line's English report
+
+
+def test_the_backup_summary_says_its_size_in_the_readers_language(
+    settings, tmp_path, monkeypatch, client, make_user
+):
+    from django.urls import reverse
+
+    from workshop import roles
+
+    def backup_database(*, output_dir, now):
+        path = output_dir / "atelier-20260104-023000.sqlite3"
+        path.write_bytes(b"x" * 12_345)
+        return path
+
+    monkeypatch.setattr("workshop.tasks.backup_database", backup_database)
+    job = jobs.job_create("backup", {"dir": str(tmp_path)})
+    client.force_login(make_user(roles.MANAGER, username="nadia"))
+    html = client.get(reverse("bench:jobs")).content.decode()
+    assert "atelier-20260104-023000.sqlite3 (12,3\u00a0ko)" in html
+    assert "kB" not in html and "data-refresh" not in html  # nothing runs: no refreshing
+    html = client.get(reverse("bench:jobs"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "(12.3\u00a0kB)" in html
+    assert job.status == "done"
+
+
+def test_the_jobs_page_refreshes_itself_only_while_a_job_runs(client, make_user):
+    from django.urls import reverse
+
+    from workshop import roles
+    from workshop.models import Job
+
+    client.force_login(make_user(roles.MANAGER, username="nadia"))
+    Job.objects.create(kind="backup", status=Job.Status.RUNNING, total=10, done=3)
+    html = client.get(reverse("bench:jobs")).content.decode()
+    assert 'id="jobs-live"' in html and 'data-refresh="3000"' in html
+    assert '<progress max="10" value="3">' in html
+    Job.objects.update(status=Job.Status.DONE)
+    assert "data-refresh" not in client.get(reverse("bench:jobs")).content.decode()

@@ -249,3 +249,40 @@ def test_a_scheduled_command_runs_on_the_worker(floor, engine):
         stop(worker)
     task.refresh_from_db()
     assert task.result["summary"] == "Deleted 0 idempotency key(s) older than 48 h."
+
+
+def test_a_usb_stick_import_runs_on_the_worker_and_twice_records_nothing_twice(
+    floor, engine, settings, bench_worker
+):
+    """The uploads wait in the media storage (shared with the worker); the worker imports
+    them through the services the API uses, and the same files again are all duplicates."""
+    from refurb.imports import UploadedReport, report_import_start
+    from refurb.models import ReportImport, Snapshot
+    from tests import factories
+    from tests.jobs.report_files import laptop_snapshot
+    from workshop.models import WorkstationKind
+
+    name, path = engine
+    station = factories.WorkstationFactory(
+        site=floor, kind=WorkstationKind.ERASURE, name="Effacement 1"
+    )
+    reports = [UploadedReport(f"{n}.json", laptop_snapshot(n)) for n in (71, 72)]
+    worker = start_worker(worker_env(name, path, MEDIA_ROOT=str(settings.MEDIA_ROOT)))
+    try:
+        made = [
+            report_import_start(reports=reports, actor=bench_worker, workstation=station)
+            for _ in range(2)
+        ]
+        for job in made:
+            wait_for(
+                lambda job=job: Job.objects.get(pk=job.pk).status == Job.Status.DONE,
+                what="the import job",
+                process=worker,
+            )
+    finally:
+        stop(worker)
+    first, second = (Job.objects.get(pk=job.pk) for job in made)
+    assert [f["status"] for f in first.result["files"]] == ["imported", "imported"]
+    assert [f["status"] for f in second.result["files"]] == ["duplicate", "duplicate"]
+    assert (first.done, first.total) == (2, 2)
+    assert Snapshot.objects.count() == 2 and ReportImport.objects.count() == 2

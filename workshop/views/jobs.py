@@ -72,6 +72,8 @@ def job_list(request):
             for value, label in Job.Status.choices
         ],
         "queue_problem": queue_problem(),
+        # While a job runs, the page fetches itself again (bench.js, data-refresh).
+        "running": any(job.status in (Job.Status.QUEUED, Job.Status.RUNNING) for job in rows),
         "beats": heartbeats(),
     }
     return render(request, "workshop/jobs.html", context)

@@ -117,4 +117,33 @@
   document.addEventListener("htmx:afterRequest", function () {
     document.body.removeAttribute("aria-busy");
   });
+
+  /* A region marked data-refresh="ms" (the jobs page, an import's progress) while something
+     runs: fetched again from this same address every ms and swapped in place, until the
+     server sends it back without data-refresh (nothing runs any more). Paused while the tab
+     is hidden or while focus is inside the region (a Retry button about to be pressed). */
+  var refreshTimer = null;
+  function scheduleRefresh() {
+    window.clearTimeout(refreshTimer);
+    var region = document.querySelector("[data-refresh][id]");
+    if (!region) return;
+    var every = Math.max(parseInt(region.getAttribute("data-refresh"), 10) || 2000, 500);
+    refreshTimer = window.setTimeout(function () {
+      var current = document.getElementById(region.id);
+      if (!current) return;
+      if (document.hidden || current.contains(document.activeElement)) { scheduleRefresh(); return; }
+      fetch(window.location.href, { credentials: "same-origin", headers: { "X-Atelier-Refresh": "1" } })
+        .then(function (response) { return response.ok ? response.text() : null; })
+        .then(function (html) {
+          if (html) {
+            var fresh = new DOMParser().parseFromString(html, "text/html").getElementById(current.id);
+            if (fresh) current.replaceWith(document.importNode(fresh, true));
+          }
+          scheduleRefresh();
+        })
+        .catch(function () { window.setTimeout(scheduleRefresh, every); });
+    }, every);
+  }
+  document.addEventListener("DOMContentLoaded", scheduleRefresh);
+  document.addEventListener("htmx:afterSettle", scheduleRefresh);
 })();
