@@ -7,8 +7,7 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
-        from inventory.signals import collection_arrived
-        from reports import tasks  # noqa: F401  (exports, yearly donor reports, certificate batches)
-        from reports.views_donors import collection_arrived_mail
-
-        collection_arrived.connect(collection_arrived_mail, dispatch_uid="reports-donor-arrived")
+        from reports import (
+            hooks,  # noqa: F401  (the donor's arrival mail, on inventory's signal)
+            tasks,  # noqa: F401  (exports, yearly donor reports, certificate batches)
+        )
