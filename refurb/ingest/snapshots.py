@@ -105,8 +105,9 @@ def snapshot_ingest(
             now=now,
             outcome=outcome,
         )
-        if outcome.erasures or outcome.checks:
-            # drive_record_erasure appended events to its own copy of the device row.
+        if parsed.erasures:
+            # drive_record_erasure (and drive_add, for a drive only an erasure names) appended
+            # events to its own copy of the device row.
             device.refresh_from_db(
                 fields=["event_seq", "event_head", "no_storage_confirmed", "no_storage_signed_off"]
             )
