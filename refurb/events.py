@@ -221,21 +221,23 @@ def event_actor_kind(actor, workstation) -> str:
     return DeviceEvent.ActorKind.SYSTEM
 
 
-# Functions called with the ids of the devices an event was just appended to, inside the
-# writer's transaction (a higher layer keeps derived rows in step: the shop's catalogue). They
-# must not query: they schedule their work with ``transaction.on_commit``.
-EVENT_LISTENERS: list[Callable[[list[int]], None]] = []
+# Functions called with the events just appended (each with its ``device``, as the writer holds
+# it: its state after the event), inside the writer's transaction (a higher layer keeps derived
+# rows in step: the shop's catalogue). They must not query: they decide from the events what
+# concerns them (a move's ``from_state`` and ``to_state``, the device's ``state``) and schedule
+# their work with ``transaction.on_commit``.
+EVENT_LISTENERS: list[Callable[[Sequence[DeviceEvent]], None]] = []
 
 
-def event_listener_register(listener: Callable[[list[int]], None]) -> None:
-    """Call ``listener(device_ids)`` after every ``event_append`` and ``event_append_many``."""
+def event_listener_register(listener: Callable[[Sequence[DeviceEvent]], None]) -> None:
+    """Call ``listener(events)`` after every ``event_append`` and ``event_append_many``."""
     if listener not in EVENT_LISTENERS:
         EVENT_LISTENERS.append(listener)
 
 
-def _notify(device_ids: list[int]) -> None:
+def _notify(events: Sequence[DeviceEvent]) -> None:
     for listener in EVENT_LISTENERS:
-        listener(device_ids)
+        listener(events)
 
 
 def event_append(
@@ -288,7 +290,7 @@ def event_append(
     device.save(update_fields=["event_seq", "event_head", "updated_at", *device_fields])
     fault_point("event_append")
     event.save()
-    _notify([device.pk])
+    _notify([event])
     return event
 
 
@@ -369,5 +371,5 @@ def event_append_many(
         device.updated_at = updated_at
         for name, value in (device_values or {}).items():
             setattr(device, name, value)
-    _notify(list(devices))
+    _notify(rows)
     return rows

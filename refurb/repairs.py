@@ -8,8 +8,9 @@ the transition event names it (``payload["repair"]``).
 
 from __future__ import annotations
 
-from refurb.models import Repair
-from refurb.selectors import device_checklist
+from django.db.models import OuterRef, Subquery
+
+from refurb.models import ChecklistItem, Repair, TestResult
 from refurb.states import State
 
 # The outcome a ticket is closed with when its device leaves ``in_repair`` for this state.
@@ -21,15 +22,26 @@ OUTCOME_BY_TARGET = {
 
 
 def failed_checks(device) -> list[dict]:
-    """The mandatory checks of the device's current test cycle whose latest result failed."""
+    """The mandatory checks of the device's current test cycle whose latest result failed.
+
+    One query: the category's active mandatory checks, each with its latest result of the
+    cycle (as ``refurb.selectors.device_checklist`` reads it), kept when that result failed.
+    """
+    latest = TestResult.objects.filter(
+        device=device, item=OuterRef("pk"), cycle=device.test_cycle
+    ).order_by("-id")
+    items = (
+        ChecklistItem.objects.filter(category_id=device.category_id, is_active=True, mandatory=True)
+        .annotate(
+            latest_passed=Subquery(latest.values("passed")[:1]),
+            latest_note=Subquery(latest.values("note")[:1]),
+        )
+        .filter(latest_passed=False)
+        .order_by("order", "id")
+    )
     return [
-        {
-            "code": line.item.code,
-            "label": str(line.item.label),
-            "note": line.result.note if line.result is not None else "",
-        }
-        for line in device_checklist(device)
-        if line.item.mandatory and line.result is not None and not line.result.passed
+        {"code": item.code, "label": str(item.label), "note": item.latest_note or ""}
+        for item in items
     ]
 
 

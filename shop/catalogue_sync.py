@@ -1,16 +1,25 @@
 """Refresh the catalogue after the commit of every transaction that changed a device.
 
-``refurb.events`` calls ``devices_changed`` with the ids of the devices an event was appended
-to; the ids wait in this thread's set and one ``on_commit`` callback per transaction refreshes
-them (``shop.services.catalogue``). A rolled-back transaction's ids are refreshed by the next
-commit, which is harmless: a refresh recomputes from the rows as they are.
+``refurb.events`` calls ``devices_changed`` with the events just appended; the ids of the
+devices they concern wait in this thread's set and one ``on_commit`` callback per transaction
+refreshes them (``shop.services.catalogue``). A rolled-back transaction's ids are refreshed by
+the next commit, which is harmless: a refresh recomputes from the rows as they are.
+
+Only a device on sale has catalogue rows (``catalogue._listable``), so an event concerns the
+catalogue only when its device is on sale after it or was before it: a move from or to
+``on_sale``, or any other event (a photo, a price, a correction, a kit) of a device on sale.
+That is decided from the event as written, without a query: a move into repair, a test result
+or a drive of a device never listed schedules nothing and costs nothing after the commit.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 
 from django.db import transaction
+
+from refurb.states import State
 
 _pending = threading.local()
 
@@ -32,8 +41,17 @@ def _flush() -> None:
     catalogue_refresh_safely(todo)
 
 
-def devices_changed(device_ids: list[int]) -> None:
-    _ids().update(device_ids)
+def concerns_catalogue(event) -> bool:
+    """Whether ``event`` may change the catalogue: its device is on sale after it or was
+    before it (the device as the writer holds it: its state after the event)."""
+    return State.ON_SALE in (event.from_state, event.to_state, event.device.state)
+
+
+def devices_changed(events: Sequence) -> None:
+    ids = {event.device_id for event in events if concerns_catalogue(event)}
+    if not ids:
+        return
+    _ids().update(ids)
     # One callback per event: the first to run refreshes every pending id, the others find
     # nothing left to do.
     transaction.on_commit(_flush)

@@ -9,7 +9,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -202,14 +202,39 @@ def tag_allocate(*, site: Site, kind: str) -> str:
     return tag_allocate_many(site=site, kind=kind, count=1)[0]
 
 
+def _counter_step(site: Site, kind: str, count: int) -> int | None:
+    """Add ``count`` to the counter in one ``UPDATE … RETURNING`` (PostgreSQL, SQLite ≥ 3.35);
+    return its new last number, None when the counter has no row yet (or the database cannot
+    return it). The update locks the row until the caller's transaction ends."""
+    if not connection.features.can_return_columns_from_insert:
+        return None
+    meta = TagSequence._meta
+    quote = connection.ops.quote_name
+    column = quote(meta.get_field("last_number").column)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {quote(meta.db_table)} SET {column} = {column} + %s "
+            f"WHERE {quote(meta.get_field('site').column)} = %s "
+            f"AND {quote(meta.get_field('kind').column)} = %s RETURNING {column}",
+            [count, site.pk, kind],
+        )
+        row = cursor.fetchone()
+    return None if row is None else int(row[0])
+
+
 def tag_allocate_many(*, site: Site, kind: str, count: int) -> list[str]:
     """Hand out the next ``count`` tags of ``kind`` at ``site`` in one step of the counter.
 
     The counter's row is locked for the rest of the caller's transaction, so concurrent
-    callers never get the same tag, whether they ask for one or for many.
+    callers never get the same tag, whether they ask for one or for many. One statement once
+    the counter exists (``UPDATE … RETURNING``); its first use creates it.
     """
     if count < 1:
         return []
+    last = _counter_step(site, kind, count)
+    if last is not None:
+        first = last - count + 1
+        return [tags.make_tag(site.code, kind, number) for number in range(first, last + 1)]
     with transaction.atomic():
         try:
             sequence = TagSequence.objects.select_for_update().get(site=site, kind=kind)

@@ -13,12 +13,14 @@ from datetime import datetime
 from django.db import connection
 from django.utils.translation import gettext as _
 
+from refurb.events import NewEvent
 from refurb.ingest.specs import specs_from_snapshot
-from refurb.models import Category, Device
+from refurb.models import Category, Device, DeviceEvent
 from refurb.selectors import devices_by_serial
-from refurb.services import device_register
+from refurb.services.intake import device_new, registered_payload
 from refurb.snapshots import ParsedSnapshot
 from refurb.snapshots.placeholders import is_placeholder
+from refurb.states import State
 from workshop.exceptions import DomainError
 from workshop.models import Site
 from workshop.tags import parse_tag
@@ -93,11 +95,14 @@ def _site_for(workstation, site):
 
 def device_for_report(
     parsed: ParsedSnapshot, *, workstation, site, actor, now: datetime
-) -> tuple[Device, bool]:
-    """Return the report's device, locked, and whether it was registered just now.
+) -> tuple[Device, bool, list[NewEvent]]:
+    """Return the report's device, locked, whether it was registered just now, and the events
+    still to append to it (a new device's ``registered`` event).
 
     Call inside the ingestion's transaction: the device is found by the report's asset tag,
-    else by its system serial number, else registered in ``received``.
+    else by its system serial number, else registered in ``received`` as ``device_register``
+    does (``device_new``), its ``registered`` event left for the caller to append with the
+    report's other events (``event_append_many``, one insert).
     """
     if parsed.asset_tag:
         device = device_by_tag(parsed.asset_tag)
@@ -114,21 +119,31 @@ def device_for_report(
             Site.objects.select_for_update().filter(pk=register_site.pk).first()
             device = device_by_serial(ident.serial)
             registered = device is None
-    if registered:
-        device = device_register(
-            site=register_site,
-            category=_category(ident.category_hint),
-            actor=actor,
-            make=(ident.manufacturer or "")[:80],
-            model=(ident.model or "")[:120],
-            serial_number=(ident.serial or "")[:80],
-            workstation=workstation,
-            now=now,
-        )
-    else:
+    if not registered:
         # A device registered in this transaction is already ours; others are locked.
-        device = Device.objects.select_for_update().select_related("category").get(pk=device.pk)
-    return device, registered
+        device = (
+            Device.objects.select_for_update(of=("self",))
+            .select_related("category", "site")
+            .get(pk=device.pk)
+        )
+        return device, False, []
+    device = device_new(
+        site=register_site,
+        category=_category(ident.category_hint),
+        actor=actor,
+        make=(ident.manufacturer or "")[:80],
+        model=(ident.model or "")[:120],
+        serial_number=(ident.serial or "")[:80],
+        now=now,
+    )
+    device.save()
+    event = NewEvent(
+        device=device,
+        code=DeviceEvent.Code.REGISTERED,
+        to_state=State.RECEIVED,
+        payload=registered_payload(device),
+    )
+    return device, True, [event]
 
 
 def fill_identity(device: Device, parsed: ParsedSnapshot, warnings: list[str]) -> list[str]:

@@ -3,7 +3,8 @@
 A report's drives are matched with the recorded ones by serial number (spaces, dashes and case
 ignored): a known drive gets its SMART health refreshed and its gaps filled, an unknown one is
 added through ``drives_add`` (all of a report's new drives at once), which tags them and writes
-their events.
+their events; in a device that stays where it is (``received``, reserved) they are inserted
+with ``drives_insert`` and their events left for the ingestion to append with its own.
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from django.utils.translation import gettext as _
 from refurb.ingest.outcome import IngestOutcome
 from refurb.models import Drive
 from refurb.services import drives_add
+from refurb.services.drives import drives_insert
 from refurb.snapshots import ParsedDrive
 from refurb.snapshots.placeholders import is_placeholder
+from refurb.states import DRIVE_FOUND_STATES, EXIT_STATES
 
 KIND_MAP = {
     "HDD": Drive.Kind.HDD,
@@ -62,8 +65,15 @@ def record_drives(
     now,
     outcome: IngestOutcome,
     new_device=False,
+    pending: list | None = None,
 ) -> dict:
-    """Create or update the device's drives from a report; return them by serial key."""
+    """Create or update the device's drives from a report; return them by serial key.
+
+    ``device`` is the ingestion's locked row. When it stays where it is and ``pending`` is
+    given, the new drives' events are added to ``pending`` (the caller appends them, with
+    ``no_storage_confirmed`` and ``no_storage_signed_off`` set to False) instead of being
+    appended here.
+    """
     drives = [] if new_device else device.drives.all()
     by_key: dict[str, Drive] = {serial_key(d.serial_number): d for d in drives if d.serial_number}
     # The report's drives that are not recorded yet, each with what drive_add takes. A serial
@@ -90,9 +100,15 @@ def record_drives(
         }
         plan.append((parsed, key, item))
         new.append(item)
-    added = iter(
-        drives_add(device=device, drives=new, actor=actor, workstation=workstation, now=now)
-    )
+    stays = device.state not in EXIT_STATES and device.state not in DRIVE_FOUND_STATES
+    if new and pending is not None and stays:
+        inserted, events = drives_insert(device, new, now=now)
+        pending.extend(events)
+    else:
+        inserted = drives_add(
+            device=device, drives=new, actor=actor, workstation=workstation, now=now
+        )
+    added = iter(inserted)
     for parsed, key, item in plan:
         if item is not None:
             drive = next(added)

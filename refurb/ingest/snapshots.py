@@ -4,6 +4,11 @@ The report is parsed OUTSIDE any transaction; then, in ONE transaction, the raw 
 stored byte for byte in a ``Snapshot``, the device is found or registered, its drives (with
 SMART health) and the erasures found in the report are recorded, and a ``snapshot`` event is
 appended. Either everything is written or nothing is.
+
+In a constant number of queries whatever the drives: a new device's ``registered`` event, its
+new drives' ``drive_added`` events and the ``snapshot`` event are appended together
+(``event_append_many``: one insert, one update of the device); a report with erasures appends
+the events before them first, since each erasure appends its own.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from refurb.events import event_append
+from refurb.events import NewEvent, event_append_many
 from refurb.ingest.devices import device_for_report, fill_identity
 from refurb.ingest.drives import record_drives
 from refurb.ingest.erasures import record_erasures
@@ -54,7 +59,7 @@ def snapshot_ingest(
     outcome = IngestOutcome(warnings=list(parsed.warnings))
     digest = hashlib.sha256(raw).hexdigest()
     with transaction.atomic():
-        device, registered = device_for_report(
+        device, registered, pending = device_for_report(
             parsed, workstation=workstation, site=site, actor=actor, now=now
         )
         if registered and not parsed.asset_tag and not parsed.identity.serial:
@@ -75,7 +80,22 @@ def snapshot_ingest(
             now=now,
             outcome=outcome,
             new_device=registered,
+            pending=pending,
         )
+        # A drive found undoes a "no storage" declaration (as drive_add does).
+        device_values = {}
+        if any(event.code == DeviceEvent.Code.DRIVE_ADDED for event in pending):
+            device_values = {"no_storage_confirmed": False, "no_storage_signed_off": False}
+        if parsed.erasures and pending:
+            # Each erasure appends its own event, after those of the drives it names.
+            event_append_many(
+                pending,
+                actor=actor,
+                workstation=workstation,
+                now=now,
+                device_values=device_values,
+            )
+            pending, device_values = [], {}
         record_erasures(
             device,
             parsed.erasures,
@@ -85,8 +105,9 @@ def snapshot_ingest(
             now=now,
             outcome=outcome,
         )
-        if outcome.erasures or outcome.checks:
-            # drive_record_erasure appended events to its own copy of the device row.
+        if parsed.erasures:
+            # drive_record_erasure (and drive_add, for a drive only an erasure names) appended
+            # events to its own copy of the device row.
             device.refresh_from_db(
                 fields=["event_seq", "event_head", "no_storage_confirmed", "no_storage_signed_off"]
             )
@@ -105,26 +126,25 @@ def snapshot_ingest(
             workstation=workstation,
             actor=actor if getattr(actor, "is_authenticated", False) else None,
         )
-        event_append(
-            device=device,
-            code=DeviceEvent.Code.SNAPSHOT,
+        payload = {
+            "snapshot": snapshot.pk,
+            "format": parsed.source_format,
+            "sha256": digest,
+            "registered": registered,
+            "changed": changed,
+            "drives_added": outcome.drives_added,
+            "drives_updated": outcome.drives_updated,
+            "erasures": outcome.erasures,
+            "checks": outcome.checks,
+            "failing": outcome.failing,
+            "to_destroy": outcome.to_destroy,
+        }
+        event_append_many(
+            [*pending, NewEvent(device=device, code=DeviceEvent.Code.SNAPSHOT, payload=payload)],
             actor=actor,
             workstation=workstation,
-            payload={
-                "snapshot": snapshot.pk,
-                "format": parsed.source_format,
-                "sha256": digest,
-                "registered": registered,
-                "changed": changed,
-                "drives_added": outcome.drives_added,
-                "drives_updated": outcome.drives_updated,
-                "erasures": outcome.erasures,
-                "checks": outcome.checks,
-                "failing": outcome.failing,
-                "to_destroy": outcome.to_destroy,
-            },
             now=now,
-            device_fields=changed,
+            device_values={**device_values, **{name: getattr(device, name) for name in changed}},
         )
     snapshot.outcome = outcome
     snapshot.registered = registered

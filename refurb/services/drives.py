@@ -145,38 +145,9 @@ def drives_add(
             ]
             _sync(device, locked)
             return added
-        tags = tag_allocate_many(site=locked.site, kind=DRIVE, count=len(drives))
-        added = []
-        for tag, item in zip(tags, drives, strict=True):
-            values = {"kind": Drive.Kind.HDD, "smart": {}, "failing": False, **item}
-            values["serial_number"] = (values.get("serial_number") or "").strip()
-            values["model"] = (values.get("model") or "").strip()
-            values["smart"] = values["smart"] or {}
-            drive = Drive(device=locked, tag=tag, created_at=now, **values)
-            # The device is the locked row and the tag is fresh from the counter: what
-            # full_clean would read again from the database is known.
-            validate(drive, exclude=["device"], validate_unique=False)
-            added.append(drive)
-        Drive.objects.bulk_create(added)
-        # As in drive_add: a drive found after a "no storage" declaration undoes it, and its
-        # sign-off with it (said on the first drive's event).
-        undone = locked.no_storage_confirmed or locked.no_storage_signed_off
-        payloads = [
-            {
-                "drive": drive.tag,
-                "serial": drive.serial_number,
-                "kind": drive.kind,
-                "failing": drive.failing,
-            }
-            for drive in added
-        ]
-        if undone:
-            payloads[0]["no_storage_undone"] = True
+        added, events = drives_insert(locked, drives, now=now)
         event_append_many(
-            [
-                NewEvent(device=locked, code=DeviceEvent.Code.DRIVE_ADDED, payload=payload)
-                for payload in payloads
-            ],
+            events,
             actor=actor,
             workstation=workstation,
             now=now,
@@ -184,6 +155,54 @@ def drives_add(
         )
     _sync(device, locked)
     return added
+
+
+def drives_insert(locked: Device, drives: list[dict], *, now: datetime):
+    """Insert ``drives`` (``drive_add``'s keyword arguments each) into ``locked``, a device the
+    caller holds locked in its transaction and that stays where it is (``received``, reserved:
+    not ``DRIVE_FOUND_STATES``, never an exit); return them and their unsaved
+    ``drive_added`` events, which the caller appends (``event_append_many``) with
+    ``no_storage_confirmed`` and ``no_storage_signed_off`` set to False (a drive found undoes a
+    "no storage" declaration, said on the first drive's event).
+
+    Two queries: the tags in one step of the site's counter, the drives in one insert. Each
+    drive is validated first (``full_clean`` without what the database would be asked again:
+    the device is the locked row, the tags are fresh from the counter).
+    """
+    if locked.state in EXIT_STATES or locked.state in DRIVE_FOUND_STATES:
+        raise ValueError("drives_insert: this device's drives go through drive_add")
+    added = []
+    for item in drives:
+        values = {"kind": Drive.Kind.HDD, "smart": {}, "failing": False, **item}
+        values["serial_number"] = (values.get("serial_number") or "").strip()
+        values["model"] = (values.get("model") or "").strip()
+        values["smart"] = values["smart"] or {}
+        drive = Drive(device=locked, tag="pending", created_at=now, **values)
+        validate(drive, exclude=["device", "tag"], validate_unique=False)
+        added.append(drive)
+    if not added:
+        return [], []
+    tags = tag_allocate_many(site=locked.site, kind=DRIVE, count=len(added))
+    for tag, drive in zip(tags, added, strict=True):
+        drive.tag = tag
+    Drive.objects.bulk_create(added)
+    undone = locked.no_storage_confirmed or locked.no_storage_signed_off
+    payloads = [
+        {
+            "drive": drive.tag,
+            "serial": drive.serial_number,
+            "kind": drive.kind,
+            "failing": drive.failing,
+        }
+        for drive in added
+    ]
+    if undone:
+        payloads[0]["no_storage_undone"] = True
+    events = [
+        NewEvent(device=locked, code=DeviceEvent.Code.DRIVE_ADDED, payload=payload)
+        for payload in payloads
+    ]
+    return added, events
 
 
 def drive_found_proves(device, drive, ctx) -> None:

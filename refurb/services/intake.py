@@ -223,10 +223,78 @@ def device_register(
     now: datetime | None = None,
 ) -> Device:
     """Take a device in: give it an asset tag, put it in ``received`` and log the first event."""
-    from refurb.events import event_append
-    from refurb.models import DeviceEvent
-
     now = now or timezone.now()
+    with transaction.atomic():
+        device = device_new(
+            site=site,
+            category=category,
+            actor=actor,
+            collection=collection,
+            make=make,
+            model=model,
+            serial_number=serial_number,
+            weight_kg=weight_kg,
+            location=location,
+            specs=specs,
+            now=now,
+        )
+        device.save()
+        event_append(
+            device=device,
+            code=DeviceEvent.Code.REGISTERED,
+            actor=actor,
+            workstation=workstation,
+            to_state=State.RECEIVED,
+            payload=registered_payload(device),
+            now=now,
+        )
+    return device
+
+
+def registered_payload(device: Device) -> dict:
+    """What the ``registered`` event of a device just taken in records."""
+    return {
+        "category": device.category.code,
+        "collection": device.collection.tag if device.collection_id else None,
+        "make": device.make,
+        "model": device.model,
+        "serial": device.serial_number,
+        "weight_kg": str(device.weight_kg) if device.weight_kg is not None else None,
+    }
+
+
+def _known(**related) -> list[str]:
+    """The names of the related rows given as instances read from the database (they exist:
+    ``full_clean`` need not look them up again)."""
+    return [
+        name
+        for name, obj in related.items()
+        if obj is not None and obj.pk is not None and not obj._state.adding
+    ]
+
+
+def device_new(
+    *,
+    site: Site,
+    category: Category,
+    actor,
+    collection=None,
+    make: str = "",
+    model: str = "",
+    serial_number: str = "",
+    weight_kg: Decimal | str | None = None,
+    location=None,
+    specs: dict | None = None,
+    now: datetime,
+) -> Device:
+    """The device ``device_register`` takes in, validated and tagged, not saved yet.
+
+    Call inside the caller's transaction, which saves it and appends its ``registered`` event
+    (``registered_payload``). Every field's rules are checked; what the database already
+    says is not asked again: related rows given as instances read from it exist, and the asset
+    tag comes fresh from the site's counter (``tag_allocate``, after the checks, so a refused
+    device uses no tag).
+    """
     if collection is not None and collection.site_id != site.pk:
         raise DomainError(
             "wrong_site",
@@ -239,40 +307,29 @@ def device_register(
             _("This location is at another site: pick a location of this site."),
             fields={"location": [_("Another site's location.")]},
         )
-    with transaction.atomic():
-        device = Device(
-            site=site,
-            category=category,
-            collection=collection,
-            make=(make or "").strip(),
-            model=(model or "").strip(),
-            serial_number=(serial_number or "").strip(),
-            weight_kg=weight_kg if weight_kg not in ("",) else None,
-            location=location,
-            specs=specs or {},
-            state=State.RECEIVED,
-            received_at=now,
-            state_changed_at=now,
-            created_by=actor if getattr(actor, "is_authenticated", False) else None,
-            asset_tag="pending",
-        )
-        validate(device)
-        device.asset_tag = tag_allocate(site=site, kind=tags.DEVICE)
-        device.save()
-        event_append(
-            device=device,
-            code=DeviceEvent.Code.REGISTERED,
-            actor=actor,
-            workstation=workstation,
-            to_state=State.RECEIVED,
-            payload={
-                "category": category.code,
-                "collection": collection.tag if collection else None,
-                "make": device.make,
-                "model": device.model,
-                "serial": device.serial_number,
-                "weight_kg": str(device.weight_kg) if device.weight_kg is not None else None,
-            },
-            now=now,
-        )
+    device = Device(
+        site=site,
+        category=category,
+        collection=collection,
+        make=(make or "").strip(),
+        model=(model or "").strip(),
+        serial_number=(serial_number or "").strip(),
+        weight_kg=weight_kg if weight_kg not in ("",) else None,
+        location=location,
+        specs=specs or {},
+        state=State.RECEIVED,
+        received_at=now,
+        state_changed_at=now,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        asset_tag="pending",
+    )
+    known = _known(
+        site=site,
+        category=category,
+        collection=collection,
+        location=location,
+        created_by=device.created_by,
+    )
+    validate(device, exclude=known, validate_unique=False)
+    device.asset_tag = tag_allocate(site=site, kind=tags.DEVICE)
     return device

@@ -216,11 +216,11 @@ def test_a_scanner_transition_costs_five_queries(laptop, crew, django_assert_num
     # 11 on both databases since a move into repair opens its ticket (refurb.repairs): the
     # checklist and the results whose failures it copies, the open-ticket check and the
     # ticket's insert (SQLite also counts its BEGIN and COMMIT; PostgreSQL's two more are to
-    # be looked at, issue 19). 17 since the public catalogue follows every device event: after
-    # the commit, its own transaction (BEGIN and COMMIT on SQLite) reads the device's kit and
-    # catalogue units, deletes them and reads the device again (shop.catalogue_sync; issue 19's
-    # target of 5 is further away: the refresh could skip devices that were never listed).
-    with django_assert_num_queries(17):
+    # be looked at, issue 19). It was 17 while the public catalogue refreshed after every
+    # device event; a device that is not and was not on sale has no catalogue row, so its
+    # events schedule no refresh (shop.catalogue_sync.concerns_catalogue): 11 again; 10 since
+    # the ticket reads the failed checks in one query (refurb.repairs.failed_checks).
+    with django_assert_num_queries(10):
         response = client.post(
             f"/api/devices/{laptop.asset_tag}/transitions/", {"to": "in_repair"}, format="json"
         )

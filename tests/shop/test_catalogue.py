@@ -120,6 +120,82 @@ def test_a_device_put_on_sale_joins_its_offer_at_commit(
     assert CatalogueOffer.objects.get().units == 1
 
 
+def test_sold_or_drive_found_devices_leave_the_catalogue_and_an_ended_reservation_returns(
+    stock, crew, site, django_capture_on_commit_callbacks
+):
+    from refurb import services as refurb_services
+    from tests.shop.support import buyer
+
+    association = buyer(actor=crew.shop)
+    with django_capture_on_commit_callbacks(execute=True):
+        reservation = shop_services.reservation_create(
+            device=stock["t470_1"],
+            buyer=association,
+            actor=crew.shop,
+            workstation=factories.bench("shop"),
+        )
+    assert not CatalogueUnit.objects.filter(device=stock["t470_1"]).exists()
+    # Reserved → on sale: a move into on_sale (its from_state is not on_sale).
+    with django_capture_on_commit_callbacks(execute=True):
+        shop_services.reservation_release(
+            reservation=reservation, actor=crew.shop, workstation=factories.bench("shop")
+        )
+    assert CatalogueUnit.objects.filter(device=stock["t470_1"]).exists()
+    assert CatalogueOffer.objects.get(model="ThinkPad T470", grade__code="B").units == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        shop_services.sale_complete(
+            site=site,
+            buyer=association,
+            items=[stock["t470_a"]],
+            payment_method="cash",
+            actor=crew.shop,
+            workstation=crew.stations["shop"],
+        )
+    assert not CatalogueOffer.objects.filter(model="ThinkPad T470", grade__code="A").exists()
+    # A drive recorded after the fact sends the device back to be erased: it leaves sale.
+    with django_capture_on_commit_callbacks(execute=True):
+        refurb_services.drive_add(device=stock["optiplex"], actor=crew.bench)
+    stock["optiplex"].refresh_from_db()
+    assert stock["optiplex"].state == State.RECEIVED
+    assert not CatalogueOffer.objects.filter(model="OptiPlex 7010").exists()
+
+
+def test_an_event_of_a_device_on_sale_refreshes_it_and_one_never_listed_schedules_nothing(
+    stock, crew, django_capture_on_commit_callbacks
+):
+    from refurb import services as refurb_services
+    from refurb.models import DeviceEvent
+    from shop.catalogue_sync import concerns_catalogue
+
+    # A correction of a device on sale (no state change) shows at once.
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        refurb_services.device_update(
+            device=stock["screen"], actor=crew.manager, model="ProLite XUB", reason="typo"
+        )
+    assert len(callbacks) == 1
+    assert CatalogueOffer.objects.filter(model="ProLite XUB").exists()
+    assert not CatalogueOffer.objects.filter(model="ProLite").exists()
+    # The graded laptop is not on sale: its correction schedules no refresh at all.
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        refurb_services.device_update(
+            device=stock["graded"], actor=crew.manager, model="ProBook 440", reason="typo"
+        )
+    assert callbacks == []
+    # The rule reads only what the event knows (no query).
+    graded = stock["graded"]
+    cases = {
+        ("tested", "in_repair", "in_repair"): False,
+        ("", "", "graded"): False,
+        ("graded", "on_sale", "on_sale"): True,
+        ("on_sale", "reserved", "reserved"): True,
+        ("", "", "on_sale"): True,
+    }
+    for (before, after, state), expected in cases.items():
+        graded.state = state
+        event = DeviceEvent(device=graded, code="transition", from_state=before, to_state=after)
+        assert concerns_catalogue(event) is expected, (before, after, state)
+
+
 def test_the_offer_page_says_the_specs_grade_prices_warranty_and_co2e_in_french(client, stock):
     Co2Factor.objects.update_or_create(
         category=factories.category("laptop"),
