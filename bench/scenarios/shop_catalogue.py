@@ -68,6 +68,29 @@ def setup_catalogue_list(env: BenchEnv):
     return run
 
 
+def _one_page(query: str):
+    """GET /catalogue/ with one query string, signed out, always the same page."""
+
+    def setup(env: BenchEnv):
+        info = _catalogue(env)
+        if info is None:
+            return None
+        client = Client()
+        path = f"/catalogue/{query.format(site=info['site'])}"
+
+        def run(i):
+            check_response(client.get(path))
+
+        return run
+
+    return setup
+
+
+setup_catalogue_first_page = _one_page("")
+setup_catalogue_filtered = _one_page("?category=laptop&ram=8&storage=256&grade=A&site={site}")
+setup_catalogue_search = _one_page("?q=thinkpad+t470")
+
+
 def setup_catalogue_offer(env: BenchEnv):
     """GET /catalogue/{offer}/ signed out, over every offer."""
     info = _catalogue(env)
