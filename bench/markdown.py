@@ -144,11 +144,16 @@ def markdown(report: dict, source: str = "", level: int = 3) -> str:
         lines += ["", *scenario_table(report)]
     catalogue = report.get("catalogue")
     if catalogue:
+        how = (
+            "as the previous run rebuilt it (`BENCH_CATALOGUE_REUSE=1`)."
+            if catalogue.get("reused")
+            else f"rebuilt in {_ms(catalogue.get('rebuild_seconds'))} s (`catalogue_rebuild`)."
+        )
         lines += [
             "",
             f"Catalogue: {_num(catalogue.get('devices_on_sale'))} devices listed as "
             f"{_num(catalogue.get('units'))} units in {_num(catalogue.get('offers'))} offers, "
-            f"rebuilt in {_ms(catalogue.get('rebuild_seconds'))} s (`catalogue_rebuild`).",
+            + how,
         ]
     if report.get("load"):
         lines += ["", *load_table(report["load"])]
