@@ -81,13 +81,6 @@ class CatalogueOffer(models.Model):
         ]
         indexes = [
             models.Index(fields=["units", "sort_key"], name="catalogue_offer_list"),
-            # The pages' order among offers with units (``units > 0`` is a range: the index
-            # above cannot give sort_key's order, so every page sorted every offer).
-            models.Index(
-                fields=["sort_key", "id"],
-                condition=models.Q(units__gt=0),
-                name="catalogue_offer_listed",
-            ),
             models.Index(fields=["category", "units"], name="catalogue_offer_category"),
         ]
 
