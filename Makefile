@@ -56,7 +56,11 @@ soak: install-test
 # Benchmark (docs/performance.md). Never the demo database: SQLite in var/bench.sqlite3
 # unless BENCH_DATABASE_URL (or DATABASE_URL) names another one.
 BENCH_DEVICES ?= 100000
-BENCH_DATABASE_URL ?= $(or $(DATABASE_URL),sqlite:///$(CURDIR)/var/bench.sqlite3)
+# BENCH_ON_SALE=N seeds exactly N of them on sale (the catalogue at scale), in a database of its
+# own (var/bench-onsale-N.sqlite3) so that it never meets the network's-mix data set.
+BENCH_ON_SALE ?=
+BENCH_DATABASE_URL ?= $(or $(DATABASE_URL),sqlite:///$(CURDIR)/var/bench$(if $(BENCH_ON_SALE),-onsale-$(BENCH_ON_SALE)).sqlite3)
+BENCH_SEED_ARGS = $(if $(BENCH_ON_SALE),--on-sale $(BENCH_ON_SALE))
 # The benchmark runs with production settings: its events are sealed with a chain key of its own.
 BENCH_KEYS = ATELIER_CHAIN_KEY=atelier-bench-only-chain-key-not-a-secret-0123456789
 BENCH_ENV = DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=atelier-bench-only-not-a-secret $(BENCH_KEYS) DEBUG=0 ATELIER_SSL_REDIRECT=0
@@ -72,13 +76,13 @@ bench_save = $(if $(filter 1 yes true,$(BENCH_SAVE)),mkdir -p $(PERF_JSON) \
 bench: install
 	$(BENCH_ENV) $(PY) manage.py migrate --no-input -v0
 	$(BENCH_ENV) $(PY) manage.py collectstatic --no-input -v0
-	$(BENCH_ENV) $(PY) manage.py bench --devices $(BENCH_DEVICES) --out $(BENCH_OUT) $(BENCH_ARGS)
+	$(BENCH_ENV) $(PY) manage.py bench --devices $(BENCH_DEVICES) $(BENCH_SEED_ARGS) --out $(BENCH_OUT) $(BENCH_ARGS)
 	$(call bench_save,$(BENCH_OUT))
 
 bench-load: install
 	$(BENCH_ENV) $(PY) manage.py migrate --no-input -v0
 	$(BENCH_ENV) $(PY) manage.py collectstatic --no-input -v0
-	$(BENCH_ENV) $(PY) manage.py bench --devices $(BENCH_DEVICES) --load --out $(BENCH_OUT) $(BENCH_ARGS)
+	$(BENCH_ENV) $(PY) manage.py bench --devices $(BENCH_DEVICES) $(BENCH_SEED_ARGS) --load --out $(BENCH_OUT) $(BENCH_ARGS)
 	$(call bench_save,$(BENCH_OUT))
 
 bench-reset: install

@@ -34,7 +34,10 @@ def _num(value) -> str:
 def title(report: dict) -> str:
     db = report.get("database", {})
     devices = report.get("devices_present", report.get("devices", 0))
-    return f"{db.get('vendor')} {db.get('version')}, {devices:,} devices"
+    text = f"{db.get('vendor')} {db.get('version')}, {devices:,} devices"
+    if "seed_on_sale" in report:
+        return f"{text}, {report.get('devices_on_sale', report['seed_on_sale']):,} on sale"
+    return text
 
 
 def describe_run(report: dict, source: str = "") -> list[str]:
@@ -50,6 +53,11 @@ def describe_run(report: dict, source: str = "") -> list[str]:
             f"Python {m.get('python')}",
         ),
         ("load average at start (1, 5, 15 min)", ", ".join(f"{x:.2f}" for x in load)),
+        *(
+            [("load average at end", ", ".join(f"{x:.2f}" for x in report["load_avg_end"]))]
+            if report.get("load_avg_end")
+            else []
+        ),
         ("peak RSS", f"{report.get('peak_rss_mb')} MB"),
     ]
     if source:
@@ -134,6 +142,19 @@ def markdown(report: dict, source: str = "", level: int = 3) -> str:
     lines = [f"{'#' * level} {title(report)}", "", *describe_run(report, source)]
     if report.get("scenarios"):
         lines += ["", *scenario_table(report)]
+    catalogue = report.get("catalogue")
+    if catalogue:
+        how = (
+            "as the previous run rebuilt it (`BENCH_CATALOGUE_REUSE=1`)."
+            if catalogue.get("reused")
+            else f"rebuilt in {_ms(catalogue.get('rebuild_seconds'))} s (`catalogue_rebuild`)."
+        )
+        lines += [
+            "",
+            f"Catalogue: {_num(catalogue.get('devices_on_sale'))} devices listed as "
+            f"{_num(catalogue.get('units'))} units in {_num(catalogue.get('offers'))} offers, "
+            + how,
+        ]
     if report.get("load"):
         lines += ["", *load_table(report["load"])]
     nostats = report.get("rollups_without_statistics")
@@ -220,7 +241,12 @@ def comparisons(runs: list[tuple[str, str, dict]]) -> list[str]:
     groups: dict[tuple, list[dict]] = {}
     for _, _name, report in sorted(runs, key=lambda run: (run[0], run[1])):
         db = report.get("database", {})
-        key = (db.get("vendor"), db.get("version"), _size(report.get("devices_present")))
+        key = (
+            db.get("vendor"),
+            db.get("version"),
+            _size(report.get("devices_present")),
+            report.get("seed_on_sale"),
+        )
         groups.setdefault(key, []).append(report)
     parts: list[str] = []
     for reports in groups.values():

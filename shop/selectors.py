@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from inventory.models import Co2Factor, Part
 from refurb.compliance import device_claim
-from refurb.models import Device, DeviceEvent, Drive, Erasure, NistMethod
+from refurb.models import Device, DeviceEvent, DevicePhoto, Drive, Erasure, NistMethod
 from refurb.selectors import device_data_safety
 from refurb.states import SELLABLE_STATES, State
 from shop.models import (
@@ -269,6 +269,7 @@ class PublicDevice:
     warranty_months: int = 12
     # The words ``refurb.compliance`` allows: « Reconditionné en France », « Reconditionné », "".
     claim: str = ""
+    photos: tuple = ()
 
 
 PUBLIC_STEPS = (State.RECEIVED, State.WIPED, State.TESTED, State.GRADED, State.ON_SALE)
@@ -322,6 +323,10 @@ def device_public(tag: str) -> PublicDevice | None:
         carbon=Co2Factor.objects.filter(category_id=device.category_id).first(),
         warranty_months=legal.warranty_months if legal else 12,
         claim=device_claim(device),
+        # Served to anyone only while on sale (``refurb:photo``): none for a reserved device.
+        photos=tuple(DevicePhoto.objects.filter(device=device).order_by("position"))
+        if device.state == State.ON_SALE
+        else (),
     )
 
 

@@ -19,7 +19,7 @@ from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import (
     url_has_allowed_host_and_scheme,
@@ -127,6 +127,7 @@ def signup(request):
                     email=data["email"],
                     password=data["password"],
                     confirm_url=_confirm_url(request),
+                    language=translation.get_language(),
                 )
             except DomainError as error:
                 messages.error(request, error.message, extra_tags=error.code)
@@ -176,7 +177,14 @@ class AccountPasswordResetForm(PasswordResetForm):
             domain=context["domain"],
             path=reverse("shop:account_reset_confirm", args=[context["uid"], context["token"]]),
         )
-        shop_mail(to=to_email, template="shop/mail/password_reset", context={"link": link})
+        user = context.get("user")
+        account = BuyerAccount.objects.filter(user=user).first() if user is not None else None
+        shop_mail(
+            to=to_email,
+            template="shop/mail/password_reset",
+            context={"link": link},
+            language=account.language if account else translation.get_language(),
+        )
 
 
 class SignIn(auth_views.LoginView):

@@ -19,7 +19,7 @@ from refurb.transitions import SELLERS
 from shop import services
 from shop.delivery_note import delivery_note_pdf
 from shop.models import BuyerAccount, Order, PaymentMethod
-from shop.selectors_orders import accounts_visible_to, orders_to_prepare, orders_visible_to
+from shop.selectors_orders import accounts_visible_to, order_board, orders_visible_to
 from shop.views import _workstation
 from workshop import tags
 from workshop.views.common import bench_view, done, render_bench
@@ -29,15 +29,12 @@ seller_view = bench_view(roles=SELLERS, workstation=False)
 
 @seller_view
 def order_list(request):
-    orders = list(orders_to_prepare(request.user))
-    by_site: dict = {}
-    for order in orders:
-        by_site.setdefault(order.site, []).append(order)
+    board = order_board(request.user, request.GET.get("site", ""))
     waiting = accounts_visible_to(request.user).filter(status__in=BuyerAccount.REVIEWABLE).count()
     return render_bench(
         request,
         "shop/orders/list.html",
-        {"by_site": by_site, "waiting_accounts": waiting, "hide_scan": True},
+        {"board": board, "waiting_accounts": waiting, "hide_scan": True},
     )
 
 

@@ -86,6 +86,26 @@ class DeviceMaker:
         self.next_repair = (Repair.objects.aggregate(m=Max("id"))["m"] or 0) + 1
         self.shop = ShopHistory(self.grades)
         self.kits_allowed = True
+        # ``ctx.on_sale``: exactly that many devices end on sale (kits included), the others
+        # drawn from the rest of the mix (selection sampling: the count is exact, the order
+        # random). None keeps the mature network's proportions of ``STATE_MIX``.
+        self.on_sale_target = getattr(ctx, "on_sale", None)
+        self.made = 0
+        self.on_sale_made = 0
+        self.other_states = [s for s in STATE_MIX if s != State.ON_SALE]
+        self.other_weights = [STATE_MIX[s] for s in self.other_states]
+
+    def _on_sale_left(self) -> int:
+        return self.on_sale_target - self.on_sale_made
+
+    def _target(self) -> str:
+        rng = self.rng
+        if self.on_sale_target is None:
+            return rng.choices(self.states, self.state_weights)[0]
+        left = self.ctx.devices - self.made
+        if left > 0 and rng.random() * left < self._on_sale_left():
+            return State.ON_SALE
+        return rng.choices(self.other_states, self.other_weights)[0]
 
     def make(self, chunk: Chunk, site, kit: tuple | None = None) -> int:
         """Append one device (and its kit partner when it opens a kit pair); return how many."""
@@ -93,7 +113,9 @@ class DeviceMaker:
         code = rng.choices(self.cat_codes, self.cat_weights)[0]
         category = self.categories[code]
         make, model, drive_kind, size_gb = rng.choice(MODELS[code])
-        target = State.ON_SALE if kit else rng.choices(self.states, self.state_weights)[0]
+        target = State.ON_SALE if kit else self._target()
+        self.made += 1
+        self.on_sale_made += target == State.ON_SALE
         path = PATHS[target]
         cols = site.collections
         if target in RECENT_STATES:
@@ -306,6 +328,7 @@ class DeviceMaker:
             target == State.ON_SALE
             and kit is None
             and self.kits_allowed
+            and (self.on_sale_target is None or self._on_sale_left() >= 1)
             and rng.random() < KIT_SHARE
         ):
             kit = self.shop.kit_open(site, moment)
@@ -375,7 +398,11 @@ class DeviceMaker:
                     received_at + timedelta(minutes=30),
                 )
             )
-        specs = {"cpu": rng.choice(CPUS), "ram_gb": rng.choice((4, 8, 8, 16))} if drive_kind else {}
+        specs = {}
+        if drive_kind:
+            specs = {"cpu": rng.choice(CPUS), "ram_gb": rng.choice((4, 8, 8, 16))}
+            # What the catalogue filters on (``shop.services.catalogue``), no random draw added.
+            specs.update(storage_gb=size_gb, storage_kind=drive_kind)
         chunk.devices.append(
             (
                 device_id,

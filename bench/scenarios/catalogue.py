@@ -34,7 +34,13 @@ from bench.scenarios.services import (
     setup_timeline_service,
     setup_transition_service,
 )
-from bench.scenarios.shop_catalogue import setup_catalogue_list, setup_catalogue_offer
+from bench.scenarios.shop_catalogue import (
+    setup_catalogue_filtered,
+    setup_catalogue_first_page,
+    setup_catalogue_list,
+    setup_catalogue_offer,
+    setup_catalogue_search,
+)
 from bench.scenarios.skills import setup_team_view, setup_worker_page
 
 
@@ -103,6 +109,13 @@ SCENARIOS: list[Scenario] = [
     Scenario("catalogue_list", "list",
              "GET /catalogue/ signed out (filters, search, parts), every device on sale",
              setup_catalogue_list, 50, needs="/catalogue/"),
+    Scenario("catalogue_first_page", "list", "GET /catalogue/ signed out, first page, no filter",
+             setup_catalogue_first_page, 50, needs="/catalogue/"),
+    Scenario("catalogue_filtered", "list",
+             "GET /catalogue/?category&ram&storage&grade&site signed out",
+             setup_catalogue_filtered, 50, needs="/catalogue/"),
+    Scenario("catalogue_search", "list", "GET /catalogue/?q=thinkpad+t470 signed out",
+             setup_catalogue_search, 50, needs="/catalogue/"),
     Scenario("catalogue_offer", "detail", "GET /catalogue/{offer}/ signed out",
              setup_catalogue_offer, 50, needs="/catalogue/"),
     Scenario("waste_register_quarter", "report",

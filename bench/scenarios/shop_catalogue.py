@@ -9,13 +9,14 @@ set bound, and not on the number of devices on sale.
 
 from __future__ import annotations
 
+import os
 import time
 
 from django.test import Client
 
 from bench.scenarios.base import BenchEnv, check_response
 from shop.models import CatalogueOffer, CatalogueUnit
-from shop.services.catalogue import catalogue_rebuild
+from shop.services.catalogue import _listable, catalogue_rebuild
 
 QUERIES = [
     "",
@@ -30,14 +31,24 @@ QUERIES = [
 ]
 
 
+def _complete() -> bool:
+    """Every device on sale has its catalogue row (and no row is left of another)."""
+    listable = _listable(None).count()
+    return listable > 0 and CatalogueUnit.objects.count() == listable
+
+
 def _catalogue(env: BenchEnv) -> dict | None:
     cached = env.notes.get("catalogue")
     if cached is not None:
         return cached
 
     started = time.perf_counter()
-    listed = catalogue_rebuild()
-    seconds = time.perf_counter() - started
+    if os.environ.get("BENCH_CATALOGUE_REUSE") == "1" and _complete():
+        # Measuring again the same data set: the catalogue a previous run rebuilt is whole.
+        listed, seconds = _listable(None).count(), None
+    else:
+        listed = catalogue_rebuild()
+        seconds = time.perf_counter() - started
     offers = list(CatalogueOffer.objects.order_by("pk").values_list("pk", flat=True))
     if not offers:
         return None
@@ -46,7 +57,8 @@ def _catalogue(env: BenchEnv) -> dict | None:
         "devices_on_sale": listed,
         "units": CatalogueUnit.objects.count(),
         "offers": len(offers),
-        "rebuild_seconds": round(seconds, 2),
+        "rebuild_seconds": round(seconds, 2) if seconds is not None else None,
+        "reused": seconds is None,
         "site": site,
     }
     print(f"catalogue: {info}", flush=True)
@@ -66,6 +78,29 @@ def setup_catalogue_list(env: BenchEnv):
         check_response(client.get(paths[i % len(paths)]))
 
     return run
+
+
+def _one_page(query: str):
+    """GET /catalogue/ with one query string, signed out, always the same page."""
+
+    def setup(env: BenchEnv):
+        info = _catalogue(env)
+        if info is None:
+            return None
+        client = Client()
+        path = f"/catalogue/{query.format(site=info['site'])}"
+
+        def run(i):
+            check_response(client.get(path))
+
+        return run
+
+    return setup
+
+
+setup_catalogue_first_page = _one_page("")
+setup_catalogue_filtered = _one_page("?category=laptop&ram=8&storage=256&grade=A&site={site}")
+setup_catalogue_search = _one_page("?q=thinkpad+t470")
 
 
 def setup_catalogue_offer(env: BenchEnv):

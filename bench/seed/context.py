@@ -53,6 +53,8 @@ class SeedContext:
     """Everything the steps share: the plan, the ids made so far, the writer, the clock."""
 
     devices: int
+    # How many of them end on sale (``bench --on-sale``); None: the network's mix (about 12 %).
+    on_sale: int | None = None
     seed: int = 42
     chunk: int = 5_000
     writer_name: str = "auto"

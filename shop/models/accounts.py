@@ -72,6 +72,11 @@ class BuyerAccount(models.Model):
         verbose_name=_("buyer"),
     )
     created_at = models.DateTimeField(_("created at"))
+    # The language its e-mails are written in: French, or English when the signup was made in
+    # English (the language asked for on the site).
+    language = models.CharField(
+        _("language of e-mails"), max_length=8, choices=settings.LANGUAGES, default="fr"
+    )
 
     class Meta:
         verbose_name = _("association account")

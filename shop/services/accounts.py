@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shop.mail import shop_mail
+from shop.mail import mail_language, shop_mail
 from shop.models import Buyer, BuyerAccount
 from shop.services.buyers import _compact, buyer_create
 from workshop.access import access_check
@@ -67,6 +67,7 @@ def account_signup(
     address: str = "",
     phone: str = "",
     confirm_url=None,
+    language: str = "fr",
     now: datetime | None = None,
 ) -> BuyerAccount:
     """Record an application and its (inactive) user; e-mail the confirmation link.
@@ -135,6 +136,7 @@ def account_signup(
                 phone=(phone or "").strip(),
                 email=email,
                 created_at=now,
+                language=mail_language(language),
             )
             link = confirm_url(user) if confirm_url else ""
             shop_mail(
@@ -146,6 +148,7 @@ def account_signup(
                     "link": link,
                 },
                 site=site,
+                language=account.language,
             )
     except IntegrityError as error:  # the same address signed up at the same moment
         raise DomainError(
@@ -256,5 +259,6 @@ def account_review(
             },
             site=locked.site,
             actor=actor,
+            language=locked.language,
         )
     return locked

@@ -117,7 +117,7 @@ def _units_for(devices: list[Device]) -> list[tuple[tuple, dict, Device]]:
 
 
 def _offers_for(keys: set[tuple], samples: dict[tuple, Device]) -> dict[tuple, CatalogueOffer]:
-    """The offer row of each key, created when missing (one or two queries a batch)."""
+    """The offer row of each key, created when missing (three queries a batch at most)."""
     found: dict[tuple, CatalogueOffer] = {}
     kit_ids = [key[1] for key in keys if key[0] == "kit"]
     device_keys = [key for key in keys if key[0] == "device"]
@@ -137,10 +137,12 @@ def _offers_for(keys: set[tuple], samples: dict[tuple, Device]) -> dict[tuple, C
         else:
             found[_offer_key(offer, None)] = offer
     missing = []
-    for key in keys - set(found):
+    absent = keys - set(found)
+    kits = Kit.objects.in_bulk([key[1] for key in absent if key[0] == "kit"])
+    for key in absent:
         device = samples[key]
         if key[0] == "kit":
-            kit = Kit.objects.get(pk=key[1])
+            kit = kits[key[1]]
             missing.append(
                 CatalogueOffer(
                     kind=CatalogueOffer.Kind.KIT,
@@ -163,8 +165,8 @@ def _offers_for(keys: set[tuple], samples: dict[tuple, Device]) -> dict[tuple, C
                     site_id=device.site_id,
                 )
             )
-    for offer in missing:
-        offer.save()
+    # One insert for the batch's new offers (their keys come back with the rows).
+    for offer in CatalogueOffer.objects.bulk_create(missing, batch_size=500):
         found[("kit", offer.kit_id) if offer.kit_id else _offer_key(offer, None)] = offer
     return found
 

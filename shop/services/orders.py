@@ -335,6 +335,13 @@ def order_place(
     return basket
 
 
+def _item_names(lines) -> list[str]:
+    return [
+        " ".join(p for p in (line.device.make, line.device.model) if p) or line.device.category.name
+        for line in lines
+    ]
+
+
 def _order_mail(order: Order, template: str, *, actor=None, attachments=None, **extra) -> None:
     lines = list(order.lines.select_related("device__category", "kit"))
     shop_mail(
@@ -347,11 +354,7 @@ def _order_mail(order: Order, template: str, *, actor=None, attachments=None, **
             "fulfilment": order.get_fulfilment_display(),
             "pickup": order.fulfilment == Order.Fulfilment.PICKUP,
             "shop": order.site.name,
-            "items": [
-                " ".join(p for p in (line.device.make, line.device.model) if p)
-                or line.device.category.name
-                for line in lines
-            ],
+            "items": _item_names(lines),
             "carrier": order.carrier,
             "tracking_number": order.tracking_number,
             "invoice_number": order.sale.number if order.sale_id else "",
@@ -360,6 +363,7 @@ def _order_mail(order: Order, template: str, *, actor=None, attachments=None, **
         site=order.site,
         actor=actor,
         attachments=attachments,
+        language=order.account.language,
     )
 
 
@@ -583,6 +587,13 @@ def order_cancel(
             reason=(reason or "").strip()[:200],
             by="buyer" if account is not None else "shop",
         )
+        _order_mail(
+            order,
+            "order_cancelled",
+            actor=actor,
+            by_buyer=account is not None,
+            reason=(reason or "").strip()[:200],
+        )
     return order
 
 
@@ -607,7 +618,9 @@ def orders_expire(*, now: datetime | None = None) -> list[Order]:
             order = Order.objects.select_for_update().get(pk=order.pk)
             if order.status not in Order.OPEN:
                 continue
-            lines = list(order.lines.select_related("reservation", "device__site"))
+            lines = list(
+                order.lines.select_related("reservation", "device__site", "device__category")
+            )
             if order.status == Order.Status.BASKET:
                 lines = [
                     line
@@ -622,16 +635,20 @@ def orders_expire(*, now: datetime | None = None) -> list[Order]:
                     lines = list(
                         OrderLine.objects.filter(order=order)
                         .filter(Q(kit_id__in=kits) | Q(pk__in=expired_pks))
-                        .select_related("reservation", "device__site")
+                        .select_related("reservation", "device__site", "device__category")
                     )
             _release(lines, Reservation.Status.EXPIRED, now)
             tags = [line.device.asset_tag for line in lines]
             if order.status == Order.Status.BASKET:
+                # Named before the lines go: the mail lists what is no longer held.
+                items = _item_names(lines)
                 OrderLine.objects.filter(pk__in=[line.pk for line in lines]).delete()
+                _order_mail(order, "basket_expired", items=items, minutes=hold_minutes())
             else:
                 order.status = Order.Status.EXPIRED
                 order.closed_at = now
                 order.save(update_fields=["status", "closed_at"])
+                _order_mail(order, "order_expired")
             order_event(order, "expired", now=now, devices=tags)
             done.append(order)
     return done

@@ -99,8 +99,8 @@ def test_the_public_page_runs_a_constant_number_of_queries(
     device_advance(device, State.ON_SALE, crew, now=NOW)
     # 6 for the page (with the system installed, refurb.selectors), 5 for the words it may
     # print (refurb.compliance: the device, its drives, its intake and grading events, its
-    # checklist and results), and its erasures when it has drives.
-    with django_assert_num_queries(11 + (1 if drives else 0)):
+    # checklist and results), its photos, and its erasures when it has drives.
+    with django_assert_num_queries(12 + (1 if drives else 0)):
         assert client.get(f"/d/{device.asset_tag}").status_code == 200
 
 

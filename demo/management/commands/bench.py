@@ -18,6 +18,7 @@ from bench.nostats import rollups_without_statistics
 from bench.report import database, git_commit, machine, save, table
 from bench.scenarios import make_env
 from refurb.models import Device
+from refurb.states import State
 
 
 class Command(BaseCommand):
@@ -37,6 +38,13 @@ class Command(BaseCommand):
             type=int,
             default=None,
             help="cap the samples of batch scenarios (1,000 labels, stocktake, reports)",
+        )
+        on_sale = env.get("BENCH_ON_SALE", "")
+        parser.add_argument(
+            "--on-sale",
+            type=int,
+            default=int(on_sale) if on_sale.strip() else None,
+            help="seed exactly this many devices on sale (default: the network's mix, ~12 %%)",
         )
         parser.add_argument("--chunk", type=int, default=5_000, help="devices per transaction")
         parser.add_argument("--writer", default="auto", choices=["auto", "orm", "copy"])
@@ -81,6 +89,8 @@ class Command(BaseCommand):
                 "Refusing to benchmark the demo database: set BENCH_DATABASE_URL or "
                 "DATABASE_URL (make bench uses var/bench.sqlite3)."
             )
+        if o["on_sale"] is not None and not 0 <= o["on_sale"] <= o["devices"]:
+            raise CommandError(f"--on-sale must be between 0 and --devices ({o['devices']:,}).")
         report = {
             "devices": o["devices"],
             "commit": git_commit(),
@@ -88,6 +98,8 @@ class Command(BaseCommand):
             "database": database(),
             "started_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         }
+        if o["on_sale"] is not None:
+            report["seed_on_sale"] = o["on_sale"]
         self.log(
             f"Atelier bench · {report['database']['vendor']} {report['database']['version']} · "
             f"{report['machine']['cpu_count']} × {report['machine']['cpu_model']} · "
@@ -99,6 +111,7 @@ class Command(BaseCommand):
             return self.finish(report, o)
         present = Device.objects.count()
         report["devices_present"] = present
+        report["devices_on_sale"] = Device.objects.filter(state=State.ON_SALE).count()
         if not present:
             raise CommandError("No device to measure: seed first (drop --no-seed).")
         env = make_env(samples=o["samples"])
@@ -114,6 +127,9 @@ class Command(BaseCommand):
                 batch_samples=o["batch_samples"],
             )
             report["scenarios"], report["raw_sql"] = results, raw
+            catalogue = env.notes.get("catalogue")
+            if catalogue:
+                report["catalogue"] = {k: v for k, v in catalogue.items() if k != "offer_ids"}
         if o["rollups_no_stats"]:
             self.log("[rollups without statistics]")
             report["rollups_without_statistics"] = rollups_without_statistics(log=self.log)
@@ -144,10 +160,20 @@ class Command(BaseCommand):
                     f"This database already holds a bench data set of {count:,} devices, not "
                     f"{o['devices']:,}: drop and recreate it (make bench-reset) or pass --no-seed."
                 )
+            on_sale = Device.objects.filter(state=State.ON_SALE).count()
+            if o["on_sale"] is not None and on_sale != o["on_sale"]:
+                raise CommandError(
+                    f"This bench data set has {on_sale:,} devices on sale, not "
+                    f"{o['on_sale']:,}: use another database (BENCH_DATABASE_URL) or reset it."
+                )
             self.log(f"[seed] {count:,} bench devices already present: measuring them.")
             return {"reused": True}
         ctx = seeding.SeedContext(
-            devices=o["devices"], chunk=o["chunk"], writer_name=o["writer"], log=self.log
+            devices=o["devices"],
+            on_sale=o["on_sale"],
+            chunk=o["chunk"],
+            writer_name=o["writer"],
+            log=self.log,
         )
         ctx.fast_pg = not o["safe_load"]
         seeding.seed(ctx)
@@ -175,6 +201,7 @@ class Command(BaseCommand):
 
     def finish(self, report: dict, o) -> None:
         report["peak_rss_mb"] = round(seeding.rss_mb(), 1)
+        report["load_avg_end"] = [round(x, 2) for x in os.getloadavg()]
         if report.get("scenarios"):
             self.log("")
             self.log(table(report["scenarios"]))
