@@ -60,6 +60,8 @@ class KitItem(models.Model):
     active = models.BooleanField(default=True)
 
     class Meta:
+        verbose_name = _("kit item")
+        verbose_name_plural = _("kit items")
         # The table it had in the inventory app, so existing databases upgrade in place.
         db_table = "inventory_kititem"
         ordering = ["position", "id"]

@@ -93,6 +93,8 @@ class OrderLine(models.Model):
     )
 
     class Meta:
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
         ordering = ["kit_id", "id"]
 
     def __str__(self) -> str:
@@ -130,6 +132,8 @@ class OrderEvent(models.Model):
     created_at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("order event")
+        verbose_name_plural = _("order events")
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:

@@ -35,6 +35,8 @@ class DocumentCounter(models.Model):
     last_number = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("document counter")
+        verbose_name_plural = _("document counters")
         # The table it had in the inventory app, so existing databases upgrade in place.
         db_table = "inventory_documentcounter"
         constraints = [
@@ -155,6 +157,8 @@ class SaleLine(IssuedDocument):
     )
 
     class Meta:
+        verbose_name = _("sale line")
+        verbose_name_plural = _("sale lines")
         # The table it had in the inventory app, so existing databases upgrade in place.
         db_table = "inventory_saleline"
         ordering = ["position"]
@@ -187,6 +191,8 @@ class PartSaleLine(IssuedDocument):
     system = ""
 
     class Meta:
+        verbose_name = _("part sale line")
+        verbose_name_plural = _("part sale lines")
         ordering = ["position"]
 
     def __str__(self) -> str:
@@ -241,6 +247,8 @@ class CreditNoteLine(IssuedDocument):
     vat = money_field(_("VAT"))
 
     class Meta:
+        verbose_name = _("credit note line")
+        verbose_name_plural = _("credit note lines")
         # The table it had in the inventory app, so existing databases upgrade in place.
         db_table = "inventory_creditnoteline"
         constraints = [
