@@ -41,7 +41,7 @@ def step_donors_and_collections(ctx: SeedContext) -> None:
     cols = columns(Collection)
     assert cols == [
         "id", "donor_id", "site_id", "tag", "received_on", "declared_count", "gross_weight_kg",
-        "notes", "created_at",
+        "notes", "created_at", "arrival_mailed_at",
     ], cols  # fmt: skip
     next_id = (Collection.objects.aggregate(m=Max("id"))["m"] or 0) + 1
     rows = []
@@ -60,6 +60,7 @@ def step_donors_and_collections(ctx: SeedContext) -> None:
                     Decimal(rng.randint(60, 900)),
                     "",
                     received,
+                    None,  # the donor's arrival mail: only for lots from a pick-up slip
                 )
             )
             site.collections.append((next_id, rows[-1][3], received))
