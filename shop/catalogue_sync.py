@@ -43,8 +43,16 @@ def _flush() -> None:
 
 def concerns_catalogue(event) -> bool:
     """Whether ``event`` may change the catalogue: its device is on sale after it or was
-    before it (the device as the writer holds it: its state after the event)."""
-    return State.ON_SALE in (event.from_state, event.to_state, event.device.state)
+    before it (the device as the writer holds it: its state after the event).
+
+    A batch writer (labels printed, a stocktake) may append events whose device is not loaded,
+    or loaded without its state: reading it would cost a query per event, so such an event is
+    taken as concerning the catalogue and the one refresh after the commit decides."""
+    if State.ON_SALE in (event.from_state, event.to_state):
+        return True
+    if not type(event).device.is_cached(event) or "state" in event.device.get_deferred_fields():
+        return True
+    return event.device.state == State.ON_SALE
 
 
 def devices_changed(events: Sequence) -> None:
