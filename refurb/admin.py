@@ -17,6 +17,7 @@ from refurb.models import (
     ReferenceChange,
     Repair,
     RepairWork,
+    ReportImport,
     Snapshot,
     StayRollup,
     SystemImage,
@@ -300,3 +301,13 @@ class DevicePhotoAdmin(SiteScopedAdminMixin, ReadOnlyAdmin):
     list_display = ["device", "position", "created_by", "created_at"]
     list_select_related = ["device", "created_by"]
     search_fields = ["device__asset_tag"]
+
+
+@admin.register(ReportImport)
+class ReportImportAdmin(SiteScopedAdminMixin, ReadOnlyAdmin):
+    """Files imported from an offline agent's USB stick (refurb.imports), one row a file."""
+
+    list_display = ["file_name", "kind", "site", "device", "actor", "imported_at"]
+    list_filter = ["kind"]
+    list_select_related = ["site", "device", "actor"]
+    search_fields = ["file_name", "sha256", "device__asset_tag"]
