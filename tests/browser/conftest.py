@@ -110,3 +110,20 @@ def settle(page) -> None:
     page.wait_for_function(
         "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
     )
+
+
+def submit_twice(page, selector: str, pause_ms: int = 200) -> None:
+    """Click the first ``selector`` twice, 40 ms apart (a double click on a submit), then wait
+    until the page has settled."""
+    page.locator(selector).first.evaluate(
+        "b => { b.click(); setTimeout(() => { if (b.isConnected) b.click(); }, 40); }"
+    )
+    settle(page)
+    page.wait_for_timeout(pause_ms)
+    settle(page)
+
+
+def assert_accessible(page, name: str) -> None:
+    """No serious or critical axe-core violation on the page (``name`` says which page)."""
+    violations = axe_violations(page)
+    assert not violations, f"{name}: {violations}"

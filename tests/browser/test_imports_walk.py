@@ -16,7 +16,13 @@ import pytest
 from refurb.imports import zip_of
 from refurb.models import Device, Snapshot
 from tests import factories
-from tests.browser.conftest import CHROMIUM, axe_violations, screenshot, settle
+from tests.browser.conftest import (
+    CHROMIUM,
+    assert_accessible,
+    screenshot,
+    settle,
+    submit_twice,
+)
 from tests.jobs.report_files import laptop_snapshot
 from workshop import jobs, roles
 from workshop.models import Job, WorkstationKind
@@ -27,24 +33,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 DESKTOP = {"width": 1280, "height": 800}
 
 
-def _submit_twice(page, selector: str) -> None:
-    page.locator(selector).first.evaluate(
-        "b => { b.click(); setTimeout(() => { if (b.isConnected) b.click(); }, 40); }"
-    )
-    settle(page)
-    page.wait_for_timeout(200)
-    settle(page)
-
-
-def _check(page, name: str) -> None:
-    violations = axe_violations(page)
-    assert not violations, f"{name}: {violations}"
-
-
 def _import(page, files) -> Job:
     before = set(Job.objects.filter(kind="report_import").values_list("pk", flat=True))
     page.set_input_files("input[name='files']", [str(path) for path in files])
-    _submit_twice(page, "[data-import-form] button[type='submit']")
+    submit_twice(page, "[data-import-form] button[type='submit']")
     page.wait_for_url("**/imports/*/")
     settle(page)
     made = Job.objects.filter(kind="report_import").exclude(pk__in=before)
@@ -105,7 +97,7 @@ def test_a_bench_worker_imports_an_offline_stick_twice_and_nothing_is_recorded_t
         page.wait_for_url("**/imports/")
         settle(page)
         assert "Importer les rapports d’un agent hors ligne" in page.inner_text("h1")
-        _check(page, "imports")
+        assert_accessible(page, "imports")
 
         job = _import(page, [stick, loose])
         assert job.status == Job.Status.QUEUED and job.total == 3
@@ -124,7 +116,7 @@ def test_a_bench_worker_imports_an_offline_stick_twice_and_nothing_is_recorded_t
             "<img src=x onerror=alert(1)>.json" in rows.nth(2).inner_text()
         )  # shown as text, not markup
         assert "n’est pas un rapport écrit par l’agent" in rows.nth(2).inner_text()
-        _check(page, "import-done")
+        assert_accessible(page, "import-done")
         screenshot(page, "imports-done")
         assert Snapshot.objects.count() == 2 and Device.objects.count() == 2
 

@@ -14,7 +14,7 @@ import pytest
 from labels.models import Printer, PrintJob
 from labels.services import print_job_create
 from tests import factories
-from tests.browser.conftest import CHROMIUM, axe_violations, settle
+from tests.browser.conftest import CHROMIUM, assert_accessible, settle, submit_twice
 from tests.jobs.support import CountingPrinter, closed_port, wait_for
 from workshop import jobs, roles
 from workshop.exceptions import DomainError
@@ -24,20 +24,6 @@ from workshop.services import badge_create
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DESKTOP = {"width": 1280, "height": 800}
-
-
-def _submit_twice(page, selector: str) -> None:
-    page.locator(selector).first.evaluate(
-        "b => { b.click(); setTimeout(() => { if (b.isConnected) b.click(); }, 40); }"
-    )
-    settle(page)
-    page.wait_for_timeout(150)
-    settle(page)
-
-
-def _check(page, name: str) -> None:
-    violations = axe_violations(page)
-    assert not violations, f"{name}: {violations}"
 
 
 def test_a_manager_follows_an_export_on_the_jobs_page_and_retries_a_failed_print(
@@ -92,13 +78,13 @@ def test_a_manager_follows_an_export_on_the_jobs_page_and_retries_a_failed_print
         page.locator(".topbar a[href='/reports/']").click()
         settle(page)
         page.locator("[data-export-form] select[name='report']").select_option("stock_by_state")
-        _submit_twice(page, "[data-export-form] button[type='submit']")
+        submit_twice(page, "[data-export-form] button[type='submit']")
         main = page.inner_text("main")
         assert "arrière-plan" in main, main
         assert page.locator("[data-export-job]").count() == 1  # two clicks, one job
         export = Job.objects.get(kind="export")
         assert export.status == Job.Status.DONE
-        _check(page, "reports-exports")
+        assert_accessible(page, "reports-exports")
 
         # Its link leads to the jobs page, where it shows with its progress and its file.
         page.locator(f"[data-export-job='{export.pk}'] [data-job-link]").click()
@@ -108,7 +94,7 @@ def test_a_manager_follows_an_export_on_the_jobs_page_and_retries_a_failed_print
         assert row.get_attribute("data-status") == "done"
         assert row.locator("progress").get_attribute("value") == "1"
         assert "Fichier prêt" in row.inner_text()
-        _check(page, "jobs")
+        assert_accessible(page, "jobs")
         with page.expect_download() as download:
             row.locator("[data-job-file]").click()
         csv_text = download.value.path().read_text(encoding="utf-8-sig")
@@ -120,7 +106,7 @@ def test_a_manager_follows_an_export_on_the_jobs_page_and_retries_a_failed_print
         assert "Zebra <accueil>" in row.inner_text()
         # The printer is switched on (listening now); Retry is clicked twice: one retry.
         Printer.objects.filter(pk=printer.pk).update(port=listener.port)
-        _submit_twice(page, f"tr[data-job='{failed.pk}'] button[type='submit']")
+        submit_twice(page, f"tr[data-job='{failed.pk}'] button[type='submit']")
         assert page.locator(".alert--success").count() >= 1, page.inner_text("main")
         failed.refresh_from_db()
         assert (failed.status, failed.attempts) == (Job.Status.DONE, 2)
