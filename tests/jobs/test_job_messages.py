@@ -169,13 +169,13 @@ def test_file_sizes_read_the_french_way_through_one_helper():
 
     with translation.override("fr"):
         assert [file_size(n) for n in (345, 12_345, 1_234_567, 9_876_543_210)] == [
-            "345\u00a0o",
-            "12,3\u00a0ko",
-            "1,2\u00a0Mo",
-            "9,9\u00a0Go",
+            "345\u00a0octets",
+            "12,1\u00a0Kio",
+            "1,2\u00a0Mio",
+            "9,2\u00a0Gio",
         ]
     with translation.override("en"):
-        assert file_size(12_345) == "12.3\u00a0kB"
+        assert file_size(12_345) == "12.1\u00a0KB"
     assert human_size(1_234_567) == "1.2\u00a0MB"  # the command line's English report
 
 
@@ -195,11 +195,11 @@ def test_the_backup_summary_says_its_size_in_the_readers_language(
     job = jobs.job_create("backup", {"dir": str(tmp_path)})
     client.force_login(make_user(roles.MANAGER, username="nadia"))
     html = client.get(reverse("bench:jobs")).content.decode()
-    assert "atelier-20260104-023000.sqlite3 (12,3\u00a0ko)" in html
-    # As a word: a random CSRF token may hold the letters "kB".
-    assert not re.search(r"\bkB\b", html) and "data-refresh" not in html  # nothing runs
+    assert "atelier-20260104-023000.sqlite3 (12,1\u00a0Kio)" in html
+    # As a word: a random CSRF token may hold the letters "KB".
+    assert not re.search(r"\bKB\b", html) and "data-refresh" not in html  # nothing runs
     html = client.get(reverse("bench:jobs"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "(12.3\u00a0kB)" in html
+    assert "(12.1\u00a0KB)" in html
     assert job.status == "done"
 
 
