@@ -45,8 +45,13 @@ run: demo
 	trap 'kill $$printer $$mailbox $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 ATELIER_EMAIL_PORT=$(MAIL_PORT) ATELIER_DEMO_PRINTER_PORT=$(PRINTER_PORT) $(PY) manage.py runserver $(HOST):$(PORT)
 
+# Both cores: pytest-xdist, a test database per worker, idle workers taking half of a busy
+# one's queue (worksteal); the modules of the long tests start first (tests/conftest.py).
+# TEST_WORKERS=0 runs in this process alone (a debugger, -x on the first failure in order).
+TEST_WORKERS ?= 2
+PYTEST_XDIST = $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist worksteal)
 test: install-test
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 # The property test of the whole machine, long (docs/design.md): 10,000 random steps.
 soak: install-test

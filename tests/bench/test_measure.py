@@ -14,6 +14,7 @@ def env(db, settings):
     return make_env(samples=10)
 
 
+@pytest.mark.slow(9)
 def test_each_available_scenario_is_timed_and_counts_its_queries(env):
     results, raw = measure_all(env, samples=3, warmup=1, log=lambda _text: None)
     measured = {row["name"]: row for row in results if "skipped" not in row}

@@ -44,6 +44,7 @@ def assert_accessible(page, name: str) -> None:
     assert not violations, f"{name}: {violations}"
 
 
+@pytest.mark.slow(12)
 def test_a_laptop_walks_from_intake_to_graded_by_keyboard_and_scanner(page, make_user):
     site = factories.SiteFactory(code="LY", name="Atelier de Lyon")
     for kind in (WK.INTAKE, WK.ERASURE, WK.TEST, WK.GRADING):

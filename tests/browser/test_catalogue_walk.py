@@ -41,6 +41,7 @@ def _photo(path, colour) -> str:
     return str(path)
 
 
+@pytest.mark.slow(9)
 def test_a_visitor_filters_the_catalogue_and_a_grader_adds_photos_once(
     french_page, chromium, live_server, printer, make_user, tmp_path, settings
 ):

@@ -104,6 +104,7 @@ def _salomes_morning(site, stations, salome, claire, manager):
     return tablet, laptop
 
 
+@pytest.mark.slow(12)
 def test_a_coach_signs_off_no_storage_and_sends_a_device_to_repair(
     french_page,  # noqa: F811 (the workday walk's fixture)
     make_user,

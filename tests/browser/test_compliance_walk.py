@@ -105,6 +105,7 @@ def _pdf_text(data: bytes) -> str:
         pdf.close()
 
 
+@pytest.mark.slow(10)
 def test_a_manager_reads_the_evidence_fills_the_waste_register_and_exports_the_audit(
     chromium, live_server
 ):

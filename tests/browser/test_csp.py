@@ -58,6 +58,7 @@ def shop_data(workshop_data):  # noqa: F811
     return crew, devices, device
 
 
+@pytest.mark.slow(14)
 def test_every_screen_renders_without_a_csp_violation(csp_page, shop_data):
     crew, devices, on_sale = shop_data
     tags = {state: device.asset_tag for state, device in devices.items()}

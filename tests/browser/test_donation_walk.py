@@ -94,6 +94,7 @@ def scan_into(page, walk: Walk, code: str) -> None:
     walk.scan(code)
 
 
+@pytest.mark.slow(35)
 def test_a_company_offers_12_laptops_and_follows_them_to_a_certificate(
     french_page,  # noqa: F811  (the fixtures imported above)
     printer,  # noqa: F811

@@ -55,6 +55,7 @@ def _run_and_watch(page, job: Job) -> None:
     assert page.locator("#import-live").get_attribute("data-refresh") is None
 
 
+@pytest.mark.slow(9)
 def test_a_bench_worker_imports_an_offline_stick_twice_and_nothing_is_recorded_twice(
     chromium, live_server, tmp_path
 ):

@@ -171,6 +171,7 @@ def _pdf_text(data: bytes) -> str:
         pdf.close()
 
 
+@pytest.mark.slow(22)
 def test_a_manager_runs_a_stocktake_reads_the_reports_and_issues_a_certificate(
     chromium, live_server
 ):

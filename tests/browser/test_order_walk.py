@@ -108,6 +108,7 @@ def shot(page, name):
     page.screenshot(path=str(SCREENSHOTS / f"order-{name}.png"), full_page=True)
 
 
+@pytest.mark.slow(11)
 def test_an_association_signs_up_orders_a_laptop_and_a_kit_and_gets_its_invoice(
     chromium, live_server, shop_world, smtp_server
 ):

@@ -118,6 +118,7 @@ def _no_error(page):
     assert page.locator("[role='alert'].alert--error").count() == 0, page.inner_text("main")[:600]
 
 
+@pytest.mark.slow(13)
 def test_a_coach_repairs_a_laptop_with_a_harvested_screen(french_page, printer, make_user):  # noqa: F811
     assert CHROMIUM
     site, crew = _workshop(printer.port, make_user)
@@ -191,6 +192,7 @@ def test_a_coach_repairs_a_laptop_with_a_harvested_screen(french_page, printer, 
     walk.check_screen("tested")
 
 
+@pytest.mark.slow(17)
 def test_a_desktop_is_harvested_and_its_memory_sold_at_the_counter(
     french_page,  # noqa: F811
     printer,  # noqa: F811

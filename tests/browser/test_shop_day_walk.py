@@ -154,6 +154,7 @@ def _pdf_text(data: bytes) -> str:
         document.close()
 
 
+@pytest.mark.slow(14)
 def test_the_shop_staff_put_a_laptop_on_sale_sell_it_to_an_association_and_reprint_its_label(
     french_page, printer, make_user
 ):

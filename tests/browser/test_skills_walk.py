@@ -106,6 +106,7 @@ def _pdf_text(data: bytes) -> str:
         pdf.close()
 
 
+@pytest.mark.slow(11)
 def test_a_week_of_work_a_coachs_validation_and_the_workers_phone(
     french_page,  # noqa: F811 (the workday walk's fixture)
     chromium,

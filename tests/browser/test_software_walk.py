@@ -98,6 +98,7 @@ def _sign_in(page, walk, badge: str, pin: str, workstation: str) -> None:
     settle(page)
 
 
+@pytest.mark.slow(14)
 def test_linux_mint_is_recorded_once_and_named_on_the_shop_label_and_the_invoice(
     french_page, chromium, live_server, printer, make_user
 ):

@@ -156,6 +156,7 @@ def _printed_codes(printer: DemoPrinter, count: int) -> set[str]:
     return codes
 
 
+@pytest.mark.slow(12)
 def test_a_bench_worker_takes_a_laptop_from_intake_to_graded(french_page, printer, make_user):
     assert CHROMIUM
     _workshop(printer.port)

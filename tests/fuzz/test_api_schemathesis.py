@@ -63,6 +63,7 @@ def fuzz_operation(operation, headers: dict, stats: dict) -> None:
     run()
 
 
+@pytest.mark.slow(39)
 def test_every_api_operation_survives_fuzzing_and_matches_its_schema(capsys, make_user):
     call_command("seed_demo", verbosity=0, stdout=open(os.devnull, "w"))
     manager = make_user("manager", username="fuzz-manager")

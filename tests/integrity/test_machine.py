@@ -393,6 +393,7 @@ def world_parts(site, crew, django_user_model):
     phases=(Phase.explicit, Phase.generate),
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
+@pytest.mark.slow(13)
 @seed(SEED)
 @given(steps=st.lists(step, min_size=5, max_size=STEPS_PER_EXAMPLE))
 def test_no_sequence_of_steps_breaks_an_invariant(world_parts, steps):

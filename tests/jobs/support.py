@@ -12,7 +12,18 @@ import time
 from tests.subproc import ROOT, child_env, current_database_url
 
 LOOPBACK = "127.0.0.1"
-REDIS_URL = os.environ.get("ATELIER_TEST_REDIS_URL", "redis://127.0.0.1:6379/6")
+
+
+def _redis_url() -> str:
+    """The tests' Redis database: 6, or 6 + n for pytest-xdist's worker ``gwn`` (each worker
+    flushes its own queue; two workers sharing one would take each other's jobs)."""
+    if url := os.environ.get("ATELIER_TEST_REDIS_URL"):
+        return url
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    return f"redis://127.0.0.1:6379/{6 + int(worker.removeprefix('gw') or 0)}"
+
+
+REDIS_URL = _redis_url()
 
 
 class CountingPrinter:

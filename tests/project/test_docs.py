@@ -14,9 +14,11 @@ stderr), in that order; ``…`` in it stands for any text on the line.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
+import shutil
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -109,14 +111,39 @@ def page_id(path: Path) -> str:
     return str(path.relative_to(ROOT))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def demo_template(tmp_path_factory):
+    """The demo sandbox every page copies (migrate + seed_demo: about 35 s), made once per run:
+    pytest-xdist's workers share their parent temporary directory, the first one builds the
+    template under a lock and the others wait for it, then read it only."""
     if not sandbox.VENV_PYTHON.exists():
         pytest.skip("the docs run with the project's .venv: make install-test")
-    return sandbox.demo_sandbox(tmp_path_factory.mktemp("docs-template"))
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent
+    directory = root / "docs-template"
+    with open(root / "docs-template.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (directory / "ready").exists():
+            shutil.rmtree(directory, ignore_errors=True)
+            directory.mkdir()
+            sandbox.demo_sandbox(directory)
+            (directory / "ready").touch()
+    return directory
 
 
-@pytest.mark.parametrize("page", [p for p in PAGES if runnable_blocks(p.read_text())], ids=page_id)
+# The pages whose commands take long (seconds on the 2-core machine: a manage.py each).
+SLOW_PAGES = {"docs/operations.md": 50, "docs/api.md": 49, "docs/bench-agent.md": 7}
+
+
+def _page_param(page: Path):
+    seconds = SLOW_PAGES.get(page_id(page))
+    return pytest.param(page, marks=[pytest.mark.slow(seconds)] if seconds else [])
+
+
+@pytest.mark.parametrize(
+    "page", [_page_param(p) for p in PAGES if runnable_blocks(p.read_text())], ids=page_id
+)
 def test_the_runnable_commands_of_the_page_run_and_print_what_it_shows(
     page, demo_template, tmp_path
 ):

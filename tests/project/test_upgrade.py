@@ -95,6 +95,7 @@ def _count(table: str) -> int:
         return cursor.fetchone()[0]
 
 
+@pytest.mark.slow(55)
 def test_a_database_of_the_old_schema_upgrades_with_every_row_and_chain():
     records = json.loads(gzip.decompress(FIXTURE.read_bytes()))
     executor = MigrationExecutor(connection)

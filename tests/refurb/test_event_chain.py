@@ -262,6 +262,7 @@ def test_events_written_with_bulk_create_chain_like_the_service(site, bench_work
     assert chains_verify().ok
 
 
+@pytest.mark.slow(55)
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_seals_events_stored_before_the_chain_and_keeps_the_trigger():
     # Back to before the event columns existed; inventory 0008 (event_head, default "") stays,

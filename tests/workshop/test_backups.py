@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import resource
 import signal
@@ -23,7 +24,8 @@ from tests.subproc import child_env, current_database_url, run_manage
 from workshop.backups import BackupError, backup_database
 
 COUNTED = ("inventory_device", "refurb_deviceevent", "refurb_drive", "auth_user")
-RESTORE_DB = "harden_restore"
+# One per pytest-xdist worker: two workers may restore at the same time.
+RESTORE_DB = f"harden_restore_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
 
 
 def fill(site, bench_worker, manager, devices=3):

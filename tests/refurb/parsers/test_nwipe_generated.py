@@ -35,6 +35,7 @@ def _log(runs, name):
     return parse_nwipe_log(runs[name].read_bytes())
 
 
+@pytest.mark.slow(12)
 def test_a_verified_zero_fill_is_erased_verified_and_clear(runs):
     log = _log(runs, "zero_verified")
     [disk] = log.disks
