@@ -255,7 +255,14 @@ def load_run(
             t.join()
         elapsed = time.monotonic() - started
         ceiling = wrk_ceiling(
-            port, env, seconds=min(10.0, max(2.0, seconds / 3)), connections=clients, log=log
+            port,
+            env,
+            seconds=min(10.0, max(2.0, seconds / 3)),
+            connections=clients,
+            mix_script=wrk_mix_script(env, cookie=cookie_session, csrf=csrf)
+            if set(MIX) <= set(makers)
+            else None,
+            log=log,
         )
     finally:
         stop_server(proc)
@@ -298,6 +305,81 @@ end
 """
 
 
+# The load run's mix (MIX: 60 % scans, 25 % refused transitions, 10 % lists, 5 % report CSVs),
+# sent by wrk instead of Python threads. A connection's next request is drawn when its answer
+# came, so the mix holds; each thread counts the statuses, and done() prints them for parse_wrk.
+WRK_MIX = """
+local scans = {%(scans)s}
+local moves = {%(moves)s}
+local lists = {%(lists)s}
+local reports = {%(reports)s}
+local weights = {%(weights)s}
+local headers = {
+  ["Authorization"] = "Token %(token)s",
+  ["Cookie"] = "%(cookie)s",
+  ["X-CSRFToken"] = "%(csrf)s",
+  ["Accept"] = "application/json",
+  ["Accept-Language"] = "en",
+  ["Content-Type"] = "application/json",
+}
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args) statuses = {} end
+local function pick(list) return list[math.random(#list)] end
+request = function()
+  local r = math.random() * weights[4]
+  if r < weights[1] then
+    return wrk.format("GET", "/api/scan/" .. pick(scans), headers)
+  elseif r < weights[2] then
+    return wrk.format("POST", "/api/devices/" .. pick(moves) .. "/transitions/", headers,
+                      '{"to": "reserved"}')
+  elseif r < weights[3] then
+    return wrk.format("GET", pick(lists), headers)
+  end
+  return wrk.format("GET", pick(reports), headers)
+end
+response = function(status, headers, body)
+  statuses[status] = (statuses[status] or 0) + 1
+end
+function done(summary, latency, requests)
+  local total = {}
+  for _, thread in ipairs(threads) do
+    for status, n in pairs(thread:get("statuses")) do
+      total[status] = (total[status] or 0) + n
+    end
+  end
+  for status, n in pairs(total) do io.write(string.format("status %%d %%d\\n", status, n)) end
+end
+"""
+
+# Statuses the mix expects: answers, and the API's refusal of a service-only move.
+MIX_OK = {200, 409}
+
+
+def _lua_strings(values) -> str:
+    return ",".join(json.dumps(str(v)) for v in values)
+
+
+def wrk_mix_script(env: BenchEnv, *, cookie: str, csrf: str) -> str:
+    """The Lua script of the mix for wrk, with the bench's tags, filters and credentials."""
+    rng = random.Random(19)
+    names = sorted(name for name in TABLES if name not in COACH_TABLES)
+    cumulative, total = [], 0
+    for kind in ("scan", "transition", "list", "report"):
+        total += MIX.get(kind, 0)
+        cumulative.append(total)
+    return WRK_MIX % {
+        "scans": _lua_strings(env.tags[:2000]),
+        "moves": _lua_strings(d.asset_tag for d in env.sale_devices[:2000]),
+        "lists": _lua_strings(api_list_path(rng.choice(env.list_filters)) for _ in range(200)),
+        "reports": _lua_strings(f"/reports/{n}.csv?date_from=&date_to=" for n in names),
+        "weights": ",".join(str(w) for w in cumulative),
+        "token": env.api_token,
+        "cookie": f"sessionid={cookie}; csrftoken={csrf}",
+        "csrf": csrf,
+    }
+
+
 def _wrk_ms(text: str) -> float:
     value = float(text.rstrip("usmin"))
     unit = text[len(str(text).rstrip("usmin")) :]
@@ -318,16 +400,32 @@ def parse_wrk(out: str) -> dict:
             result[f"p{pct}_ms"] = _wrk_ms(m.group(1))
     non_ok = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
-    result["errors"] = (int(non_ok.group(1)) if non_ok else 0) + (
-        sum(int(g) for g in sock.groups()) if sock else 0
-    )
+    statuses = {int(a): int(b) for a, b in re.findall(r"^status (\d+) (\d+)$", out, re.M)}
+    socket_errors = sum(int(g) for g in sock.groups()) if sock else 0
+    if statuses:
+        # The mix's script counted every status: a refused move (409) is an expected answer.
+        result["statuses"] = dict(sorted(statuses.items()))
+        result["errors"] = socket_errors + sum(
+            n for status, n in statuses.items() if status not in MIX_OK
+        )
+    else:
+        result["errors"] = (int(non_ok.group(1)) if non_ok else 0) + socket_errors
     return result
 
 
-def wrk_ceiling(port: int, env: BenchEnv, *, seconds: float, connections: int, log=print):
+def wrk_ceiling(
+    port: int,
+    env: BenchEnv,
+    *,
+    seconds: float,
+    connections: int,
+    mix_script: str | None = None,
+    log=print,
+):
     """With ``wrk`` (Debian's package), a separate light C client: ``/health/`` (the app's own
-    ceiling on this server) then scans of random tags, each for ``seconds``, in one run.
-    Returns both and the ratio, or None when wrk is not installed."""
+    ceiling on this server), scans of random tags, then the load run's mix when its script is
+    given, each for ``seconds``, in one run. Returns them and the ratios to ``/health/``, or
+    None when wrk is not installed."""
     import shutil
     import tempfile
 
@@ -339,17 +437,26 @@ def wrk_ceiling(port: int, env: BenchEnv, *, seconds: float, connections: int, l
     threads = str(min(2, connections))
     common = [wrk, "-t", threads, "-c", str(connections), "-d", f"{seconds:g}s", "--latency"]
     tags = ",".join(json.dumps(t) for t in env.tags[:2000])
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(WRK_SCAN % {"tags": tags, "token": env.api_token})
+    scripts = {"scan": WRK_SCAN % {"tags": tags, "token": env.api_token}}
+    if mix_script:
+        scripts["mix"] = mix_script
+    paths = {}
+    for name, text in scripts.items():
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+            script.write(text)
+        paths[name] = script.name
     try:
         runs = {}
-        for name, extra in (("health", [f"{base}/health/"]), ("scan", ["-s", script.name, base])):
+        plan = [("health", [f"{base}/health/"])]
+        plan += [(name, ["-s", path, base]) for name, path in paths.items()]
+        for name, extra in plan:
             done = subprocess.run(
                 common + extra, capture_output=True, text=True, timeout=seconds + 60
             )
             runs[name] = parse_wrk(done.stdout)
     finally:
-        os.unlink(script.name)
+        for path in paths.values():
+            os.unlink(path)
     health = runs["health"].get("throughput_rps") or 0
     scan = runs["scan"].get("throughput_rps") or 0
     result = {
@@ -360,8 +467,13 @@ def wrk_ceiling(port: int, env: BenchEnv, *, seconds: float, connections: int, l
         **runs,
         "scan_over_health": round(scan / health, 3) if health else None,
     }
-    log(
+    line = (
         f"  wrk ({connections} connections, {seconds:g} s each): /health/ {health} req/s, "
         f"scan {scan} req/s = {result['scan_over_health']} of /health/"
     )
+    if "mix" in runs:
+        mix = runs["mix"].get("throughput_rps") or 0
+        result["mix_over_health"] = round(mix / health, 3) if health else None
+        line += f"; mix {mix} req/s, {runs['mix'].get('errors')} errors"
+    log(line)
     return result

@@ -124,6 +124,19 @@ def load_table(load: dict) -> list[str]:
             f"{_ms(scan.get('p99_ms'))} ms, {scan.get('errors')} errors): scan at "
             f"**{round(ratio * 100) if ratio is not None else '?'} %** of `/health/`.",
         ]
+        mix = wrk.get("mix")
+        if mix:
+            share = wrk.get("mix_over_health")
+            statuses = ", ".join(f"{n} × {code}" for code, n in mix.get("statuses", {}).items())
+            lines += [
+                "",
+                f"The same mix sent by wrk ({wrk.get('connections')} connections, "
+                f"{wrk.get('seconds')} s): **{mix.get('throughput_rps')} req/s** (p50 "
+                f"{_ms(mix.get('p50_ms'))} ms, p99 {_ms(mix.get('p99_ms'))} ms, "
+                f"**{mix.get('errors')} errors**; answers {statuses or '?'}, a 409 being the "
+                f"API's refusal of a service-only move), "
+                f"{round(share * 100) if share is not None else '?'} % of `/health/`.",
+            ]
     return lines
 
 
