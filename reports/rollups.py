@@ -30,7 +30,7 @@ from django.db.models import Count, DateField, F, Max, Min, Q
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
-from refurb.models import DeviceEvent, StayRollup
+from refurb.models import Device, DeviceEvent, StayRollup
 from reports.models import BenchWeek, RollupState, WorkerWeek
 
 SETTLE = timedelta(hours=1)
@@ -140,6 +140,39 @@ def _insert_stays() -> int:
         return cursor.rowcount
 
 
+def _tables_read() -> list[str]:
+    return [DeviceEvent._meta.db_table, Device._meta.db_table]
+
+
+def analyse_unanalysed_tables(tables: list[str] | None = None) -> list[str]:
+    """PostgreSQL: ``ANALYZE`` those of ``tables`` (by default the ones the refresh reads) that
+    have no planner statistics, and return their names.
+
+    A freshly bulk-loaded database has none until ``ANALYZE`` (or autovacuum) runs: its tables
+    say ``reltuples = -1`` (or rows but no ``pg_statistic`` entry after ``CREATE INDEX``). The
+    planner then guesses a few hundred transitions, and the weekly rollups' server-side cursor
+    (planned for its first rows) chose a nested loop rescanning every transition for each
+    device: minutes on 50,000 devices instead of seconds (docs/performance.md, "Rollups
+    without planner statistics"). Sampling a table costs well under a second, once; analysed
+    tables are left alone. SQLite plans without statistics: nothing to do there.
+    """
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # pg_stats, not pg_statistic: readable without superuser rights.
+            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE c.relname = ANY(%s) AND c.relkind = 'r' AND pg_table_is_visible(c.oid) "
+            "AND (c.reltuples < 0 OR (c.reltuples > 0 AND NOT EXISTS (SELECT 1 FROM pg_stats s "
+            "WHERE s.schemaname = n.nspname AND s.tablename = c.relname))) ORDER BY c.relname",
+            [tables or _tables_read()],
+        )
+        stale = [name for (name,) in cursor.fetchall()]
+        for name in stale:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(name)}")
+    return stale
+
+
 def refresh_report_rollups(
     *,
     now: datetime | None = None,
@@ -150,6 +183,9 @@ def refresh_report_rollups(
     say = progress or (lambda text: None)
     started = timezone.now()
     target = rollup_watermark(now)
+    analysed = analyse_unanalysed_tables()
+    if analysed:
+        say(f"no planner statistics: analysed {', '.join(analysed)}")
     with transaction.atomic():
         state, _ = RollupState.objects.select_for_update().get_or_create(key="events")
         last_id = DeviceEvent.objects.aggregate(last=Max("id"))["last"] or 0
@@ -191,6 +227,13 @@ def refresh_report_rollups(
             WorkerWeek.objects.filter(week__gte=since_week).delete()
             events = DeviceEvent.objects.filter(created_at__gte=since, created_at__lt=target)
 
+        if connection.vendor == "postgresql":
+            # The weekly rows are read through server-side cursors (``iterator``), which
+            # PostgreSQL plans for their first 10 % by default; these are read to the end, so
+            # plan them for the whole result (a fast-start nested loop is what made the bench
+            # rollup take minutes with misleading statistics).
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL cursor_tuple_fraction = 1.0")
         say("weekly throughput per bench…")
         benches = _bulk(
             BenchWeek,

@@ -14,13 +14,19 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
 
 from refurb.models import StayRollup
 from refurb.states import State
 from reports import figures as reports
 from reports.figures import flow
 from reports.models import BenchWeek, RollupState, WorkerWeek
-from reports.rollups import refresh_report_rollups, rollup_split, rollup_watermark
+from reports.rollups import (
+    analyse_unanalysed_tables,
+    refresh_report_rollups,
+    rollup_split,
+    rollup_watermark,
+)
 from tests import factories
 from tests.factories import SiteFactory, WorkstationFactory, site_legal
 from tests.inventory.audit_helpers import fast_passwords, make_crew, walked_device  # noqa: F401
@@ -276,3 +282,60 @@ def test_transitions_during_a_full_refresh_write_their_stays_once(
     assert moved, "the clerk moved no device while the rollups were rebuilt"
     from_log = flow.stays_from_events().count()
     assert StayRollup.objects.count() == from_log == 30 * 4 + len(moved)
+
+
+def _forget_statistics(tables):
+    """Put ``tables`` back as freshly bulk-loaded, as bench/nostats.py does (rolled back with
+    the test's transaction)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM pg_statistic WHERE starelid IN "
+            "(SELECT oid FROM pg_class WHERE relname = ANY(%s))",
+            [tables],
+        )
+        cursor.execute(
+            "UPDATE pg_class SET reltuples = -1 WHERE relname = ANY(%s) AND relkind = 'r'",
+            [tables],
+        )
+
+
+def _without_statistics(tables):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname FROM pg_class c WHERE c.relname = ANY(%s) AND (c.reltuples < 0 "
+            "OR NOT EXISTS (SELECT 1 FROM pg_stats s WHERE s.tablename = c.relname)) "
+            "ORDER BY c.relname",
+            [tables],
+        )
+        return [name for (name,) in cursor.fetchall()]
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="planner statistics are PostgreSQL's")
+def test_a_refresh_on_tables_never_analysed_analyses_them_first(history):
+    read = ["inventory_device", "refurb_deviceevent"]
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE inventory_device, refurb_deviceevent")
+    assert _without_statistics(read) == []
+    assert analyse_unanalysed_tables() == []  # analysed tables are left alone
+    _forget_statistics(read)
+    assert _without_statistics(read) == read
+    said = []
+    with CaptureQueriesContext(connection) as queries:
+        refresh_report_rollups(now=T0 + 40 * D, full=True, progress=said.append)
+    assert "no planner statistics: analysed inventory_device, refurb_deviceevent" in said
+    sql = [query["sql"] for query in queries.captured_queries]
+    # The weekly rollups' cursors are planned for all their rows, not a fast start.
+    tuned = sql.index("SET LOCAL cursor_tuple_fraction = 1.0")
+    assert tuned < next(n for n, text in enumerate(sql) if "GROUP BY" in text)
+    assert _without_statistics(read) == []
+    assert analyse_unanalysed_tables() == []
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor == "postgresql", reason="SQLite has nothing to analyse")
+def test_sqlite_refreshes_without_analysing(history):
+    said = []
+    refresh_report_rollups(now=T0 + 40 * D, progress=said.append)
+    assert not any("planner statistics" in line for line in said)
+    assert analyse_unanalysed_tables() == []
