@@ -30,6 +30,21 @@ def _tables() -> list[str]:
     )
 
 
+def forget_statistics(tables: list[str]) -> None:
+    """Put ``tables`` back as freshly bulk-loaded: no ``pg_statistic`` rows, ``reltuples = -1``
+    (PostgreSQL, as the superuser; the tests roll it back with their transaction)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM pg_statistic WHERE starelid IN "
+            "(SELECT oid FROM pg_class WHERE relname = ANY(%s))",
+            [tables],
+        )
+        cursor.execute(
+            "UPDATE pg_class SET reltuples = -1 WHERE relname = ANY(%s) AND relkind = 'r'",
+            [tables],
+        )
+
+
 def _timed_refresh(timeout_s: float | None) -> tuple[float, bool]:
     with connection.cursor() as cursor:
         cursor.execute(
@@ -61,16 +76,7 @@ def rollups_without_statistics(log=print) -> dict | None:
         cursor.execute("VACUUM (ANALYZE)")
     with_stats, _ok = _timed_refresh(None)
     log(f"  rollups, full refresh with statistics: {with_stats:.1f} s")
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "DELETE FROM pg_statistic WHERE starelid IN "
-            "(SELECT oid FROM pg_class WHERE relname = ANY(%s))",
-            [tables],
-        )
-        cursor.execute(
-            "UPDATE pg_class SET reltuples = -1 WHERE relname = ANY(%s) AND relkind = 'r'",
-            [tables],
-        )
+    forget_statistics(tables)
     bound = max(10 * with_stats, 5.0)
     without, finished = _timed_refresh(bound)
     log(

@@ -285,18 +285,11 @@ def test_transitions_during_a_full_refresh_write_their_stays_once(
 
 
 def _forget_statistics(tables):
-    """Put ``tables`` back as freshly bulk-loaded, as bench/nostats.py does (rolled back with
-    the test's transaction)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "DELETE FROM pg_statistic WHERE starelid IN "
-            "(SELECT oid FROM pg_class WHERE relname = ANY(%s))",
-            [tables],
-        )
-        cursor.execute(
-            "UPDATE pg_class SET reltuples = -1 WHERE relname = ANY(%s) AND relkind = 'r'",
-            [tables],
-        )
+    """Put ``tables`` back as freshly bulk-loaded, as the benchmark does (rolled back with the
+    test's transaction)."""
+    from bench.nostats import forget_statistics
+
+    forget_statistics(tables)
 
 
 def _without_statistics(tables):
