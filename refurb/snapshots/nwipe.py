@@ -22,8 +22,9 @@ rounds and passes, verification, blanking, pass/verify/fdatasync errors, an I/O 
 HPA/DCO (hidden area) lines, bytes erased and the Drive Status. Lines without a timestamp (a
 wrapped kernel line, stdout's first lines) and nwipe's copies of smartctl's text ("debug:
 smartctl: Serial Number: ...") are not drive records. A ``Found`` line cut at 80 columns
-(0.28 development) gives no serial, and a serial of control or non-ASCII bytes (0.30 on loop
-devices) is refused: identity then comes from the snapshot's drive with the same device name,
+(0.28 development) gives no serial, a serial of control or non-ASCII bytes is refused, and
+a loop device (bus ``VIRT``) never has one (0.30 prints uninitialised bytes there, printable
+or not): identity then comes from the snapshot's drive with the same device name,
 or the import asks which drive it was. A table device name that is only the tail of a path
 (``isk1.img`` for ``disk1.img``) is matched to a device the log named, never invented.
 
@@ -165,6 +166,16 @@ def _serial(text: str | None) -> str | None:
     if not text or any(not (32 < ord(c) < 127) for c in text.replace(" ", "_")):
         return None
     return text
+
+
+_LOOP_RE = re.compile(r"^(/dev/)?loop\d+$")
+
+
+def _virtual(device: str, bus: str | None) -> bool:
+    """A loop device (nwipe's bus ``VIRT``) has no hardware serial: nwipe 0.30 prints the
+    uninitialised bytes of its buffer, which are sometimes printable (``Pm``), so no check
+    of the bytes can tell them from a real serial."""
+    return (bus or "").upper() == "VIRT" or bool(_LOOP_RE.match(device.strip()))
 
 
 def _int(text: str | None) -> int:
@@ -462,6 +473,8 @@ def parse_nwipe_log(text: Any, tz: tzinfo = UTC) -> NwipeLog:
             t_model, _, t_serial = cells[3].rpartition("/")
             model = model or (t_model.strip() or None)
             serial = serial or _serial(t_serial)
+        if _virtual(dev, d.bus):
+            serial = None  # whatever bytes nwipe printed, a loop device has no serial
         cause = d.errors[-1] if d.errors else None
         low = (status or "").lower()
         if legacy and status is None:

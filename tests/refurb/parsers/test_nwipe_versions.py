@@ -122,12 +122,28 @@ def test_the_pre_028_log_is_not_reported_as_erasing_nothing():
 
 
 def test_a_real_serial_on_a_long_found_line_is_read():
-    """Synthetic variant of the 0.42 log: a drive with a real serial (the line is 103 wide)."""
-    text = sample_text("hw", "local_nwipe042_success_dodshort_verified.log").replace(
-        "Loopback device,   67 MB, S/N=", "WDC WD3200BEVT-22A23T0,   67 MB, S/N=WD-WXE1A80R1234"
-    )
+    """Synthetic variant of the 0.42 log: a SATA drive with a real serial (the line is 103
+    wide)."""
+    text = (
+        sample_text("hw", "local_nwipe042_success_dodshort_verified.log")
+        .replace("loop0", "sdb")
+        .replace("VIRT    , Loopback device,   67 MB, S/N=",
+                 "ATA     , WDC WD3200BEVT-22A23T0,   67 MB, S/N=WD-WXE1A80R1234")
+    )  # fmt: skip
     [disk] = parse_nwipe_log(text).disks
+    assert (disk.device, disk.bus) == ("/dev/sdb", "ATA")
     assert (disk.model, disk.serial) == ("WDC WD3200BEVT-22A23T0", "WD-WXE1A80R1234")
+
+
+@pytest.mark.parametrize("garbage", ["Pm", "WD-1234", "`\xf8%\xe2"])
+def test_a_loop_device_never_has_a_serial_even_when_its_garbage_bytes_are_printable(garbage):
+    """0.30 prints the loop device's uninitialised bytes; CI once drew the printable "Pm"."""
+    text = sample_text("hw", "local_nwipe042_success_dodshort_verified.log").replace(
+        "Loopback device,   67 MB, S/N=", f"Loopback device,   67 MB, S/N={garbage}"
+    )
+    assert f"S/N={garbage}" in text
+    [disk] = parse_nwipe_log(text).disks
+    assert (disk.device, disk.bus, disk.serial) == ("/dev/loop0", "VIRT", None)
 
 
 def test_a_found_line_cut_at_80_columns_gives_no_serial():
