@@ -29,6 +29,19 @@ def pytest_collection_modifyitems(config, items):
         items.sort(key=lambda item: -cost.get(item.nodeid.split("::", 1)[0], 0.0))
 
 
+@pytest.fixture(autouse=True, scope="session")
+def own_token_stamp(tmp_path_factory):
+    """Each test process has its own token-cache stamp file (``workshop.tokencache``): under
+    ``-n 2`` the other worker's token and user saves bump a shared ``var/token-stamp`` and
+    empty this worker's cache between a scan and the move it pins the queries of."""
+    from django.conf import settings
+
+    before = settings.ATELIER_TOKEN_STAMP_FILE
+    settings.ATELIER_TOKEN_STAMP_FILE = str(tmp_path_factory.mktemp("tokens") / "token-stamp")
+    yield
+    settings.ATELIER_TOKEN_STAMP_FILE = before
+
+
 @pytest.fixture(autouse=True)
 def default_language():
     """Start every test in the default language: a request in English leaves it active."""
