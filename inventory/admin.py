@@ -100,7 +100,7 @@ class DeviceAdminForm(forms.ModelForm):
 
 
 @admin.register(Location)
-class LocationAdmin(admin.ModelAdmin):
+class LocationAdmin(SiteScopedAdminMixin, admin.ModelAdmin):
     list_display = ["tag", "name", "site", "kind", "is_active"]
     list_filter = ["site", "kind", "is_active"]
     search_fields = ["tag", "name"]
@@ -126,7 +126,7 @@ class DonorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Collection)
-class CollectionAdmin(admin.ModelAdmin):
+class CollectionAdmin(SiteScopedAdminMixin, admin.ModelAdmin):
     list_display = ["tag", "donor", "site", "received_on", "declared_count", "gross_weight_kg"]
     list_filter = ["site", "received_on"]
     search_fields = ["tag", "donor__name"]
@@ -210,7 +210,7 @@ def sign_off_no_storage(modeladmin, request, queryset):
 
 
 @admin.register(Device)
-class DeviceAdmin(admin.ModelAdmin):
+class DeviceAdmin(SiteScopedAdminMixin, admin.ModelAdmin):
     list_display = [
         "asset_tag",
         "category",
@@ -300,7 +300,7 @@ class DeviceAdmin(admin.ModelAdmin):
 
 
 @admin.register(RecyclingShipment)
-class RecyclingShipmentAdmin(ReadOnlyAdmin):
+class RecyclingShipmentAdmin(SiteScopedAdminMixin, ReadOnlyAdmin):
     """Written by the shipment services only (its devices, weight and certificate)."""
 
     list_display = ["recycler", "site", "shipped_on", "weight_kg", "certificate_ref"]

@@ -10,7 +10,7 @@ from inventory.models import (
     StocktakeLine,
     StocktakeScan,
 )
-from workshop.admin import ReadOnlyAdmin
+from workshop.admin import ReadOnlyAdmin, SiteScopedAdminMixin
 
 
 @admin.register(Co2Factor)
@@ -20,20 +20,22 @@ class Co2FactorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Stocktake)
-class StocktakeAdmin(ReadOnlyAdmin):
+class StocktakeAdmin(SiteScopedAdminMixin, ReadOnlyAdmin):
     list_display = ["id", "site", "status", "opened_at", "closed_at"]
     list_filter = ["site", "status"]
 
 
 @admin.register(StocktakeScan)
-class StocktakeScanAdmin(ReadOnlyAdmin):
+class StocktakeScanAdmin(SiteScopedAdminMixin, ReadOnlyAdmin):
+    site_lookup = "stocktake__site"
     list_display = ["stocktake", "code", "device", "location", "scanned_by", "scanned_at"]
     search_fields = ["code", "device__asset_tag"]
     list_select_related = ["stocktake", "device", "location", "scanned_by"]
 
 
 @admin.register(StocktakeLine)
-class StocktakeLineAdmin(ReadOnlyAdmin):
+class StocktakeLineAdmin(SiteScopedAdminMixin, ReadOnlyAdmin):
+    site_lookup = "stocktake__site"
     list_display = ["stocktake", "code", "kind", "device", "resolution", "resolved_at"]
     list_filter = ["kind", "resolution"]
     search_fields = ["code", "device__asset_tag"]
@@ -41,7 +43,8 @@ class StocktakeLineAdmin(ReadOnlyAdmin):
 
 
 @admin.register(RecyclingShipmentLine)
-class RecyclingShipmentLineAdmin(ReadOnlyAdmin):
+class RecyclingShipmentLineAdmin(SiteScopedAdminMixin, ReadOnlyAdmin):
+    site_lookup = "shipment__site"
     list_display = ["shipment", "device", "description", "weight_kg", "added_at"]
     search_fields = ["device__asset_tag", "description"]
     list_select_related = ["shipment", "device"]

@@ -93,7 +93,8 @@ class ChecklistItemAdmin(ReferenceAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Drive)
-class DriveAdmin(ReadOnlyAdmin):
+class DriveAdmin(SiteScopedAdminMixin, ReadOnlyAdmin):
+    site_lookup = "device__site"
     list_display = [
         "tag",
         "serial_number",
@@ -110,7 +111,8 @@ class DriveAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Erasure)
-class ErasureAdmin(ReadOnlyAdmin):
+class ErasureAdmin(SiteScopedAdminMixin, ReadOnlyAdmin):
+    site_lookup = "drive__device__site"
     list_display = [
         "drive",
         "method",
@@ -128,7 +130,8 @@ class ErasureAdmin(ReadOnlyAdmin):
 
 
 @admin.register(VerificationSample)
-class VerificationSampleAdmin(ReadOnlyAdmin):
+class VerificationSampleAdmin(SiteScopedAdminMixin, ReadOnlyAdmin):
+    site_lookup = "erasure__drive__device__site"
     list_display = ["erasure", "drawn_at", "passed", "checked_by", "checked_at"]
     list_filter = ["passed"]
     search_fields = ["erasure__drive__tag", "erasure__drive__serial_number"]
@@ -136,7 +139,8 @@ class VerificationSampleAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Destruction)
-class DestructionAdmin(ReadOnlyAdmin):
+class DestructionAdmin(SiteScopedAdminMixin, ReadOnlyAdmin):
+    site_lookup = "drive__device__site"
     list_display = ["drive", "method", "witness", "destroyed_at", "operator"]
     list_filter = ["method"]
     search_fields = ["drive__tag", "drive__serial_number", "drive__device__asset_tag"]
@@ -144,7 +148,8 @@ class DestructionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(TestResult)
-class TestResultAdmin(ReadOnlyAdmin):
+class TestResultAdmin(SiteScopedAdminMixin, ReadOnlyAdmin):
+    site_lookup = "device__site"
     list_display = ["device", "item", "passed", "note", "operator", "created_at"]
     list_filter = ["passed", "item__category"]
     search_fields = ["device__asset_tag", "device__serial_number"]
@@ -152,7 +157,8 @@ class TestResultAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Repair)
-class RepairAdmin(ReadOnlyAdmin):
+class RepairAdmin(SiteScopedAdminMixin, ReadOnlyAdmin):
+    site_lookup = "device__site"
     list_display = ["device", "status", "outcome", "workstation", "fault", "opened_at", "closed_at"]
     list_filter = ["status", "outcome"]
     search_fields = ["device__asset_tag", "device__serial_number"]
@@ -160,14 +166,16 @@ class RepairAdmin(ReadOnlyAdmin):
 
 
 @admin.register(RepairWork)
-class RepairWorkAdmin(ReadOnlyAdmin):
+class RepairWorkAdmin(SiteScopedAdminMixin, ReadOnlyAdmin):
+    site_lookup = "repair__device__site"
     list_display = ["repair", "worker", "action", "minutes", "created_at"]
     search_fields = ["repair__device__asset_tag"]
     list_select_related = ["repair__device", "worker"]
 
 
 @admin.register(DeviceEvent)
-class DeviceEventAdmin(ReadOnlyAdmin):
+class DeviceEventAdmin(SiteScopedAdminMixin, ReadOnlyAdmin):
+    site_lookup = "device__site"
     list_display = [
         "device",
         "seq",
@@ -185,7 +193,8 @@ class DeviceEventAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Snapshot)
-class SnapshotAdmin(ReadOnlyAdmin):
+class SnapshotAdmin(SiteScopedAdminMixin, ReadOnlyAdmin):
+    site_lookup = ("device__site", "workstation__site")
     list_display = ["id", "device", "source_format", "received_at", "workstation", "actor"]
     list_filter = ["source_format"]
     list_select_related = ["device", "workstation__site", "actor"]
@@ -194,7 +203,8 @@ class SnapshotAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Certificate)
-class CertificateAdmin(ReadOnlyAdmin):
+class CertificateAdmin(SiteScopedAdminMixin, ReadOnlyAdmin):
+    site_lookup = ("device__site", "collection__site")
     list_display = ["code", "kind", "device", "collection", "issued_at", "issued_by"]
     list_filter = ["kind"]
     list_select_related = ["device", "collection__donor", "issued_by"]
@@ -203,7 +213,7 @@ class CertificateAdmin(ReadOnlyAdmin):
 
 # The stays are written by each transition (refurb.stays).
 @admin.register(StayRollup)
-class StayRollupAdmin(ReadOnlyAdmin):
+class StayRollupAdmin(SiteScopedAdminMixin, ReadOnlyAdmin):
     list_display = ["device_id", "site", "state", "ended_at", "seconds"]
     list_filter = ["state", "site"]
     list_select_related = ["site"]
@@ -212,7 +222,8 @@ class StayRollupAdmin(ReadOnlyAdmin):
 
 # Written by their services only (refurb.services.device_write_off, reference_change).
 @admin.register(WriteOff)
-class WriteOffAdmin(ReadOnlyAdmin):
+class WriteOffAdmin(SiteScopedAdminMixin, ReadOnlyAdmin):
+    site_lookup = "device__site"
     list_display = ["device", "from_state", "reason", "occasion", "actor", "created_at"]
     list_filter = ["from_state"]
     search_fields = ["device__asset_tag", "reason"]
@@ -220,7 +231,8 @@ class WriteOffAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ReferenceChange)
-class ReferenceChangeAdmin(ReadOnlyAdmin):
+class ReferenceChangeAdmin(SiteScopedAdminMixin, ReadOnlyAdmin):
+    site_null_shared = True  # the network's references: every manager reads them
     list_display = ["created_at", "actor", "site", "model", "object_repr", "field", "old", "new"]
     list_filter = ["model", "field"]
     search_fields = ["object_repr"]
@@ -228,8 +240,10 @@ class ReferenceChangeAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ChainAnchor)
-class ChainAnchorAdmin(ReadOnlyAdmin):
+class ChainAnchorAdmin(SiteScopedAdminMixin, ReadOnlyAdmin):
     """The seal, under the chain key, of each device's events written before the key."""
+
+    site_lookup = "device__site"
 
     list_display = ["device", "seq", "head"]
     search_fields = ["device__asset_tag"]
@@ -237,8 +251,10 @@ class ChainAnchorAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ChainHeadSignature)
-class ChainHeadSignatureAdmin(ReadOnlyAdmin):
+class ChainHeadSignatureAdmin(SiteScopedAdminMixin, ReadOnlyAdmin):
     """The signed daily heads of the device histories (``manage.py sign_chain_heads``)."""
+
+    site_lookup = "device__site"
 
     list_display = ["device", "seq", "day", "signed_at", "public_key_id"]
     list_filter = ["day"]
@@ -279,7 +295,7 @@ class SystemImageAdmin(ReferenceAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(LicenceKey)
-class LicenceKeyAdmin(ReadOnlyAdmin):
+class LicenceKeyAdmin(SiteScopedAdminMixin, ReadOnlyAdmin):
     """Loaded by a manager on the "Systems and licences" page (``licence_keys_load``)."""
 
     list_display = ["image", "site", "kind", "masked", "loaded_at"]
@@ -287,7 +303,8 @@ class LicenceKeyAdmin(ReadOnlyAdmin):
 
 
 @admin.register(SystemInstallation)
-class SystemInstallationAdmin(ReadOnlyAdmin):
+class SystemInstallationAdmin(SiteScopedAdminMixin, ReadOnlyAdmin):
+    site_lookup = "device__site"
     list_display = ["device", "name", "version", "first_boot_passed", "installed_at", "actor_kind"]
     list_filter = ["first_boot_passed", "image"]
     search_fields = ["device__asset_tag"]

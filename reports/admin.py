@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from reports.models import BenchWeek, DonorReport, RollupState, WorkerWeek
-from workshop.admin import ReadOnlyAdmin
+from workshop.admin import ReadOnlyAdmin, SiteScopedAdminMixin
 from workshop.selectors import user_site_ids
 
 
@@ -13,14 +13,14 @@ class RollupStateAdmin(ReadOnlyAdmin):
 
 
 @admin.register(BenchWeek)
-class BenchWeekAdmin(ReadOnlyAdmin):
+class BenchWeekAdmin(SiteScopedAdminMixin, ReadOnlyAdmin):
     list_display = ["week", "site", "workstation", "transitions", "devices"]
     list_filter = ["site"]
     list_select_related = ["site", "workstation"]
 
 
 @admin.register(WorkerWeek)
-class WorkerWeekAdmin(ReadOnlyAdmin):
+class WorkerWeekAdmin(SiteScopedAdminMixin, ReadOnlyAdmin):
     list_display = [
         "week",
         "site",

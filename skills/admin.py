@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 
 from skills import services
 from skills.models import Skill, SkillChange, SkillValidation
+from workshop.admin import SiteScopedAdminMixin
 from workshop.exceptions import DomainError
 
 
@@ -72,7 +73,7 @@ class _ReadOnly(admin.ModelAdmin):
 
 
 @admin.register(SkillValidation)
-class SkillValidationAdmin(_ReadOnly):
+class SkillValidationAdmin(SiteScopedAdminMixin, _ReadOnly):
     list_display = ["created_at", "worker", "skill", "level", "coach", "site"]
     list_filter = ["site", "skill", "level"]
     list_select_related = ["worker", "skill", "coach", "site"]

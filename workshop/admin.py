@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -22,17 +23,38 @@ from workshop.selectors import user_site_ids
 
 
 class SiteScopedAdminMixin:
-    """Rows of the signed-in manager's own site only (``site_lookup``; every site for a network
-    manager or a superuser)."""
+    """Rows of the signed-in manager's own site only (every site for a network manager or a
+    superuser), on the list, the change page, the actions and every view built on
+    ``get_queryset``; a form's choice of site offers the manager's own sites only.
 
-    site_lookup = "site"
+    ``site_lookup`` is the path from the row to its site, or a tuple of paths, any of which
+    may match (a certificate is a device's or a collection's). With ``site_null_shared``, rows
+    of no site (the network's references) are shown to every manager, read as they are.
+    ``tests/workshop/test_admin_site_rows.py`` checks that every registered model with a path
+    to a site is scoped."""
+
+    site_lookup: str | tuple[str, ...] = "site"
+    site_null_shared = False
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         site_ids = user_site_ids(request.user)
         if site_ids is None:
             return queryset
-        return queryset.filter(**{f"{self.site_lookup}__in": site_ids})
+        lookups = (self.site_lookup,) if isinstance(self.site_lookup, str) else self.site_lookup
+        condition = Q()
+        for lookup in lookups:
+            condition |= Q(**{f"{lookup}__in": site_ids})
+            if self.site_null_shared:
+                condition |= Q(**{f"{lookup}__isnull": True})
+        return queryset.filter(condition)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is Site:
+            site_ids = user_site_ids(request.user)
+            if site_ids is not None:
+                kwargs["queryset"] = Site.objects.filter(pk__in=site_ids)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class ManagerActionsMixin(SiteScopedAdminMixin):
@@ -70,7 +92,7 @@ class WorkstationAdmin(ManagerActionsMixin, admin.ModelAdmin):
 
 
 @admin.register(TagSequence)
-class TagSequenceAdmin(admin.ModelAdmin):
+class TagSequenceAdmin(SiteScopedAdminMixin, admin.ModelAdmin):
     list_display = ["site", "kind", "last_number"]
     list_filter = ["site"]
 
@@ -242,13 +264,61 @@ class WorkerBadgeAdmin(ManagerActionsMixin, admin.ModelAdmin):
 
 
 @admin.register(WorkerProfile)
-class WorkerProfileAdmin(admin.ModelAdmin):
+class WorkerProfileAdmin(SiteScopedAdminMixin, admin.ModelAdmin):
     """The site each person works at (shop screens show only that site's buyers and sales)."""
 
     list_display = ["user", "site"]
     list_filter = ["site"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
     autocomplete_fields = ["user"]
+
+
+def _user_admin_within_the_managers_reach() -> None:
+    """Django's user admin, within what a manager may do: a site's manager lists and changes
+    the accounts of their own site only, never a superuser's, and never grants superuser
+    status or single permissions (what a person may do comes from their roles, the groups);
+    an account a site's manager adds works at that manager's site."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.admin import UserAdmin
+
+    user_model = get_user_model()
+    base = (
+        type(admin.site._registry.get(user_model))
+        if admin.site.is_registered(user_model)
+        else UserAdmin
+    )
+
+    class AtelierUserAdmin(base):
+        def get_queryset(self, request):
+            queryset = super().get_queryset(request)
+            if request.user.is_superuser:
+                return queryset
+            queryset = queryset.filter(is_superuser=False)
+            site_ids = user_site_ids(request.user)
+            if site_ids is None:
+                return queryset
+            return queryset.filter(worker_profile__site__in=site_ids)
+
+        def get_readonly_fields(self, request, obj=None):
+            fields = list(super().get_readonly_fields(request, obj))
+            if not request.user.is_superuser:
+                fields += ["is_superuser", "user_permissions"]
+            return fields
+
+        def save_model(self, request, obj, form, change):
+            if not request.user.is_superuser:
+                obj.is_superuser = False
+            super().save_model(request, obj, form, change)
+            site_ids = user_site_ids(request.user)
+            if not change and site_ids:
+                WorkerProfile.objects.get_or_create(user=obj, defaults={"site_id": min(site_ids)})
+
+    if admin.site.is_registered(user_model):
+        admin.site.unregister(user_model)
+    admin.site.register(user_model, AtelierUserAdmin)
+
+
+_user_admin_within_the_managers_reach()
 
 
 def _axes_admin_with_declared_permissions() -> None:
