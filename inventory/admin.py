@@ -23,7 +23,7 @@ from refurb import services as refurb_services
 from refurb.admin import ReferenceAdminMixin
 from refurb.models import Category, Device, DeviceEvent, Drive
 from refurb.services.update import DEVICE_FIELDS
-from workshop.admin import ReadOnlyAdmin, SiteScopedAdminMixin
+from workshop.admin import QuickRowsMixin, ReadOnlyAdmin, SiteScopedAdminMixin
 from workshop.exceptions import DomainError
 
 
@@ -210,7 +210,7 @@ def sign_off_no_storage(modeladmin, request, queryset):
 
 
 @admin.register(Device)
-class DeviceAdmin(SiteScopedAdminMixin, admin.ModelAdmin):
+class DeviceAdmin(QuickRowsMixin, SiteScopedAdminMixin, admin.ModelAdmin):
     list_display = [
         "asset_tag",
         "category",

@@ -25,6 +25,20 @@ class AtelierAdminSite(AdminSite):
         user = request.user
         return bool(user.is_active and user.is_staff and is_manager(user))
 
+    def get_app_list(self, request, app_label=None):
+        """Django's list of apps and models (every page's side bar), sorted the same way on
+        names translated once: sorting the lazy names translated both of them at every
+        comparison (a tenth of a device list page's time)."""
+        app_dict = self._build_app_dict(request, app_label)
+        for app in app_dict.values():
+            app["name"] = str(app["name"])
+            for model in app["models"]:
+                model["name"] = str(model["name"])
+        app_list = sorted(app_dict.values(), key=lambda x: x["name"].lower())
+        for app in app_list:
+            app["models"].sort(key=lambda x: x["name"])
+        return app_list
+
 
 class AtelierAdminConfig(AdminConfig):
     default_site = "workshop.admin_site.AtelierAdminSite"
