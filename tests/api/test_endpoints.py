@@ -182,3 +182,39 @@ def test_the_timeline_is_read_at_the_devices_site_only(client_as, make_user, lap
     assert "its history is read at that site" in refused.json()["message"]
     network = make_user("manager", username="network")
     assert client_as(network).get(f"/api/devices/{laptop.asset_tag}/timeline/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_device_list_answers_what_the_device_serializer_answers(
+    client_as, shop_staff, site, collection, shelf, station
+):
+    """The list's narrow rows (``DeviceViewSet.list``) and the detail (``DeviceSerializer``)
+    agree, field for field, for a bare device and a complete one; the cursor pages on."""
+    from decimal import Decimal
+
+    from refurb.models import Device
+    from tests.factories import grade, make_device
+
+    bare = make_device(site=site)
+    full = make_device(
+        site=site, collection=collection, weight_kg=Decimal("2.35"), serial_number="SN-L-1",
+        specs={"ram_gb": 8, "cpu": "i5 <b>"},
+    )  # fmt: skip
+    Device.objects.filter(pk=full.pk).update(location=shelf, grade=grade("B"))
+    client = client_as(shop_staff, station("shop"))
+    listed = client.get("/api/devices/?page_size=1")
+    assert listed.status_code == 200
+    first = listed.json()
+    second = client.get(first["next"]).json()
+    rows = first["results"] + second["results"]
+    assert [row["asset_tag"] for row in rows] == [full.asset_tag, bare.asset_tag]
+    for row in rows:
+        detail = client.get(f"/api/devices/{row['asset_tag']}/").json()
+        detail.pop("drives")
+        assert row == detail
+    assert (rows[0]["location"], rows[0]["grade"], rows[0]["weight_kg"]) == (
+        shelf.tag,
+        "B",
+        "2.350",
+    )
+    assert rows[0]["donor"] == collection.donor_id
