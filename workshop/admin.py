@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import quote
 from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html
@@ -25,6 +26,45 @@ from workshop.models import (
     WorkstationToken,
 )
 from workshop.selectors import user_site_ids
+
+
+def _points_to_site(model, path: str) -> bool:
+    """True when the list filter ``path`` (``site``, ``device__site``) ends on a site."""
+    field = None
+    for name in path.split("__"):
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:  # a filter on something else than a field
+            return False
+        model = field.related_model
+        if model is None:
+            return False
+    return field is not None and field.is_relation and model is Site
+
+
+class OwnSitesListFilter(admin.RelatedFieldListFilter):
+    """Django's filter by related site, offering the sites the manager sees only."""
+
+    def field_choices(self, field, request, model_admin):
+        site_ids = user_site_ids(request.user)
+        if site_ids is None:
+            return super().field_choices(field, request, model_admin)
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        return field.get_choices(
+            include_blank=False, ordering=ordering, limit_choices_to={"pk__in": site_ids}
+        )
+
+
+class RoleGroupsListFilter(admin.RelatedFieldListFilter):
+    """The filter by group of the user admin, under the roles' translated names."""
+
+    def field_choices(self, field, request, model_admin):
+        from workshop.roles import ROLES
+
+        names = dict(field.related_model.objects.values_list("pk", "name"))
+        return sorted(
+            ((pk, str(ROLES.get(name, name))) for pk, name in names.items()), key=lambda c: c[1]
+        )
 
 
 class SiteScopedAdminMixin:
@@ -53,6 +93,15 @@ class SiteScopedAdminMixin:
             if self.site_null_shared:
                 condition |= Q(**{f"{lookup}__isnull": True})
         return queryset.filter(condition)
+
+    def get_list_filter(self, request):
+        """A filter by site offers the manager's own sites only."""
+        filters = []
+        for entry in super().get_list_filter(request):
+            if isinstance(entry, str) and _points_to_site(self.model, entry):
+                entry = (entry, OwnSitesListFilter)
+            filters.append(entry)
+        return filters
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.related_model is Site:
@@ -352,6 +401,22 @@ def _user_admin_within_the_managers_reach() -> None:
             if not request.user.is_superuser:
                 fields += ["is_superuser", "user_permissions"]
             return fields
+
+        def get_list_filter(self, request):
+            hidden = () if request.user.is_superuser else ("is_superuser",)  # none are listed
+            return [
+                ("groups", RoleGroupsListFilter) if entry == "groups" else entry
+                for entry in super().get_list_filter(request)
+                if entry not in hidden
+            ]
+
+        def formfield_for_manytomany(self, db_field, request, **kwargs):
+            field = super().formfield_for_manytomany(db_field, request, **kwargs)
+            if db_field.name == "groups" and field is not None:
+                from workshop.roles import ROLES
+
+                field.label_from_instance = lambda group: str(ROLES.get(group.name, group.name))
+            return field
 
         def save_model(self, request, obj, form, change):
             if not request.user.is_superuser:

@@ -158,3 +158,32 @@ def test_every_registered_model_of_a_site_is_scoped_in_the_admin():
             assert lookup in paths, (label, lookup, paths)
             model.objects.filter(**{f"{lookup}__in": [1]}).exists()  # resolves in SQL
     assert unscoped == []
+
+
+def test_a_network_manager_filters_by_every_site_a_site_manager_by_theirs(make_user, two_sites, rf):
+    from django.contrib import admin
+
+    from refurb.models import Device
+    from workshop.admin import OwnSitesListFilter
+
+    lyon, seine = two_sites
+    network = make_user(roles.MANAGER, username="nadia", is_staff=True)
+    manager = make_user(roles.MANAGER, username="karim", is_staff=True)
+    WorkerProfile.objects.update_or_create(user=manager, defaults={"site": seine})
+    factories.SiteFactory(code="GR")
+    device_admin = admin.site._registry[Device]
+    field = Device._meta.get_field("site")
+    offered = {}
+    for user in (network, manager):
+        request = rf.get("/admin/refurb/device/")
+        request.user = user
+        assert ("site", OwnSitesListFilter) in device_admin.get_list_filter(request)
+        spec = OwnSitesListFilter(field, request, {}, Device, device_admin, field_path="site")
+        offered[user.username] = {pk for pk, _label in spec.lookup_choices}
+    assert len(offered["nadia"]) == 3
+    assert offered["karim"] == {seine.pk}
+    # With one site to offer, Django leaves the filter out of the page.
+    client = Client()
+    client.force_login(manager)
+    specs = client.get("/admin/refurb/device/").context["cl"].filter_specs
+    assert [spec for spec in specs if spec.field_path == "site"] == []
