@@ -245,6 +245,11 @@ class DeviceAdmin(QuickRowsMixin, SiteScopedAdminMixin, admin.ModelAdmin):
         form = super().get_form(request, obj, **kwargs)
         return type(form.__name__, (form,), {"request": request})
 
+    def has_delete_permission(self, request, obj=None):
+        # A device and its history stay (its events protect it): it leaves the stock through
+        # its states (recycled, written off, sold), never by deletion.
+        return False
+
     def get_object(self, request, object_id, from_field=None):
         # The change page: what its read-only fields show, joined (not one query each).
         queryset = self.get_queryset(request).select_related(

@@ -187,3 +187,53 @@ def test_a_network_manager_filters_by_every_site_a_site_manager_by_theirs(make_u
     client.force_login(manager)
     specs = client.get("/admin/refurb/device/").context["cl"].filter_specs
     assert [spec for spec in specs if spec.field_path == "site"] == []
+
+
+def test_an_add_in_the_admin_submitted_twice_adds_once(make_user, two_sites):
+    """A double click on « Enregistrer » (the same form posted twice) adds one location."""
+    import re
+
+    from inventory.models import Location
+
+    _lyon, seine = two_sites
+    manager = make_user(roles.MANAGER, username="karim", is_staff=True)
+    WorkerProfile.objects.update_or_create(user=manager, defaults={"site": seine})
+    client = Client()
+    client.force_login(manager)
+    page = client.get("/admin/inventory/location/add/").content.decode()
+    [token] = re.findall(r'name="form_token" value="([^"]+)"', page)
+    data = {"form_token": token, "site": seine.pk, "name": "Étagère B2", "kind": "shelf",
+            "is_active": "on", "_save": "Enregistrer"}  # fmt: skip
+    first = client.post("/admin/inventory/location/add/", data)
+    second = client.post("/admin/inventory/location/add/", data)
+    assert first.status_code == second.status_code == 302
+    assert second["Location"] == first["Location"]
+    assert Location.objects.filter(name="Étagère B2").count() == 1
+
+
+def test_the_form_of_a_lists_actions_carries_a_one_time_token(make_user, two_sites):
+    """The actions' form of a list holds the token (replayed as the add form above is)."""
+    import re
+
+    _lyon, seine = two_sites
+    manager = make_user(roles.MANAGER, username="karim", is_staff=True)
+    WorkerProfile.objects.update_or_create(user=manager, defaults={"site": seine})
+    client = Client()
+    client.force_login(manager)
+    page = client.get("/admin/auth/user/").content.decode()
+    assert len(re.findall(r'name="form_token"', page)) == 1
+
+
+def test_no_manager_deletes_a_device_in_the_admin(make_user, two_sites):
+    _lyon, seine = two_sites
+    manager = make_user(roles.MANAGER, username="karim", is_staff=True)
+    WorkerProfile.objects.update_or_create(user=manager, defaults={"site": seine})
+    device = factories.make_device(site=seine)
+    client = Client()
+    client.force_login(manager)
+    page = client.get(f"/admin/refurb/device/{device.pk}/change/").content.decode()
+    assert f"/admin/refurb/device/{device.pk}/delete/" not in page
+    assert (
+        client.post(f"/admin/refurb/device/{device.pk}/delete/", {"post": "yes"}).status_code == 403
+    )
+    assert type(device).objects.filter(pk=device.pk).exists()

@@ -36,6 +36,17 @@ def bench_messages(context):
     return {"messages": ordinary, "notices": notices}
 
 
+@register.simple_tag
+def form_token_field():
+    """The one-time form token alone, for a form that writes its CSRF field itself (the
+    admin's)."""
+    from django.utils.html import format_html
+
+    from workshop.formtokens import new_token
+
+    return format_html('<input type="hidden" name="form_token" value="{}">', new_token())
+
+
 @register.simple_tag(takes_context=True)
 def form_token(context):
     """The CSRF field and a one-time form token (``workshop.formtokens``): a second submit
