@@ -112,6 +112,17 @@ def settle(page) -> None:
     )
 
 
+def sign_in_with_badge(page, badge: str, pin: str) -> None:
+    """Open the home page signed out, scan ``badge``, type ``pin``: the workstation picker."""
+    page.goto("/")
+    page.wait_for_url("**/signin/**")
+    for text in (badge, pin):
+        page.keyboard.type(text, delay=5)
+        page.keyboard.press("Enter")
+        settle(page)
+    page.wait_for_url("**/workstation/**")
+
+
 def submit_twice(page, selector: str, pause_ms: int = 200) -> None:
     """Click the first ``selector`` twice, 40 ms apart (a double click on a submit), then wait
     until the page has settled."""

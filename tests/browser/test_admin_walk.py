@@ -14,7 +14,7 @@ import re
 import pytest
 
 from tests import factories
-from tests.browser.conftest import CHROMIUM, SCREENSHOTS, settle
+from tests.browser.conftest import CHROMIUM, SCREENSHOTS, sign_in_with_badge, submit_twice
 from workshop import roles
 from workshop.models import WorkstationKind
 from workshop.services import badge_create
@@ -57,13 +57,7 @@ def test_a_site_manager_reaches_the_admin_and_sees_their_own_site_only(chromium,
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
 
-    page.goto("/")
-    page.wait_for_url("**/signin/**")
-    for text in ("BADGE-KARIM", "1470"):
-        page.keyboard.type(text, delay=5)
-        page.keyboard.press("Enter")
-        settle(page)
-    page.wait_for_url("**/workstation/**")
+    sign_in_with_badge(page, "BADGE-KARIM", "1470")
 
     page.locator(".topbar a[data-nav='admin']").click()
     page.wait_for_url("**/admin/")
@@ -102,12 +96,7 @@ def test_a_site_manager_reaches_the_admin_and_sees_their_own_site_only(chromium,
     roles_offered = page.inner_text(".field-groups")
     assert "Responsable" in roles_offered and not RAW_ROLES.search(roles_offered), roles_offered
     page.fill("input[name='last_name']", "Benali")
-    page.locator("input[name='_save']").evaluate(
-        "b => { b.click(); setTimeout(() => { if (b.isConnected) b.click(); }, 40); }"
-    )
-    settle(page)
-    page.wait_for_timeout(300)  # the second answer lands too
-    settle(page)
+    submit_twice(page, "input[name='_save']", pause_ms=300)
     page.wait_for_url("**/admin/auth/user/")
     assert page.inner_text(".messagelist").count("a été modifié") == 1  # the second replayed
     _shot(page, "05-saved")

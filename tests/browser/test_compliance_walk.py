@@ -27,7 +27,13 @@ from refurb import services as refurb_services
 from refurb.states import State
 from reports.audit_export import archive_verify
 from tests import factories
-from tests.browser.conftest import CHROMIUM, SCREENSHOTS, axe_violations, settle
+from tests.browser.conftest import (
+    CHROMIUM,
+    SCREENSHOTS,
+    axe_violations,
+    settle,
+    sign_in_with_badge,
+)
 from tests.shop.support import siren_valid, siret_valid
 from workshop import roles
 from workshop.models import WorkstationKind
@@ -119,13 +125,7 @@ def test_a_manager_reads_the_evidence_fills_the_waste_register_and_exports_the_a
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
 
-    page.goto("/")
-    page.wait_for_url("**/signin/**")
-    for text in ("BADGE-NADIA", "7315"):
-        page.keyboard.type(text, delay=5)
-        page.keyboard.press("Enter")
-        settle(page)
-    page.wait_for_url("**/workstation/**")
+    sign_in_with_badge(page, "BADGE-NADIA", "7315")
     page.locator("button[data-name='Poste stock']").click()
     settle(page)
 

@@ -22,14 +22,25 @@ def two_sites(db):
     return factories.SiteFactory(code="LY"), factories.SiteFactory(code="SE")
 
 
+def _manager_of(site, make_user, username="karim"):
+    """A manager (staff) of ``site``."""
+    manager = make_user(roles.MANAGER, username=username, is_staff=True)
+    WorkerProfile.objects.update_or_create(user=manager, defaults={"site": site})
+    return manager
+
+
+def _signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
 def test_a_site_manager_sees_and_opens_the_devices_of_their_own_site_only(make_user, two_sites):
     lyon, seine = two_sites
-    manager = make_user(roles.MANAGER, username="karim", is_staff=True)
-    WorkerProfile.objects.update_or_create(user=manager, defaults={"site": seine})
+    manager = _manager_of(seine, make_user)
     own = factories.make_device(site=seine)
     other = factories.make_device(site=lyon)
-    client = Client()
-    client.force_login(manager)
+    client = _signed_in(manager)
     listing = client.get("/admin/refurb/device/")
     assert listing.status_code == 200
     body = listing.content.decode()
@@ -40,10 +51,8 @@ def test_a_site_manager_sees_and_opens_the_devices_of_their_own_site_only(make_u
 
 def test_a_site_manager_cannot_make_anyone_a_superuser_through_the_user_admin(make_user, two_sites):
     _lyon, seine = two_sites
-    manager = make_user(roles.MANAGER, username="karim", is_staff=True)
-    WorkerProfile.objects.update_or_create(user=manager, defaults={"site": seine})
-    client = Client()
-    client.force_login(manager)
+    manager = _manager_of(seine, make_user)
+    client = _signed_in(manager)
     page = client.get(f"/admin/auth/user/{manager.pk}/change/")
     assert page.status_code == 200
     form = page.context["adminform"].form
@@ -62,16 +71,14 @@ def test_a_site_manager_cannot_make_anyone_a_superuser_through_the_user_admin(ma
 
 def test_a_site_manager_lists_the_accounts_of_their_site_never_a_superuser(make_user, two_sites):
     lyon, seine = two_sites
-    manager = make_user(roles.MANAGER, username="karim", is_staff=True)
-    WorkerProfile.objects.update_or_create(user=manager, defaults={"site": seine})
+    manager = _manager_of(seine, make_user)
     colleague = make_user(roles.BENCH_WORKER, username="salome")
     WorkerProfile.objects.update_or_create(user=colleague, defaults={"site": seine})
     elsewhere = make_user(roles.BENCH_WORKER, username="lucas")
     WorkerProfile.objects.update_or_create(user=elsewhere, defaults={"site": lyon})
     root = make_user(username="root", is_staff=True, is_superuser=True)
     WorkerProfile.objects.update_or_create(user=root, defaults={"site": seine})
-    client = Client()
-    client.force_login(manager)
+    client = _signed_in(manager)
     listed = {u.username for u in client.get("/admin/auth/user/").context["cl"].result_list}
     assert listed == {"karim", "salome"}
     for other in (elsewhere, root):
@@ -81,10 +88,8 @@ def test_a_site_manager_lists_the_accounts_of_their_site_never_a_superuser(make_
 
 def test_an_account_a_site_manager_adds_works_at_their_site(make_user, two_sites):
     _lyon, seine = two_sites
-    manager = make_user(roles.MANAGER, username="karim", is_staff=True)
-    WorkerProfile.objects.update_or_create(user=manager, defaults={"site": seine})
-    client = Client()
-    client.force_login(manager)
+    manager = _manager_of(seine, make_user)
+    client = _signed_in(manager)
     password = "Un-mot-de-passe-solide-2026"
     answer = client.post(
         "/admin/auth/user/add/",
@@ -100,10 +105,8 @@ def test_an_account_a_site_manager_adds_works_at_their_site(make_user, two_sites
 
 def test_a_site_manager_offers_only_their_own_site_in_a_form(make_user, two_sites):
     _lyon, seine = two_sites
-    manager = make_user(roles.MANAGER, username="karim", is_staff=True)
-    WorkerProfile.objects.update_or_create(user=manager, defaults={"site": seine})
-    client = Client()
-    client.force_login(manager)
+    manager = _manager_of(seine, make_user)
+    client = _signed_in(manager)
     form = client.get("/admin/inventory/location/add/").context["adminform"].form
     assert list(form.fields["site"].queryset) == [seine]
 
@@ -168,8 +171,7 @@ def test_a_network_manager_filters_by_every_site_a_site_manager_by_theirs(make_u
 
     lyon, seine = two_sites
     network = make_user(roles.MANAGER, username="nadia", is_staff=True)
-    manager = make_user(roles.MANAGER, username="karim", is_staff=True)
-    WorkerProfile.objects.update_or_create(user=manager, defaults={"site": seine})
+    manager = _manager_of(seine, make_user)
     factories.SiteFactory(code="GR")
     device_admin = admin.site._registry[Device]
     field = Device._meta.get_field("site")
@@ -183,8 +185,7 @@ def test_a_network_manager_filters_by_every_site_a_site_manager_by_theirs(make_u
     assert len(offered["nadia"]) == 3
     assert offered["karim"] == {seine.pk}
     # With one site to offer, Django leaves the filter out of the page.
-    client = Client()
-    client.force_login(manager)
+    client = _signed_in(manager)
     specs = client.get("/admin/refurb/device/").context["cl"].filter_specs
     assert [spec for spec in specs if spec.field_path == "site"] == []
 
@@ -196,10 +197,8 @@ def test_an_add_in_the_admin_submitted_twice_adds_once(make_user, two_sites):
     from inventory.models import Location
 
     _lyon, seine = two_sites
-    manager = make_user(roles.MANAGER, username="karim", is_staff=True)
-    WorkerProfile.objects.update_or_create(user=manager, defaults={"site": seine})
-    client = Client()
-    client.force_login(manager)
+    manager = _manager_of(seine, make_user)
+    client = _signed_in(manager)
     page = client.get("/admin/inventory/location/add/").content.decode()
     [token] = re.findall(r'name="form_token" value="([^"]+)"', page)
     data = {"form_token": token, "site": seine.pk, "name": "Étagère B2", "kind": "shelf",
@@ -216,21 +215,17 @@ def test_the_form_of_a_lists_actions_carries_a_one_time_token(make_user, two_sit
     import re
 
     _lyon, seine = two_sites
-    manager = make_user(roles.MANAGER, username="karim", is_staff=True)
-    WorkerProfile.objects.update_or_create(user=manager, defaults={"site": seine})
-    client = Client()
-    client.force_login(manager)
+    manager = _manager_of(seine, make_user)
+    client = _signed_in(manager)
     page = client.get("/admin/auth/user/").content.decode()
     assert len(re.findall(r'name="form_token"', page)) == 1
 
 
 def test_no_manager_deletes_a_device_in_the_admin(make_user, two_sites):
     _lyon, seine = two_sites
-    manager = make_user(roles.MANAGER, username="karim", is_staff=True)
-    WorkerProfile.objects.update_or_create(user=manager, defaults={"site": seine})
+    manager = _manager_of(seine, make_user)
     device = factories.make_device(site=seine)
-    client = Client()
-    client.force_login(manager)
+    client = _signed_in(manager)
     page = client.get(f"/admin/refurb/device/{device.pk}/change/").content.decode()
     assert f"/admin/refurb/device/{device.pk}/delete/" not in page
     assert (
