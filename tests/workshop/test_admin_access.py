@@ -120,4 +120,4 @@ def test_demo_users_are_staff_only_when_manager(db):
 
     users = Command().ensure_users()
     staff_names = sorted(name for name, user in users.items() if user.is_staff)
-    assert staff_names == ["admin", "nadia"]
+    assert staff_names == ["admin", "hugo", "nadia"]

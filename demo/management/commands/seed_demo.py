@@ -51,12 +51,21 @@ USERS = [
     ("claire", "Claire", "Martin", roles.COACH, False),
     ("lucas", "Lucas", "Moreau", roles.SHOP, False),
     ("nadia", "Nadia", "Lefèvre", roles.MANAGER, False),
+    ("hugo", "Hugo", "Perrin", roles.MANAGER, False),
     ("ines", "Inès", "Garnier", roles.COUNSELLOR, False),
 ]
 
 # Where each demo person works (their WorkerProfile). nadia, the manager, has no site: she is
-# the network manager and sees both sites; admin is a superuser.
-USER_SITES = {"salome": "LY", "claire": "LY", "lucas": "LY", "karim": "SE", "ines": "LY"}
+# the network manager and sees both sites; hugo manages Saint-Étienne only (its screens, its
+# rows in the admin); admin is a superuser.
+USER_SITES = {
+    "salome": "LY",
+    "claire": "LY",
+    "lucas": "LY",
+    "karim": "SE",
+    "ines": "LY",
+    "hugo": "SE",
+}
 
 # Every demo worker signs in at the benches with a badge and a PIN (printed by `make run`).
 BADGES = {
@@ -66,6 +75,7 @@ BADGES = {
     "claire": ("BADGE-CLAIRE", "3691"),
     "lucas": ("BADGE-LUCAS", "4826"),
     "nadia": ("BADGE-NADIA", "7315"),
+    "hugo": ("BADGE-HUGO", "6203"),
     "ines": ("BADGE-INES", "5862"),
 }
 
