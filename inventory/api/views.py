@@ -136,10 +136,10 @@ class DeviceViewSet(ReadCreateViewSet):
         queryset = self.filter_queryset(self.get_queryset()).values("id", *DEVICE_SCAN_VALUES)
         page = self.paginate_queryset(queryset)
         context = self.get_serializer_context()
-        rows = [device_scan_representation(row, context) for row in (page or ())]
-        if page is None:
-            return Response([device_scan_representation(row, context) for row in queryset])
-        return self.get_paginated_response(rows)
+        rows = [
+            device_scan_representation(row, context) for row in (queryset if page is None else page)
+        ]
+        return Response(rows) if page is None else self.get_paginated_response(rows)
 
     def _lookup_tag(self) -> str:
         """The device tag of the URL, normalised; a mistyped tag answers 400 tag_check_failed."""

@@ -54,13 +54,8 @@ def form_token(context):
     from django.middleware.csrf import get_token
     from django.utils.html import format_html
 
-    from workshop.formtokens import new_token
-
     request = context.get("request")
     csrf = get_token(request) if request is not None else context.get("csrf_token", "")
     return format_html(
-        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
-        '<input type="hidden" name="form_token" value="{}">',
-        csrf,
-        new_token(),
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">{}', csrf, form_token_field()
     )
