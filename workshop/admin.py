@@ -1,12 +1,16 @@
+from html import escape
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import quote
 from django.contrib.admin.views.main import ChangeList
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
+from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -131,6 +135,95 @@ class QuickChangeList(ChangeList):
         url = self._change_url.replace(_PK_MARK, str(quote(getattr(result, self.pk_attname))))
         return f"{url}?{self.row_filters}" if self.row_filters else url
 
+    def quick_rows(self) -> list[SafeString] | None:
+        """Each row's cells as one piece of HTML, the markup of Django's ``items_for_result``,
+        or None when a column is of a kind written here only by Django (a callable, a date, a
+        number, a boolean, a file or URL, an editable list, a popup). Django looks each cell's
+        field up, formats it and escapes it through ``format_html`` (1,000 cells a page, 40 %
+        of the page's time); here each column is looked at once and each row is joined."""
+        if self.formset is not None or self.is_popup or self.to_field:
+            return None
+        columns = []
+        empty = str(self.model_admin.get_empty_value_display())
+        first = True
+        for name in self.list_display:
+            link = self._link_in_column(first, name)
+            column = _quick_column(self, name, empty, link)
+            if column is None:
+                return None
+            columns.append(("th" if link and first else "td", link, *column))
+            first = first and not link
+        rows = []
+        for result in self.result_list:
+            cells = []
+            for tag, link, row_class, read in columns:
+                value = read(result)
+                if link:
+                    value = f'<a href="{escape(self.url_for_result(result))}">{value}</a>'
+                cells.append(f"<{tag}{row_class}>{value}</{tag}>")
+            rows.append(SafeString("".join(cells)))
+        return rows
+
+    def _link_in_column(self, first: bool, name) -> bool:
+        """Django's ``items_for_result`` rule: which columns link to the change page."""
+        if self.list_display_links is None:
+            return False
+        if first and not self.list_display_links:
+            return True
+        return name in self.list_display_links
+
+
+def _quick_column(changelist, name, empty: str, link: bool):
+    """(class attribute, reader of a row's escaped cell) for a column of
+    ``QuickChangeList.quick_rows``, or None for a column it leaves to Django."""
+    if name == "action_checkbox":
+        if link:
+            return None
+        checkbox = changelist.model_admin.action_checkbox
+        return ' class="action-checkbox"', checkbox
+    if not isinstance(name, str):
+        return None
+    try:
+        field = changelist.lookup_opts.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    if field.auto_created or not field.concrete or field.name != name:
+        return None
+    if isinstance(field, models.ForeignKey):
+
+        def related(row, name=name):
+            try:
+                value = getattr(row, name)
+            except ObjectDoesNotExist:
+                return empty
+            return empty if value is None else escape(str(value))
+
+        return f' class="field-{name} nowrap"', related
+    attname = field.attname
+    if field.flatchoices:
+        try:
+            labels = {key: conditional_escape(label) for key, label in field.flatchoices}
+        except TypeError:  # list-like choices
+            return None
+
+        def chosen(row, attname=attname):
+            value = getattr(row, attname)
+            if isinstance(value, str) and value.strip() == "":
+                value = ""
+            return labels.get(value, empty)
+
+        return f' class="field-{name}"', chosen
+    if type(field) not in (models.CharField, models.TextField, models.SlugField):
+        return None
+
+    def text(row, attname=attname):
+        value = getattr(row, attname)
+        if value is None or (isinstance(value, str) and value.strip() == ""):
+            return empty
+        return escape(str(value))
+
+    return f' class="field-{name}"', text
+
 
 class QuickRowsMixin:
     """A changelist of many rows at screen speed, the same page as Django's (compared in
@@ -138,6 +231,8 @@ class QuickRowsMixin:
     where Django renders a ``CheckboxInput`` widget through the template engine (a third of
     a 100-row device page's time), and its link is built without resolving a URL
     (``QuickChangeList``)."""
+
+    change_list_template = "admin/quick_change_list.html"
 
     def get_changelist(self, request, **kwargs):
         return QuickChangeList
