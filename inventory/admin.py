@@ -4,6 +4,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import formats
+from django.utils.timezone import template_localtime
 from django.utils.translation import gettext_lazy as _
 
 from inventory import services
@@ -23,6 +25,7 @@ from refurb import services as refurb_services
 from refurb.admin import ReferenceAdminMixin
 from refurb.models import Category, Device, DeviceEvent, Drive
 from refurb.services.update import DEVICE_FIELDS
+from refurb.states import State
 from workshop.admin import QuickRowsMixin, ReadOnlyAdmin, SiteScopedAdminMixin
 from workshop.exceptions import DomainError
 
@@ -176,13 +179,13 @@ def device_events_page(device, page: str | int | None) -> dict:
         number = 1
     last = total - (number - 1) * EVENTS_PER_PAGE
     first = max(1, last - EVENTS_PER_PAGE + 1)
-    rows = list(
+    events = (
         DeviceEvent.objects.filter(device=device, seq__gte=first, seq__lte=last)
         .select_related("actor", "workstation__site")
         .order_by("-seq")
     )
     return {
-        "rows": rows,
+        "rows": _event_rows(events),
         "page": number,
         "pages": pages,
         "first": first if total else 0,
@@ -191,6 +194,28 @@ def device_events_page(device, page: str | int | None) -> dict:
         "newer": number - 1 if number > 1 else None,
         "older": number + 1 if number < pages else None,
     }
+
+
+def _event_rows(events) -> list[dict]:
+    """The history table's cells as the template would write them (dates and numbers in the
+    language and time zone of the page), the labels of states, kinds and actors looked up once
+    a page rather than once a cell (``get_FOO_display`` hashes the field's choices each call)."""
+    states = {key: str(label) for key, label in State.choices}
+    kinds = {key: str(label) for key, label in DeviceEvent.ActorKind.choices}
+    codes = {key: str(label) for key, label in DeviceEvent.Code.choices}
+    return [
+        {
+            "seq": formats.localize(event.seq),
+            "created_at": formats.localize(template_localtime(event.created_at)),
+            "code_label": codes.get(event.code, event.code),
+            "from_state": states.get(event.from_state, event.from_state),
+            "to_state": states.get(event.to_state, event.to_state),
+            "by": str(event.actor) if event.actor else kinds.get(event.actor_kind, ""),
+            "workstation": str(event.workstation) if event.workstation else "—",
+            "reason": event.reason,
+        }
+        for event in events
+    ]
 
 
 @admin.action(

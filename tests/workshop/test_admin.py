@@ -121,3 +121,48 @@ def test_the_device_change_page_pages_its_events_newest_first(
     assert reasons("nope")[0] == first
     # Read only: the page posts no event field back.
     assert 'name="events-TOTAL_FORMS"' not in html
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_history_table_shows_what_the_events_say_as_the_template_would(
+    admin_client_logged, site, bench_worker, station, language
+):
+    """The history's cells (``inventory.admin._event_rows``) are the model's own labels and the
+    template's date, in the page's language; a reason is escaped on the page."""
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from inventory.admin import _event_rows
+    from refurb.events import NewEvent, event_append_many
+    from tests import factories
+
+    device = factories.make_device(site=site, actor=bench_worker)
+    hostile = '<script>alert("x")</script> =HYPERLINK("y")'
+    event_append_many(
+        [NewEvent(device=device, code=DeviceEvent.Code.REPAIR, reason=hostile)],
+        workstation=station("test"),  # no person: made by the bench's agent
+    )
+    event_append_many(
+        [NewEvent(device=device, code="no-such-code", from_state="received", to_state="graded")],
+        actor=bench_worker,
+    )
+    events = list(DeviceEvent.objects.filter(device=device).order_by("-seq"))
+    when = Template("{{ e.created_at }}")
+    with translation.override(language):
+        rows = _event_rows(events)
+        for event, row in zip(events, rows, strict=True):
+            assert row["seq"] == str(event.seq)
+            assert row["created_at"] == when.render(Context({"e": event}))
+            assert row["code_label"] == event.code_label
+            assert row["from_state"] == event.get_from_state_display()
+            assert row["to_state"] == event.get_to_state_display()
+            assert row["by"] == str(event.actor or event.get_actor_kind_display())
+            assert row["workstation"] == str(event.workstation or "—")
+            assert row["reason"] == event.reason
+    assert rows[0]["code_label"] == "no-such-code" and rows[0]["to_state"] != "graded"
+    assert rows[1]["by"] and rows[1]["workstation"] != "—"
+    admin_client_logged.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    html = admin_client_logged.get(reverse("admin:refurb_device_change", args=[device.pk]))
+    html = html.content.decode()
+    assert hostile not in html and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+    assert rows[0]["to_state"] in html
