@@ -258,6 +258,10 @@ class DeviceAdmin(QuickRowsMixin, SiteScopedAdminMixin, admin.ModelAdmin):
         "created_by",
     ]
     list_select_related = ["category", "grade", "site", "location"]
+    # What a row of the list reads (QuickChangeList.get_results): its columns, and make and
+    # model for the selection box's label (Device.__str__). A column read but not listed here
+    # costs a query a row: tests/workshop/test_admin_speed.py pins the list's queries.
+    list_only = ["asset_tag", "make", "model", "serial_number", "state", *list_select_related]
     autocomplete_fields = ["collection"]
     inlines = [DriveInline]
     show_full_result_count = False

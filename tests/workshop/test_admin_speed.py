@@ -152,3 +152,21 @@ def test_the_side_bar_lists_the_apps_and_models_as_django_sorts_them(admin_user,
         flat = [(str(a["name"]), [str(m["name"]) for m in a["models"]]) for a in django]
     assert [(a["name"], [m["name"] for m in a["models"]]) for a in ours] == flat
     assert len(flat) > 5
+
+
+@pytest.mark.parametrize("devices", [2, 25])
+def test_the_device_list_costs_the_same_queries_whatever_its_rows(
+    admin_client, site, bench_worker, devices, django_assert_num_queries
+):
+    """The rows read only the columns they show (``DeviceAdmin.list_only``): a column shown
+    but not read would cost a query a row. Session, user, the filters' choices (site,
+    category, grade), the count and the page of rows."""
+    from tests import factories
+
+    for n in range(devices):
+        factories.make_device(site=site, actor=bench_worker, serial_number=f"SN{n}", make="HP")
+    url = f"/admin/refurb/device/?site__id__exact={site.pk}"
+    admin_client.get(url)
+    with django_assert_num_queries(7):
+        page = admin_client.get(url)
+    assert page.content.decode().count('class="action-select"') == devices
