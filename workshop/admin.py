@@ -105,10 +105,20 @@ class SiteScopedAdminMixin:
         return filters
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.related_model is Site:
-            site_ids = user_site_ids(request.user)
-            if site_ids is not None:
+        """A choice of site offers the manager's own sites; a choice of a row that belongs to a
+        site (a location, a collection, a workstation…) the rows of those sites, and those of
+        no site where its site may be empty (the network's). A forged choice of another site's
+        row is a form error, as a choice not offered."""
+        site_ids = user_site_ids(request.user)
+        related = db_field.related_model
+        if site_ids is not None and "queryset" not in kwargs:
+            if related is Site:
                 kwargs["queryset"] = Site.objects.filter(pk__in=site_ids)
+            elif _points_to_site(related, "site"):
+                condition = Q(site__in=site_ids)
+                if related._meta.get_field("site").null:
+                    condition |= Q(site__isnull=True)
+                kwargs["queryset"] = related._default_manager.filter(condition)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

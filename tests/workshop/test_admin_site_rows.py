@@ -7,6 +7,8 @@ and the change page of another site's row answers as for a row that does not exi
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.test import Client
 
@@ -232,3 +234,38 @@ def test_no_manager_deletes_a_device_in_the_admin(make_user, two_sites):
         client.post(f"/admin/refurb/device/{device.pk}/delete/", {"post": "yes"}).status_code == 403
     )
     assert type(device).objects.filter(pk=device.pk).exists()
+
+
+def test_a_site_manager_chooses_only_their_own_sites_rows_in_a_form(make_user, two_sites):
+    """The device form offers the locations and collections of the manager's site only, and a
+    forged choice of another site's location is refused as a form error."""
+    from inventory.services import collection_create, location_create
+
+    lyon, seine = two_sites
+    manager = _manager_of(seine, make_user)
+    donor = factories.DonorFactory()
+    shelves = {site: location_create(site=site, name=f"Étagère {site.code}") for site in two_sites}
+    batches = {
+        site: collection_create(
+            donor=donor, site=site, received_on=datetime.date(2026, 12, 1), declared_count=1
+        )
+        for site in two_sites
+    }
+    client = _signed_in(manager)
+    form = client.get("/admin/refurb/device/add/").context["adminform"].form
+    assert list(form.fields["location"].queryset) == [shelves[seine]]
+    assert list(form.fields["collection"].queryset) == [batches[seine]]
+    assert list(form.fields["site"].queryset) == [seine]
+    forged = type(form)(
+        data={
+            "site": seine.pk,
+            "category": factories.category("laptop").pk,
+            "location": shelves[lyon].pk,
+            "specs": "{}",
+        }
+    )
+    assert not forged.is_valid() and "location" in forged.errors
+    # A network manager (no site of their own) is offered every site's rows.
+    network = make_user(roles.MANAGER, username="nadia", is_staff=True, is_superuser=True)
+    form = _signed_in(network).get("/admin/refurb/device/add/").context["adminform"].form
+    assert set(form.fields["location"].queryset) == set(shelves.values())
