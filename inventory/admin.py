@@ -210,7 +210,9 @@ def _event_rows(events) -> list[dict]:
             "code_label": codes.get(event.code, event.code),
             "from_state": states.get(event.from_state, event.from_state),
             "to_state": states.get(event.to_state, event.to_state),
-            "by": str(event.actor) if event.actor else kinds.get(event.actor_kind, ""),
+            "by": str(event.actor)
+            if event.actor
+            else kinds.get(event.actor_kind, event.actor_kind),
             "workstation": str(event.workstation) if event.workstation else "—",
             "reason": event.reason,
         }
